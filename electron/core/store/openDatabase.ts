@@ -1,0 +1,34 @@
+import {mkdirSync} from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import {migrations} from "./migrations.ts";
+
+export type PonderDatabase = Database.Database;
+
+/**
+ * Opens (creating if needed) Ponder's SQLite database and brings its schema up to date.
+ * WAL lets readers (the chat list, search) run while a generation writes, and with
+ * `synchronous = NORMAL` a crash loses at most the last transactions, never the file.
+ */
+export function openDatabase(filePath: string): PonderDatabase {
+    mkdirSync(path.dirname(filePath), {recursive: true});
+    const db = new Database(filePath);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+    return db;
+}
+
+/** Applies the migrations newer than the database's `user_version`, each in its own transaction. */
+export function migrate(db: PonderDatabase): void {
+    const current = db.pragma("user_version", {simple: true}) as number;
+    if (current > migrations.length)
+        throw new Error(`The database was written by a newer Ponder (schema ${current}); this version knows up to ${migrations.length}.`);
+    for (let version = current + 1; version <= migrations.length; version++) {
+        db.transaction(() => {
+            db.exec(migrations[version - 1]!);
+            db.pragma(`user_version = ${version}`);
+        })();
+    }
+}

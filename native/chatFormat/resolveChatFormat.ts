@@ -1,0 +1,69 @@
+import {Template} from "@huggingface/jinja";
+import {LlamaText, resolveChatWrapper, type ChatWrapper, type LlamaModel} from "node-llama-cpp";
+
+/** How a model's conversation is written into tokens, and how its reasoning is marked. */
+export interface ChatFormat {
+    wrapper: ChatWrapper;
+    /** The tag that opens reasoning (`<think>`), or null for models that don't reason. */
+    thoughtOpenTag: string | null;
+    thoughtCloseTag: string | null;
+    /**
+     * Set when the chat template itself opens the reasoning at the generation prompt (QwQ-32B:
+     * `<|im_start|>assistant\n<think>\n`), so the model starts inside its reasoning and never
+     * writes the opening tag: the text to add after the generation prompt.
+     */
+    thoughtPrefill: LlamaText | null;
+    /** What the model reads when its thinking budget closes the reasoning. */
+    thoughtClosing: LlamaText | null;
+}
+
+/** Resolved once, when the model loads: the wrapper, its thought tags and whether the template prefills them. */
+export function resolveChatFormat(model: LlamaModel): ChatFormat {
+    const wrapper = resolveChatWrapper(model);
+    const thought = wrapper.settings.segments?.thought;
+    const thoughtOpenTag = thought == null || !("prefix" in thought) || isOpenedOnStart(thought.prefix)
+        ? null
+        : tagText(thought.prefix);
+    const thoughtCloseTag = thought?.suffix == null ? null : tagText(thought.suffix);
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    const prefillsThought = thoughtOpenTag != null && (
+        thought?.openOnResponseStart === true ||
+        (typeof template === "string" && templatePrefills(template, thoughtOpenTag))
+    );
+    return {
+        wrapper,
+        thoughtOpenTag,
+        thoughtCloseTag,
+        thoughtPrefill: prefillsThought && thought != null && !isOpenedOnStart(thought.prefix) ? LlamaText(thought.prefix) : null,
+        thoughtClosing: thought?.suffix == null ? null : LlamaText([thought.suffix, "\n\n"])
+    };
+}
+
+/**
+ * Renders the template's generation prompt for a one-message chat and checks whether it ends
+ * inside an opened thought. Rendering (rather than searching the template's source) also
+ * handles templates that open the tag conditionally.
+ */
+export function templatePrefills(template: string, openTag: string): boolean {
+    try {
+        const rendered = new Template(template).render({
+            messages: [{role: "user", content: "Hi"}],
+            add_generation_prompt: true,
+            bos_token: "",
+            eos_token: ""
+        });
+        return rendered.trimEnd().endsWith(openTag);
+    } catch {
+        // A template our renderer can't run: trust the wrapper's own setting.
+        return false;
+    }
+}
+
+function isOpenedOnStart(prefix: unknown): prefix is {type: "openedOnStart"} {
+    return typeof prefix === "object" && prefix != null && (prefix as {type?: unknown}).type === "openedOnStart";
+}
+
+function tagText(value: string | LlamaText): string | null {
+    const text = LlamaText(value).toString().trim();
+    return text === "" ? null : text;
+}

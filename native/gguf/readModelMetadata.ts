@@ -1,0 +1,82 @@
+import {open, stat} from "node:fs/promises";
+import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo} from "node-llama-cpp";
+
+export interface ModelFileMetadata {
+    name: string;
+    architecture: string;
+    quantization: string;
+    parameterCount?: number;
+    contextLength?: number;
+}
+
+/** Why a file can't be used as a model, in words a user understands. */
+export class InvalidModelFileError extends Error {
+    override readonly name = "InvalidModelFileError";
+}
+
+const ggufMagic = Buffer.from("GGUF");
+
+/**
+ * Reads a GGUF file's header (not its tensors), so listing a 20 GB model costs milliseconds.
+ * Throws {@link InvalidModelFileError} for anything that isn't a loadable GGUF.
+ */
+export async function readModelMetadata(filePath: string): Promise<ModelFileMetadata> {
+    await assertGgufMagic(filePath);
+    let info: GgufFileInfo;
+    try {
+        info = await readGgufFileInfo(filePath, {readTensorInfo: true, logWarnings: false});
+    } catch (error) {
+        throw new InvalidModelFileError(`The GGUF header is damaged or truncated (${(error as Error).message}).`);
+    }
+    const general = info.metadata.general;
+    const architecture = String(general?.architecture ?? "");
+    if (architecture === "")
+        throw new InvalidModelFileError("The GGUF file does not name its architecture.");
+    await assertTensorDataPresent(filePath, info);
+
+    return {
+        name: String(general?.name ?? "") || architecture,
+        architecture,
+        quantization: fileTypeName(general?.file_type),
+        parameterCount: countParameters(info),
+        contextLength: info.architectureMetadata.context_length
+    };
+}
+
+async function assertGgufMagic(filePath: string) {
+    const file = await open(filePath, "r");
+    try {
+        const header = Buffer.alloc(4);
+        const {bytesRead} = await file.read(header, 0, 4, 0);
+        if (bytesRead < 4 || !header.equals(ggufMagic))
+            throw new InvalidModelFileError("This is not a GGUF model file.");
+    } finally {
+        await file.close();
+    }
+}
+
+/** A download cut short keeps a valid header but loses tensor data, which llama.cpp can't load. */
+async function assertTensorDataPresent(filePath: string, info: GgufFileInfo) {
+    if (info.infoEndOffset == null || info.splicedParts > 1)
+        return;
+    const insights = await GgufInsights.from(info);
+    const {size} = await stat(filePath);
+    if (size < info.infoEndOffset + insights.modelSize)
+        throw new InvalidModelFileError("The model file is truncated: part of its weights is missing. Download it again.");
+}
+
+function countParameters(info: GgufFileInfo) {
+    if (info.fullTensorInfo == null)
+        return undefined;
+    let total = 0;
+    for (const tensor of info.fullTensorInfo)
+        total += tensor.dimensions.reduce<number>((product, dimension) => product * Number(dimension), 1);
+    return total;
+}
+
+function fileTypeName(fileType: GgufFileType | undefined): string {
+    if (fileType == null)
+        return "unknown";
+    const name = GgufFileType[fileType];
+    return name == null ? `type ${fileType}` : name.replace(/^(MOSTLY|ALL)_/, "");
+}

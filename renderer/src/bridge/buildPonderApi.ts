@@ -1,0 +1,47 @@
+import type {EventName, EventPayloads, PonderApi, RequestName, Unsubscribe} from "../../../electron/contract";
+
+/**
+ * Checks at compile time that a list holds every member of a union. The contract has the same
+ * lists, but the renderer may only import its types.
+ */
+function listOfEvery<T extends string>() {
+    return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
+}
+
+export const requestNames = listOfEvery<RequestName>()([
+    "app.getInfo",
+    "models.list", "models.load", "models.unload", "models.getState",
+    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop"
+]);
+
+export const eventNames = listOfEvery<EventName>()([
+    "models.stateChanged", "models.listChanged",
+    "chats.listChanged", "chats.delta", "chats.messageUpdated"
+]);
+
+export type EventListener<E extends EventName> = (payload: EventPayloads[E]) => void;
+
+/**
+ * Builds `PonderApi`'s nested shape (`api.chats.send(args)`, `api.chats.onDelta(listener)`) over
+ * two flat functions, the way the preload builds `window.ponder`.
+ */
+export function buildPonderApi(
+    request: (name: RequestName, args: unknown) => Promise<unknown>,
+    subscribe: <E extends EventName>(event: E, listener: EventListener<E>) => Unsubscribe
+): PonderApi {
+    const api: Record<string, Record<string, unknown>> = {};
+    const domainOf = (name: string) => (api[name.slice(0, name.indexOf("."))] ??= {});
+    const memberOf = (name: string) => name.slice(name.indexOf(".") + 1);
+
+    for (const name of requestNames)
+        domainOf(name)[memberOf(name)] = (args?: unknown) => request(name, args);
+
+    for (const event of eventNames) {
+        const member = memberOf(event);
+        domainOf(event)["on" + member.charAt(0).toUpperCase() + member.slice(1)] =
+            (listener: EventListener<typeof event>) => subscribe(event, listener);
+    }
+
+    // The loops above fill exactly the members PonderApi's mapped type derives from the same names.
+    return api as PonderApi;
+}

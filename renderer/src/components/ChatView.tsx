@@ -1,0 +1,21 @@
+import {useTranslation} from "react-i18next";
+import {usePonder} from "../store/PonderStoreContext";
+import {Composer} from "./Composer";
+import {ConnectionBanner} from "./ConnectionBanner";
+import {MessageList} from "./MessageList";
+
+export function ChatView() {
+    const {t} = useTranslation();
+    const title = usePonder((state) => state.chatList.find((chat) => chat.id === state.activeChatId)?.title);
+
+    return (
+        <main className="chat">
+            <header className="chat__header">
+                <h1 className="chat__title">{title || t("chats.untitled")}</h1>
+            </header>
+            <ConnectionBanner />
+            <MessageList />
+            <Composer />
+        </main>
+    );
+}

@@ -1,0 +1,87 @@
+import {useEffect, useId, useRef, useState} from "react";
+import type {FormEvent, KeyboardEvent} from "react";
+import {useTranslation} from "react-i18next";
+import type {PonderState} from "../store/createPonderStore";
+import {usePonder} from "../store/PonderStoreContext";
+
+/** Whether the active chat's last message is still being generated. */
+function selectGenerating(state: PonderState): boolean {
+    const ids = state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId];
+    const lastId = ids?.[ids.length - 1];
+    return lastId != null && state.messages[lastId]?.status === "streaming";
+}
+
+/** Why a message can't be sent right now, as a translation key, or null when it can. */
+function selectBlocker(state: PonderState) {
+    if (state.connection !== "connected")
+        return "composer.disconnected" as const;
+    if (state.runtime.status === "loading")
+        return "composer.modelLoading" as const;
+    if (state.runtime.status !== "ready")
+        return "composer.noModel" as const;
+    return null;
+}
+
+export function Composer() {
+    const {t} = useTranslation();
+    const hintId = useId();
+    const inputId = useId();
+    const inputRef = useRef<HTMLTextAreaElement>(null);
+    const [draft, setDraft] = useState("");
+    const activeChatId = usePonder((state) => state.activeChatId);
+    const generating = usePonder(selectGenerating);
+    const blocker = usePonder(selectBlocker);
+    const send = usePonder((state) => state.send);
+    const stop = usePonder((state) => state.stop);
+
+    useEffect(() => inputRef.current?.focus(), [activeChatId]);
+
+    const canSend = blocker == null && !generating && draft.trim() !== "";
+
+    async function submit() {
+        const text = draft.trim();
+        if (!canSend)
+            return;
+
+        setDraft("");
+        // Give the text back if it didn't go out (the error is shown by the store), unless the user typed anew.
+        if (!await send(text))
+            setDraft((current) => current === "" ? text : current);
+    }
+
+    function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+        // Enter that confirms an IME composition (Chinese, Japanese) picks characters; it must not send.
+        // keyCode 229 covers Safari, which ends the composition before this keydown.
+        if (event.key !== "Enter" || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229)
+            return;
+
+        event.preventDefault();
+        void submit();
+    }
+
+    function onSubmit(event: FormEvent) {
+        event.preventDefault();
+        void submit();
+    }
+
+    return (
+        <form className="composer" onSubmit={onSubmit}>
+            <label className="visually-hidden" htmlFor={inputId}>{t("composer.label")}</label>
+            <textarea
+                id={inputId}
+                ref={inputRef}
+                className="composer__input"
+                rows={1}
+                value={draft}
+                placeholder={t("composer.placeholder")}
+                aria-describedby={blocker == null ? undefined : hintId}
+                onChange={(event) => setDraft(event.target.value)}
+                onKeyDown={onKeyDown}
+            />
+            {generating
+                ? <button type="button" className="composer__button composer__button--stop" onClick={() => void stop()}>{t("composer.stop")}</button>
+                : <button type="submit" className="composer__button" disabled={!canSend}>{t("composer.send")}</button>}
+            {blocker != null && <p id={hintId} className="composer__hint">{t(blocker)}</p>}
+        </form>
+    );
+}

@@ -1,0 +1,81 @@
+import {memo, useMemo} from "react";
+import {useTranslation} from "react-i18next";
+import type {Message} from "../../../electron/contract";
+import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
+import type {LiveText} from "../store/messagesSlice";
+import {usePonder} from "../store/PonderStoreContext";
+import {PlainTextAnswer} from "./answer/PlainTextAnswer";
+import {Reasoning} from "./Reasoning";
+
+/** One message; selects only its own entries, so a delta re-renders only the message it extends. */
+export const MessageItem = memo(function MessageItem({id}: {id: string}) {
+    const message = usePonder((state) => state.messages[id]);
+    const live = usePonder((state) => state.live[id]);
+    if (message == null)
+        return null;
+
+    return message.role === "user"
+        ? <UserMessage message={message} />
+        : <AssistantMessage message={message} live={live} />;
+});
+
+function UserMessage({message}: {message: Message}) {
+    const {t} = useTranslation();
+    return (
+        <article className="message message--user" aria-label={t("message.user")}>
+            <div className="message__bubble">{message.text}</div>
+        </article>
+    );
+}
+
+function AssistantMessage({message, live}: {message: Message; live: LiveText | undefined}) {
+    const {t} = useTranslation();
+    // Chunked the same way as the live text, so finishing keeps the rendered chunks.
+    const finishedReasoning = useMemo(() => chunkText(message.reasoning), [message.reasoning]);
+    const finishedText = useMemo(() => chunkText(message.text), [message.text]);
+
+    const reasoning = live?.reasoning ?? finishedReasoning;
+    const text = live?.text ?? finishedText;
+    const startedAt = live?.thinkingStartedAt ?? message.thinkingStartedAt;
+    const endedAt = live?.thinkingEndedAt ?? message.thinkingEndedAt;
+    const streaming = message.status === "streaming";
+    const hasReasoning = !isEmptyChunkedText(reasoning) || (streaming && startedAt != null);
+    const hasAnswer = !isEmptyChunkedText(text);
+
+    return (
+        <article className="message message--assistant" aria-label={t("message.assistant")} aria-busy={streaming}>
+            {hasReasoning && (
+                <Reasoning
+                    text={reasoning}
+                    thinking={streaming && endedAt == null}
+                    answered={hasAnswer}
+                    startedAt={startedAt ?? message.createdAt}
+                    durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
+                />
+            )}
+            {hasAnswer && <PlainTextAnswer text={text} />}
+            {streaming && !hasReasoning && !hasAnswer && (
+                <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>
+            )}
+            <MessageStatus message={message} />
+        </article>
+    );
+}
+
+function MessageStatus({message}: {message: Message}) {
+    const {t} = useTranslation();
+    switch (message.status) {
+        case "stopped":
+            return <p className="message__status">{t("message.stopped")}</p>;
+        case "interrupted":
+            return <p className="message__status message__status--warning">{t("message.interrupted")}</p>;
+        case "error":
+            return (
+                <p className="message__status message__status--error">
+                    {message.error == null || message.error === "" ? t("message.errorUnknown") : t("message.error", {message: message.error})}
+                </p>
+            );
+        default:
+            return null;
+    }
+}

@@ -1,0 +1,39 @@
+import {useLayoutEffect} from "react";
+import {useTranslation} from "react-i18next";
+import {useStickToBottom} from "../hooks/useStickToBottom";
+import {usePonder} from "../store/PonderStoreContext";
+import {MessageItem} from "./MessageItem";
+
+/** The active chat's messages, scrolled along with the stream unless the user scrolls up. */
+export function MessageList() {
+    const {t} = useTranslation();
+    const activeChatId = usePonder((state) => state.activeChatId);
+    const ids = usePonder((state) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId]);
+    const {scrollerRef, contentRef, scrollToBottom} = useStickToBottom();
+
+    // A chat switch or a new message (the user just sent one) brings the bottom into view.
+    const count = ids?.length ?? 0;
+    useLayoutEffect(scrollToBottom, [activeChatId, count, scrollToBottom]);
+
+    return (
+        <div className="messages" ref={scrollerRef}>
+            <div className="messages__content" ref={contentRef}>
+                {activeChatId == null
+                    ? <EmptyChat />
+                    : ids == null
+                        ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
+                        : ids.map((id) => <MessageItem key={id} id={id} />)}
+            </div>
+        </div>
+    );
+}
+
+function EmptyChat() {
+    const {t} = useTranslation();
+    return (
+        <div className="empty-chat">
+            <h2 className="empty-chat__title">{t("chat.emptyTitle")}</h2>
+            <p className="empty-chat__hint">{t("chat.emptyHint")}</p>
+        </div>
+    );
+}

@@ -1,0 +1,55 @@
+import {useState} from "react";
+import type {SyntheticEvent} from "react";
+import {useTranslation} from "react-i18next";
+import {useNow} from "../hooks/useNow";
+import type {ChunkedText} from "../store/ChunkedText";
+import {ChunkedTextView} from "./ChunkedTextView";
+
+export interface ReasoningProps {
+    text: ChunkedText;
+    /** The model is still inside `<think>`. */
+    thinking: boolean;
+    /** The answer has begun: the reasoning folds away unless the user opened it. */
+    answered: boolean;
+    /** When thinking began (epoch ms), for the live counter. */
+    startedAt: number;
+    /** How long it thought, once known. */
+    durationMs: number | null;
+}
+
+/**
+ * The model's reasoning as a disclosure: open while it thinks, folded once the answer starts.
+ * After the user opens or closes it, their choice wins over the automatic one.
+ */
+export function Reasoning({text, thinking, answered, startedAt, durationMs}: ReasoningProps) {
+    const {t} = useTranslation();
+    const [userOpen, setUserOpen] = useState<boolean | null>(null);
+    const open = userOpen ?? !answered;
+
+    // `toggle` fires for our own `open` changes too; only a state the render didn't ask for is the user's.
+    const onToggle = (event: SyntheticEvent<HTMLDetailsElement>) => {
+        const nowOpen = event.currentTarget.open;
+        if (nowOpen !== open)
+            setUserOpen(nowOpen);
+    };
+
+    return (
+        <details className="reasoning" open={open} onToggle={onToggle}>
+            <summary className="reasoning__summary">
+                {thinking
+                    ? <ThinkingCounter startedAt={startedAt} />
+                    : durationMs == null
+                        ? t("reasoning.thoughts")
+                        : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)})}
+            </summary>
+            <ChunkedTextView text={text} className="reasoning__text" />
+        </details>
+    );
+}
+
+/** Ticks on its own so the rest of the message doesn't re-render every second. */
+function ThinkingCounter({startedAt}: {startedAt: number}) {
+    const {t} = useTranslation();
+    const now = useNow(1000);
+    return t("reasoning.thinking", {count: Math.max(0, Math.floor((now - startedAt) / 1000))});
+}

@@ -1,0 +1,20 @@
+import {useTranslation} from "react-i18next";
+import {usePonder} from "../store/PonderStoreContext";
+import {ConversationList} from "./ConversationList";
+import {ModelPanel} from "./ModelPanel";
+
+export function Sidebar() {
+    const {t} = useTranslation();
+    const startNewChat = usePonder((state) => state.startNewChat);
+
+    return (
+        <aside className="sidebar">
+            <header className="sidebar__header">
+                <span className="sidebar__brand">{t("app.name")}</span>
+                <button type="button" className="button button--primary" onClick={startNewChat}>{t("chats.newChat")}</button>
+            </header>
+            <ConversationList />
+            <ModelPanel />
+        </aside>
+    );
+}

@@ -1,0 +1,52 @@
+import {useCallback, useEffect, useRef} from "react";
+
+/** How close to the bottom (px) still counts as "at the bottom". */
+const bottomSlack = 16;
+
+/**
+ * Keeps a scroller pinned to its bottom while its content grows (streaming text), until the user
+ * scrolls up; scrolling back down to the bottom pins it again.
+ */
+export function useStickToBottom() {
+    const scrollerRef = useRef<HTMLDivElement>(null);
+    const contentRef = useRef<HTMLDivElement>(null);
+    const stuck = useRef(true);
+
+    const scrollToBottom = useCallback(() => {
+        stuck.current = true;
+        const scroller = scrollerRef.current;
+        if (scroller != null)
+            scroller.scrollTop = scroller.scrollHeight;
+    }, []);
+
+    useEffect(() => {
+        const scroller = scrollerRef.current;
+        const content = contentRef.current;
+        if (scroller == null || content == null)
+            return;
+
+        let lastTop = scroller.scrollTop;
+        const onScroll = () => {
+            const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= bottomSlack;
+            // Only a move upwards unpins: content shrinking (reasoning folding) also moves scrollTop, but down to the bottom.
+            if (atBottom)
+                stuck.current = true;
+            else if (scroller.scrollTop < lastTop)
+                stuck.current = false;
+            lastTop = scroller.scrollTop;
+        };
+        const observer = new ResizeObserver(() => {
+            if (stuck.current)
+                scroller.scrollTop = scroller.scrollHeight;
+        });
+
+        scroller.addEventListener("scroll", onScroll, {passive: true});
+        observer.observe(content);
+        return () => {
+            scroller.removeEventListener("scroll", onScroll);
+            observer.disconnect();
+        };
+    }, []);
+
+    return {scrollerRef, contentRef, scrollToBottom};
+}

@@ -1,0 +1,30 @@
+import {StrictMode} from "react";
+import {createRoot} from "react-dom/client";
+import {App} from "./App";
+import {connectPonder} from "./bridge/connectPonder";
+import {i18n} from "./i18n/i18n";
+import {chatIdFromLocation, syncChatLocation} from "./navigation/chatLocation";
+import {attachConnection} from "./store/attachConnection";
+import {createPonderStore} from "./store/createPonderStore";
+import {PonderStoreProvider} from "./store/PonderStoreContext";
+import "./styles.css";
+
+const connection = connectPonder();
+const store = createPonderStore(connection.api);
+attachConnection(store, connection, chatIdFromLocation());
+syncChatLocation(store);
+
+document.documentElement.lang = i18n.language;
+document.title = i18n.t("app.name");
+
+const root = document.getElementById("root");
+if (root == null)
+    throw new Error("index.html has no #root");
+
+createRoot(root).render(
+    <StrictMode>
+        <PonderStoreProvider store={store}>
+            <App />
+        </PonderStoreProvider>
+    </StrictMode>
+);

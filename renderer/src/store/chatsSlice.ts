@@ -1,0 +1,78 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {ChatSummary, PonderApi} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export interface ChatsSlice {
+    /** Newest first. */
+    chatList: readonly ChatSummary[];
+    /** The chat on screen; null for a new chat that has no message yet. */
+    activeChatId: string | null;
+    setChatList(chats: readonly ChatSummary[]): void;
+    /** Shows a chat, fetching its messages the first time. */
+    openChat(chatId: string): Promise<void>;
+    startNewChat(): void;
+    /** Sends a message in the active chat (or starts one); false when it failed (already reported). */
+    send(text: string): Promise<boolean>;
+    stop(): Promise<void>;
+}
+
+export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
+    chatList: [],
+    activeChatId: null,
+    setChatList(chats) {
+        set({chatList: newestFirst(chats)});
+    },
+    async openChat(chatId) {
+        set({activeChatId: chatId});
+        if (get().chatMessageIds[chatId] != null)
+            return;
+
+        try {
+            get().ingestChat(await api.chats.get({chatId}));
+        } catch (error) {
+            get().reportError(error);
+            if (get().activeChatId === chatId)
+                set({activeChatId: null});
+        }
+    },
+    startNewChat() {
+        set({activeChatId: null});
+    },
+    async send(text) {
+        const fromChatId = get().activeChatId;
+        try {
+            const {chatId, userMessage, assistantMessage} =
+                await api.chats.send(fromChatId == null ? {text} : {chatId: fromChatId, text});
+
+            set((state) => ({
+                chatMessageIds: {...state.chatMessageIds, [chatId]: state.chatMessageIds[chatId] ?? []},
+                // Follow a new chat to its id, unless the user went elsewhere meanwhile.
+                activeChatId: state.activeChatId === fromChatId ? chatId : state.activeChatId
+            }));
+            for (const message of [userMessage, assistantMessage]) {
+                // An update that overtook this reply is newer than the reply's copy.
+                if (get().messages[message.id] == null)
+                    get().applyMessage(message);
+            }
+            return true;
+        } catch (error) {
+            get().reportError(error);
+            return false;
+        }
+    },
+    async stop() {
+        const chatId = get().activeChatId;
+        if (chatId == null)
+            return;
+
+        try {
+            await api.chats.stop({chatId});
+        } catch (error) {
+            get().reportError(error);
+        }
+    }
+});
+
+export function newestFirst(chats: readonly ChatSummary[]): ChatSummary[] {
+    return [...chats].sort((a, b) => b.updatedAt - a.updatedAt);
+}

@@ -1,0 +1,31 @@
+import {createStore} from "zustand/vanilla";
+import type {StoreApi} from "zustand/vanilla";
+import type {PonderApi} from "../../../electron/contract";
+import {createChatsSlice} from "./chatsSlice";
+import type {ChatsSlice} from "./chatsSlice";
+import {createConnectionSlice} from "./connectionSlice";
+import type {ConnectionSlice} from "./connectionSlice";
+import {createMessagesSlice} from "./messagesSlice";
+import type {MessagesSlice} from "./messagesSlice";
+import {createModelsSlice} from "./modelsSlice";
+import type {ModelsSlice} from "./modelsSlice";
+import {createNoticesSlice} from "./noticesSlice";
+import type {NoticesSlice} from "./noticesSlice";
+
+export type PonderState = ConnectionSlice & ChatsSlice & MessagesSlice & ModelsSlice & NoticesSlice;
+export type PonderStore = StoreApi<PonderState>;
+
+/**
+ * The renderer's whole state, one vanilla store per connection (zustand's slices pattern). Actions
+ * that talk to the main side get the `api` here rather than from a module-level global, so a
+ * test builds a fresh store — in its initial state — around whatever `PonderApi` it likes.
+ */
+export function createPonderStore(api: PonderApi): PonderStore {
+    return createStore<PonderState>()((...store) => ({
+        ...createConnectionSlice(api)(...store),
+        ...createChatsSlice(api)(...store),
+        ...createMessagesSlice(...store),
+        ...createModelsSlice(api)(...store),
+        ...createNoticesSlice(...store)
+    }));
+}

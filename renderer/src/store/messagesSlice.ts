@@ -1,0 +1,101 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {Chat, ChatDelta, Message} from "../../../electron/contract";
+import {appendChunked, chunkText} from "./ChunkedText";
+import type {ChunkedText} from "./ChunkedText";
+import type {PonderState} from "./createPonderStore";
+
+/** The text of a message while it streams, fed by deltas. */
+export interface LiveText {
+    reasoning: ChunkedText;
+    text: ChunkedText;
+    thinkingStartedAt: number | null;
+    thinkingEndedAt: number | null;
+}
+
+export interface MessagesSlice {
+    /** Every loaded message by id, as the main side last sent it in full. */
+    messages: Readonly<Record<string, Message>>;
+    /**
+     * Streaming messages' text by message id. Kept apart from `messages` so that a delta copies
+     * this record of one or two entries rather than every loaded message, and appends to a short
+     * tail string rather than rebuilding the whole text.
+     */
+    live: Readonly<Record<string, LiveText>>;
+    /** The message ids of each loaded chat's active branch, oldest first. */
+    chatMessageIds: Readonly<Record<string, readonly string[]>>;
+    applyDelta(delta: ChatDelta): void;
+    applyMessage(message: Message): void;
+    /** Takes in a chat snapshot from `chats.get`, replacing what was known of its messages. */
+    ingestChat(chat: Chat): void;
+}
+
+export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlice> = (set) => ({
+    messages: {},
+    live: {},
+    chatMessageIds: {},
+    applyDelta(delta) {
+        set((state) => {
+            // A delta may beat `chats.send`'s reply; its text is kept under the message id until then.
+            const previous = state.live[delta.messageId] ?? liveTextOf(state.messages[delta.messageId]);
+            return {
+                live: {
+                    ...state.live,
+                    [delta.messageId]: {
+                        reasoning: appendChunked(previous.reasoning, delta.reasoning),
+                        text: appendChunked(previous.text, delta.text),
+                        thinkingStartedAt: delta.thinkingStartedAt ?? previous.thinkingStartedAt,
+                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt
+                    }
+                }
+            };
+        });
+    },
+    applyMessage(message) {
+        set((state) => {
+            const chatIds = state.chatMessageIds[message.chatId];
+            const live = {...state.live};
+            if (message.status !== "streaming")
+                delete live[message.id];
+            else if (live[message.id] == null)
+                live[message.id] = liveTextOf(message);
+            // else: while it streams the deltas already carry its text.
+
+            return {
+                messages: {...state.messages, [message.id]: message},
+                live,
+                // Messages of chats not loaded are fetched in full when the chat is opened.
+                chatMessageIds: chatIds == null || chatIds.includes(message.id)
+                    ? state.chatMessageIds
+                    : {...state.chatMessageIds, [message.chatId]: [...chatIds, message.id]}
+            };
+        });
+    },
+    ingestChat(chat) {
+        set((state) => {
+            const messages = {...state.messages};
+            const live = {...state.live};
+            for (const message of chat.messages) {
+                messages[message.id] = message;
+                if (message.status === "streaming")
+                    live[message.id] = liveTextOf(message);
+                else
+                    delete live[message.id];
+            }
+
+            return {
+                messages,
+                live,
+                chatMessageIds: {...state.chatMessageIds, [chat.summary.id]: chat.messages.map((message) => message.id)}
+            };
+        });
+    }
+});
+
+function liveTextOf(message: Message | undefined): LiveText {
+    return {
+        reasoning: chunkText(message?.reasoning ?? ""),
+        text: chunkText(message?.text ?? ""),
+        thinkingStartedAt: message?.thinkingStartedAt ?? null,
+        thinkingEndedAt: message?.thinkingEndedAt ?? null
+    };
+}

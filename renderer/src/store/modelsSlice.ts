@@ -1,0 +1,46 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {ModelFile, PonderApi, RuntimeState} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export interface ModelsSlice {
+    /** The GGUF files in the models folder, as last listed by the main side. */
+    modelFiles: readonly ModelFile[];
+    runtime: RuntimeState;
+    /** A load or unload request is on its way; its buttons wait for it. */
+    modelRequestPending: boolean;
+    setModelFiles(files: readonly ModelFile[]): void;
+    setRuntime(runtime: RuntimeState): void;
+    loadModel(modelId: string): Promise<void>;
+    unloadModel(): Promise<void>;
+}
+
+export const createModelsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ModelsSlice> => (set, get) => {
+    async function changeRuntime(request: () => Promise<RuntimeState>): Promise<void> {
+        set({modelRequestPending: true});
+        try {
+            set({runtime: await request()});
+        } catch (error) {
+            get().reportError(error);
+        } finally {
+            set({modelRequestPending: false});
+        }
+    }
+
+    return {
+        modelFiles: [],
+        runtime: {status: "empty"},
+        modelRequestPending: false,
+        setModelFiles(files) {
+            set({modelFiles: files});
+        },
+        setRuntime(runtime) {
+            set({runtime});
+        },
+        loadModel(modelId) {
+            return changeRuntime(() => api.models.load({modelId}));
+        },
+        unloadModel() {
+            return changeRuntime(() => api.models.unload());
+        }
+    };
+};

@@ -1,0 +1,71 @@
+import {EventEmitter} from "node:events";
+import {createBirpc} from "birpc";
+import {describe, expect, test} from "vitest";
+import type {ChatSummary, MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
+import {EventBus} from "../../../electron/core/events/EventBus.ts";
+import {attachRpcPeer} from "../../../electron/core/rpc/attachRpcPeer.ts";
+
+/** Two ends of an in-memory channel, each delivering asynchronously like a real transport. */
+function channelPair() {
+    const a = new EventEmitter();
+    const b = new EventEmitter();
+    const end = (inbox: EventEmitter, outbox: EventEmitter) => ({
+        post: (data: unknown) => void setImmediate(() => outbox.emit("message", data)),
+        on: (receive: (data: unknown) => void) => void inbox.on("message", receive)
+    });
+    return {main: end(a, b), renderer: end(b, a)};
+}
+
+function handlersRecording(calls: unknown[]): RequestHandlers {
+    const chat: ChatSummary = {id: "c1", title: "t", createdAt: 1, updatedAt: 1};
+    const record = <T>(value: T) => async (args?: unknown) => {
+        calls.push(args);
+        return value;
+    };
+    return {
+        "app.getInfo": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
+        "models.list": record([]),
+        "models.load": record({status: "ready"}),
+        "models.unload": record({status: "empty"}),
+        "models.getState": record({status: "empty"}),
+        "chats.list": record([chat]),
+        "chats.get": record({summary: chat, messages: []}),
+        "chats.create": record(chat),
+        "chats.send": record({chatId: "c1", userMessage: null, assistantMessage: null} as never),
+        "chats.stop": record(undefined)
+    };
+}
+
+describe("attachRpcPeer", () => {
+    test("valid requests reach the core; invalid ones are refused before it", async () => {
+        const calls: unknown[] = [];
+        const events = new EventBus();
+        const {main, renderer} = channelPair();
+        attachRpcPeer({handlers: handlersRecording(calls), events}, main);
+        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
+
+        await expect(rpc.$call("chats.get", {chatId: "c1"})).resolves.toMatchObject({summary: {id: "c1"}});
+        await expect(rpc.$call("chats.send", {text: "   "})).rejects.toThrow(/Invalid request chats.send: text/);
+        await expect(rpc.$call("chats.get", {chatId: "c1", sql: "DROP TABLE"})).rejects.toThrow(/Invalid request chats.get/);
+        await expect(rpc.$call("models.load", {modelId: 42})).rejects.toThrow(/modelId/);
+        await expect(rpc.$call("chats.list", {unexpected: true})).rejects.toThrow(/Invalid request chats.list/);
+        expect(calls).toEqual([{chatId: "c1"}]);
+    });
+
+    test("events reach the renderer until the peer is detached", async () => {
+        const events = new EventBus();
+        const {main, renderer} = channelPair();
+        const detach = attachRpcPeer({handlers: handlersRecording([]), events}, main);
+        const received: string[] = [];
+        createBirpc<MainFunctions, RendererFunctions>({
+            "chats.delta": (delta) => received.push(delta.text)
+        } as RendererFunctions, renderer);
+
+        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "one", thinkingStartedAt: null, thinkingEndedAt: null});
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        detach();
+        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", thinkingStartedAt: null, thinkingEndedAt: null});
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(received).toEqual(["one"]);
+    });
+});

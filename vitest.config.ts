@@ -1,0 +1,36 @@
+import {defineConfig} from "vitest/config";
+
+// Tests are split by cost, as node-llama-cpp does: unit needs nothing, model needs llama.cpp
+// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well.
+export default defineConfig({
+    test: {
+        projects: [
+            {
+                test: {
+                    name: "unit",
+                    include: ["test/unit/**/*.test.ts", "test/unit/**/*.test.tsx"]
+                }
+            },
+            {
+                test: {
+                    name: "model",
+                    include: ["test/model/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 120_000,
+                    hookTimeout: 300_000,
+                    fileParallelism: false
+                }
+            },
+            {
+                test: {
+                    name: "e2e",
+                    include: ["test/e2e/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 120_000,
+                    hookTimeout: 300_000,
+                    fileParallelism: false
+                }
+            }
+        ]
+    }
+});
