@@ -1,6 +1,21 @@
 import {resolve} from "node:path";
 import {defineConfig} from "electron-vite";
 import react from "@vitejs/plugin-react";
+import type {Plugin} from "vite";
+
+/**
+ * Dev server only: React Fast Refresh's preamble is an inline script and Vite injects CSS as
+ * <style> elements, both of which index.html's policy forbids. Builds keep the strict policy.
+ */
+function devContentSecurityPolicy(): Plugin {
+    return {
+        name: "ponder:dev-content-security-policy",
+        apply: "serve",
+        transformIndexHtml: (html) => html
+            .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    };
+}
 
 export default defineConfig({
     main: {
@@ -25,7 +40,7 @@ export default defineConfig({
     },
     renderer: {
         root: "renderer",
-        plugins: [react()],
+        plugins: [react(), devContentSecurityPolicy()],
         build: {
             outDir: resolve("out/renderer"),
             emptyOutDir: true,

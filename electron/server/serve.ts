@@ -1,4 +1,5 @@
 import {existsSync, readFileSync} from "node:fs";
+import {loadOrCreateToken} from "./loadOrCreateToken.ts";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
@@ -55,7 +56,9 @@ async function main() {
     const server = new PonderServer(core, {
         rendererDir,
         host: values.host,
-        port: optionalInteger(values.port, "--port")
+        port: optionalInteger(values.port, "--port"),
+        // Kept across restarts, so an open page reconnects and a bookmark keeps working.
+        token: await loadOrCreateToken(path.join(dataDir, "serve-token"))
     });
     const address = await server.listen();
 
@@ -72,12 +75,19 @@ async function main() {
     process.on("SIGTERM", shutDown);
 
     if (values.model != null) {
-        const state = await core.loadModelFile(values.model);
+        const state = await core.loadModelFile(resolveModelPath(values.model, core.library.modelsDir));
         if (state.status === "error")
             console.error(`Could not load ${values.model}: ${state.error}`);
     }
     // The one line on stdout: scripts and tests read the address from it.
     console.log(`Ponder is ready at ${address}`);
+}
+
+/** `--model` is a path from here, or else a file name in the models folder. */
+function resolveModelPath(model: string, modelsDir: string) {
+    const fromHere = path.resolve(model);
+    const inModelsDir = path.resolve(modelsDir, model);
+    return existsSync(fromHere) || !existsSync(inModelsDir) ? fromHere : inModelsDir;
 }
 
 function optionalInteger(value: string | undefined, flag: string): number | undefined {

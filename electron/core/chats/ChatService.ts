@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {ConversationTurn, GenerateReplyResult} from "../../../native/index.ts";
+import type {ConversationTurn, GenerateReplyOptions, GenerateReplyResult} from "../../../native/index.ts";
 import type {Chat, ChatSummary, Message, SendResult, StopReason} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
@@ -11,11 +11,17 @@ export interface ChatServiceOptions {
     deltaIntervalMs?: number;
     /** A streaming message is written to the database at least this often. Defaults to 500. */
     saveIntervalMs?: number;
+    /** Generation settings for every reply (per-model and per-chat settings build on these). */
+    generation?: GenerationDefaults;
 }
+
+export type GenerationDefaults = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling">;
 
 interface Generation {
     controller: AbortController;
     done: Promise<void>;
+    /** The message as the renderer has seen it so far: exactly the text already sent in deltas. */
+    delivered: Message;
 }
 
 const titleLength = 80;
@@ -27,6 +33,7 @@ export class ChatService {
     readonly #events: EventBus;
     readonly #deltaIntervalMs: number;
     readonly #saveIntervalMs: number;
+    readonly #generation: GenerationDefaults;
     readonly #generations = new Map<string, Generation>();
 
     constructor(repository: ChatRepository, models: ModelHost, events: EventBus, options: ChatServiceOptions = {}) {
@@ -35,6 +42,7 @@ export class ChatService {
         this.#events = events;
         this.#deltaIntervalMs = options.deltaIntervalMs ?? 33;
         this.#saveIntervalMs = options.saveIntervalMs ?? 500;
+        this.#generation = options.generation ?? {};
     }
 
     list(): ChatSummary[] {
@@ -45,7 +53,13 @@ export class ChatService {
         const summary = this.#repository.getChat(chatId);
         if (summary == null)
             throw new Error("That conversation no longer exists.");
-        return {summary, messages: this.#repository.activeBranch(chatId)};
+        // A streaming reply is shown as the deltas have delivered it (the database lags by up to a
+        // save interval), so a renderer that loads it and then applies later deltas sees every token once.
+        const messages = this.#repository.activeBranch(chatId).map((message) => {
+            const generation = this.#generations.get(chatId);
+            return generation?.delivered.id === message.id ? {...generation.delivered} : message;
+        });
+        return {summary, messages};
     }
 
     create(title = ""): ChatSummary {
@@ -99,7 +113,12 @@ export class ChatService {
 
     #startGeneration(loaded: NonNullable<ModelHost["loaded"]>, message: Message, turns: ConversationTurn[]) {
         const controller = new AbortController();
+        const delivered = {...message};
         const batcher = new DeltaBatcher(this.#deltaIntervalMs, (delta) => {
+            delivered.reasoning += delta.reasoning;
+            delivered.text += delta.text;
+            delivered.thinkingStartedAt = message.thinkingStartedAt;
+            delivered.thinkingEndedAt = message.thinkingEndedAt;
             this.#events.emit("chats.delta", {
                 chatId: message.chatId,
                 messageId: message.id,
@@ -115,6 +134,7 @@ export class ChatService {
             let result: GenerateReplyResult | undefined;
             try {
                 result = await loaded.model.generate({
+                    ...this.#generation,
                     turns,
                     signal: controller.signal,
                     onChunk: ({segment, text}) => {
@@ -156,7 +176,7 @@ export class ChatService {
             this.#events.emit("chats.messageUpdated", {...message});
             this.#emitList();
         };
-        this.#generations.set(message.chatId, {controller, done: run()});
+        this.#generations.set(message.chatId, {controller, delivered, done: run()});
     }
 
     #emitList() {

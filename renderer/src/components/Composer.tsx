@@ -79,7 +79,16 @@ export function Composer() {
                 onKeyDown={onKeyDown}
             />
             {generating
-                ? <button type="button" className="composer__button composer__button--stop" onClick={() => void stop()}>{t("composer.stop")}</button>
+                ? (
+                    <button
+                        type="button"
+                        className="composer__button composer__button--stop"
+                        disabled={blocker === "composer.disconnected"}
+                        onClick={() => void stop()}
+                    >
+                        {t("composer.stop")}
+                    </button>
+                )
                 : <button type="submit" className="composer__button" disabled={!canSend}>{t("composer.send")}</button>}
             {blocker != null && <p id={hintId} className="composer__hint">{t(blocker)}</p>}
         </form>

@@ -47,7 +47,7 @@ function AssistantMessage({message, live}: {message: Message; live: LiveText | u
             {hasReasoning && (
                 <Reasoning
                     text={reasoning}
-                    thinking={streaming && endedAt == null}
+                    thinking={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}
                     durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}

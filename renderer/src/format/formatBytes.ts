@@ -11,7 +11,8 @@ export function formatBytes(bytes: number, language: string): string {
     return new Intl.NumberFormat(language, {
         style: "unit",
         unit: units[unit],
-        unitDisplay: "short",
+        // "30 byte" reads oddly; "30B" doesn't.
+        unitDisplay: unit === 0 ? "narrow" : "short",
         maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0
     }).format(value);
 }

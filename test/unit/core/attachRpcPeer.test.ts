@@ -59,7 +59,7 @@ describe("attachRpcPeer", () => {
         const received: string[] = [];
         createBirpc<MainFunctions, RendererFunctions>({
             "chats.delta": (delta) => received.push(delta.text)
-        } as RendererFunctions, renderer);
+        } as Partial<RendererFunctions> as RendererFunctions, renderer);
 
         events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "one", thinkingStartedAt: null, thinkingEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));

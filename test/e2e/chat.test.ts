@@ -1,0 +1,133 @@
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
+import {startServe, type RunningServe} from "./support/startServe.ts";
+
+let dir: string;
+let serve: RunningServe;
+let browser: ChromiumSession;
+let page: Page;
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-"));
+    const modelsDir = path.join(dir, "models");
+    mkdirSync(modelsDir);
+    copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
+    copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
+    copyFileSync(fixtures.notGguf, path.join(modelsDir, "broken.gguf"));
+    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "qwq-tiny.gguf"});
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(serve.url);
+});
+
+afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dir != null)
+        rmSync(dir, {recursive: true, force: true});
+});
+
+/**
+ * Records every state the reasoning disclosure of the newest assistant message passes through:
+ * the tiny model thinks in milliseconds, faster than a test can look, but not faster than the DOM.
+ */
+async function recordReasoningStates() {
+    await page.evaluate(() => {
+        const states: Array<{summary: string; open: boolean}> = [];
+        (window as unknown as {reasoningStates: typeof states}).reasoningStates = states;
+        const record = () => {
+            const details = [...document.querySelectorAll("article details")].at(-1) as HTMLDetailsElement | undefined;
+            const summary = details?.querySelector("summary")?.textContent ?? "";
+            const last = states.at(-1);
+            if (details != null && (last?.summary !== summary || last.open !== details.open))
+                states.push({summary, open: details.open});
+        };
+        new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+    });
+    return () => page.evaluate(() => (window as unknown as {reasoningStates: Array<{summary: string; open: boolean}>}).reasoningStates);
+}
+
+const composer = () => page.getByRole("textbox", {name: "Message"});
+const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
+
+describe("chatting with a reasoning model in Chromium", () => {
+    test("the model picker lists the files with their metadata, a broken file with a clear error, and the backend", async () => {
+        const files = page.getByRole("list", {name: "Model files"});
+        await expect.poll(() => files.getByRole("listitem").count()).toBe(3);
+        await expect.poll(() => files.getByRole("listitem").filter({hasText: "broken.gguf"}).textContent()).toContain("not a GGUF model file");
+        await expect.poll(() => files.getByRole("listitem").filter({hasText: "endless"}).textContent()).toMatch(/qwen2/);
+        await expect.poll(() => page.getByText("Runs on CPU").count()).toBe(1);
+    });
+
+    test("ask, watch it think, see the reasoning fold when the answer comes, read the answer", async () => {
+        await expect.poll(() => composer().isEditable()).toBe(true);
+        const reasoningStates = await recordReasoningStates();
+        await composer().fill("Hi there! How are you?");
+        await composer().press("Enter");
+
+        const summary = lastAssistant().locator("details > summary");
+        await expect.poll(() => summary.textContent(), {timeout: 30_000}).toMatch(/^Thought for \d+ s$/);
+        await expect.poll(() => lastAssistant().textContent()).toContain(expectedTexts.answer);
+        expect(await lastAssistant().locator("details").evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
+
+        const states = await reasoningStates();
+        // It was open and read "Thinking…" while the model reasoned, then folded for the answer.
+        expect(states.find((state) => state.summary.startsWith("Thinking…"))).toMatchObject({open: true});
+        expect(states.at(-1)).toMatchObject({open: false});
+        expect(states.at(-1)!.summary).toMatch(/^Thought for \d+ s$/);
+        const answerText = await lastAssistant().textContent();
+        expect(answerText).not.toMatch(/<\/?think>/);
+    });
+
+    test("after a reload the conversation is there, titled from its first message, with its reasoning", async () => {
+        await page.reload();
+        const conversations = page.getByRole("navigation", {name: "Conversations"});
+        const chat = conversations.getByRole("button", {name: "Hi there! How are you?"}).or(conversations.getByRole("link", {name: "Hi there! How are you?"}));
+        await expect.poll(() => chat.count()).toBe(1);
+        await page.getByRole("button", {name: "New chat"}).click();
+        await chat.click();
+
+        const details = lastAssistant().locator("details");
+        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
+        expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
+        await details.locator("summary").click();
+        expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
+        await expect.poll(() => details.innerText()).toContain(expectedTexts.reasoning.replace(/\s+/g, " ").slice(0, 40));
+        expect((await details.innerText()).replace(/\s+/g, " ")).toContain(expectedTexts.reasoning.replace(/\s+/g, " "));
+    });
+
+    test("a second message in the same chat gets its own answer", async () => {
+        await composer().fill("And another thing?");
+        await page.getByRole("button", {name: "Send"}).click();
+        await expect.poll(() => page.getByRole("article", {name: "Assistant"}).count()).toBe(2);
+        await expect.poll(() => lastAssistant().textContent(), {timeout: 30_000}).toContain(expectedTexts.answer);
+    });
+
+    test("Stop ends a model that would think forever, keeping its reasoning", async () => {
+        const files = page.getByRole("list", {name: "Model files"});
+        await files.getByRole("listitem").filter({hasText: "endless"}).getByRole("button", {name: "Load"}).click();
+        await expect.poll(() => files.getByRole("listitem").filter({hasText: "endless"}).textContent()).toContain("Loaded");
+
+        await page.getByRole("button", {name: "New chat"}).click();
+        await composer().fill("Think about it forever");
+        await page.getByRole("button", {name: "Send"}).click();
+        await expect.poll(() => lastAssistant().locator("summary").textContent()).toMatch(/^Thinking…/);
+        await page.getByRole("button", {name: "Stop"}).click();
+
+        await expect.poll(() => lastAssistant().textContent()).toContain("Stopped");
+        await expect.poll(() => page.getByRole("button", {name: "Send"}).count()).toBe(1);
+        expect(await page.getByRole("button", {name: "Stop"}).count()).toBe(0);
+        // With no answer to make room for, the stopped reasoning stays open.
+        const details = lastAssistant().locator("details");
+        expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
+        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
+        expect(await details.innerText()).toContain(expectedTexts.loop.trim().slice(0, 20));
+    });
+});

@@ -1,0 +1,64 @@
+import {renderToStaticMarkup} from "react-dom/server";
+import {describe, expect, test} from "vitest";
+import type {Message, PonderApi} from "../../../electron/contract.ts";
+import {MessageItem} from "../../../renderer/src/components/MessageItem.tsx";
+import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
+import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
+
+function assistant(extra: Partial<Message>): Message {
+    return {
+        id: "a1", chatId: "c1", role: "assistant", parentId: null, text: "", reasoning: "", status: "done",
+        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, ...extra
+    };
+}
+
+/** Renders one message from a fresh store holding it (these tests never reach the main side). */
+function render(message: Message, delta?: {reasoning: string; text: string}): string {
+    const store = createPonderStore({} as PonderApi);
+    store.getState().ingestChat({summary: {id: "c1", title: "", createdAt: 0, updatedAt: 0}, messages: [message]});
+    if (delta != null)
+        store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, thinkingStartedAt: null, thinkingEndedAt: null});
+
+    // Server rendering reads a store's initial state; make that the state just built.
+    const snapshot = {...store, getInitialState: store.getState};
+    return renderToStaticMarkup(<PonderStoreProvider store={snapshot}><MessageItem id={message.id} /></PonderStoreProvider>);
+}
+
+describe("MessageItem", () => {
+    test("while the model thinks, the reasoning is open and counts seconds", () => {
+        const html = render(assistant({status: "streaming", thinkingStartedAt: Date.now() - 3400}), {reasoning: "Let me factor 1001.", text: ""});
+
+        expect(html).toContain("<details class=\"reasoning\" open=\"\">");
+        expect(html).toContain(">Thinking… 3 s</summary>");
+        expect(html).toContain("Let me factor 1001.");
+        expect(html).toContain("aria-label=\"Assistant\"");
+    });
+
+    test("once answered, the reasoning folds and says how long it took", () => {
+        const html = render(assistant({reasoning: "7 × 143.", text: "No: 1001 = 7 × 11 × 13.", thinkingStartedAt: 1000, thinkingEndedAt: 13_600}));
+
+        expect(html).toContain("<details class=\"reasoning\">");
+        expect(html).toContain(">Thought for 13 s</summary>");
+        expect(html).toContain("No: 1001 = 7 × 11 × 13.");
+    });
+
+    test("a message without reasoning has no disclosure", () => {
+        const html = render(assistant({text: "Hello!"}));
+
+        expect(html).not.toContain("<details");
+        expect(html).toContain("Hello!");
+    });
+
+    test("stopped, failed and interrupted messages say so", () => {
+        expect(render(assistant({status: "stopped", text: "Partial"}))).toContain(">Stopped</p>");
+        expect(render(assistant({status: "error", error: "Out of memory"}))).toContain(">Error: Out of memory</p>");
+        expect(render(assistant({status: "interrupted"}))).toContain("Interrupted");
+    });
+
+    test("a user message is an article labelled as the user's", () => {
+        const html = render({...assistant({text: "Is 1001 prime?"}), role: "user"});
+
+        expect(html).toContain("<article class=\"message message--user\" aria-label=\"You\">");
+        expect(html).toContain("Is 1001 prime?");
+    });
+});

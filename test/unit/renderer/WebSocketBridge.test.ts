@@ -1,0 +1,105 @@
+import {afterEach, describe, expect, test} from "vitest";
+import type {ChatDelta, ChatSummary} from "../../../electron/contract.ts";
+import {DisconnectedError} from "../../../renderer/src/bridge/DisconnectedError.ts";
+import type {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge.ts";
+import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
+import type {RpcPeer} from "./rpcPeer.ts";
+
+const chat: ChatSummary = {id: "c1", title: "Why is the sky blue?", createdAt: 1, updatedAt: 2};
+const delta: ChatDelta = {chatId: "c1", messageId: "m2", reasoning: "Rayleigh", text: "", thinkingStartedAt: 10, thinkingEndedAt: null};
+
+let peer: RpcPeer | undefined;
+let bridge: WebSocketBridge | undefined;
+
+afterEach(async () => {
+    bridge?.dispose();
+    await peer?.close();
+    bridge = undefined;
+    peer = undefined;
+});
+
+async function connect(handlers: Parameters<typeof startRpcPeer>[0]) {
+    peer = await startRpcPeer(handlers);
+    bridge = connectBridge(peer.url);
+    await until(() => bridge?.status === "connected");
+    return {peer, bridge};
+}
+
+describe("WebSocketBridge", () => {
+    test("requests reach the main side by their flat names, with one argument or none", async () => {
+        const {peer, bridge} = await connect({
+            "chats.list": () => [chat],
+            "chats.get": ({chatId}) => ({summary: {...chat, id: chatId}, messages: []})
+        });
+
+        await expect(bridge.api.chats.list()).resolves.toEqual([chat]);
+        await expect(bridge.api.chats.get({chatId: "c9"})).resolves.toMatchObject({summary: {id: "c9"}});
+        // No `[null]` for a request that takes nothing: the main side's schema would refuse it.
+        expect(peer.calls).toEqual([{name: "chats.list", args: []}, {name: "chats.get", args: [{chatId: "c9"}]}]);
+    });
+
+    test("a request the main side rejects fails with its user-facing message", async () => {
+        const {bridge} = await connect({
+            "models.load": () => {
+                throw new Error("Not a GGUF file: broken.gguf");
+            }
+        });
+
+        const failure = bridge.api.models.load({modelId: "broken.gguf"});
+        await expect(failure).rejects.toBeInstanceOf(Error);
+        await expect(failure).rejects.toThrow("Not a GGUF file: broken.gguf");
+    });
+
+    test("events arrive as onX listeners until unsubscribed", async () => {
+        const {peer, bridge} = await connect({});
+        const received: ChatDelta[] = [];
+        const lists: ChatSummary[][] = [];
+        const unsubscribe = bridge.api.chats.onDelta((payload) => received.push(payload));
+        bridge.api.chats.onListChanged((payload) => lists.push(payload));
+
+        await peer.emit("chats.delta", delta);
+        await peer.emit("chats.listChanged", [chat]);
+        await until(() => received.length === 1 && lists.length === 1);
+
+        unsubscribe();
+        await peer.emit("chats.delta", {...delta, reasoning: " scattering"});
+        await peer.emit("chats.listChanged", []);
+        await until(() => lists.length === 2);
+        expect(received).toEqual([delta]);
+    });
+
+    test("a dropped socket rejects pending and new requests, reconnects, and keeps listeners", async () => {
+        let answerLater: (value: ChatSummary[]) => void = () => {};
+        const {peer, bridge} = await connect({
+            "chats.list": () => new Promise<ChatSummary[]>((resolve) => answerLater = resolve),
+            "models.getState": () => ({status: "empty"})
+        });
+        const statuses: string[] = [];
+        bridge.onStatusChange((status) => statuses.push(status));
+        const received: ChatDelta[] = [];
+        bridge.api.chats.onDelta((payload) => received.push(payload));
+
+        const pending = bridge.api.chats.list();
+        await until(() => peer.calls.length === 1);
+        peer.dropConnections();
+        await expect(pending).rejects.toBeInstanceOf(DisconnectedError);
+        expect(statuses[0]).toBe("reconnecting");
+
+        await until(() => bridge.status === "connected");
+        expect(statuses).toEqual(["reconnecting", "connected"]);
+        await expect(bridge.api.models.getState()).resolves.toEqual({status: "empty"});
+        await peer.emit("chats.delta", delta);
+        await until(() => received.length === 1);
+        answerLater([]);
+    });
+
+    test("requests while disconnected fail at once; dispose stops reconnecting", async () => {
+        const {peer, bridge} = await connect({"chats.list": () => []});
+        bridge.dispose();
+        await until(() => peer.connectionCount() === 0);
+
+        await expect(bridge.api.chats.list()).rejects.toBeInstanceOf(DisconnectedError);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect(peer.connectionCount()).toBe(0);
+    });
+});
