@@ -19,6 +19,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
     npm ci --no-audit --no-fund || exit 1
 fi
 
+# `npm start` rebuilds better-sqlite3 for Electron's ABI; the tests run under Node and need Node's.
+if ! node -e "new (require('better-sqlite3'))(':memory:').close()" >/dev/null 2>&1; then
+    step "Rebuilding better-sqlite3 for Node"
+    npm rebuild better-sqlite3 || exit 1
+fi
+
 step "Building"
 npx electron-vite build >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -9,6 +9,7 @@ import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts"
 import {startServe, type RunningServe} from "./support/startServe.ts";
 
 let dir: string;
+let modelsDir: string;
 let serve: RunningServe;
 let browser: ChromiumSession;
 let page: Page;
@@ -16,7 +17,7 @@ let page: Page;
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-"));
-    const modelsDir = path.join(dir, "models");
+    modelsDir = path.join(dir, "models");
     mkdirSync(modelsDir);
     copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
     copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
@@ -129,5 +130,17 @@ describe("chatting with a reasoning model in Chromium", () => {
         expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
         await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
         expect(await details.innerText()).toContain(expectedTexts.loop.trim().slice(0, 20));
+    });
+
+    test("when serve restarts, the open page reconnects by itself and every conversation is still there", async () => {
+        const port = Number(new URL(serve.url).port);
+        await serve.stop();
+        await expect.poll(() => page.getByText("Disconnected — reconnecting…").count()).toBe(1);
+        serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "qwq-tiny.gguf", port});
+
+        await expect.poll(() => page.getByText("Disconnected — reconnecting…").count(), {timeout: 20_000}).toBe(0);
+        const conversations = page.getByRole("navigation", {name: "Conversations"});
+        await expect.poll(() => conversations.getByText("Hi there! How are you?").count()).toBe(1);
+        await expect.poll(() => conversations.getByText("Think about it forever").count()).toBe(1);
     });
 });

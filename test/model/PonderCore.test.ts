@@ -42,7 +42,7 @@ async function openCore(dataDir = path.join(dir, "data")) {
 function record<E extends EventName>(core: PonderCore, event: E) {
     const payloads: Array<{at: number; payload: EventPayloads[E]}> = [];
     core.events.on((name, payload) => {
-        if (name === event)
+        if ((name as EventName) === event)
             payloads.push({at: performance.now(), payload: payload as EventPayloads[E]});
     });
     return payloads;
