@@ -7,10 +7,12 @@ import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadat
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
     contextSize?: number;
-    /** CPU threads for evaluation. Defaults to node-llama-cpp's choice (all math cores). */
+    /** CPU threads for evaluation. Defaults to the machine's math cores. */
     threads?: number;
     /** Layers offloaded to the GPU. Defaults to `"auto"`. */
     gpuLayers?: number | "auto";
+    /** Tokens evaluated per batch while reading a prompt. Defaults to node-llama-cpp's choice (the context size, up to 512). */
+    batchSize?: number;
     signal?: AbortSignal;
 }
 
@@ -51,7 +53,10 @@ export class LoadedModel {
         try {
             const context = await model.createContext({
                 contextSize: options.contextSize ?? {max: model.trainContextSize ?? 8192},
-                threads: options.threads,
+                // node-llama-cpp's own default can exceed the cores (4 on a 2-core machine), and
+                // oversubscribed threads spin against each other: generation became 90× slower here.
+                threads: options.threads ?? llama.cpuMathCores,
+                batchSize: options.batchSize,
                 createSignal: options.signal
             });
             return new LoadedModel(filePath, model, context);

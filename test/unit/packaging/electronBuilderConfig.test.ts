@@ -1,0 +1,97 @@
+import {readFileSync} from "node:fs";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import yaml from "js-yaml";
+import {minimatch} from "minimatch";
+import {describe, expect, test} from "vitest";
+
+/*
+ * Packaging can't run here (no Electron binary), so this checks what it would do: the targets,
+ * the fuses, and which of node-llama-cpp's per-platform binary packages each installer carries.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const config = yaml.load(readFileSync(path.join(repoRoot, "electron-builder.yml"), "utf8")) as BuilderConfig;
+const binaryPackages = Object.keys(
+    (JSON.parse(readFileSync(path.join(repoRoot, "node_modules/node-llama-cpp/package.json"), "utf8")) as {optionalDependencies: Record<string, string>})
+        .optionalDependencies
+).filter((name) => name.startsWith("@node-llama-cpp/"));
+
+interface TargetEntry {
+    target: string;
+    arch: string[];
+}
+interface PlatformConfig {
+    target: TargetEntry[];
+    files?: string[];
+    [key: string]: unknown;
+}
+interface BuilderConfig {
+    files: string[];
+    asarUnpack: string[];
+    electronFuses: Record<string, boolean>;
+    npmRebuild: boolean;
+    mac: PlatformConfig;
+    win: PlatformConfig;
+    linux: PlatformConfig;
+}
+
+/**
+ * electron-builder's file rules: the global `files` then the platform's, with `${arch}`
+ * expanded; a path is packed when the last pattern that matches it is not a negation.
+ */
+function packedBinaryPackages(platform: "mac" | "win" | "linux", arch: string): string[] {
+    const patterns = [...config.files, ...(config[platform].files ?? [])].map((pattern) => pattern.replaceAll("${arch}", arch));
+    return binaryPackages.filter((name) => {
+        const file = `node_modules/${name}/bins/${name.split("/")[1]}/libllama.so`;
+        let packed = false;
+        for (const pattern of patterns) {
+            const negated = pattern.startsWith("!");
+            if (minimatch(file, negated ? pattern.slice(1) : pattern, {dot: true}))
+                packed = !negated;
+        }
+        return packed;
+    }).map((name) => name.replace("@node-llama-cpp/", ""));
+}
+
+describe("electron-builder.yml", () => {
+    test("builds dmg + zip for Apple silicon and Intel Macs, nsis for Windows x64, AppImage + deb for Linux", () => {
+        expect(config.mac.target).toEqual([{target: "dmg", arch: ["arm64", "x64"]}, {target: "zip", arch: ["arm64", "x64"]}]);
+        expect(config.win.target).toEqual([{target: "nsis", arch: ["x64"]}]);
+        expect(config.linux.target.map((entry) => entry.target)).toEqual(["AppImage", "deb"]);
+        expect(config.linux.target.every((entry) => entry.arch.includes("x64"))).toBe(true);
+    });
+
+    test.each([
+        ["mac", "arm64", ["mac-arm64-metal"]],
+        ["mac", "x64", ["mac-x64"]],
+        ["win", "x64", ["win-x64", "win-x64-cuda", "win-x64-cuda-ext", "win-x64-vulkan"]],
+        ["linux", "x64", ["linux-x64", "linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"]],
+        ["linux", "arm64", ["linux-arm64"]]
+    ] as const)("the %s %s package carries only its own llama.cpp binaries", (platform, arch, expected) => {
+        expect(packedBinaryPackages(platform, arch).sort()).toEqual([...expected].sort());
+    });
+
+    test("llama.cpp binaries and the SQLite addon are unpacked from the asar; better-sqlite3 is rebuilt for Electron", () => {
+        expect(config.asarUnpack).toEqual(expect.arrayContaining(["node_modules/@node-llama-cpp/**", "node_modules/better-sqlite3/build/Release/*.node"]));
+        expect(config.npmRebuild).toBe(true);
+    });
+
+    test("Electron fuses lock the binary down", () => {
+        expect(config.electronFuses).toMatchObject({
+            runAsNode: false,
+            enableCookieEncryption: true,
+            enableNodeOptionsEnvironmentVariable: false,
+            enableNodeCliInspectArguments: false,
+            enableEmbeddedAsarIntegrityValidation: true,
+            onlyLoadAppFromAsar: true
+        });
+    });
+
+    test("macOS uses the hardened runtime with the entitlements V8 and Metal need", () => {
+        expect(config.mac.hardenedRuntime).toBe(true);
+        const entitlements = readFileSync(path.join(repoRoot, config.mac.entitlements as string), "utf8");
+        expect(entitlements).toContain("com.apple.security.cs.allow-jit");
+        expect(entitlements).toContain("com.apple.security.cs.allow-unsigned-executable-memory");
+    });
+});
