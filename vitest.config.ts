@@ -17,6 +17,7 @@ export default defineConfig({
                     include: ["test/model/**/*.test.ts"],
                     globalSetup: ["test/globalSetup.ts"],
                     testTimeout: 120_000,
+                    expect: {poll: {timeout: 15_000}},
                     hookTimeout: 300_000,
                     fileParallelism: false
                 }
@@ -27,6 +28,8 @@ export default defineConfig({
                     include: ["test/e2e/**/*.test.ts"],
                     globalSetup: ["test/globalSetup.ts"],
                     testTimeout: 120_000,
+                    // The UI is polled, not slept on; on a busy 2-core machine a state can take seconds to show.
+                    expect: {poll: {timeout: 15_000}},
                     hookTimeout: 300_000,
                     fileParallelism: false
                 }

@@ -24,6 +24,22 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "models.load": z.strictObject({modelId: id}),
         "models.unload": z.undefined(),
         "models.getState": z.undefined(),
+        /** Asks for confirmation in the UI first: the file is deleted from disk. */
+        "models.delete": z.strictObject({modelId: id}),
+        /** A .gguf file, or a folder whose .gguf files are all added; kept where they are. */
+        "models.import": z.strictObject({path: z.string().min(1).max(4096)}),
+        /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
+        "models.estimateFit": z.union([
+            z.strictObject({modelId: id}),
+            z.strictObject({address: z.string().trim().min(1).max(2000)})
+        ]),
+        "catalog.list": z.undefined(),
+        "downloads.list": z.undefined(),
+        /** A catalog id, an `hf:owner/repo:QUANT` or `hf:owner/repo/file.gguf` URI, or a GGUF URL. */
+        "downloads.add": z.strictObject({address: z.string().trim().min(1).max(2000)}),
+        "downloads.pause": z.strictObject({downloadId: id}),
+        "downloads.resume": z.strictObject({downloadId: id}),
+        "downloads.cancel": z.strictObject({downloadId: id}),
         "chats.list": z.undefined(),
         "chats.get": z.strictObject({chatId: id}),
         "chats.create": z.undefined(),
@@ -32,9 +48,127 @@ export const requestSchemas = /* @__PURE__ */ (() => {
             chatId: id.optional(),
             text: z.string().trim().min(1).max(200_000)
         }),
-        "chats.stop": z.strictObject({chatId: id})
+        "chats.stop": z.strictObject({chatId: id}),
+        "chats.update": z.strictObject({
+            chatId: id,
+            title: z.string().trim().min(1).max(200).optional(),
+            pinned: z.boolean().optional(),
+            systemPrompt: z.string().max(20_000).optional(),
+            sendReasoning: z.boolean().optional()
+        }),
+        "chats.delete": z.strictObject({chatId: id}),
+        "chats.restore": z.strictObject({chatId: id}),
+        "chats.search": z.strictObject({query: z.string().trim().min(1).max(200)}),
+        "chats.showMessage": z.strictObject({chatId: id, messageId: id}),
+        "chats.edit": z.strictObject({chatId: id, messageId: id, text: z.string().trim().min(1).max(200_000)}),
+        "chats.regenerate": z.strictObject({chatId: id, messageId: id}),
+        "chats.continue": z.strictObject({chatId: id, messageId: id}),
+        "chats.deleteMessage": z.strictObject({chatId: id, messageId: id}),
+        "chats.export": z.strictObject({
+            /** Omitted: every conversation. */
+            chatId: id.optional(),
+            format: z.enum(["markdown", "json"])
+        }),
+        "chats.import": z.strictObject({archive: chatArchiveSchema(id)}),
+        "settings.get": z.strictObject({modelId: id, chatId: id.optional()}),
+        "settings.update": z.strictObject({
+            modelId: id,
+            /** Omitted: the model's own defaults; given: this chat only. */
+            chatId: id.optional(),
+            values: generationSettingsSchema().partial(),
+            /** Settings to take back to what the layer below says (the preset, or the model's defaults). */
+            reset: z.array(generationSettingsSchema().keyof()).max(32).optional()
+        }),
+        "engines.list": z.undefined(),
+        /** An OpenAI-compatible endpoint (vLLM, SGLang, llama.cpp's server, Ollama…); checked by listing its models. */
+        "engines.add": z.strictObject({
+            name: z.string().trim().max(100).optional(),
+            baseUrl: z.string().trim().min(1).max(2000),
+            apiKey: z.string().trim().max(4000).optional()
+        }),
+        "engines.remove": z.strictObject({engineId: id}),
+        "api.getState": z.undefined(),
+        /** The desktop app's local OpenAI-compatible API server; `serve` always has it on its own port. */
+        "api.configure": z.strictObject({
+            enabled: z.boolean().optional(),
+            /** Listen on every network interface instead of 127.0.0.1 only. */
+            allowNetwork: z.boolean().optional(),
+            port: z.number().int().min(1).max(65535).optional()
+        }),
+        "api.rotateKey": z.undefined()
     } as const;
 })();
+
+/** Every generation setting with its allowed range; `null` means "unlimited" or "automatic". */
+function generationSettingsSchema() {
+    const count = (max: number) => z.number().int().min(1).max(max).nullable();
+    return z.strictObject({
+        temperature: z.number().min(0).max(2),
+        topP: z.number().min(0).max(1),
+        topK: z.number().int().min(0).max(1000),
+        minP: z.number().min(0).max(1),
+        repeatPenalty: z.number().min(1).max(2),
+        presencePenalty: z.number().min(0).max(2),
+        seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+        maxTokens: count(1_000_000),
+        thinkingBudget: count(1_000_000),
+        languageLock: z.enum(["off", "match", "english", "chinese"]),
+        contextOverflow: z.enum(["dropOldest", "stop"]),
+        contextSize: z.number().int().min(256).max(1_048_576).nullable(),
+        gpuLayers: z.number().int().min(0).max(1000).nullable(),
+        threads: count(1024),
+        batchSize: z.number().int().min(32).max(65_536).nullable()
+    });
+}
+
+/** A JSON export of conversations (`chats.export` with `json`), as `chats.import` takes it back. */
+function chatArchiveSchema(id: z.ZodString) {
+    const time = z.number().int().nonnegative();
+    const stats = z.strictObject({
+        modelId: z.string().max(1000),
+        contextTokens: z.number().int().nonnegative().optional(),
+        droppedTurns: z.number().int().nonnegative().optional(),
+        timeToFirstTokenMs: z.number().nonnegative(),
+        tokensPerSecond: z.number().nonnegative(),
+        thinkingMs: z.number().nonnegative(),
+        thoughtTokens: z.number().int().nonnegative(),
+        answerTokens: z.number().int().nonnegative(),
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error"])
+    });
+    const message = z.strictObject({
+        id,
+        chatId: id,
+        parentId: id.nullable(),
+        role: z.enum(["user", "assistant"]),
+        text: z.string(),
+        reasoning: z.string(),
+        status: z.enum(["streaming", "done", "stopped", "error", "interrupted"]),
+        createdAt: time,
+        thinkingStartedAt: time.nullable(),
+        thinkingEndedAt: time.nullable(),
+        stats: stats.nullable(),
+        error: z.string().nullable()
+    });
+    const chat = z.strictObject({
+        summary: z.strictObject({
+            id,
+            title: z.string().max(1000),
+            createdAt: time,
+            updatedAt: time,
+            pinned: z.boolean(),
+            systemPrompt: z.string().max(20_000),
+            sendReasoning: z.boolean()
+        }),
+        activeLeafId: id.nullable(),
+        /** Every message of the chat, every branch, parents before children. */
+        messages: z.array(message).max(1_000_000)
+    });
+    return z.strictObject({
+        format: z.literal("ponder.chats"),
+        version: z.literal(1),
+        chats: z.array(chat).max(100_000)
+    });
+}
 
 export type RequestName = keyof typeof requestSchemas;
 export type RequestArgs<N extends RequestName> = z.infer<(typeof requestSchemas)[N]>;
@@ -63,6 +197,8 @@ export interface ModelFile {
     metadata?: ModelMetadata;
     /** Why the file can't be used (not a GGUF, truncated, broken metadata). */
     error?: string;
+    /** Added from outside the models folder: deleting it only takes it off the list. */
+    imported?: boolean;
 }
 
 export interface ModelMetadata {
@@ -72,6 +208,8 @@ export interface ModelMetadata {
     quantization: string;
     parameterCount?: number;
     contextLength?: number;
+    /** Whether its chat template has it reason in `<think>` before answering. */
+    thinks?: boolean;
 }
 
 export type RuntimeStatus = "empty" | "loading" | "ready" | "error";
@@ -87,6 +225,8 @@ export interface RuntimeState {
     chatWrapper?: string;
     contextSize?: number;
     error?: string;
+    /** The remote engine's name when the model runs there rather than on this machine. */
+    engine?: string;
 }
 
 export interface ChatSummary {
@@ -94,6 +234,11 @@ export interface ChatSummary {
     title: string;
     createdAt: number;
     updatedAt: number;
+    pinned: boolean;
+    /** Sent to the model before the conversation; empty for none. */
+    systemPrompt: string;
+    /** Whether earlier answers' reasoning is sent back to the model (off by default). */
+    sendReasoning: boolean;
 }
 
 export type MessageRole = "user" | "assistant";
@@ -103,6 +248,10 @@ export type StopReason = "finished" | "stopped" | "budget" | "length" | "error";
 
 export interface MessageStats {
     modelId: string;
+    /** Tokens the conversation took in the context once this reply was written (prompt and reply). */
+    contextTokens?: number;
+    /** Earlier messages left out of the prompt because the conversation outgrew the context. */
+    droppedTurns?: number;
     timeToFirstTokenMs: number;
     tokensPerSecond: number;
     thinkingMs: number;
@@ -132,12 +281,127 @@ export interface Chat {
     summary: ChatSummary;
     /** The active branch, oldest first. */
     messages: Message[];
+    /** For each message of the branch that has alternatives (edits, regenerations): every version's id, oldest first. */
+    alternatives: Record<string, string[]>;
+}
+
+/** A search result: one message, with a snippet of its text or reasoning around the match. */
+export interface SearchHit {
+    chatId: string;
+    chatTitle: string;
+    messageId: string;
+    role: MessageRole;
+    /** Which of the message's texts matched. */
+    field: "text" | "reasoning";
+    /** The snippet in pieces; `match` pieces are what the query found (shown highlighted). */
+    snippet: Array<{text: string; match: boolean}>;
+    createdAt: number;
+}
+
+export interface ExportFile {
+    fileName: string;
+    mimeType: "text/markdown" | "application/json";
+    content: string;
+}
+
+export type ChatArchive = z.infer<ReturnType<typeof chatArchiveSchema>>;
+
+/** An OpenAI-compatible engine the user added; its API key never comes back over the contract. */
+export interface RemoteEngineInfo {
+    id: string;
+    name: string;
+    /** Normalized, e.g. `http://gpu-box:8000/v1`. */
+    baseUrl: string;
+    hasKey: boolean;
+    /** What the engine lists now; `id` is what `models.load` takes. Empty when it can't be reached. */
+    models: Array<{id: string; name: string}>;
+    /** Why its models could not be listed. */
+    error?: string;
+}
+
+/** The OpenAI-compatible API server (`/v1`) other apps on the machine use. */
+export interface ApiServerState {
+    /** `desktop`: a setting starts and stops it; `serve`: always on, on the page's own port. */
+    mode: "desktop" | "serve";
+    enabled: boolean;
+    /** Reachable from other devices, not only from this machine (127.0.0.1). */
+    allowNetwork: boolean;
+    port: number;
+    /** The base address clients use, e.g. `http://127.0.0.1:8758/v1`; null while it's off. */
+    url: string | null;
+    /** The key clients send as `Authorization: Bearer <key>`. */
+    apiKey: string;
+    /** Why it isn't running although enabled (the port is taken…). */
+    error: string | null;
 }
 
 export interface SendResult {
     chatId: string;
     userMessage: Message;
     assistantMessage: Message;
+}
+
+/** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
+export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
+
+/** The will-it-fit estimate, from the GGUF header and this machine's memory (KV cache included). */
+export interface FitEstimate {
+    verdict: FitVerdict;
+    modelBytes: number;
+    /** Memory needed at {@link contextSize} (or at the smallest context, when nothing fits). */
+    ramBytes: number;
+    vramBytes: number;
+    availableRamBytes: number;
+    availableVramBytes: number;
+    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    contextSize: number;
+    trainContextSize: number;
+}
+
+/** A model of the curated catalog (assets/catalog/catalog.json). */
+export interface CatalogEntry {
+    id: string;
+    name: string;
+    family: string;
+    /** `hf:owner/repo:QUANT`, resolved against the hub setting. */
+    address: string;
+    quantization: string;
+    parameters: string;
+    /** Approximate: the exact size comes from the hub when the download starts. */
+    approxSizeBytes: number;
+    contextLength: number;
+    licence: string;
+    description: string;
+    recommended: {temperature: number; topP: number; topK?: number; minP?: number; note?: string};
+    /** The catalog's default pick. */
+    isDefault: boolean;
+    /** Facts in this entry that were not checked against the hub when the catalog was written. */
+    unverified: string[];
+}
+
+/** `paused` with an error: stopped by a full disk; Resume continues once there is room. */
+export type DownloadStatus = "queued" | "downloading" | "paused" | "done" | "error";
+
+export interface Download {
+    id: string;
+    /** What the user asked for: a catalog id, an `hf:` URI or a URL. */
+    address: string;
+    title: string;
+    /** The files, in order; a split model has several parts. */
+    files: Array<{name: string; sizeBytes: number}>;
+    totalBytes: number;
+    receivedBytes: number;
+    bytesPerSecond: number;
+    /** Null while unknown (paused, just started). */
+    etaSeconds: number | null;
+    status: DownloadStatus;
+    /** Why it stopped: a full disk, a server that keeps failing, a sha256 mismatch. */
+    error: string | null;
+    /** False for plain URLs: only the hub publishes a sha256 to check against. */
+    verified: boolean;
+    /** The model id once it is ready. */
+    modelId: string | null;
+    createdAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,15 +420,40 @@ export interface ChatDelta {
 export interface EventPayloads {
     "models.stateChanged": RuntimeState;
     "models.listChanged": ModelFile[];
+    /** Every download's state; at most one event per 250 ms while bytes flow. */
+    "downloads.changed": Download[];
     "chats.listChanged": ChatSummary[];
     "chats.delta": ChatDelta;
     /** A message's full state after a change of status (started, finished, stopped, failed). */
     "chats.messageUpdated": Message;
+    "engines.listChanged": RemoteEngineInfo[];
+    "api.stateChanged": ApiServerState;
 }
 export type EventName = keyof EventPayloads;
 
 // ---------------------------------------------------------------------------------------------
 // The API: results per request, and the shape both sides build from the names.
+
+/** Generation and load settings (#5). Load options (context size, GPU layers, threads, batch size) apply at the next load. */
+export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
+export type GenerationSettingName = keyof GenerationSettings;
+export type LanguageLock = GenerationSettings["languageLock"];
+/** Which published recommendations a model's preset follows. */
+export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
+
+/** A model's (and optionally a chat's) settings, layer by layer, so the UI can show what differs from the preset. */
+export interface SettingsView {
+    modelId: string;
+    chatId?: string;
+    family: ModelFamily;
+    preset: GenerationSettings;
+    /** What the user changed for this model (its defaults). */
+    model: Partial<GenerationSettings>;
+    /** What the user changed for this chat; empty without a chat. */
+    chat: Partial<GenerationSettings>;
+    /** preset ← model ← chat: what the next reply uses. */
+    effective: GenerationSettings;
+}
 
 export interface RequestResults {
     "app.getInfo": AppInfo;
@@ -172,11 +461,39 @@ export interface RequestResults {
     "models.load": RuntimeState;
     "models.unload": RuntimeState;
     "models.getState": RuntimeState;
+    "models.delete": ModelFile[];
+    "models.import": ModelFile[];
+    "models.estimateFit": FitEstimate;
+    "catalog.list": CatalogEntry[];
+    "downloads.list": Download[];
+    "downloads.add": Download;
+    "downloads.pause": Download;
+    "downloads.resume": Download;
+    "downloads.cancel": void;
     "chats.list": ChatSummary[];
     "chats.get": Chat;
     "chats.create": ChatSummary;
     "chats.send": SendResult;
     "chats.stop": void;
+    "chats.update": ChatSummary;
+    "chats.delete": void;
+    "chats.restore": ChatSummary;
+    "chats.search": SearchHit[];
+    "chats.showMessage": Chat;
+    "chats.edit": Chat;
+    "chats.regenerate": Chat;
+    "chats.continue": Message;
+    "chats.deleteMessage": Chat;
+    "chats.export": ExportFile;
+    "chats.import": ChatSummary[];
+    "settings.get": SettingsView;
+    "settings.update": SettingsView;
+    "engines.list": RemoteEngineInfo[];
+    "engines.add": RemoteEngineInfo;
+    "engines.remove": void;
+    "api.getState": ApiServerState;
+    "api.configure": ApiServerState;
+    "api.rotateKey": ApiServerState;
 }
 
 /** The main side's implementation of every request, after validation. */
@@ -220,12 +537,20 @@ function everyName<T extends string>() {
 export const requestNames = everyName<RequestName>()([
     "app.getInfo",
     "models.list", "models.load", "models.unload", "models.getState",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop"
+    "models.delete", "models.import", "models.estimateFit", "catalog.list",
+    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
+    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
+    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.import",
+    "settings.get", "settings.update",
+    "engines.list", "engines.add", "engines.remove",
+    "api.getState", "api.configure", "api.rotateKey"
 ]);
 
 export const eventNames = everyName<EventName>()([
-    "models.stateChanged", "models.listChanged",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated"
+    "models.stateChanged", "models.listChanged", "downloads.changed",
+    "chats.listChanged", "chats.delta", "chats.messageUpdated",
+    "engines.listChanged", "api.stateChanged"
 ]);
 
 /** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */

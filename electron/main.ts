@@ -1,6 +1,8 @@
 import path from "node:path";
-import {app, BrowserWindow, Menu, session, shell, type WebContents} from "electron";
+import {app, BrowserWindow, Menu, safeStorage, session, shell, type WebContents} from "electron";
+import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
+import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
 import {serveContractOverIpc} from "./ipc.ts";
 
 // Everything the window does goes through the contract; the window itself gets no privileges.
@@ -26,6 +28,18 @@ function hardenContents(contents: WebContents) {
         return {action: "deny"};
     });
 }
+
+/** Remote engines' API keys go to the OS keychain (Keychain, DPAPI, libsecret/kwallet), never to disk in plain text. */
+const keychain: SecretStore = {
+    protection: "os-keychain",
+    seal(secret) {
+        // On Linux without a keyring, safeStorage falls back to a hard-coded key: that is plain text in disguise.
+        if (!safeStorage.isEncryptionAvailable() || (process.platform === "linux" && safeStorage.getSelectedStorageBackend() === "basic_text"))
+            throw new Error("This system has no keychain for Ponder to keep API keys in, and Ponder won't store them in plain text. Use an engine without a key, or set up a keyring (GNOME Keyring, KWallet).");
+        return safeStorage.encryptString(secret).toString("base64");
+    },
+    open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, "base64"))
+};
 
 function createWindow(core: PonderCore) {
     const window = new BrowserWindow({
@@ -59,8 +73,10 @@ async function start() {
         return;
     }
     await app.whenReady();
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    // Everything is denied but writing text to the clipboard ("Copy answer"), which Chromium
+    // allows only from a user gesture and sanitizes.
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === "clipboard-sanitized-write"));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission) => permission === "clipboard-sanitized-write");
     app.on("web-contents-created", (_event, contents) => hardenContents(contents));
     Menu.setApplicationMenu(Menu.buildFromTemplate([
         ...(process.platform === "darwin" ? [{role: "appMenu" as const}] : []),
@@ -70,7 +86,9 @@ async function start() {
         {role: "windowMenu"}
     ]));
 
-    const core = await PonderCore.create({dataDir: app.getPath("userData"), shell: "desktop", version: app.getVersion()});
+    const core = await PonderCore.create({dataDir: app.getPath("userData"), shell: "desktop", version: app.getVersion(), secrets: keychain});
+    // The local API server starts here if the user switched it on (a failure shows in its setting).
+    void core.api.useLauncher(startOpenAiServer);
     createWindow(core);
     app.on("second-instance", () => BrowserWindow.getAllWindows()[0]?.focus());
     app.on("activate", () => {

@@ -1,13 +1,16 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
-export {LlamaRuntime, type Backend, type LlamaRuntimeOptions} from "./LlamaRuntime/LlamaRuntime.ts";
+export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions} from "./LlamaRuntime/LlamaRuntime.ts";
+export type {FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export {
     ContextOverflowError,
+    type ContextOverflowPolicy,
     type ConversationTurn,
     type GenerateReplyOptions,
     type GenerateReplyResult,
     type ReplyStopReason,
     type SamplingOptions
 } from "./generation/generateReply.ts";
-export type {SegmentChunk, SegmentKind} from "./generation/ThoughtSegmenter.ts";
+export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
+export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
 export {InvalidModelFileError, readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";

@@ -3,9 +3,19 @@ import type {LlamaRuntimeOptions, LoadModelOptions} from "../../native/index.ts"
 import type {AppInfo, RequestHandlers} from "../contract.ts";
 import {ChatRepository} from "./chats/ChatRepository.ts";
 import {ChatService, type ChatServiceOptions} from "./chats/ChatService.ts";
+import {ApiServerControl} from "./api/ApiServerControl.ts";
+import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
+import {RemoteEngines} from "./engines/RemoteEngines.ts";
+import type {SecretStore} from "./engines/SecretStore.ts";
+import {DownloadManager, type DownloadManagerOptions} from "./downloads/DownloadManager.ts";
+import {DownloadRepository} from "./downloads/DownloadRepository.ts";
+import {readCatalog} from "./downloads/readCatalog.ts";
 import {EventBus} from "./events/EventBus.ts";
+import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
+import {LibraryService} from "./models/LibraryService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {SettingsService} from "./settings/SettingsService.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
 
 export interface PonderCoreOptions {
@@ -17,6 +27,12 @@ export interface PonderCoreOptions {
     runtime?: LlamaRuntimeOptions;
     load?: LoadModelOptions;
     chats?: ChatServiceOptions;
+    /** The Hugging Face hub (or a mirror) for `hf:` addresses and the catalog. Defaults to https://huggingface.co. */
+    hubUrl?: string;
+    /** Download tuning (free-space provider, retries); the hub comes from {@link hubUrl}. */
+    downloads?: Omit<DownloadManagerOptions, "hubUrl" | "onModelReady">;
+    /** Seals remote engines' API keys. Defaults to a key file in the data folder; the desktop app passes the OS keychain. */
+    secrets?: SecretStore;
 }
 
 /**
@@ -27,7 +43,12 @@ export class PonderCore {
     readonly events = new EventBus();
     readonly library: ModelLibrary;
     readonly models: ModelHost;
+    readonly engines: RemoteEngines;
+    readonly api: ApiServerControl;
     readonly chats: ChatService;
+    readonly settings: SettingsService;
+    readonly downloads: DownloadManager;
+    readonly libraryService: LibraryService;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
@@ -36,9 +57,27 @@ export class PonderCore {
         this.#db = openDatabase(path.join(options.dataDir, "ponder.db"));
         const repository = new ChatRepository(this.#db);
         repository.markInterrupted();
-        this.library = new ModelLibrary(modelsDir);
-        this.models = new ModelHost(this.library, this.events, {runtime: options.runtime, load: options.load});
-        this.chats = new ChatService(repository, this.models, this.events, options.chats);
+        // Deleting a chat can be undone until the app closes.
+        repository.purgeDeleted();
+        this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db));
+        this.engines = new RemoteEngines(this.#db, options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key")), this.events);
+        this.settings = new SettingsService(this.#db, this.library);
+        this.models = new ModelHost(this.library, this.events, {
+            runtime: options.runtime, load: options.load, remote: this.engines,
+            loadOptions: (modelId) => this.settings.loadOptions(modelId)
+        });
+        this.api = new ApiServerControl(this.#db, this.events, this.models);
+        this.chats = new ChatService(repository, this.models, this.events, {
+            replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
+            ...options.chats
+        });
+        const catalog = readCatalog();
+        this.downloads = new DownloadManager(new DownloadRepository(this.#db), this.library.modelsDir, catalog, this.events, {
+            ...options.downloads,
+            hubUrl: options.hubUrl,
+            onModelReady: () => void this.libraryService.announceList()
+        });
+        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events);
         const info: AppInfo = {
             version: options.version,
             shell: options.shell,
@@ -53,17 +92,47 @@ export class PonderCore {
             "models.load": ({modelId}) => this.models.load(modelId),
             "models.unload": () => this.models.unload(),
             "models.getState": async () => this.models.state,
+            "models.delete": ({modelId}) => this.libraryService.delete(modelId),
+            "models.import": ({path: fileOrFolder}) => this.libraryService.import(fileOrFolder),
+            "models.estimateFit": (args) => this.libraryService.estimateFit(args),
+            "catalog.list": async () => [...this.libraryService.catalog],
+            "downloads.list": async () => this.downloads.list(),
+            "downloads.add": ({address}) => this.downloads.add(address),
+            "downloads.pause": ({downloadId}) => this.downloads.pause(downloadId),
+            "downloads.resume": async ({downloadId}) => this.downloads.resume(downloadId),
+            "downloads.cancel": ({downloadId}) => this.downloads.cancel(downloadId),
             "chats.list": async () => this.chats.list(),
             "chats.get": async ({chatId}) => this.chats.get(chatId),
             "chats.create": async () => this.chats.create(),
             "chats.send": async ({chatId, text}) => this.chats.send(chatId, text),
-            "chats.stop": ({chatId}) => this.chats.stop(chatId)
+            "chats.stop": ({chatId}) => this.chats.stop(chatId),
+            "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
+            "chats.delete": ({chatId}) => this.chats.delete(chatId),
+            "chats.restore": async ({chatId}) => this.chats.restore(chatId),
+            "chats.search": async ({query}) => this.chats.search(query),
+            "chats.showMessage": async ({chatId, messageId}) => this.chats.showMessage(chatId, messageId),
+            "chats.edit": async ({chatId, messageId, text}) => this.chats.edit(chatId, messageId, text),
+            "chats.regenerate": async ({chatId, messageId}) => this.chats.regenerate(chatId, messageId),
+            "chats.continue": async ({chatId, messageId}) => this.chats.continue(chatId, messageId),
+            "chats.deleteMessage": async ({chatId, messageId}) => this.chats.deleteMessage(chatId, messageId),
+            "chats.export": async ({chatId, format}) => this.chats.export(chatId, format),
+            "chats.import": async ({archive}) => this.chats.import(archive),
+            "settings.get": ({modelId, chatId}) => this.settings.get(modelId, chatId),
+            "settings.update": (update) => this.settings.update(update),
+            "engines.list": () => this.engines.list(),
+            "engines.add": (engine) => this.engines.add(engine),
+            "engines.remove": ({engineId}) => this.engines.remove(engineId),
+            "api.getState": async () => this.api.state,
+            "api.configure": (changes) => this.api.configure(changes),
+            "api.rotateKey": () => this.api.rotateKey()
         };
     }
 
     static async create(options: PonderCoreOptions): Promise<PonderCore> {
         const core = new PonderCore(options);
         await core.models.start();
+        // Continues the downloads that were running when the app last stopped (or crashed).
+        await core.downloads.start();
         return core;
     }
 
@@ -75,6 +144,8 @@ export class PonderCore {
     /** Saves streaming replies, frees the model and closes the database. */
     async dispose(): Promise<void> {
         await this.chats.stopAll();
+        await this.api.dispose();
+        await this.downloads.dispose();
         await this.models.dispose();
         this.#db.close();
     }

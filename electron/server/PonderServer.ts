@@ -6,6 +6,7 @@ import type {AddressInfo} from "node:net";
 import path from "node:path";
 import {WebSocketServer, type WebSocket} from "ws";
 import {attachRpcPeer, type RpcPeerSource} from "../core/rpc/attachRpcPeer.ts";
+import {OpenAiApi} from "./openai/OpenAiApi.ts";
 
 export interface PonderServerOptions {
     /** The built renderer (`out/renderer`). */
@@ -15,6 +16,8 @@ export interface PonderServerOptions {
     port?: number;
     /** Defaults to a fresh random token. */
     token?: string;
+    /** The OpenAI-compatible API, served under `/v1` on the same port. */
+    api?: OpenAiApi;
 }
 
 const tokenCookie = "ponder_token";
@@ -53,6 +56,8 @@ export class PonderServer {
         this.#options = options;
         this.token = options.token ?? randomBytes(24).toString("base64url");
         this.#http = http.createServer((request, response) => {
+            if (options.api != null && OpenAiApi.handles(request))
+                return void options.api.handle(request, response);
             this.#serveFile(request, response).catch(() => sendText(response, 500, "Internal error"));
         });
         this.#sockets = new WebSocketServer({noServer: true, maxPayload: 4 * 1024 * 1024});

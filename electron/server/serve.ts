@@ -5,6 +5,8 @@ import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {PonderCore} from "../core/PonderCore.ts";
 import {defaultDataDir} from "./defaultDataDir.ts";
+import {OpenAiApi} from "./openai/OpenAiApi.ts";
+import {formatRequestLog} from "./openai/formatRequestLog.ts";
 import {PonderServer} from "./PonderServer.ts";
 
 const usage = `Usage: npm run serve -- [options]
@@ -15,7 +17,10 @@ const usage = `Usage: npm run serve -- [options]
   --model FILE       load this GGUF at start
   --threads N        CPU threads for generation (default: all math cores)
   --context-size N   tokens of context (default: the most that fits, up to the model's own)
-  --cpu              run on the CPU even when a GPU is available`;
+  --cpu              run on the CPU even when a GPU is available
+  --hub-url URL      the Hugging Face hub (or a mirror) models download from (default https://huggingface.co)
+  --api-key KEY      the key of the OpenAI-compatible API under /v1 (default: the access token)
+  --api-cors ORIGIN  let web pages of this origin call /v1 (repeatable; default: none)`;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -30,6 +35,9 @@ async function main() {
             threads: {type: "string"},
             "context-size": {type: "string"},
             cpu: {type: "boolean", default: false},
+            "hub-url": {type: "string"},
+            "api-key": {type: "string"},
+            "api-cors": {type: "string", multiple: true},
             help: {type: "boolean", default: false}
         }
     });
@@ -48,19 +56,29 @@ async function main() {
         shell: "headless",
         version: (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {version: string}).version,
         runtime: {gpu: values.cpu ? false : "auto"},
+        hubUrl: values["hub-url"] == null ? undefined : httpUrl(values["hub-url"], "--hub-url"),
         load: {
             threads: optionalInteger(values.threads, "--threads"),
             contextSize: optionalInteger(values["context-size"], "--context-size")
         }
     });
+    // Kept across restarts, so an open page reconnects and a bookmark keeps working.
+    const token = await loadOrCreateToken(path.join(dataDir, "serve-token"));
+    const apiKey = values["api-key"] ?? token;
     const server = new PonderServer(core, {
         rendererDir,
         host: values.host,
         port: optionalInteger(values.port, "--port"),
-        // Kept across restarts, so an open page reconnects and a bookmark keeps working.
-        token: await loadOrCreateToken(path.join(dataDir, "serve-token"))
+        token,
+        api: new OpenAiApi({
+            models: core.models,
+            apiKey: () => apiKey,
+            corsOrigins: values["api-cors"],
+            onRequestLog: (entry) => console.error(formatRequestLog(entry))
+        })
     });
     const address = await server.listen();
+    core.api.useServe({url: new URL("/v1", address).href, apiKey});
 
     let closing = false;
     const shutDown = async () => {
@@ -79,8 +97,9 @@ async function main() {
         if (state.status === "error")
             console.error(`Could not load ${values.model}: ${state.error}`);
     }
-    // The one line on stdout: scripts and tests read the address from it.
+    // The first line on stdout: scripts and tests read the address from it.
     console.log(`Ponder is ready at ${address}`);
+    console.log(`OpenAI-compatible API at ${new URL("/v1", address).href}, key: ${values["api-key"] == null ? "the token above" : "the one given with --api-key"}`);
 }
 
 /** `--model` is a path from here, or else a file name in the models folder. */
@@ -88,6 +107,12 @@ function resolveModelPath(model: string, modelsDir: string) {
     const fromHere = path.resolve(model);
     const inModelsDir = path.resolve(modelsDir, model);
     return existsSync(fromHere) || !existsSync(inModelsDir) ? fromHere : inModelsDir;
+}
+
+function httpUrl(value: string, flag: string): string {
+    if (!/^https?:\/\/[^/]+/.test(value))
+        throw new Error(`${flag} takes an http(s) URL, not "${value}".\n\n${usage}`);
+    return value;
 }
 
 function optionalInteger(value: string | undefined, flag: string): number | undefined {

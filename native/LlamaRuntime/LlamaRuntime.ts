@@ -1,4 +1,7 @@
+import os from "node:os";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
+import {estimateModelFit, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
+import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 
 export type Backend = "metal" | "cuda" | "vulkan" | "cpu";
@@ -10,31 +13,76 @@ export interface LlamaRuntimeOptions {
      * Defaults to `"auto"`.
      */
     gpu?: "auto" | false;
+    /**
+     * The RAM (bytes) models may use. Defaults to the machine's RAM less what the system and
+     * other apps keep (the larger of 2 GiB and 15 %). Tests set it to check what happens on a
+     * smaller machine.
+     */
+    ramBytes?: number;
+}
+
+/** A model that would make the machine swap or crash is never loaded: this says why, with the numbers. */
+export class ModelTooLargeError extends Error {
+    override readonly name = "ModelTooLargeError";
+    readonly fit: ModelFit;
+
+    constructor(fit: ModelFit) {
+        const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+        const available = fit.memory.unified
+            ? Math.max(fit.memory.ramBytes, fit.memory.vramBytes)
+            : fit.memory.ramBytes + fit.memory.vramBytes;
+        super(`This model is too large for this machine: it needs about ${gib(fit.ramBytes + fit.vramBytes)} of memory ` +
+            `even with the smallest context, and ${gib(available)} is available for models.`);
+        this.fit = fit;
+    }
 }
 
 /** One llama.cpp runtime per process: the backend binding, and the model it has loaded. */
 export class LlamaRuntime {
     readonly #llama: Llama;
+    readonly #ramBytes: number | undefined;
 
-    private constructor(llama: Llama) {
+    private constructor(llama: Llama, ramBytes: number | undefined) {
         this.#llama = llama;
+        this.#ramBytes = ramBytes;
     }
 
-    static async create({gpu = "auto"}: LlamaRuntimeOptions = {}): Promise<LlamaRuntime> {
+    static async create({gpu = "auto", ramBytes}: LlamaRuntimeOptions = {}): Promise<LlamaRuntime> {
         const llama = await getLlama({
             gpu,
             // Prebuilt binaries only: an app must never start compiling llama.cpp on a user's machine.
             build: "never",
             logLevel: LlamaLogLevel.error
         });
-        return new LlamaRuntime(llama);
+        return new LlamaRuntime(llama, ramBytes);
     }
 
     get backend(): Backend {
         return backendOf(this.#llama.gpu);
     }
 
-    loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+    /** What models may use here: RAM, and VRAM when a GPU is in use. */
+    async memory(): Promise<MachineMemory> {
+        const total = os.totalmem();
+        const ramBytes = this.#ramBytes ?? Math.floor(total - Math.max(2 * 2 ** 30, total * 0.15));
+        if (this.#llama.gpu === false)
+            return {ramBytes, vramBytes: 0, unified: false};
+        const vram = await this.#llama.getVramState();
+        return {ramBytes, vramBytes: vram.free, unified: vram.unifiedSize > 0};
+    }
+
+    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits, and the largest context that does. */
+    async estimateFit(source: string, signal?: AbortSignal): Promise<ModelFit> {
+        return estimateModelFit(this.#llama, source, await this.memory(), signal);
+    }
+
+    /** Refuses with {@link ModelTooLargeError} a model that cannot fit, before llama.cpp allocates anything. */
+    async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+        // A bad file gets its own clear message before any estimate is tried.
+        await readModelMetadata(modelPath);
+        const fit = await this.estimateFit(modelPath);
+        if (fit.verdict === "tooLarge")
+            throw new ModelTooLargeError(fit);
         return LoadedModel.load(this.#llama, modelPath, options);
     }
 

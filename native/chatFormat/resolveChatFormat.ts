@@ -4,6 +4,8 @@ import {LlamaText, resolveChatWrapper, type ChatWrapper, type LlamaModel} from "
 /** How a model's conversation is written into tokens, and how its reasoning is marked. */
 export interface ChatFormat {
     wrapper: ChatWrapper;
+    /** The same format, but keeping earlier answers' reasoning where the wrapper would drop it (QwQ, DeepSeek-R1). */
+    wrapperKeepingReasoning: ChatWrapper;
     /** The tag that opens reasoning (`<think>`), or null for models that don't reason. */
     thoughtOpenTag: string | null;
     thoughtCloseTag: string | null;
@@ -20,6 +22,11 @@ export interface ChatFormat {
 /** Resolved once, when the model loads: the wrapper, its thought tags and whether the template prefills them. */
 export function resolveChatFormat(model: LlamaModel): ChatFormat {
     const wrapper = resolveChatWrapper(model);
+    const keep = {keepOnlyLastThought: false};
+    const wrapperKeepingReasoning = resolveChatWrapper(model, {
+        warningLogs: false,
+        customWrapperSettings: {qwen: keep, deepSeek: keep, gemma4: keep, harmony: keep, muse: keep}
+    });
     const thought = wrapper.settings.segments?.thought;
     const thoughtOpenTag = thought == null || !("prefix" in thought) || isOpenedOnStart(thought.prefix)
         ? null
@@ -32,6 +39,7 @@ export function resolveChatFormat(model: LlamaModel): ChatFormat {
     );
     return {
         wrapper,
+        wrapperKeepingReasoning,
         thoughtOpenTag,
         thoughtCloseTag,
         thoughtPrefill: prefillsThought && thought != null && !isOpenedOnStart(thought.prefix) ? LlamaText(thought.prefix) : null,

@@ -19,10 +19,12 @@ export class ThoughtSegmenter {
     /** True until the current segment has produced a non-whitespace character. */
     #atSegmentStart = true;
 
-    constructor({openTag, closeTag, startInThought}: {openTag: string | null; closeTag: string | null; startInThought: boolean}) {
+    /** `resumes`: the stream continues a segment cut short, so its leading whitespace is text, not padding. */
+    constructor({openTag, closeTag, startInThought, resumes = false}: {openTag: string | null; closeTag: string | null; startInThought: boolean; resumes?: boolean}) {
         this.#openTag = openTag;
         this.#closeTag = closeTag;
         this.#segment = startInThought && openTag != null ? "thought" : "answer";
+        this.#atSegmentStart = !resumes;
     }
 
     isInThought(): boolean {
@@ -64,10 +66,13 @@ export class ThoughtSegmenter {
         return chunks;
     }
 
-    /** Ends the stream: held text that turned out not to be a tag is emitted, minus trailing whitespace. */
-    end(): SegmentChunk[] {
+    /**
+     * Ends the stream: held text that turned out not to be a tag is emitted, minus trailing
+     * whitespace unless the stream was `cutShort` (stopped, out of tokens): a continuation goes on from it.
+     */
+    end(cutShort = false): SegmentChunk[] {
         const chunks: SegmentChunk[] = [];
-        this.#emit(chunks, this.#held, true);
+        this.#emit(chunks, this.#held, !cutShort);
         this.#held = "";
         return chunks;
     }

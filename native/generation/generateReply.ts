@@ -1,5 +1,6 @@
 import {LlamaText, type ChatHistoryItem, type LlamaContextSequence, type Token, type TokenBias} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
+import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
 
@@ -17,7 +18,15 @@ export interface SamplingOptions {
     topP?: number;
     minP?: number;
     seed?: number;
+    /** OpenAI-style penalties on tokens already generated in this reply (-2 to 2). Off (0) by default. */
+    frequencyPenalty?: number;
+    presencePenalty?: number;
+    /** llama.cpp's multiplicative repeat penalty over the same window; 1 (the default) is off. */
+    repeatPenalty?: number;
 }
+
+/** What to do when the conversation leaves too little room for a reply. */
+export type ContextOverflowPolicy = "dropOldest" | "stop";
 
 export interface GenerateReplyOptions {
     turns: readonly ConversationTurn[];
@@ -28,6 +37,21 @@ export interface GenerateReplyOptions {
     thoughtBudget?: number;
     sampling?: SamplingOptions;
     tokenBias?: TokenBias;
+    /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
+    languageLock?: LockedLanguage;
+    /**
+     * `"stop"` (the default) throws {@link ContextOverflowError} when the conversation doesn't fit;
+     * `"dropOldest"` leaves out the oldest exchanges (never a leading system turn, never the last
+     * turn) until a quarter of the context, or `maxTokens` if less, is free for the reply.
+     */
+    contextOverflow?: ContextOverflowPolicy;
+    /** Sends earlier answers' reasoning back to the model, even where the chat template drops it (QwQ's). Defaults to false. */
+    keepEarlierReasoning?: boolean;
+    /**
+     * The last turn is an assistant reply that was cut short (stopped, interrupted): write its
+     * continuation, reporting only the new text, instead of a new reply. Defaults to false.
+     */
+    continueLastTurn?: boolean;
     onChunk?: (chunk: SegmentChunk) => void;
 }
 
@@ -38,6 +62,8 @@ export interface GenerateReplyResult {
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
     promptTokens: number;
+    /** Earlier turns left out of the prompt by the `"dropOldest"` policy. */
+    droppedTurns: number;
     /** Prompt tokens whose evaluation was kept from the previous reply. */
     reusedPromptTokens: number;
     thoughtTokens: number;
@@ -60,10 +86,8 @@ export class ContextOverflowError extends Error {
 export async function generateReply(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions): Promise<GenerateReplyResult> {
     const startedAt = performance.now();
     const {model} = sequence;
-    const {tokens: promptTokens, stopTokens} = buildPrompt(sequence, format, options.turns);
+    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = fitPrompt(sequence, format, options);
     const room = sequence.contextSize - promptTokens.length;
-    if (room < 2)
-        throw new ContextOverflowError(`This conversation (${promptTokens.length} tokens) doesn't fit in the model's context of ${sequence.contextSize} tokens.`);
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
 
     const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens);
@@ -71,7 +95,8 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
     const segmenter = new ThoughtSegmenter({
         openTag: format.thoughtOpenTag,
         closeTag: format.thoughtCloseTag,
-        startInThought: format.thoughtPrefill != null
+        startInThought,
+        resumes
     });
     const emit = (chunks: SegmentChunk[]) => {
         for (const chunk of chunks)
@@ -87,13 +112,24 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
     let thoughtTokens = 0;
     let answerTokens = 0;
     let firstTokenAt: number | undefined;
+    const penaltyTokens: Token[] = [];
+    const penalized = Boolean(sampling.frequencyPenalty || sampling.presencePenalty || (sampling.repeatPenalty ?? 1) !== 1);
     const iterator = sequence.evaluate(promptTokens.slice(reusedPromptTokens), {
         temperature: sampling.temperature ?? 0.6,
         topK: sampling.topK,
         topP: sampling.topP,
         minP: sampling.minP,
         seed: sampling.seed,
-        tokenBias: options.tokenBias
+        tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
+        repeatPenalty: penalized
+            ? {
+                punishTokens: () => penaltyTokens.slice(-penaltyWindow),
+                maxPunishTokens: penaltyWindow,
+                penalty: sampling.repeatPenalty ?? 1,
+                frequencyPenalty: sampling.frequencyPenalty,
+                presencePenalty: sampling.presencePenalty
+            }
+            : undefined
     });
     try {
         let step = await iterator.next();
@@ -117,6 +153,8 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
                 continue;
             }
             emit(segmenter.push(decoder.push(token)));
+            if (penalized)
+                penaltyTokens.push(token);
             // The token that opens a thought counts as reasoning, like the one that closes it.
             if (inThought || segmenter.isInThought())
                 thoughtTokens++;
@@ -132,41 +170,89 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
         await iterator.return();
     }
     emit(segmenter.push(decoder.flush()));
-    emit(segmenter.end());
+    emit(segmenter.end(stopReason != null && stopReason !== "finished"));
 
     const endedAt = performance.now();
-    const generated = thoughtTokens + answerTokens;
+    const generatedCount = thoughtTokens + answerTokens;
     const decodeSeconds = firstTokenAt == null ? 0 : (endedAt - firstTokenAt) / 1000;
     return {
         stopReason: stopReason ?? "finished",
         thoughtCutByBudget,
         promptTokens: promptTokens.length,
+        droppedTurns,
         reusedPromptTokens,
         thoughtTokens,
         answerTokens,
         timeToFirstTokenMs: (firstTokenAt ?? endedAt) - startedAt,
-        tokensPerSecond: generated > 1 && decodeSeconds > 0 ? (generated - 1) / decodeSeconds : 0
+        tokensPerSecond: generatedCount > 1 && decodeSeconds > 0 ? (generatedCount - 1) / decodeSeconds : 0
     };
 }
+
+/** The latest generated tokens that presence and frequency penalties look at. */
+const penaltyWindow = 1024;
 
 /** Tokens kept free for closing a thought when the budget or the context runs out. */
 const closingReserve = 16;
 
-function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, turns: readonly ConversationTurn[]) {
+/** The prompt, after the overflow policy has had its say. */
+function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions) {
+    const {contextSize} = sequence;
+    const turns = [...options.turns];
+    const keepFirst = turns[0]?.role === "system" ? 1 : 0;
+    let prompt = buildPrompt(sequence, format, options);
+    let droppedTurns = 0;
+    if (options.contextOverflow === "dropOldest") {
+        const wantedRoom = Math.max(closingReserve * 2, Math.min(options.maxTokens ?? Infinity, Math.floor(contextSize / 4)));
+        while (contextSize - prompt.tokens.length < wantedRoom && turns.length - keepFirst > 1) {
+            // An exchange goes as a whole: a user turn and the answers after it.
+            let end = keepFirst + 1;
+            while (end < turns.length - 1 && turns[end]!.role !== "user")
+                end++;
+            droppedTurns += end - keepFirst;
+            turns.splice(keepFirst, end - keepFirst);
+            prompt = buildPrompt(sequence, format, {...options, turns});
+        }
+    }
+    if (contextSize - prompt.tokens.length < 2)
+        throw new ContextOverflowError(options.contextOverflow === "dropOldest"
+            ? `Your last message alone (${prompt.tokens.length} tokens) doesn't fit in the model's context of ${contextSize} tokens.`
+            : `This conversation (${prompt.tokens.length} tokens) doesn't fit in the model's context of ${contextSize} tokens. ` +
+                "Start a new chat, raise the context size, or let Ponder drop the oldest messages.");
+    return {...prompt, droppedTurns};
+}
+
+function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions) {
     const {tokenizer} = sequence.model;
+    const turns = [...options.turns];
+    const continued = options.continueLastTurn && turns.at(-1)?.role === "assistant" ? turns.pop() : undefined;
     const chatHistory: ChatHistoryItem[] = turns.map(toHistoryItem);
     chatHistory.push({type: "model", response: []});
-    const state = format.wrapper.generateContextState({chatHistory});
+    const wrapper = options.keepEarlierReasoning ? format.wrapperKeepingReasoning : format.wrapper;
+    const state = wrapper.generateContextState({chatHistory});
     let text = state.contextText;
-    if (format.thoughtPrefill != null && !text.toString().trimEnd().endsWith(format.thoughtOpenTag ?? ""))
-        text = LlamaText([text, format.thoughtPrefill]);
+    const {thoughtPrefill, thoughtOpenTag} = format;
+    const opensThought = thoughtPrefill != null && !text.toString().trimEnd().endsWith(thoughtOpenTag ?? "");
+    const reasoning = continued?.reasoning ?? "";
+    const resumes = continued != null && (continued.text !== "" || reasoning !== "");
+    const continuesThought = resumes && continued.text === "";
+    if (resumes) {
+        // The cut-short reply is written back as the model wrote it (the wrappers would trim or
+        // close it), so the model reads the same tokens it stopped after and goes on from there.
+        const opening = reasoning === "" ? "" : thoughtPrefill != null
+            ? (opensThought ? thoughtPrefill : "")
+            : (thoughtOpenTag == null ? "" : thoughtOpenTag + "\n");
+        const closing = continuesThought || reasoning === "" || format.thoughtClosing == null ? "" : LlamaText(["\n", format.thoughtClosing]);
+        text = LlamaText([text, opening, reasoning, closing, continued.text]);
+    } else if (opensThought && thoughtPrefill != null)
+        text = LlamaText([text, thoughtPrefill]);
     const stopTokens = new Set<Token>();
     for (const trigger of state.stopGenerationTriggers) {
         const triggerTokens = trigger.tokenize(tokenizer);
         if (triggerTokens.length === 1)
             stopTokens.add(triggerTokens[0]!);
     }
-    return {tokens: text.tokenize(tokenizer), stopTokens};
+    const startInThought = resumes ? continuesThought : format.thoughtPrefill != null;
+    return {tokens: text.tokenize(tokenizer), stopTokens, startInThought, resumes};
 }
 
 function toHistoryItem(turn: ConversationTurn): ChatHistoryItem {

@@ -7,6 +7,8 @@ export interface ModelFileMetadata {
     quantization: string;
     parameterCount?: number;
     contextLength?: number;
+    /** Whether the chat template has the model reason in `<think>` before answering. */
+    thinks: boolean;
 }
 
 /** Why a file can't be used as a model, in words a user understands. */
@@ -39,8 +41,19 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
         architecture,
         quantization: fileTypeName(general?.file_type),
         parameterCount: countParameters(info),
-        contextLength: info.architectureMetadata.context_length
+        contextLength: info.architectureMetadata.context_length,
+        thinks: thinks(info)
     };
+}
+
+/**
+ * Reasoning models mark their thoughts with `<think>`: in the chat template (QwQ, Qwen3), or at
+ * least as a token of their vocabulary (older DeepSeek-R1 distill files whose template omits it).
+ */
+function thinks(info: GgufFileInfo) {
+    const tokenizer = info.metadata.tokenizer;
+    const template = tokenizer?.chat_template;
+    return (typeof template === "string" && template.includes("<think>")) || (tokenizer?.ggml?.tokens?.includes("<think>") ?? false);
 }
 
 async function assertGgufMagic(filePath: string) {

@@ -1,12 +1,15 @@
 import {ChatView} from "./components/ChatView";
+import {ModelsView} from "./components/ModelsView";
 import {Notices} from "./components/Notices";
 import {Sidebar} from "./components/Sidebar";
+import {usePonder} from "./store/PonderStoreContext";
 
 export function App() {
+    const modelsViewOpen = usePonder((state) => state.modelsViewOpen);
     return (
         <div className="app">
             <Sidebar />
-            <ChatView />
+            {modelsViewOpen ? <ModelsView /> : <ChatView />}
             <Notices />
         </div>
     );

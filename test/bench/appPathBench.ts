@@ -135,7 +135,10 @@ class AppClient {
             "chats.messageUpdated": (message) => listeners.onDone?.(message),
             "chats.listChanged": () => undefined,
             "models.stateChanged": () => undefined,
-            "models.listChanged": () => undefined
+            "models.listChanged": () => undefined,
+            "downloads.changed": () => undefined,
+            "engines.listChanged": () => undefined,
+            "api.stateChanged": () => undefined
         }, {
             post: (data) => socket.send(data),
             on: (receive) => void socket.on("message", (data) => receive(data.toString())),

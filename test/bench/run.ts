@@ -1,10 +1,18 @@
 // `npm run bench`: every benchmark, side by side in one run; a table for people, then one
 // JSON line per measure for comparing runs.
+import {apiPathBench} from "./apiPathBench.ts";
 import {appPathBench} from "./appPathBench.ts";
+import {conversationsBench} from "./conversationsBench.ts";
+import {downloadBench} from "./downloadBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
+import {renderBench} from "./renderBench.ts";
 
 const benches: Array<[string, () => Promise<Measure[]>]> = [
-    ["Streaming through the app vs raw llama.cpp decode", appPathBench]
+    ["Streaming through the app vs raw llama.cpp decode", appPathBench],
+    ["Streaming through the OpenAI-compatible API vs in-process", apiPathBench],
+    ["Conversations at scale, and follow-up speed", conversationsBench],
+    ["Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
+    ["32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
 ];
 
 const measures: Measure[] = [];

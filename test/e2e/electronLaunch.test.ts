@@ -1,3 +1,4 @@
+import {existsSync, readFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -6,13 +7,17 @@ import {expect, test} from "vitest";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Electron's binary, or undefined where it isn't installed (it can't be downloaded on every machine). */
+/**
+ * Electron's binary, or undefined where it isn't installed. Looked up without `require("electron")`,
+ * which would try to download it (impossible on machines without internet, slow everywhere).
+ */
 function electronBinary(): string | undefined {
-    try {
-        return createRequire(import.meta.url)("electron") as unknown as string;
-    } catch {
+    const packageDir = path.dirname(createRequire(import.meta.url).resolve("electron/package.json"));
+    const pathFile = path.join(packageDir, "path.txt");
+    if (!existsSync(pathFile))
         return undefined;
-    }
+    const binary = path.join(packageDir, "dist", readFileSync(pathFile, "utf8").trim());
+    return existsSync(binary) ? binary : undefined;
 }
 
 const binary = electronBinary();

@@ -48,7 +48,10 @@ describe("scripted fixture models", () => {
 
     it.each(variants)("%s greedily writes the scripted reasoning, </think>, the answer, then EOS", async (variant) => {
         const model = modelFor(variant);
-        const prompts = [chatPrompt(model), chatPrompt(model, {withGenerationPrefill: true})];
+        // node-llama-cpp's rendering, and QwQ's real prompt: both end with the "\n" the script starts from
+        const prompts = variant === "prefilled-think"
+            ? [chatPrompt(model), chatPrompt(model, {withQwqPrefill: true})]
+            : [chatPrompt(model)];
 
         for (const prompt of prompts) {
             const generated = await generateGreedily(model, prompt, {maxTokens: 100});
@@ -142,16 +145,15 @@ describe.runIf(process.env.PONDER_TEST_RANDOM_MODEL === "1")("random benchmark m
 
 /**
  * A one-user-message prompt from the model's own Jinja template. node-llama-cpp renders it
- * without the template's generation prompt; `withGenerationPrefill` adds back what QwQ's adds
- * after `<|im_start|>assistant\n`, so the model also sees the prompt QwQ's template really makes.
+ * without the template's generation prompt, which for QwQ also opens the reasoning;
+ * `withQwqPrefill` adds that `<think>\n` back, giving the prompt QwQ's template really makes.
  */
-function chatPrompt(model: LlamaModel, {withGenerationPrefill = false} = {}): Token[] {
+function chatPrompt(model: LlamaModel, {withQwqPrefill = false} = {}): Token[] {
     const template = model.fileInfo.metadata.tokenizer.chat_template!;
     const wrapper = new JinjaTemplateChatWrapper({template, tokenizer: model.tokenizer});
     const {contextText} = wrapper.generateContextState({chatHistory: [{type: "user", text: userMessage}, {type: "model", response: []}]});
-    const prefill = withGenerationPrefill && template === qwqChatTemplate ? "<think>\n" : "";
 
-    return LlamaText([contextText, new SpecialTokensText(prefill)]).tokenize(model.tokenizer);
+    return LlamaText([contextText, new SpecialTokensText(withQwqPrefill ? "<think>\n" : "")]).tokenize(model.tokenizer);
 }
 
 /** Greedy decoding straight on a sequence (temperature 0 is the default), one thread. */

@@ -1,5 +1,6 @@
-import type {ChatSummary, Message, MessageStats, MessageStatus} from "../../contract.ts";
+import type {ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
+import {ChatSearch} from "./ChatSearch.ts";
 
 interface MessageRow {
     id: string;
@@ -16,38 +17,62 @@ interface MessageRow {
     error: string | null;
 }
 
-interface ChatRow {
+interface SummaryRow {
     id: string;
     title: string;
     created_at: number;
     updated_at: number;
+    pinned: number;
+    system_prompt: string;
+    send_reasoning: number;
 }
+
+interface ChatRow extends SummaryRow {
+    active_leaf_id: string | null;
+}
+
+export type ChatChanges = Partial<Pick<ChatSummary, "title" | "pinned" | "systemPrompt" | "sendReasoning">>;
 
 /** SQL for chats and messages; statements are prepared once. */
 export class ChatRepository {
     readonly #db: PonderDatabase;
     readonly #statements;
+    readonly #search: ChatSearch;
 
     constructor(db: PonderDatabase) {
         this.#db = db;
+        this.#search = new ChatSearch(db);
         this.#statements = {
-            listChats: db.prepare<[], ChatRow>("SELECT * FROM chats ORDER BY updated_at DESC"),
-            getChat: db.prepare<[string], ChatRow>("SELECT * FROM chats WHERE id = ?"),
-            insertChat: db.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES (@id, @title, @createdAt, @updatedAt)"),
+            // Only columns of the covering index chats_by_activity.
+            listChats: db.prepare<[], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
+                FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC`),
+            getChat: db.prepare<[string], ChatRow>("SELECT * FROM chats WHERE id = ? AND deleted_at IS NULL"),
+            chatExists: db.prepare<[string], {id: string}>("SELECT id FROM chats WHERE id = ?"),
+            insertChat: db.prepare(`INSERT INTO chats (id, title, created_at, updated_at, pinned, system_prompt, send_reasoning, active_leaf_id)
+                VALUES (@id, @title, @createdAt, @updatedAt, @pinned, @systemPrompt, @sendReasoning, @activeLeafId)`),
             touchChat: db.prepare("UPDATE chats SET updated_at = ? WHERE id = ?"),
-            setChatTitle: db.prepare("UPDATE chats SET title = ? WHERE id = ?"),
+            updateChat: db.prepare(`UPDATE chats SET title = @title, pinned = @pinned, system_prompt = @systemPrompt,
+                send_reasoning = @sendReasoning WHERE id = @id`),
+            setActiveLeaf: db.prepare("UPDATE chats SET active_leaf_id = ? WHERE id = ?"),
+            setDeleted: db.prepare("UPDATE chats SET deleted_at = ? WHERE id = ?"),
+            purgeDeleted: db.prepare("DELETE FROM chats WHERE deleted_at IS NOT NULL"),
+            allChats: db.prepare<[], ChatRow>("SELECT * FROM chats WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
             chatMessages: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE chat_id = ? ORDER BY created_at, rowid"),
+            newestMessage: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"),
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
+            messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
                 (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error)
                 VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
                 thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error
                 WHERE id = @id`),
+            deleteMessage: db.prepare("DELETE FROM messages WHERE id = ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
         };
     }
 
+    /** Pinned first, then by last activity; deleted chats (still restorable) are left out. */
     listChats(): ChatSummary[] {
         return this.#statements.listChats.all().map(toSummary);
     }
@@ -57,32 +82,116 @@ export class ChatRepository {
         return row && toSummary(row);
     }
 
-    insertChat(chat: ChatSummary): void {
-        this.#statements.insertChat.run(chat);
+    /** Whether a chat with this id exists, deleted or not. */
+    hasChat(chatId: string): boolean {
+        return this.#statements.chatExists.get(chatId) != null;
+    }
+
+    hasMessage(messageId: string): boolean {
+        return this.#statements.messageExists.get(messageId) != null;
+    }
+
+    insertChat(chat: ChatSummary, activeLeafId: string | null = null): void {
+        this.#statements.insertChat.run({...chat, pinned: Number(chat.pinned), sendReasoning: Number(chat.sendReasoning), activeLeafId});
     }
 
     touchChat(chatId: string, at: number): void {
         this.#statements.touchChat.run(at, chatId);
     }
 
-    setChatTitle(chatId: string, title: string): void {
-        this.#statements.setChatTitle.run(title, chatId);
+    updateChat(chatId: string, changes: ChatChanges): ChatSummary | undefined {
+        const chat = this.getChat(chatId);
+        if (chat == null)
+            return undefined;
+        const updated = {...chat, ...changes};
+        this.#statements.updateChat.run({
+            id: chatId,
+            title: updated.title,
+            pinned: Number(updated.pinned),
+            systemPrompt: updated.systemPrompt,
+            sendReasoning: Number(updated.sendReasoning)
+        });
+        return updated;
+    }
+
+    /** Hides a chat until {@link restore} or {@link purgeDeleted}. */
+    markDeleted(chatId: string, at: number): void {
+        this.#statements.setDeleted.run(at, chatId);
+    }
+
+    restore(chatId: string): void {
+        this.#statements.setDeleted.run(null, chatId);
+    }
+
+    /** Deletes for good the chats whose undo has lapsed (those deleted before this start). */
+    purgeDeleted(): number {
+        return this.#statements.purgeDeleted.run().changes;
+    }
+
+    setActiveLeaf(chatId: string, messageId: string | null): void {
+        this.#statements.setActiveLeaf.run(messageId, chatId);
+    }
+
+    /** Every message of a chat, every branch, oldest first (parents before children). */
+    allMessages(chatId: string): Message[] {
+        return this.#statements.chatMessages.all(chatId).map(toMessage);
+    }
+
+    /** The chats to export: every one not deleted, oldest first, with the leaf of the branch on screen. */
+    allChats(): Array<{summary: ChatSummary; activeLeafId: string | null}> {
+        return this.#statements.allChats.all().map((row) => ({summary: toSummary(row), activeLeafId: row.active_leaf_id}));
+    }
+
+    activeLeafId(chatId: string): string | null {
+        const row = this.#statements.getChat.get(chatId);
+        return row?.active_leaf_id ?? this.#statements.newestMessage.get(chatId)?.id ?? null;
     }
 
     /**
-     * The active branch: from the newest message back to the root through parent links. With
-     * no branches yet (edits come later) this is every message in order.
+     * The branch on screen, from the root down to the chosen leaf, and the alternatives (siblings
+     * of the same role: edits, regenerations) of each message on it.
      */
-    activeBranch(chatId: string): Message[] {
+    activeBranch(chatId: string): {messages: Message[]; alternatives: Record<string, string[]>} {
         const rows = this.#statements.chatMessages.all(chatId);
-        const leaf = rows.at(-1);
-        if (leaf == null)
-            return [];
         const byId = new Map(rows.map((row) => [row.id, row]));
+        const leafId = this.activeLeafId(chatId);
         const branch: Message[] = [];
-        for (let row: MessageRow | undefined = leaf; row != null; row = row.parent_id == null ? undefined : byId.get(row.parent_id))
+        for (let row = leafId == null ? undefined : byId.get(leafId); row != null; row = row.parent_id == null ? undefined : byId.get(row.parent_id))
             branch.push(toMessage(row));
-        return branch.reverse();
+        branch.reverse();
+
+        const siblings = new Map<string, string[]>();
+        for (const row of rows) {
+            const key = `${row.parent_id ?? ""}/${row.role}`;
+            const list = siblings.get(key) ?? [];
+            list.push(row.id);
+            siblings.set(key, list);
+        }
+        const alternatives: Record<string, string[]> = {};
+        for (const message of branch) {
+            const list = siblings.get(`${message.parentId ?? ""}/${message.role}`)!;
+            if (list.length > 1)
+                alternatives[message.id] = list;
+        }
+        return {messages: branch, alternatives};
+    }
+
+    /** The newest message under this one, following the newest child at each step: where its branch ends. */
+    newestLeafUnder(chatId: string, messageId: string): string {
+        const children = new Map<string, string>();
+        // Oldest first, so the last child seen of each parent is its newest.
+        for (const row of this.#statements.chatMessages.all(chatId)) {
+            if (row.parent_id != null)
+                children.set(row.parent_id, row.id);
+        }
+        let leaf = messageId;
+        for (let next = children.get(leaf); next != null; next = children.get(leaf))
+            leaf = next;
+        return leaf;
+    }
+
+    search(query: string): SearchHit[] {
+        return this.#search.search(query);
     }
 
     getMessage(messageId: string): Message | undefined {
@@ -98,6 +207,11 @@ export class ChatRepository {
         this.#statements.saveMessage.run(toParams(message));
     }
 
+    /** Deletes a message and, through the parent links, every message that followed it. */
+    deleteMessage(messageId: string): void {
+        this.#statements.deleteMessage.run(messageId);
+    }
+
     /** Messages still "streaming" at startup were cut off by a crash or a kill. Returns how many. */
     markInterrupted(): number {
         return this.#statements.markInterrupted.run().changes;
@@ -108,8 +222,16 @@ export class ChatRepository {
     }
 }
 
-function toSummary(row: ChatRow): ChatSummary {
-    return {id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at};
+function toSummary(row: SummaryRow): ChatSummary {
+    return {
+        id: row.id,
+        title: row.title,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        pinned: row.pinned !== 0,
+        systemPrompt: row.system_prompt,
+        sendReasoning: row.send_reasoning !== 0
+    };
 }
 
 function toMessage(row: MessageRow): Message {

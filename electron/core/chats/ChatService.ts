@@ -1,9 +1,10 @@
 import {randomUUID} from "node:crypto";
 import type {ConversationTurn, GenerateReplyOptions, GenerateReplyResult} from "../../../native/index.ts";
-import type {Chat, ChatSummary, Message, SendResult, StopReason} from "../../contract.ts";
+import type {Chat, ChatArchive, ChatSummary, ExportFile, Message, SearchHit, SendResult, StopReason} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
-import type {ChatRepository} from "./ChatRepository.ts";
+import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
+import {ChatTransfer} from "./ChatTransfer.ts";
 import {DeltaBatcher} from "./DeltaBatcher.ts";
 
 export interface ChatServiceOptions {
@@ -13,9 +14,19 @@ export interface ChatServiceOptions {
     saveIntervalMs?: number;
     /** Generation settings for every reply (per-model and per-chat settings build on these). */
     generation?: GenerationDefaults;
+    /** The user's settings for a reply in a chat (SettingsService); `generation` overrides them. */
+    replySettings?: (modelId: string, chatId: string, turns: readonly ConversationTurn[]) => GenerationDefaults;
 }
 
-export type GenerationDefaults = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling">;
+export type GenerationDefaults = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+
+/** How a reply is generated beyond the conversation itself. */
+interface ReplyRequest {
+    /** The message gets the continuation of its text rather than a new reply. */
+    continues?: boolean;
+    /** Earlier answers' reasoning goes back to the model (the chat's setting). */
+    keepEarlierReasoning: boolean;
+}
 
 interface Generation {
     controller: AbortController;
@@ -26,6 +37,8 @@ interface Generation {
 
 const titleLength = 80;
 
+type LoadedModelRef = NonNullable<ModelHost["loaded"]>;
+
 /** Conversations: storing messages, and streaming a model's reply into them. */
 export class ChatService {
     readonly #repository: ChatRepository;
@@ -34,7 +47,9 @@ export class ChatService {
     readonly #deltaIntervalMs: number;
     readonly #saveIntervalMs: number;
     readonly #generation: GenerationDefaults;
+    readonly #replySettings: ChatServiceOptions["replySettings"];
     readonly #generations = new Map<string, Generation>();
+    readonly #transfer: ChatTransfer;
 
     constructor(repository: ChatRepository, models: ModelHost, events: EventBus, options: ChatServiceOptions = {}) {
         this.#repository = repository;
@@ -43,6 +58,8 @@ export class ChatService {
         this.#deltaIntervalMs = options.deltaIntervalMs ?? 33;
         this.#saveIntervalMs = options.saveIntervalMs ?? 500;
         this.#generation = options.generation ?? {};
+        this.#replySettings = options.replySettings;
+        this.#transfer = new ChatTransfer(repository);
     }
 
     list(): ChatSummary[] {
@@ -50,51 +67,156 @@ export class ChatService {
     }
 
     get(chatId: string): Chat {
-        const summary = this.#repository.getChat(chatId);
-        if (summary == null)
-            throw new Error("That conversation no longer exists.");
+        const summary = this.#requireChat(chatId);
+        const branch = this.#repository.activeBranch(chatId);
         // A streaming reply is shown as the deltas have delivered it (the database lags by up to a
         // save interval), so a renderer that loads it and then applies later deltas sees every token once.
-        const messages = this.#repository.activeBranch(chatId).map((message) => {
+        const messages = branch.messages.map((message) => {
             const generation = this.#generations.get(chatId);
             return generation?.delivered.id === message.id ? {...generation.delivered} : message;
         });
-        return {summary, messages};
+        return {summary, messages, alternatives: branch.alternatives};
     }
 
     create(title = ""): ChatSummary {
         const now = Date.now();
-        const chat: ChatSummary = {id: randomUUID(), title, createdAt: now, updatedAt: now};
+        const chat: ChatSummary = {id: randomUUID(), title, createdAt: now, updatedAt: now, pinned: false, systemPrompt: "", sendReasoning: false};
         this.#repository.insertChat(chat);
         this.#emitList();
         return chat;
     }
 
     send(chatId: string | undefined, text: string): SendResult {
-        const loaded = this.#models.loaded;
-        if (loaded == null)
-            throw new Error("Load a model before sending a message.");
-        if (chatId != null && this.#generations.has(chatId))
-            throw new Error("Ponder is still answering in this conversation. Stop it or wait for the answer.");
-        const chat = chatId == null ? this.create() : this.get(chatId).summary;
-        const history = this.#repository.activeBranch(chat.id);
+        const loaded = this.#requireModel();
+        if (chatId != null)
+            this.#requireIdle(chatId);
+        const chat = chatId == null ? this.create() : this.#requireChat(chatId);
+        const history = this.#repository.activeBranch(chat.id).messages;
+        return this.#ask(loaded, chat, history, text);
+    }
+
+    search(query: string): SearchHit[] {
+        return this.#repository.search(query);
+    }
+
+    export(chatId: string | undefined, format: "markdown" | "json"): ExportFile {
+        return this.#transfer.export(chatId, format);
+    }
+
+    import(archive: ChatArchive): ChatSummary[] {
+        const imported = this.#transfer.import(archive);
+        this.#emitList();
+        return imported;
+    }
+
+    /** Renames, pins or unpins, or changes a chat's generation settings. */
+    update(chatId: string, changes: ChatChanges): ChatSummary {
+        const summary = this.#repository.updateChat(chatId, changes);
+        if (summary == null)
+            throw new Error("That conversation no longer exists.");
+        this.#emitList();
+        return summary;
+    }
+
+    /** Hides the chat; {@link restore} brings it back until the app restarts, which deletes it for good. */
+    async delete(chatId: string): Promise<void> {
+        this.#requireChat(chatId);
+        await this.stop(chatId);
+        this.#repository.markDeleted(chatId, Date.now());
+        this.#emitList();
+    }
+
+    restore(chatId: string): ChatSummary {
+        this.#repository.restore(chatId);
+        const summary = this.#requireChat(chatId);
+        this.#emitList();
+        return summary;
+    }
+
+    /** Makes the branch through this message the one on screen (a search hit, another version). */
+    showMessage(chatId: string, messageId: string): Chat {
+        this.#requireMessage(chatId, messageId);
+        this.#repository.setActiveLeaf(chatId, this.#repository.newestLeafUnder(chatId, messageId));
+        return this.get(chatId);
+    }
+
+    /** Sends an edited version of a user message as a new branch; the old one is kept beside it. */
+    edit(chatId: string, messageId: string, text: string): Chat {
+        const loaded = this.#requireModel();
+        this.#requireIdle(chatId);
+        const original = this.#requireMessage(chatId, messageId);
+        if (original.role !== "user")
+            throw new Error("Only your own messages can be edited.");
+        const history = original.parentId == null ? [] : this.#pathTo(chatId, original.parentId);
+        this.#ask(loaded, this.#requireChat(chatId), history, text);
+        return this.get(chatId);
+    }
+
+    /**
+     * Answers again: for an answer, a new version beside it; for a user message left without an
+     * answer (its answer deleted), a first one.
+     */
+    regenerate(chatId: string, messageId: string): Chat {
+        const loaded = this.#requireModel();
+        this.#requireIdle(chatId);
+        const message = this.#requireMessage(chatId, messageId);
+        const question = message.role === "user" ? message : this.#requireMessage(chatId, message.parentId ?? "");
+        const chat = this.#requireChat(chatId);
+        const history = this.#pathTo(chatId, question.id);
         const now = Date.now();
-        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done"});
-        const assistantMessage = newMessage(chat.id, userMessage.id, "assistant", now + 1, {status: "streaming"});
+        const answer = newMessage(chatId, question.id, "assistant", now, {status: "streaming"});
         this.#repository.transaction(() => {
-            this.#repository.insertMessage(userMessage);
-            this.#repository.insertMessage(assistantMessage);
-            if (chat.title === "")
-                this.#repository.setChatTitle(chat.id, titleFrom(text));
-            this.#repository.touchChat(chat.id, now);
+            this.#repository.insertMessage(answer);
+            this.#repository.setActiveLeaf(chatId, answer.id);
+            this.#repository.touchChat(chatId, now);
         });
         this.#emitList();
+        this.#startGeneration(loaded, {...answer}, this.#turns(chat, history), {keepEarlierReasoning: chat.sendReasoning});
+        return this.get(chatId);
+    }
 
-        const turns: ConversationTurn[] = [...history, userMessage]
-            .filter((message) => message.role === "user" || message.text !== "")
-            .map((message) => ({role: message.role, text: message.text}));
-        this.#startGeneration(loaded, {...assistantMessage}, turns);
-        return {chatId: chat.id, userMessage, assistantMessage};
+    /** Writes on where a stopped or interrupted answer ended, in the same message. */
+    continue(chatId: string, messageId: string): Message {
+        const loaded = this.#requireModel();
+        this.#requireIdle(chatId);
+        const message = this.#requireMessage(chatId, messageId);
+        const cutShort = ["stopped", "interrupted", "error"].includes(message.status) || message.stats?.stopReason === "length";
+        if (message.role !== "assistant" || !cutShort)
+            throw new Error("Only an answer that was cut short can be continued.");
+        const chat = this.#requireChat(chatId);
+        const history = this.#pathTo(chatId, messageId);
+        // Resuming inside the reasoning reopens it.
+        const resumed: Message = {...message, status: "streaming", error: null, thinkingEndedAt: message.text === "" ? null : message.thinkingEndedAt};
+        this.#repository.transaction(() => {
+            this.#repository.saveMessage(resumed);
+            this.#repository.setActiveLeaf(chatId, this.#repository.newestLeafUnder(chatId, messageId));
+            this.#repository.touchChat(chatId, Date.now());
+        });
+        this.#emitList();
+        this.#events.emit("chats.messageUpdated", {...resumed});
+        const turns = this.#turns(chat, history.slice(0, -1));
+        turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
+        this.#startGeneration(loaded, {...resumed}, turns, {continues: true, keepEarlierReasoning: chat.sendReasoning});
+        return resumed;
+    }
+
+    /** Deletes a message and what followed it; the branch on screen moves to a remaining version, or back. */
+    deleteMessage(chatId: string, messageId: string): Chat {
+        this.#requireIdle(chatId);
+        const message = this.#requireMessage(chatId, messageId);
+        const onScreen = this.#repository.activeBranch(chatId).messages.some((shown) => shown.id === messageId);
+        this.#repository.transaction(() => {
+            this.#repository.deleteMessage(messageId);
+            if (!onScreen)
+                return;
+            const alternative = this.#repository.allMessages(chatId)
+                .filter((other) => other.parentId === message.parentId && other.role === message.role)
+                .at(-1);
+            this.#repository.setActiveLeaf(chatId, alternative != null
+                ? this.#repository.newestLeafUnder(chatId, alternative.id)
+                : message.parentId);
+        });
+        return this.get(chatId);
     }
 
     /** Stops the chat's reply; resolves once what was generated is saved. */
@@ -111,7 +233,73 @@ export class ChatService {
         await Promise.all([...this.#generations.keys()].map((chatId) => this.stop(chatId)));
     }
 
-    #startGeneration(loaded: NonNullable<ModelHost["loaded"]>, message: Message, turns: ConversationTurn[]) {
+    /** Adds a user message after `history` (a new branch when history isn't the whole chat) and starts its answer. */
+    #ask(loaded: LoadedModelRef, chat: ChatSummary, history: Message[], text: string): SendResult {
+        const now = Date.now();
+        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done"});
+        const assistantMessage = newMessage(chat.id, userMessage.id, "assistant", now + 1, {status: "streaming"});
+        this.#repository.transaction(() => {
+            this.#repository.insertMessage(userMessage);
+            this.#repository.insertMessage(assistantMessage);
+            if (chat.title === "")
+                this.#repository.updateChat(chat.id, {title: titleFrom(text)});
+            this.#repository.setActiveLeaf(chat.id, assistantMessage.id);
+            this.#repository.touchChat(chat.id, now);
+        });
+        this.#emitList();
+        this.#startGeneration(loaded, {...assistantMessage}, this.#turns(chat, [...history, userMessage]), {keepEarlierReasoning: chat.sendReasoning});
+        return {chatId: chat.id, userMessage, assistantMessage};
+    }
+
+    /** The conversation as the model reads it: the chat's system prompt, then the branch. */
+    #turns(chat: ChatSummary, branch: readonly Message[]): ConversationTurn[] {
+        const turns: ConversationTurn[] = chat.systemPrompt.trim() === "" ? [] : [{role: "system", text: chat.systemPrompt}];
+        for (const message of branch) {
+            if (message.role === "user")
+                turns.push({role: "user", text: message.text});
+            // An answer cut short before it began says nothing the model should read back.
+            else if (message.text !== "")
+                turns.push({role: "assistant", text: message.text, ...(chat.sendReasoning && message.reasoning !== "" ? {reasoning: message.reasoning} : {})});
+        }
+        return turns;
+    }
+
+    /** The messages from the root down to this one. */
+    #pathTo(chatId: string, messageId: string): Message[] {
+        const byId = new Map(this.#repository.allMessages(chatId).map((message) => [message.id, message]));
+        const path: Message[] = [];
+        for (let message = byId.get(messageId); message != null; message = message.parentId == null ? undefined : byId.get(message.parentId))
+            path.push(message);
+        return path.reverse();
+    }
+
+    #requireModel(): LoadedModelRef {
+        const loaded = this.#models.loaded;
+        if (loaded == null)
+            throw new Error("Load a model before sending a message.");
+        return loaded;
+    }
+
+    #requireChat(chatId: string): ChatSummary {
+        const summary = this.#repository.getChat(chatId);
+        if (summary == null)
+            throw new Error("That conversation no longer exists.");
+        return summary;
+    }
+
+    #requireMessage(chatId: string, messageId: string): Message {
+        const message = this.#repository.getMessage(messageId);
+        if (message == null || message.chatId !== chatId)
+            throw new Error("That message no longer exists.");
+        return message;
+    }
+
+    #requireIdle(chatId: string) {
+        if (this.#generations.has(chatId))
+            throw new Error("Ponder is still answering in this conversation. Stop it or wait for the answer.");
+    }
+
+    #startGeneration(loaded: LoadedModelRef, message: Message, turns: ConversationTurn[], request: ReplyRequest) {
         const controller = new AbortController();
         const delivered = {...message};
         const batcher = new DeltaBatcher(this.#deltaIntervalMs, (delta) => {
@@ -134,8 +322,11 @@ export class ChatService {
             let result: GenerateReplyResult | undefined;
             try {
                 result = await loaded.model.generate({
+                    ...this.#replySettings?.(loaded.modelId, message.chatId, turns),
                     ...this.#generation,
                     turns,
+                    continueLastTurn: request.continues,
+                    keepEarlierReasoning: request.keepEarlierReasoning,
                     signal: controller.signal,
                     onChunk: ({segment, text}) => {
                         if (segment === "thought") {
@@ -158,14 +349,18 @@ export class ChatService {
                 message.thinkingEndedAt ??= Date.now();
             const stopReason = stopReasonOf(result, message.error != null);
             message.status = stopReason === "error" ? "error" : stopReason === "stopped" ? "stopped" : "done";
+            // A continuation's counts add to those of the text it continued.
+            const before = request.continues ? message.stats : null;
             if (result != null)
                 message.stats = {
                     modelId: loaded.modelId,
+                    contextTokens: result.promptTokens + result.thoughtTokens + result.answerTokens,
+                    droppedTurns: result.droppedTurns,
                     timeToFirstTokenMs: Math.round(result.timeToFirstTokenMs),
                     tokensPerSecond: result.tokensPerSecond,
                     thinkingMs: message.thinkingStartedAt == null ? 0 : message.thinkingEndedAt! - message.thinkingStartedAt,
-                    thoughtTokens: result.thoughtTokens,
-                    answerTokens: result.answerTokens,
+                    thoughtTokens: result.thoughtTokens + (before?.thoughtTokens ?? 0),
+                    answerTokens: result.answerTokens + (before?.answerTokens ?? 0),
                     stopReason
                 };
             this.#repository.transaction(() => {

@@ -1,11 +1,16 @@
-import {LlamaRuntime, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions} from "../../../native/index.ts";
-import type {RuntimeState} from "../../contract.ts";
+import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions} from "../../../native/index.ts";
+import type {FitEstimate, RuntimeState} from "../../contract.ts";
+import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 
 export interface ModelHostOptions {
     runtime?: LlamaRuntimeOptions;
     load?: LoadModelOptions;
+    /** The user's load options for a model (SettingsService); they win over `load`. */
+    loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
+    /** Opens model ids that name a model on a remote engine instead of a file. */
+    remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
 }
 
 /** Owns the llama.cpp runtime and the one loaded model, and reports every change of state. */
@@ -14,7 +19,7 @@ export class ModelHost {
     readonly #events: EventBus;
     readonly #options: ModelHostOptions;
     #runtime: Promise<LlamaRuntime> | undefined;
-    #loaded: {modelId: string; model: LoadedModel} | undefined;
+    #loaded: ActiveModel | undefined;
     #state: RuntimeState = {status: "empty"};
     /** Load and unload run one after another, never interleaved. */
     #queue: Promise<unknown> = Promise.resolve();
@@ -29,9 +34,14 @@ export class ModelHost {
         return this.#state;
     }
 
-    /** The loaded model and its id, or undefined. */
-    get loaded(): {modelId: string; model: LoadedModel} | undefined {
+    /** The model replies go to (here or on a remote engine) and its id, or undefined. */
+    get loaded(): ActiveModel | undefined {
         return this.#loaded;
+    }
+
+    /** The loaded model when it runs on this machine, for what only a local model has (its tokenizer). */
+    get localModel(): LoadedModel | undefined {
+        return this.#loaded?.model instanceof LoadedModel ? this.#loaded.model : undefined;
     }
 
     /** Starts llama.cpp so the backend it runs on is known before any model loads. */
@@ -42,12 +52,19 @@ export class ModelHost {
 
     load(modelId: string): Promise<RuntimeState> {
         return this.#enqueue(async () => {
+            const remote = this.#options.remote?.open(modelId);
+            if (remote != null) {
+                await this.#unloadNow();
+                this.#loaded = {modelId, model: remote.model};
+                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName});
+                return this.#state;
+            }
             const {path: modelPath} = await this.#library.resolve(modelId);
             await this.#unloadNow();
             this.#setState({status: "loading", modelId, backend: this.#state.backend});
             try {
                 const runtime = await this.#getRuntime();
-                const model = await runtime.loadModel(modelPath, this.#options.load);
+                const model = await runtime.loadModel(modelPath, {...this.#options.load, ...await this.#options.loadOptions?.(modelId)});
                 this.#loaded = {modelId, model};
                 this.#setState({
                     status: "ready",
@@ -62,6 +79,12 @@ export class ModelHost {
             }
             return this.#state;
         });
+    }
+
+    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory, and with what context? */
+    async estimateFit(source: string): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source);
+        return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 
     unload(): Promise<RuntimeState> {

@@ -1,7 +1,8 @@
-import {readdir, stat} from "node:fs/promises";
+import {readdir, rm, stat} from "node:fs/promises";
 import path from "node:path";
 import {readModelMetadata} from "../../../native/index.ts";
 import type {ModelFile} from "../../contract.ts";
+import type {ImportedModelRepository} from "./ImportedModelRepository.ts";
 
 interface CachedEntry {
     sizeBytes: number;
@@ -18,9 +19,14 @@ export class ModelLibrary {
     readonly modelsDir: string;
     readonly #addedFiles = new Set<string>();
     readonly #cache = new Map<string, CachedEntry>();
+    readonly #imported: ImportedModelRepository | undefined;
 
-    constructor(modelsDir: string) {
+    /** `imported` keeps files the user added from elsewhere listed across restarts. */
+    constructor(modelsDir: string, imported?: ImportedModelRepository) {
         this.modelsDir = path.resolve(modelsDir);
+        this.#imported = imported;
+        for (const filePath of imported?.list() ?? [])
+            this.#addedFiles.add(filePath);
     }
 
     /** Lists a file that lives outside the models folder. Returns its model id. */
@@ -29,6 +35,49 @@ export class ModelLibrary {
         if (!this.#isInModelsDir(absolute))
             this.#addedFiles.add(absolute);
         return this.#idOf(absolute);
+    }
+
+    /**
+     * Adds a .gguf file, or every .gguf file in a folder, where it is (nothing is copied).
+     * Returns the ids added.
+     */
+    async import(fileOrFolder: string): Promise<string[]> {
+        const absolute = path.resolve(fileOrFolder);
+        let info;
+        try {
+            info = await stat(absolute);
+        } catch {
+            throw new Error(`There is no file or folder at ${absolute}.`);
+        }
+        const files = info.isDirectory() ? await findGgufFiles(absolute) : [absolute];
+        if (files.length === 0 || !files.every((filePath) => filePath.toLowerCase().endsWith(".gguf")))
+            throw new Error(info.isDirectory() ? "That folder holds no .gguf model files." : "Only .gguf model files can be added.");
+        return files.map((filePath) => {
+            if (!this.#isInModelsDir(filePath))
+                this.#imported?.add(filePath);
+            return this.addFile(filePath);
+        });
+    }
+
+    /**
+     * Deletes a model in the models folder from disk (every part of a split model); a model
+     * imported from elsewhere only leaves the list, its file stays where the user keeps it.
+     */
+    async delete(modelId: string): Promise<void> {
+        const {path: filePath} = await this.resolve(modelId);
+        if (!this.#isInModelsDir(filePath)) {
+            this.#addedFiles.delete(filePath);
+            this.#imported?.remove(filePath);
+            return;
+        }
+        const split = splitPart.exec(filePath);
+        const parts = split == null
+            ? [filePath]
+            : Array.from({length: Number(split[2])}, (_, index) => filePath.replace(splitPart, `-${String(index + 1).padStart(5, "0")}-of-${split[2]}.gguf`));
+        for (const part of parts) {
+            await rm(part, {force: true});
+            this.#cache.delete(part);
+        }
     }
 
     async list(): Promise<ModelFile[]> {
@@ -59,7 +108,7 @@ export class ModelLibrary {
         const cached = this.#cache.get(filePath);
         if (cached != null && cached.sizeBytes === info.size && cached.modifiedMs === info.mtimeMs)
             return cached.file;
-        const file: ModelFile = {id: this.#idOf(filePath), fileName: path.basename(filePath), sizeBytes: info.size};
+        const file: ModelFile = {id: this.#idOf(filePath), fileName: path.basename(filePath), sizeBytes: info.size, imported: !this.#isInModelsDir(filePath)};
         try {
             const metadata = await readModelMetadata(filePath);
             file.metadata = {
@@ -67,7 +116,8 @@ export class ModelLibrary {
                 architecture: metadata.architecture,
                 quantization: metadata.quantization,
                 parameterCount: metadata.parameterCount,
-                contextLength: metadata.contextLength
+                contextLength: metadata.contextLength,
+                thinks: metadata.thinks
             };
         } catch (error) {
             file.error = (error as Error).message;
@@ -90,6 +140,9 @@ export class ModelLibrary {
     }
 }
 
+/** `-00002-of-00003.gguf`: a part of a split model, listed once as its first part. */
+const splitPart = /-(\d{5})-of-(\d{5})\.gguf$/i;
+
 /** GGUF files in the folder and its subfolders (multi-part models and downloads live in their own). */
 async function findGgufFiles(dir: string): Promise<string[]> {
     let entries;
@@ -100,5 +153,6 @@ async function findGgufFiles(dir: string): Promise<string[]> {
     }
     return entries
         .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(".gguf"))
+        .filter((entry) => Number(splitPart.exec(entry.name)?.[1] ?? 1) === 1)
         .map((entry) => path.join(entry.parentPath, entry.name));
 }

@@ -29,5 +29,108 @@ export const migrations: readonly string[] = [
     );
     CREATE INDEX messages_by_chat ON messages (chat_id, created_at);
     CREATE INDEX messages_by_parent ON messages (parent_id);
+    `,
+    // Conversations that last (#3): pin, rename, delete with undo, per-chat settings, branches, search.
+    `
+    ALTER TABLE chats ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+    -- Set while a deleted chat can still be restored; such chats are purged at the next start.
+    ALTER TABLE chats ADD COLUMN deleted_at INTEGER;
+    ALTER TABLE chats ADD COLUMN system_prompt TEXT NOT NULL DEFAULT '';
+    ALTER TABLE chats ADD COLUMN send_reasoning INTEGER NOT NULL DEFAULT 0;
+    -- The newest message of the branch on screen; null means the newest message of the chat.
+    ALTER TABLE chats ADD COLUMN active_leaf_id TEXT;
+    DROP INDEX chats_by_activity;
+    CREATE INDEX chats_by_activity ON chats (deleted_at, pinned DESC, updated_at DESC);
+
+    -- Trigram tokens find any substring of 3+ characters, so Chinese (no spaces between words)
+    -- is searchable; shorter queries use messages_words (a later migration). External content: the text is stored once.
+    -- The content rowid is messages' implicit rowid, so messages must never be VACUUMed without rebuilding this.
+    CREATE VIRTUAL TABLE messages_fts USING fts5(text, reasoning, content = 'messages', tokenize = 'trigram');
+    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, text, reasoning) VALUES (new.rowid, new.text, new.reasoning);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text, reasoning) VALUES ('delete', old.rowid, old.text, old.reasoning);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, reasoning ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text, reasoning) VALUES ('delete', old.rowid, old.text, old.reasoning);
+        INSERT INTO messages_fts (rowid, text, reasoning) VALUES (new.rowid, new.text, new.reasoning);
+    END;
+    `,
+    // Model library and downloads (#4): the download queue survives restarts and crashes (the
+    // bytes themselves are on disk); models imported from outside the models folder stay listed.
+    `
+    CREATE TABLE downloads (
+        id TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        title TEXT NOT NULL,
+        -- Folder under the models folder, with '/' separators.
+        dir TEXT NOT NULL,
+        -- JSON: [{name, url, sizeBytes, sha256}], parts in order.
+        files TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        model_id TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE imported_models (
+        path TEXT PRIMARY KEY,
+        added_at INTEGER NOT NULL
+    );
+    `,
+    // Generation settings (#5): only what the user changed from the model family's preset, as JSON.
+    `
+    CREATE TABLE model_settings (
+        model_id TEXT PRIMARY KEY,
+        settings TEXT NOT NULL
+    );
+    CREATE TABLE chat_settings (
+        chat_id TEXT PRIMARY KEY REFERENCES chats (id) ON DELETE CASCADE,
+        settings TEXT NOT NULL
+    );
+    `,
+    // Remote engines and the local API server (#6): an engine's key is sealed by the secret
+    // store (the OS keychain in the desktop app), never stored in plain text.
+    `
+    CREATE TABLE remote_engines (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        sealed_key TEXT,
+        created_at INTEGER NOT NULL
+    );
+    -- The desktop app's local API server (one row). Its key is the user's own, shown in the UI.
+    CREATE TABLE api_server (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        enabled INTEGER NOT NULL,
+        allow_network INTEGER NOT NULL,
+        port INTEGER NOT NULL,
+        api_key TEXT NOT NULL
+    );
+    `,
+    // Search for queries shorter than trigrams (#3): a second index where each CJK character is a
+    // word of its own, so a two-character Chinese word is a two-word phrase, and other words are
+    // whole (found by prefix). ponder_spaced_cjk() is registered by migrate() on every connection.
+    `
+    CREATE VIRTUAL TABLE messages_words USING fts5(text, reasoning, content = '', contentless_delete = 1, tokenize = 'unicode61');
+    INSERT INTO messages_words (rowid, text, reasoning) SELECT rowid, ponder_spaced_cjk(text), ponder_spaced_cjk(reasoning) FROM messages;
+    CREATE TRIGGER messages_words_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_words (rowid, text, reasoning) VALUES (new.rowid, ponder_spaced_cjk(new.text), ponder_spaced_cjk(new.reasoning));
+    END;
+    CREATE TRIGGER messages_words_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM messages_words WHERE rowid = old.rowid;
+    END;
+    CREATE TRIGGER messages_words_update AFTER UPDATE OF text, reasoning ON messages BEGIN
+        DELETE FROM messages_words WHERE rowid = old.rowid;
+        INSERT INTO messages_words (rowid, text, reasoning) VALUES (new.rowid, ponder_spaced_cjk(new.text), ponder_spaced_cjk(new.reasoning));
+    END;
+    `,
+    // Finding replies left streaming by a crash, at every start, without reading every message;
+    // listing thousands of chats from one index, without a lookup per chat into the big file (#3).
+    `
+    CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+    DROP INDEX chats_by_activity;
+    CREATE INDEX chats_by_activity ON chats (deleted_at, pinned DESC, updated_at DESC, id, title, created_at, system_prompt, send_reasoning);
     `
 ];

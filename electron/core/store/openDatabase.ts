@@ -2,6 +2,7 @@ import {mkdirSync} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {migrations} from "./migrations.ts";
+import {spacedCjk} from "./spacedCjk.ts";
 
 export type PonderDatabase = Database.Database;
 
@@ -20,8 +21,12 @@ export function openDatabase(filePath: string): PonderDatabase {
     return db;
 }
 
-/** Applies the migrations newer than the database's `user_version`, each in its own transaction. */
+/**
+ * Registers the SQL functions the schema's triggers call, then applies the migrations newer than
+ * the database's `user_version`, each in its own transaction.
+ */
 export function migrate(db: PonderDatabase): void {
+    db.function("ponder_spaced_cjk", {deterministic: true}, (text: unknown) => typeof text === "string" ? spacedCjk(text) : text);
     const current = db.pragma("user_version", {simple: true}) as number;
     if (current > migrations.length)
         throw new Error(`The database was written by a newer Ponder (schema ${current}); this version knows up to ${migrations.length}.`);

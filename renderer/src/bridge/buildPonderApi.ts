@@ -10,12 +10,20 @@ function listOfEvery<T extends string>() {
 
 export const requestNames = listOfEvery<RequestName>()([
     "app.getInfo",
+    "engines.list", "engines.add", "engines.remove",
+    "api.getState", "api.configure", "api.rotateKey",
     "models.list", "models.load", "models.unload", "models.getState",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop"
+    "models.delete", "models.import", "models.estimateFit", "catalog.list",
+    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
+    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
+    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.import",
+    "settings.get", "settings.update"
 ]);
 
 export const eventNames = listOfEvery<EventName>()([
-    "models.stateChanged", "models.listChanged",
+    "engines.listChanged", "api.stateChanged",
+    "models.stateChanged", "models.listChanged", "downloads.changed",
     "chats.listChanged", "chats.delta", "chats.messageUpdated"
 ]);
 

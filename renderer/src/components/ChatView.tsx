@@ -1,6 +1,8 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+import {ChatTools} from "./ChatTools";
 import {Composer} from "./Composer";
+import {ContextMeter} from "./ContextMeter";
 import {ConnectionBanner} from "./ConnectionBanner";
 import {MessageList} from "./MessageList";
 
@@ -12,6 +14,8 @@ export function ChatView() {
         <main className="chat">
             <header className="chat__header">
                 <h1 className="chat__title">{title || t("chats.untitled")}</h1>
+                <ContextMeter />
+                <ChatTools />
             </header>
             <ConnectionBanner />
             <MessageList />

@@ -1,33 +1,163 @@
+import {useEffect, useRef, useState} from "react";
+import type {KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
+import type {ChatSummary} from "../../../electron/contract";
+import {groupChats} from "../navigation/groupChats";
 import {usePonder} from "../store/PonderStoreContext";
+import {ConversationTransfer} from "./ConversationTransfer";
+import {SearchResults} from "./SearchResults";
 
+/** The sidebar's conversations: search, grouped list with rename/pin/delete, undo, export/import. */
 export function ConversationList() {
     const {t} = useTranslation();
     const chats = usePonder((state) => state.chatList);
-    const activeChatId = usePonder((state) => state.activeChatId);
-    const openChat = usePonder((state) => state.openChat);
+    const searchQuery = usePonder((state) => state.searchQuery);
+    const search = usePonder((state) => state.search);
+    const searchRef = useRef<HTMLInputElement>(null);
+    useConversationShortcuts(searchRef);
+
+    // Searching a million messages per keystroke is wasteful; a short pause is not noticed.
+    const [draft, setDraft] = useState(searchQuery);
+    useEffect(() => {
+        const timer = setTimeout(() => void search(draft), 150);
+        return () => clearTimeout(timer);
+    }, [draft, search]);
 
     return (
         <nav className="conversations" aria-label={t("chats.navigation")}>
-            {chats.length === 0
-                ? <p className="conversations__empty">{t("chats.empty")}</p>
-                : (
-                    <ul className="conversations__list">
-                        {chats.map((chat) => (
-                            <li key={chat.id}>
-                                <button
-                                    type="button"
-                                    className="conversations__item"
-                                    aria-current={chat.id === activeChatId ? "page" : undefined}
-                                    title={chat.title}
-                                    onClick={() => void openChat(chat.id)}
-                                >
-                                    {chat.title === "" ? t("chats.untitled") : chat.title}
-                                </button>
-                            </li>
-                        ))}
-                    </ul>
-                )}
+            <input
+                ref={searchRef}
+                type="search"
+                className="conversations__search"
+                aria-label={t("conversations.search")}
+                placeholder={t("conversations.searchPlaceholder")}
+                value={draft}
+                onChange={(event) => setDraft(event.target.value)}
+                onKeyDown={(event) => {
+                    if (event.key === "Escape")
+                        setDraft("");
+                }}
+            />
+            <UndoDelete />
+            {draft.trim() !== ""
+                ? <SearchResults />
+                : chats.length === 0
+                    ? <p className="conversations__empty">{t("chats.empty")}</p>
+                    : <ChatGroups chats={chats} />}
+            <ConversationTransfer />
         </nav>
     );
+}
+
+function ChatGroups({chats}: {chats: readonly ChatSummary[]}) {
+    const {t} = useTranslation();
+    return groupChats(chats, Date.now()).map((group) => (
+        <section key={group.key} className="conversations__group" aria-label={t(`conversations.groups.${group.key}`)}>
+            <h2 className="conversations__heading">{t(`conversations.groups.${group.key}`)}</h2>
+            <ul className="conversations__list">
+                {group.chats.map((chat) => <ChatItem key={chat.id} chat={chat} />)}
+            </ul>
+        </section>
+    ));
+}
+
+function ChatItem({chat}: {chat: ChatSummary}) {
+    const {t} = useTranslation();
+    const active = usePonder((state) => state.activeChatId === chat.id);
+    const openChat = usePonder((state) => state.openChat);
+    const renameChat = usePonder((state) => state.renameChat);
+    const setPinned = usePonder((state) => state.setPinned);
+    const deleteChat = usePonder((state) => state.deleteChat);
+    const [renaming, setRenaming] = useState(false);
+    const title = chat.title === "" ? t("chats.untitled") : chat.title;
+
+    function onRenameKey(event: KeyboardEvent<HTMLInputElement>) {
+        if (event.key === "Escape")
+            setRenaming(false);
+        if (event.key !== "Enter" || event.nativeEvent.isComposing)
+            return;
+        const value = event.currentTarget.value.trim();
+        setRenaming(false);
+        if (value !== "" && value !== chat.title)
+            void renameChat(chat.id, value);
+    }
+
+    return (
+        <li className="conversations__entry">
+            {renaming
+                ? (
+                    <input
+                        className="conversations__rename"
+                        aria-label={t("conversations.titleField")}
+                        defaultValue={chat.title}
+                        autoFocus
+                        onKeyDown={onRenameKey}
+                        onBlur={() => setRenaming(false)}
+                    />
+                )
+                : (
+                    <button
+                        type="button"
+                        className="conversations__item"
+                        aria-current={active ? "page" : undefined}
+                        title={title}
+                        onClick={() => void openChat(chat.id)}
+                    >
+                        {title}
+                    </button>
+                )}
+            <span className="conversations__actions">
+                <button type="button" className="icon-button" onClick={() => setRenaming(true)}>{t("conversations.rename")}</button>
+                <button type="button" className="icon-button" aria-pressed={chat.pinned} onClick={() => void setPinned(chat.id, !chat.pinned)}>
+                    {chat.pinned ? t("conversations.unpin") : t("conversations.pin")}
+                </button>
+                <button type="button" className="icon-button" onClick={() => void deleteChat(chat.id)}>{t("conversations.delete")}</button>
+            </span>
+        </li>
+    );
+}
+
+function UndoDelete() {
+    const {t} = useTranslation();
+    const deleted = usePonder((state) => state.deletedChat);
+    const undo = usePonder((state) => state.undoDelete);
+    return (
+        <div className="conversations__undo" role="status">
+            {deleted != null && (
+                <>
+                    <span>{t("conversations.deleted", {title: deleted.title === "" ? t("chats.untitled") : deleted.title})}</span>
+                    <button type="button" className="button" onClick={() => void undo()}>{t("conversations.undo")}</button>
+                </>
+            )}
+        </div>
+    );
+}
+
+/** Ctrl/⌘+Shift+O: new chat; Ctrl/⌘+K: search; Alt+↓ / Alt+↑: next / previous chat. */
+function useConversationShortcuts(searchRef: React.RefObject<HTMLInputElement | null>) {
+    const chats = usePonder((state) => state.chatList);
+    const activeChatId = usePonder((state) => state.activeChatId);
+    const openChat = usePonder((state) => state.openChat);
+    const startNewChat = usePonder((state) => state.startNewChat);
+
+    useEffect(() => {
+        function onKeyDown(event: globalThis.KeyboardEvent) {
+            const command = event.ctrlKey || event.metaKey;
+            if (command && event.shiftKey && event.key.toLowerCase() === "o") {
+                event.preventDefault();
+                startNewChat();
+            } else if (command && !event.shiftKey && event.key.toLowerCase() === "k") {
+                event.preventDefault();
+                searchRef.current?.focus();
+            } else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+                event.preventDefault();
+                const index = chats.findIndex((chat) => chat.id === activeChatId);
+                const next = chats[event.key === "ArrowDown" ? index + 1 : index < 0 ? chats.length - 1 : index - 1];
+                if (next != null)
+                    void openChat(next.id);
+            }
+        }
+        window.addEventListener("keydown", onKeyDown);
+        return () => window.removeEventListener("keydown", onKeyDown);
+    }, [chats, activeChatId, openChat, startNewChat, searchRef]);
 }

@@ -1,10 +1,12 @@
-import {memo, useMemo} from "react";
+import {memo, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
 import type {LiveText} from "../store/messagesSlice";
 import {usePonder} from "../store/PonderStoreContext";
-import {PlainTextAnswer} from "./answer/PlainTextAnswer";
+import {MarkdownAnswer} from "./answer/MarkdownAnswer";
+import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
+import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
@@ -21,9 +23,14 @@ export const MessageItem = memo(function MessageItem({id}: {id: string}) {
 
 function UserMessage({message}: {message: Message}) {
     const {t} = useTranslation();
+    const text = useMemo(() => chunkText(message.text), [message.text]);
+    const [editing, setEditing] = useState(false);
     return (
         <article className="message message--user" aria-label={t("message.user")}>
-            <div className="message__bubble">{message.text}</div>
+            {editing
+                ? <EditMessageForm message={message} onDone={() => setEditing(false)} />
+                : <MarkdownAnswer text={text} className="message__bubble" lineBreaks />}
+            {!editing && <UserMessageActions message={message} onEdit={() => setEditing(true)} />}
         </article>
     );
 }
@@ -53,11 +60,13 @@ function AssistantMessage({message, live}: {message: Message; live: LiveText | u
                     durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
                 />
             )}
-            {hasAnswer && <PlainTextAnswer text={text} />}
+            {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
             {streaming && !hasReasoning && !hasAnswer && (
                 <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>
             )}
             <MessageStatus message={message} />
+            <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
+            <AssistantMessageActions message={message} />
         </article>
     );
 }
@@ -76,6 +85,20 @@ function MessageStatus({message}: {message: Message}) {
                 </p>
             );
         default:
-            return null;
+            return <ReplyNotes message={message} />;
     }
+}
+
+/** Why a finished reply ended where it did, when it wasn't simply done, and what was left out of its prompt. */
+function ReplyNotes({message}: {message: Message}) {
+    const {t} = useTranslation();
+    const stats = message.stats;
+    if (message.status !== "done" || stats == null)
+        return null;
+    const notes = [
+        stats.stopReason === "budget" && t("message.cutByBudget", {count: stats.thoughtTokens}),
+        stats.stopReason === "length" && t("message.cutByLength"),
+        (stats.droppedTurns ?? 0) > 0 && t("message.droppedTurns", {count: stats.droppedTurns})
+    ].filter((note) => note !== false);
+    return notes.map((note) => <p key={note} className="message__status">{note}</p>);
 }

@@ -1,4 +1,4 @@
-import {useLayoutEffect} from "react";
+import {useEffect, useLayoutEffect} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
@@ -15,6 +15,21 @@ export function MessageList() {
     const count = ids?.length ?? 0;
     useLayoutEffect(scrollToBottom, [activeChatId, count, scrollToBottom]);
 
+    // A search hit opened: bring its message into view and mark it for a moment.
+    const focusedMessageId = usePonder((state) => state.focusedMessageId);
+    const clearFocusedMessage = usePonder((state) => state.clearFocusedMessage);
+    const focusedShown = focusedMessageId != null && ids?.includes(focusedMessageId) === true;
+    useLayoutEffect(() => {
+        if (focusedShown)
+            contentRef.current?.querySelector(`[data-message-id="${CSS.escape(focusedMessageId)}"]`)?.scrollIntoView({block: "center"});
+    }, [focusedShown, focusedMessageId, contentRef]);
+    useEffect(() => {
+        if (!focusedShown)
+            return;
+        const timer = setTimeout(clearFocusedMessage, 4000);
+        return () => clearTimeout(timer);
+    }, [focusedShown, clearFocusedMessage]);
+
     return (
         <div className="messages" ref={scrollerRef}>
             <div className="messages__content" ref={contentRef}>
@@ -22,7 +37,11 @@ export function MessageList() {
                     ? <EmptyChat />
                     : ids == null
                         ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
-                        : ids.map((id) => <MessageItem key={id} id={id} />)}
+                        : ids.map((id) => (
+                            <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
+                                <MessageItem id={id} />
+                            </div>
+                        ))}
             </div>
         </div>
     );

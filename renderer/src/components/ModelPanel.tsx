@@ -2,6 +2,7 @@ import {useId} from "react";
 import {useTranslation} from "react-i18next";
 import type {ModelFile, RuntimeState} from "../../../electron/contract";
 import {formatBytes} from "../format/formatBytes";
+import {remoteModelName} from "../store/enginesSlice";
 import {usePonder} from "../store/PonderStoreContext";
 
 function displayName(file: ModelFile): string {
@@ -14,10 +15,17 @@ export function ModelPanel() {
     const headingId = useId();
     const files = usePonder((state) => state.modelFiles);
     const runtime = usePonder((state) => state.runtime);
+    const modelsViewOpen = usePonder((state) => state.modelsViewOpen);
+    const openModelsView = usePonder((state) => state.openModelsView);
 
     return (
         <section className="models" aria-labelledby={headingId}>
-            <h2 className="sidebar__heading" id={headingId}>{t("models.heading")}</h2>
+            <div className="models__header">
+                <h2 className="sidebar__heading" id={headingId}>{t("models.heading")}</h2>
+                <button type="button" className="button button--small" aria-pressed={modelsViewOpen} onClick={() => openModelsView(!modelsViewOpen)}>
+                    {t("library.open")}
+                </button>
+            </div>
             <RuntimeStatus runtime={runtime} files={files} />
             {files.length === 0
                 ? <p className="models__none">{t("models.none")}</p>
@@ -35,7 +43,8 @@ function RuntimeStatus({runtime, files}: {runtime: RuntimeState; files: readonly
     const pending = usePonder((state) => state.modelRequestPending);
     const unloadModel = usePonder((state) => state.unloadModel);
     const file = files.find((candidate) => candidate.id === runtime.modelId);
-    const name = file == null ? runtime.modelId ?? "" : displayName(file);
+    const remoteName = usePonder((state) => remoteModelName(state.engines, runtime.modelId));
+    const name = file == null ? remoteName ?? runtime.modelId ?? "" : displayName(file);
 
     switch (runtime.status) {
         case "empty":
@@ -58,7 +67,8 @@ function RuntimeStatus({runtime, files}: {runtime: RuntimeState; files: readonly
                 <div className="runtime runtime--ready" role="status">
                     <div className="runtime__text">
                         <span className="runtime__name">{t("models.status.ready", {name})}</span>
-                        {runtime.backend != null && (
+                        {runtime.engine != null && <span className="runtime__backend">{t("engines.runsOn", {engine: runtime.engine})}</span>}
+                        {runtime.engine == null && runtime.backend != null && (
                             <span className="runtime__backend">
                                 {t("models.runsOn", {backend: t(`models.backend.${runtime.backend}`)})}
                             </span>

@@ -1,7 +1,10 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
 import {ConversationList} from "./ConversationList";
+import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
+import {ApiServerPanel} from "./ApiServerPanel";
 import {ModelPanel} from "./ModelPanel";
+import {RemoteEnginesPanel} from "./RemoteEnginesPanel";
 
 export function Sidebar() {
     const {t} = useTranslation();
@@ -15,6 +18,9 @@ export function Sidebar() {
             </header>
             <ConversationList />
             <ModelPanel />
+            <GenerationSettingsPanel />
+            <RemoteEnginesPanel />
+            <ApiServerPanel />
         </aside>
     );
 }

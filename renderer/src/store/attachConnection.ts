@@ -9,7 +9,7 @@ import type {PonderStore} from "./createPonderStore";
  */
 export function attachConnection(store: PonderStore, connection: PonderConnection, initialChatId?: string): Unsubscribe {
     const state = store.getState;
-    const {chats, models} = connection.api;
+    const {chats, models, engines, downloads, api} = connection.api;
     let synced = false;
 
     function onStatus(status: ConnectionStatus): void {
@@ -27,6 +27,9 @@ export function attachConnection(store: PonderStore, connection: PonderConnectio
         chats.onListChanged((list) => state().setChatList(list)),
         models.onListChanged((files) => state().setModelFiles(files)),
         models.onStateChanged((runtime) => state().setRuntime(runtime)),
+        engines.onListChanged((list) => state().setEngines(list)),
+        api.onStateChanged((apiServer) => state().setApiServer(apiServer)),
+        downloads.onChanged((list) => state().setDownloads(list)),
         connection.onStatusChange(onStatus)
     ];
     onStatus(connection.status);

@@ -73,6 +73,7 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
     }
 });
 
+/** Pinned chats first, then by last activity. */
 export function newestFirst(chats: readonly ChatSummary[]): ChatSummary[] {
-    return [...chats].sort((a, b) => b.updatedAt - a.updatedAt);
+    return [...chats].sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
 }

@@ -4,15 +4,25 @@ import type {PonderApi} from "../../../electron/contract";
 import {createChatsSlice} from "./chatsSlice";
 import type {ChatsSlice} from "./chatsSlice";
 import {createConnectionSlice} from "./connectionSlice";
+import {createConversationsSlice} from "./conversationsSlice";
+import type {ConversationsSlice} from "./conversationsSlice";
 import type {ConnectionSlice} from "./connectionSlice";
+import {createApiServerSlice} from "./apiServerSlice";
+import type {ApiServerSlice} from "./apiServerSlice";
+import {createEnginesSlice} from "./enginesSlice";
+import type {EnginesSlice} from "./enginesSlice";
+import {createLibrarySlice} from "./librarySlice";
+import type {LibrarySlice} from "./librarySlice";
 import {createMessagesSlice} from "./messagesSlice";
 import type {MessagesSlice} from "./messagesSlice";
 import {createModelsSlice} from "./modelsSlice";
 import type {ModelsSlice} from "./modelsSlice";
 import {createNoticesSlice} from "./noticesSlice";
 import type {NoticesSlice} from "./noticesSlice";
+import {createSettingsSlice} from "./settingsSlice";
+import type {SettingsSlice} from "./settingsSlice";
 
-export type PonderState = ConnectionSlice & ChatsSlice & MessagesSlice & ModelsSlice & NoticesSlice;
+export type PonderState = ConnectionSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -24,8 +34,13 @@ export function createPonderStore(api: PonderApi): PonderStore {
     return createStore<PonderState>()((...store) => ({
         ...createConnectionSlice(api)(...store),
         ...createChatsSlice(api)(...store),
+        ...createConversationsSlice(api)(...store),
         ...createMessagesSlice(...store),
         ...createModelsSlice(api)(...store),
-        ...createNoticesSlice(...store)
+        ...createNoticesSlice(...store),
+        ...createEnginesSlice(api)(...store),
+        ...createApiServerSlice(api)(...store),
+        ...createLibrarySlice(api)(...store),
+        ...createSettingsSlice(api)(...store)
     }));
 }

@@ -23,6 +23,8 @@ export interface MessagesSlice {
     live: Readonly<Record<string, LiveText>>;
     /** The message ids of each loaded chat's active branch, oldest first. */
     chatMessageIds: Readonly<Record<string, readonly string[]>>;
+    /** Per loaded chat: the versions (edits, regenerations) of each message on its branch that has any. */
+    chatAlternatives: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
     applyDelta(delta: ChatDelta): void;
     applyMessage(message: Message): void;
     /** Takes in a chat snapshot from `chats.get`, replacing what was known of its messages. */
@@ -33,6 +35,7 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
     messages: {},
     live: {},
     chatMessageIds: {},
+    chatAlternatives: {},
     applyDelta(delta) {
         set((state) => {
             // A delta may beat `chats.send`'s reply; its text is kept under the message id until then.
@@ -76,8 +79,9 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
             const live = {...state.live};
             for (const message of chat.messages) {
                 messages[message.id] = message;
+                // A stream only grows: deltas that overtook this snapshot hold more than it does.
                 if (message.status === "streaming")
-                    live[message.id] = liveTextOf(message);
+                    live[message.id] = longer(live[message.id], liveTextOf(message));
                 else
                     delete live[message.id];
             }
@@ -85,11 +89,20 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
             return {
                 messages,
                 live,
-                chatMessageIds: {...state.chatMessageIds, [chat.summary.id]: chat.messages.map((message) => message.id)}
+                chatMessageIds: {...state.chatMessageIds, [chat.summary.id]: chat.messages.map((message) => message.id)},
+                chatAlternatives: {...state.chatAlternatives, [chat.summary.id]: chat.alternatives}
             };
         });
     }
 });
+
+function longer(known: LiveText | undefined, snapshot: LiveText): LiveText {
+    if (known == null)
+        return snapshot;
+    const size = (text: ChunkedText) => text.chunks.reduce((sum, chunk) => sum + chunk.length, text.tail.length);
+    const length = (text: LiveText) => size(text.reasoning) + size(text.text);
+    return length(known) > length(snapshot) ? known : snapshot;
+}
 
 function liveTextOf(message: Message | undefined): LiveText {
     return {

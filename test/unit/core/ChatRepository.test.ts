@@ -1,11 +1,13 @@
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import {afterEach, beforeEach, describe, expect, test} from "vitest";
-import type {Message} from "../../../electron/contract.ts";
+import {requestSchemas, type ChatSummary, type Message} from "../../../electron/contract.ts";
 import {ChatRepository} from "../../../electron/core/chats/ChatRepository.ts";
+import {ChatTransfer} from "../../../electron/core/chats/ChatTransfer.ts";
 import {migrations} from "../../../electron/core/store/migrations.ts";
-import {openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
+import {migrate, openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
 
 let dir: string;
 let db: PonderDatabase;
@@ -26,6 +28,10 @@ function message(fields: Partial<Message> & Pick<Message, "id" | "chatId" | "rol
     };
 }
 
+function chat(id: string, fields: Partial<ChatSummary> = {}): ChatSummary {
+    return {id, title: id, createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false, ...fields};
+}
+
 describe("openDatabase", () => {
     test("uses WAL and migrates to the newest schema", () => {
         expect(db.pragma("journal_mode", {simple: true})).toBe("wal");
@@ -38,12 +44,27 @@ describe("openDatabase", () => {
         expect(() => openDatabase(path.join(dir, "ponder.db"))).toThrow(/newer Ponder/);
         db = openDatabase(path.join(dir, "other.db"));
     });
+
+    test("a database of the first schema, with conversations in it, migrates up and its messages become searchable", () => {
+        const old = new Database(path.join(dir, "first.db"));
+        old.exec(migrations[0]!);
+        old.pragma("user_version = 1");
+        old.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', '量子', 1, 1)").run();
+        old.prepare("INSERT INTO messages (id, chat_id, role, text, reasoning, status, created_at) VALUES ('m1', 'c1', 'user', '请解释量子力学', '', 'done', 1)").run();
+        migrate(old);
+        expect(old.pragma("user_version", {simple: true})).toBe(migrations.length);
+        const repository = new ChatRepository(old);
+        expect(repository.listChats()).toEqual([chat("c1", {title: "量子"})]);
+        expect(repository.search("量子力学").map((hit) => hit.messageId)).toEqual(["m1"]);
+        expect(old.pragma("integrity_check", {simple: true})).toBe("ok");
+        old.close();
+    });
 });
 
 describe("ChatRepository", () => {
     test("stores chats and the active branch with reasoning and stats", () => {
         const repository = new ChatRepository(db);
-        repository.insertChat({id: "c1", title: "Hi", createdAt: 1, updatedAt: 1});
+        repository.insertChat(chat("c1", {title: "Hi"}));
         repository.insertMessage(message({id: "u1", chatId: "c1", role: "user", text: "Hi", createdAt: 1}));
         const reply = message({id: "a1", chatId: "c1", parentId: "u1", role: "assistant", status: "streaming", createdAt: 2});
         repository.insertMessage(reply);
@@ -52,24 +73,177 @@ describe("ChatRepository", () => {
             stats: {modelId: "m", timeToFirstTokenMs: 10, tokensPerSecond: 20, thinkingMs: 4, thoughtTokens: 3, answerTokens: 1, stopReason: "finished"}
         });
         const branch = repository.activeBranch("c1");
-        expect(branch.map((m) => m.id)).toEqual(["u1", "a1"]);
-        expect(branch[1]).toMatchObject({reasoning: "思考 first", text: "Hello", status: "done", thinkingEndedAt: 9, stats: {stopReason: "finished"}});
-        expect(repository.listChats()).toEqual([{id: "c1", title: "Hi", createdAt: 1, updatedAt: 1}]);
+        expect(branch.messages.map((m) => m.id)).toEqual(["u1", "a1"]);
+        expect(branch.messages[1]).toMatchObject({reasoning: "思考 first", text: "Hello", status: "done", thinkingEndedAt: 9, stats: {stopReason: "finished"}});
+        expect(branch.alternatives).toEqual({});
+        expect(repository.listChats()).toEqual([chat("c1", {title: "Hi"})]);
     });
 
     test("messages left streaming by a crash become interrupted, keeping their text", () => {
         const repository = new ChatRepository(db);
-        repository.insertChat({id: "c1", title: "", createdAt: 1, updatedAt: 1});
+        repository.insertChat(chat("c1"));
         repository.insertMessage(message({id: "a1", chatId: "c1", role: "assistant", status: "streaming", reasoning: "half"}));
         expect(repository.markInterrupted()).toBe(1);
         expect(repository.getMessage("a1")).toMatchObject({status: "interrupted", reasoning: "half"});
     });
 
-    test("chats are listed by last activity", () => {
+    test("pinned chats come first, then by last activity; renames and settings are kept", () => {
         const repository = new ChatRepository(db);
-        repository.insertChat({id: "old", title: "old", createdAt: 1, updatedAt: 1});
-        repository.insertChat({id: "new", title: "new", createdAt: 2, updatedAt: 2});
+        repository.insertChat(chat("old"));
+        repository.insertChat(chat("new", {createdAt: 2, updatedAt: 2}));
+        repository.insertChat(chat("pinned", {updatedAt: 0}));
         repository.touchChat("old", 3);
-        expect(repository.listChats().map((chat) => chat.id)).toEqual(["old", "new"]);
+        repository.updateChat("pinned", {pinned: true, title: "Renamed", systemPrompt: "Be brief.", sendReasoning: true});
+        expect(repository.listChats().map((summary) => summary.id)).toEqual(["pinned", "old", "new"]);
+        expect(repository.getChat("pinned")).toMatchObject({title: "Renamed", pinned: true, systemPrompt: "Be brief.", sendReasoning: true});
+    });
+
+    test("a deleted chat is hidden until restored, and purged for good at the next start", () => {
+        const repository = new ChatRepository(db);
+        repository.insertChat(chat("c1"));
+        repository.insertMessage(message({id: "u1", chatId: "c1", role: "user", text: "searchable words"}));
+        repository.markDeleted("c1", 5);
+        expect(repository.listChats()).toEqual([]);
+        expect(repository.search("searchable")).toEqual([]);
+        repository.restore("c1");
+        expect(repository.listChats().map((summary) => summary.id)).toEqual(["c1"]);
+        expect(repository.search("searchable")).toHaveLength(1);
+        repository.markDeleted("c1", 6);
+        expect(repository.purgeDeleted()).toBe(1);
+        expect(repository.hasMessage("u1")).toBe(false);
+        expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'searchable'").get()).toEqual({n: 0});
+    });
+
+    test("branches: versions of a message are alternatives, the branch on screen follows the chosen leaf", () => {
+        const repository = new ChatRepository(db);
+        repository.insertChat(chat("c1"));
+        repository.insertMessage(message({id: "u1", chatId: "c1", role: "user", text: "Q", createdAt: 1}));
+        repository.insertMessage(message({id: "a1", chatId: "c1", parentId: "u1", role: "assistant", text: "A1", createdAt: 2}));
+        repository.insertMessage(message({id: "a2", chatId: "c1", parentId: "u1", role: "assistant", text: "A2", createdAt: 3}));
+        repository.insertMessage(message({id: "u2", chatId: "c1", parentId: "a1", role: "user", text: "more", createdAt: 4}));
+        // Without a chosen leaf, the newest message ends the branch.
+        expect(repository.activeBranch("c1").messages.map((m) => m.id)).toEqual(["u1", "a1", "u2"]);
+        repository.setActiveLeaf("c1", "a2");
+        expect(repository.activeBranch("c1")).toEqual({
+            messages: [expect.objectContaining({id: "u1"}), expect.objectContaining({id: "a2"})],
+            alternatives: {a2: ["a1", "a2"]}
+        });
+        expect(repository.newestLeafUnder("c1", "a1")).toBe("u2");
+        repository.deleteMessage("a1");
+        expect(repository.hasMessage("u2")).toBe(false);
+    });
+});
+
+describe("search", () => {
+    function seeded() {
+        const repository = new ChatRepository(db);
+        repository.insertChat(chat("en", {title: "Physics"}));
+        repository.insertChat(chat("zh", {title: "物理"}));
+        repository.insertMessage(message({id: "e1", chatId: "en", role: "user", text: "Explain quantum entanglement to me, please."}));
+        repository.insertMessage(message({id: "e2", chatId: "en", role: "assistant", parentId: "e1", reasoning: "The user wants entanglement explained simply.", text: "Two particles share one state."}));
+        repository.insertMessage(message({id: "z1", chatId: "zh", role: "user", text: "我们今天讨论量子力学的基本原理。"}));
+        repository.insertMessage(message({id: "z2", chatId: "zh", role: "assistant", parentId: "z1", reasoning: "用户想了解量子纠缠。", text: "量子纠缠是两个粒子共享一个状态。"}));
+        return repository;
+    }
+
+    test("finds English words in text and reasoning, newest first, with the match marked in the snippet", () => {
+        const hits = seeded().search("entanglement");
+        expect(hits.map((hit) => [hit.messageId, hit.field])).toEqual([["e2", "reasoning"], ["e1", "text"]]);
+        expect(hits[1]!.snippet.filter((piece) => piece.match).map((piece) => piece.text.toLowerCase())).toEqual(["entanglement"]);
+        expect(hits[1]!.chatTitle).toBe("Physics");
+    });
+
+    test("finds a Chinese word of three characters and one of two (the word index), with marks", () => {
+        const repository = seeded();
+        expect(repository.search("量子力").map((hit) => hit.messageId)).toEqual(["z1"]);
+        const two = repository.search("纠缠");
+        expect(two.map((hit) => [hit.messageId, hit.field])).toEqual([["z2", "text"]]);
+        expect(two[0]!.snippet.filter((piece) => piece.match).map((piece) => piece.text)).toEqual(["纠缠"]);
+        expect(repository.search("量子").map((hit) => hit.messageId)).toEqual(["z2", "z1"]);
+        // At the very end of a text, where no trigram starts with it.
+        repository.insertMessage(message({id: "z3", chatId: "zh", role: "user", parentId: "z2", text: "再解释麒麟"}));
+        expect(repository.search("麒麟").map((hit) => hit.messageId)).toEqual(["z3"]);
+        repository.deleteMessage("z3");
+        expect(repository.search("麒麟")).toEqual([]);
+    });
+
+    test("a short Latin word is found by prefix", () => {
+        const repository = seeded();
+        expect(repository.search("Tw").map((hit) => hit.messageId)).toEqual(["e2"]);
+        expect(repository.search("to me").map((hit) => hit.messageId)).toEqual(["e1"]);
+    });
+
+    test("several words must all occur; quotes and LIKE wildcards are taken literally", () => {
+        const repository = seeded();
+        expect(repository.search("particles state").map((hit) => hit.messageId)).toEqual(["e2"]);
+        expect(repository.search("particles nowhere")).toEqual([]);
+        expect(repository.search("\"quantum")).toEqual([]);
+        expect(repository.search("%")).toEqual([]);
+    });
+
+    test("an edited message is found by its new text only", () => {
+        const repository = seeded();
+        repository.saveMessage({...repository.getMessage("e1")!, text: "Tell me about superconductors."});
+        expect(repository.search("quantum")).toEqual([]);
+        expect(repository.search("superconductors").map((hit) => hit.messageId)).toEqual(["e1"]);
+    });
+});
+
+describe("export and import", () => {
+    function seeded() {
+        const repository = new ChatRepository(db);
+        repository.insertChat(chat("c1", {title: "Why is the sky blue?", systemPrompt: "Be brief.", sendReasoning: true, pinned: true}));
+        repository.insertMessage(message({id: "u1", chatId: "c1", role: "user", text: "Why is the sky blue?", createdAt: 1}));
+        repository.insertMessage(message({
+            id: "a1", chatId: "c1", parentId: "u1", role: "assistant", text: "Rayleigh scattering.", reasoning: "Short waves scatter more.",
+            createdAt: 2, thinkingStartedAt: 2, thinkingEndedAt: 3,
+            stats: {modelId: "m.gguf", timeToFirstTokenMs: 12, tokensPerSecond: 30.5, thinkingMs: 1, thoughtTokens: 5, answerTokens: 3, stopReason: "finished"}
+        }));
+        repository.insertMessage(message({id: "a2", chatId: "c1", parentId: "u1", role: "assistant", text: "Because of the air.", status: "stopped", createdAt: 3}));
+        repository.setActiveLeaf("c1", "a1");
+        return repository;
+    }
+
+    test("Markdown has the branch on screen with the reasoning in a collapsible block", () => {
+        const file = new ChatTransfer(seeded()).export("c1", "markdown");
+        expect(file).toMatchObject({fileName: "Why is the sky blue.md", mimeType: "text/markdown"});
+        expect(file.content).toBe([
+            "# Why is the sky blue?", "", "**System prompt**", "", "Be brief.", "",
+            "## You", "", "Why is the sky blue?", "",
+            "## Assistant", "", "<details>", "<summary>Reasoning</summary>", "", "Short waves scatter more.", "", "</details>", "",
+            "Rayleigh scattering.", ""
+        ].join("\n"));
+    });
+
+    test("a JSON round trip through the import schema loses nothing; importing twice adds a copy", () => {
+        const repository = seeded();
+        const transfer = new ChatTransfer(repository);
+        const exported = transfer.export(undefined, "json");
+        const archive = requestSchemas["chats.import"].parse({archive: JSON.parse(exported.content)}).archive;
+
+        const other = new Database(path.join(dir, "other.db"));
+        migrate(other);
+        const otherRepository = new ChatRepository(other);
+        expect(new ChatTransfer(otherRepository).import(archive).map((summary) => summary.id)).toEqual(["c1"]);
+        expect(new ChatTransfer(otherRepository).export(undefined, "json").content).toBe(exported.content);
+
+        const copies = transfer.import(archive);
+        expect(copies[0]!.id).not.toBe("c1");
+        const copy = repository.activeBranch(copies[0]!.id);
+        expect(copy.messages.map((m) => m.text)).toEqual(["Why is the sky blue?", "Rayleigh scattering."]);
+        expect(Object.values(copy.alternatives)[0]).toHaveLength(2);
+        other.close();
+    });
+
+    test("an archive whose messages don't form a tree is refused with a clear message, adding nothing", () => {
+        const repository = seeded();
+        const archive = JSON.parse(new ChatTransfer(repository).export("c1", "json").content);
+        archive.chats[0].summary.id = "c2";
+        archive.chats[0].messages.reverse();
+        for (const each of archive.chats[0].messages)
+            each.chatId = "c2";
+        expect(() => new ChatTransfer(repository).import(archive)).toThrow(/not a valid Ponder export/);
+        expect(repository.hasChat("c2")).toBe(false);
+        expect(requestSchemas["chats.import"].safeParse({archive: {format: "something else"}}).success).toBe(false);
     });
 });

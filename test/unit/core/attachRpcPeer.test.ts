@@ -17,7 +17,7 @@ function channelPair() {
 }
 
 function handlersRecording(calls: unknown[]): RequestHandlers {
-    const chat: ChatSummary = {id: "c1", title: "t", createdAt: 1, updatedAt: 1};
+    const chat: ChatSummary = {id: "c1", title: "t", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false};
     const record = <T>(value: T) => async (args?: unknown) => {
         calls.push(args);
         return value;
@@ -28,11 +28,39 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "models.load": record({status: "ready"}),
         "models.unload": record({status: "empty"}),
         "models.getState": record({status: "empty"}),
+        "models.delete": record([]),
+        "models.import": record([]),
+        "models.estimateFit": record({verdict: "cpu"} as never),
+        "catalog.list": record([]),
+        "downloads.list": record([]),
+        "downloads.add": record({id: "d1"} as never),
+        "downloads.pause": record({id: "d1"} as never),
+        "downloads.resume": record({id: "d1"} as never),
+        "downloads.cancel": record(undefined),
         "chats.list": record([chat]),
-        "chats.get": record({summary: chat, messages: []}),
+        "chats.get": record({summary: chat, messages: [], alternatives: {}}),
         "chats.create": record(chat),
         "chats.send": record({chatId: "c1", userMessage: null, assistantMessage: null} as never),
-        "chats.stop": record(undefined)
+        "chats.stop": record(undefined),
+        "chats.update": record(chat),
+        "chats.delete": record(undefined),
+        "chats.restore": record(chat),
+        "chats.search": record([]),
+        "chats.showMessage": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.edit": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.regenerate": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.continue": record(null as never),
+        "chats.deleteMessage": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.export": record({fileName: "c.md", mimeType: "text/markdown", content: ""}),
+        "chats.import": record([chat]),
+        "settings.get": record(null as never),
+        "settings.update": record(null as never),
+        "engines.list": record([]),
+        "engines.add": record(null as never),
+        "engines.remove": record(undefined),
+        "api.getState": record(null as never),
+        "api.configure": record(null as never),
+        "api.rotateKey": record(null as never)
     };
 }
 

@@ -15,7 +15,7 @@ function assistant(extra: Partial<Message>): Message {
 /** Renders one message from a fresh store holding it (these tests never reach the main side). */
 function render(message: Message, delta?: {reasoning: string; text: string}): string {
     const store = createPonderStore({} as PonderApi);
-    store.getState().ingestChat({summary: {id: "c1", title: "", createdAt: 0, updatedAt: 0}, messages: [message]});
+    store.getState().ingestChat({summary: {id: "c1", title: "", createdAt: 0, updatedAt: 0, pinned: false, systemPrompt: "", sendReasoning: false}, messages: [message], alternatives: {}});
     if (delta != null)
         store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, thinkingStartedAt: null, thinkingEndedAt: null});
 

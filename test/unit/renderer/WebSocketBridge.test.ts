@@ -5,7 +5,7 @@ import type {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge
 import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
 import type {RpcPeer} from "./rpcPeer.ts";
 
-const chat: ChatSummary = {id: "c1", title: "Why is the sky blue?", createdAt: 1, updatedAt: 2};
+const chat: ChatSummary = {id: "c1", title: "Why is the sky blue?", createdAt: 1, updatedAt: 2, pinned: false, systemPrompt: "", sendReasoning: false};
 const delta: ChatDelta = {chatId: "c1", messageId: "m2", reasoning: "Rayleigh", text: "", thinkingStartedAt: 10, thinkingEndedAt: null};
 
 let peer: RpcPeer | undefined;
@@ -29,7 +29,7 @@ describe("WebSocketBridge", () => {
     test("requests reach the main side by their flat names, with one argument or none", async () => {
         const {peer, bridge} = await connect({
             "chats.list": () => [chat],
-            "chats.get": ({chatId}) => ({summary: {...chat, id: chatId}, messages: []})
+            "chats.get": ({chatId}) => ({summary: {...chat, id: chatId}, messages: [], alternatives: {}})
         });
 
         await expect(bridge.api.chats.list()).resolves.toEqual([chat]);

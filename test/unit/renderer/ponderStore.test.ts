@@ -10,7 +10,7 @@ import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
 import type {PeerHandlers, RpcPeer} from "./rpcPeer.ts";
 
 function summary(id: string, updatedAt: number): ChatSummary {
-    return {id, title: `Chat ${id}`, createdAt: 1, updatedAt};
+    return {id, title: `Chat ${id}`, createdAt: 1, updatedAt, pinned: false, systemPrompt: "", sendReasoning: false};
 }
 
 function message(id: string, chatId: string, role: Message["role"], extra: Partial<Message> = {}): Message {
@@ -22,8 +22,8 @@ function message(id: string, chatId: string, role: Message["role"], extra: Parti
     };
 }
 
-const c1: Chat = {summary: summary("c1", 10), messages: [message("u1", "c1", "user"), message("a1", "c1", "assistant")]};
-const c2: Chat = {summary: summary("c2", 20), messages: [message("u2", "c2", "user"), message("a2", "c2", "assistant", {status: "done", text: "Yes."})]};
+const c1: Chat = {summary: summary("c1", 10), messages: [message("u1", "c1", "user"), message("a1", "c1", "assistant")], alternatives: {}};
+const c2: Chat = {summary: summary("c2", 20), messages: [message("u2", "c2", "user"), message("a2", "c2", "assistant", {status: "done", text: "Yes."})], alternatives: {}};
 const chats: Record<string, Chat> = {c1, c2};
 
 function joined(text: ChunkedText | undefined): string | undefined {

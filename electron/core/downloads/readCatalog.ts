@@ -1,0 +1,33 @@
+import {z} from "zod";
+import catalogFile from "../../../assets/catalog/catalog.json" with {type: "json"};
+import type {CatalogEntry} from "../../contract.ts";
+
+const catalogSchema = z.object({
+    version: z.literal(1),
+    models: z.array(z.strictObject({
+        id: z.string().regex(/^[a-z0-9._-]+$/),
+        name: z.string().min(1),
+        family: z.string().min(1),
+        address: z.string().startsWith("hf:"),
+        quantization: z.string().min(1),
+        parameters: z.string().min(1),
+        approxSizeBytes: z.number().int().positive(),
+        contextLength: z.number().int().positive(),
+        licence: z.string().min(1),
+        description: z.string().min(1),
+        recommended: z.strictObject({
+            temperature: z.number(),
+            topP: z.number(),
+            topK: z.number().int().optional(),
+            minP: z.number().optional(),
+            note: z.string().optional()
+        }),
+        isDefault: z.boolean(),
+        unverified: z.array(z.string())
+    }))
+});
+
+/** The curated catalog shipped in assets/catalog, checked so a bad edit fails loudly at start, not in the UI. */
+export function readCatalog(): CatalogEntry[] {
+    return catalogSchema.parse(catalogFile).models;
+}

@@ -1,0 +1,202 @@
+import {ThoughtSegmenter, type GenerateReplyOptions, type GenerateReplyResult, type SegmentChunk} from "../../../native/index.ts";
+import type {ReplyEngine} from "./ReplyEngine.ts";
+
+export interface RemoteEndpoint {
+    /** The OpenAI-compatible base address, e.g. `http://gpu-box:8000/v1`. */
+    baseUrl: string;
+    apiKey?: string;
+}
+
+/** The remote engine refused or failed; the message says what it said. */
+export class RemoteEngineError extends Error {
+    override readonly name = "RemoteEngineError";
+}
+
+interface StreamChunk {
+    choices?: Array<{delta?: {content?: string | null; reasoning_content?: string | null; reasoning?: string | null}; finish_reason?: string | null}>;
+    usage?: {prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: {cached_tokens?: number}; completion_tokens_details?: {reasoning_tokens?: number}} | null;
+    error?: {message?: string};
+}
+
+/** How long listing models may take before the engine counts as unreachable. */
+const listTimeoutMs = 10_000;
+
+/**
+ * A serving engine that speaks OpenAI's API (vLLM, SGLang, llama.cpp's server, Ollama, Ponder's
+ * own `/v1`): lists its models and streams replies from them. Reasoning is taken from
+ * `reasoning_content` (DeepSeek, vLLM), `reasoning` (Ollama, OpenRouter) or think tags inside
+ * `content` (servers without a reasoning parser), so it reaches the UI exactly as a local model's.
+ */
+export class RemoteEngine {
+    readonly baseUrl: string;
+    readonly #apiKey: string | undefined;
+
+    constructor(endpoint: RemoteEndpoint) {
+        this.baseUrl = normalizeBaseUrl(endpoint.baseUrl);
+        this.#apiKey = endpoint.apiKey || undefined;
+    }
+
+    async listModels(): Promise<string[]> {
+        const response = await this.#request("/models", {method: "GET", signal: AbortSignal.timeout(listTimeoutMs)});
+        const body = await response.json() as {data?: Array<{id?: unknown}>};
+        if (!Array.isArray(body.data))
+            throw new RemoteEngineError(`${this.baseUrl} answered, but not with an OpenAI-compatible model list.`);
+        return body.data.map((model) => model.id).filter((id): id is string => typeof id === "string");
+    }
+
+    /** One of the engine's models as a {@link ReplyEngine}; the engine queues concurrent requests itself. */
+    model(name: string): ReplyEngine {
+        return {
+            generate: (options) => this.#generate(name, options),
+            dispose: async () => undefined
+        };
+    }
+
+    async #generate(model: string, options: GenerateReplyOptions): Promise<GenerateReplyResult> {
+        const startedAt = performance.now();
+        const {sampling = {}} = options;
+        const body = {
+            model,
+            // Earlier reasoning stays here: DeepSeek's API refuses `reasoning_content` in requests.
+            messages: options.turns.map((turn) => ({role: turn.role, content: turn.text})),
+            stream: true,
+            stream_options: {include_usage: true},
+            ...definedOnly({
+                temperature: sampling.temperature,
+                top_p: sampling.topP,
+                top_k: sampling.topK,
+                min_p: sampling.minP,
+                seed: sampling.seed,
+                presence_penalty: sampling.presencePenalty,
+                frequency_penalty: sampling.frequencyPenalty,
+                max_tokens: options.maxTokens,
+                thinking_budget: options.thoughtBudget
+            })
+        };
+        // Servers without a reasoning parser leave `<think>…</think>` in the content.
+        const segmenter = new ThoughtSegmenter({openTag: "<think>", closeTag: "</think>", startInThought: false});
+        let firstTokenAt: number | undefined;
+        let thoughtDeltas = 0;
+        let answerDeltas = 0;
+        let finishReason: string | null | undefined;
+        let usage: StreamChunk["usage"];
+        const emit = (chunks: SegmentChunk[]) => {
+            for (const chunk of chunks) {
+                if (chunk.segment === "thought")
+                    thoughtDeltas++;
+                else
+                    answerDeltas++;
+                options.onChunk?.(chunk);
+            }
+        };
+
+        let stopped = false;
+        try {
+            const response = await this.#request("/chat/completions", {method: "POST", body: JSON.stringify(body), signal: options.signal});
+            for await (const chunk of readServerSentEvents(response)) {
+                if (chunk.error != null)
+                    throw new RemoteEngineError(`The remote engine failed: ${chunk.error.message ?? "no reason given"}`);
+                usage = chunk.usage ?? usage;
+                const choice = chunk.choices?.[0];
+                if (choice == null)
+                    continue;
+                finishReason = choice.finish_reason ?? finishReason;
+                const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
+                const content = choice.delta?.content;
+                if (reasoning || content)
+                    firstTokenAt ??= performance.now();
+                if (reasoning)
+                    emit([{segment: "thought", text: reasoning}]);
+                if (content)
+                    emit(segmenter.push(content));
+            }
+        } catch (error) {
+            if (!options.signal?.aborted)
+                throw error;
+            stopped = true;
+        }
+        emit(segmenter.end());
+
+        const endedAt = performance.now();
+        // Token counts come from the engine's usage when it reports them, else one per streamed piece.
+        const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
+        const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
+        const decodeSeconds = firstTokenAt == null ? 0 : (endedAt - firstTokenAt) / 1000;
+        return {
+            stopReason: stopped ? "stopped" : finishReason === "length" ? "length" : "finished",
+            thoughtCutByBudget: false,
+            promptTokens: usage?.prompt_tokens ?? 0,
+            droppedTurns: 0,
+            reusedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+            thoughtTokens,
+            answerTokens: completionTokens - thoughtTokens,
+            timeToFirstTokenMs: (firstTokenAt ?? endedAt) - startedAt,
+            tokensPerSecond: completionTokens > 1 && decodeSeconds > 0 ? (completionTokens - 1) / decodeSeconds : 0
+        };
+    }
+
+    async #request(path: string, init: RequestInit): Promise<Response> {
+        let response: Response;
+        try {
+            response = await fetch(this.baseUrl + path, {
+                ...init,
+                headers: {
+                    "Content-Type": "application/json",
+                    Accept: path === "/models" ? "application/json" : "text/event-stream",
+                    ...(this.#apiKey == null ? {} : {Authorization: `Bearer ${this.#apiKey}`})
+                }
+            });
+        } catch (error) {
+            if (init.signal?.aborted && (error as Error).name === "AbortError")
+                throw error;
+            throw new RemoteEngineError(`Could not reach ${this.baseUrl}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+        }
+        if (!response.ok) {
+            const text = await response.text().catch(() => "");
+            let message = text.slice(0, 500);
+            try {
+                message = (JSON.parse(text) as {error?: {message?: string}}).error?.message ?? message;
+            } catch {
+                // Not JSON: the text itself is the best explanation there is.
+            }
+            throw new RemoteEngineError(`${this.baseUrl} answered ${response.status}${message === "" ? "" : `: ${message}`}`);
+        }
+        return response;
+    }
+}
+
+/** `http://host:8000` and `http://host:8000/` mean `http://host:8000/v1`, as for OpenAI's own clients. */
+function normalizeBaseUrl(baseUrl: string): string {
+    const url = new URL(baseUrl.trim());
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new RemoteEngineError("An engine's address starts with http:// or https://.");
+    if (url.pathname === "/" || url.pathname === "")
+        url.pathname = "/v1";
+    url.search = "";
+    url.hash = "";
+    return url.href.replace(/\/+$/, "");
+}
+
+function definedOnly(fields: Record<string, number | undefined>): Record<string, number> {
+    return Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null)) as Record<string, number>;
+}
+
+/** The `data:` payloads of an SSE response, parsed, until `[DONE]`. */
+async function* readServerSentEvents(response: Response): AsyncGenerator<StreamChunk> {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(bytes, {stream: true});
+        let newline: number;
+        while ((newline = buffer.indexOf("\n")) >= 0) {
+            const line = buffer.slice(0, newline).replace(/\r$/, "");
+            buffer = buffer.slice(newline + 1);
+            if (!line.startsWith("data:"))
+                continue;
+            const data = line.slice(5).trim();
+            if (data === "[DONE]")
+                return;
+            yield JSON.parse(data) as StreamChunk;
+        }
+    }
+}

@@ -1,0 +1,280 @@
+import {randomUUID, timingSafeEqual} from "node:crypto";
+import type {IncomingMessage, ServerResponse} from "node:http";
+import {ContextOverflowError, type GenerateReplyResult} from "../../../native/index.ts";
+import type {ActiveModel} from "../../core/engines/ReplyEngine.ts";
+import {ApiError, sendJson} from "./ApiError.ts";
+import {parseChatCompletionRequest, stopSequences, toGenerateOptions, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
+import {StopSequenceFilter} from "./StopSequenceFilter.ts";
+
+export interface OpenAiApiOptions {
+    /** Where replies are generated: the core's ModelHost (the one loaded model, local or remote). */
+    models: {readonly loaded: ActiveModel | undefined};
+    /** The key clients send as `Authorization: Bearer <key>`; read on every request, so a rotated key applies at once. */
+    apiKey: () => string;
+    /** Browser origins allowed to call the API (CORS). None by default: pages of other sites are refused. */
+    corsOrigins?: readonly string[];
+    /** Larger request bodies are refused with 413. Defaults to 4 MiB. */
+    maxBodyBytes?: number;
+    /** Told of every request once it's answered (or its client went away), for a request log. */
+    onRequestLog?: (entry: ApiRequestLog) => void;
+}
+
+/** `finished`, `stopped` (a stop sequence), `length`, or how it ended early. */
+export type ApiOutcome = "finished" | "stopped" | "length" | "disconnected" | "error";
+
+export interface ApiRequestLog {
+    method: string;
+    path: string;
+    status: number;
+    model?: string;
+    outcome?: ApiOutcome;
+    promptTokens?: number;
+    completionTokens?: number;
+    reasoningTokens?: number;
+}
+
+type Delta = {role?: "assistant"; content?: string; reasoning_content?: string};
+type FinishReason = "stop" | "length";
+
+const defaultMaxBodyBytes = 4 * 1024 * 1024;
+
+/**
+ * The OpenAI-compatible API under `/v1`: `GET /v1/models` and `POST /v1/chat/completions`,
+ * streamed as server-sent events or not. Reasoning is returned apart from the answer, as
+ * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests queue
+ * on the model's own reply queue, so concurrent requests and the desktop chat take turns.
+ */
+export class OpenAiApi {
+    readonly #options: OpenAiApiOptions;
+    readonly #startedAt = Math.floor(Date.now() / 1000);
+
+    constructor(options: OpenAiApiOptions) {
+        this.#options = options;
+    }
+
+    static handles(request: IncomingMessage): boolean {
+        const {pathname} = new URL(request.url ?? "/", "http://localhost");
+        return pathname === "/v1" || pathname.startsWith("/v1/");
+    }
+
+    /** Answers one `/v1` request; never throws. */
+    async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+        const {pathname} = new URL(request.url ?? "/", "http://localhost");
+        const log: ApiRequestLog = {method: request.method ?? "", path: pathname, status: 0};
+        response.once("close", () => {
+            log.status = response.statusCode;
+            this.#options.onRequestLog?.(log);
+        });
+        const cors = this.#corsHeaders(request);
+        try {
+            if (cors == null)
+                throw new ApiError(403, "Requests from web pages of other origins are refused; allow the origin in Ponder's API settings.", {code: "origin_not_allowed"});
+            if (request.method === "OPTIONS") {
+                response.writeHead(204, {...cors, "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Allow-Headers": "authorization, content-type", "Access-Control-Max-Age": "600"});
+                return void response.end();
+            }
+            this.#authorize(request);
+            if (pathname === "/v1/models" || pathname.startsWith("/v1/models/")) {
+                expectMethod(request, "GET");
+                return this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeURIComponent(pathname.slice("/v1/models/".length)));
+            }
+            if (pathname === "/v1/chat/completions") {
+                expectMethod(request, "POST");
+                const body = await readJsonBody(request, this.#options.maxBodyBytes ?? defaultMaxBodyBytes);
+                return await this.#chatCompletion(parseChatCompletionRequest(body), response, cors, log);
+            }
+            throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models and POST /v1/chat/completions.`, {type: "not_found_error", code: "unknown_url"});
+        } catch (error) {
+            const apiError = error instanceof ApiError ? error : new ApiError(500, (error as Error).message, {type: "server_error"});
+            if (!response.headersSent)
+                // A refused body may still be arriving: close the connection rather than read it.
+                sendJson(response, apiError.status, apiError.body, {...cors, ...(apiError.status === 413 ? {Connection: "close"} : {})});
+            else
+                response.end();
+        }
+    }
+
+    #authorize(request: IncomingMessage) {
+        const header = request.headers.authorization ?? "";
+        const match = /^Bearer\s+(.+)$/i.exec(header);
+        if (match == null)
+            throw new ApiError(401, "Missing API key: send it as `Authorization: Bearer <key>`. Ponder shows the key where the API is switched on.", {code: "invalid_api_key"});
+        const offered = Buffer.from(match[1]!.trim());
+        const expected = Buffer.from(this.#options.apiKey());
+        if (offered.length !== expected.length || !timingSafeEqual(offered, expected))
+            throw new ApiError(401, "Incorrect API key provided.", {code: "invalid_api_key"});
+    }
+
+    /** Headers for an allowed caller, or undefined for a page of a foreign origin. Non-browser clients send no Origin. */
+    #corsHeaders(request: IncomingMessage): Record<string, string> | undefined {
+        const origin = request.headers.origin;
+        if (origin == null)
+            return {};
+        if (!(this.#options.corsOrigins ?? []).includes(origin))
+            return undefined;
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"};
+    }
+
+    #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
+        const loaded = this.#options.models.loaded;
+        const models = loaded == null ? [] : [{id: loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        if (id == null)
+            return sendJson(response, 200, {object: "list", data: models}, cors);
+        const model = models.find((candidate) => candidate.id === id);
+        if (model == null)
+            throw modelNotFound(id, loaded?.modelId);
+        sendJson(response, 200, model, cors);
+    }
+
+    async #chatCompletion(body: ChatCompletionRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
+        log.model = body.model;
+        const active = this.#options.models.loaded;
+        if (active == null || active.modelId !== body.model)
+            throw modelNotFound(body.model, active?.modelId);
+
+        const controller = new AbortController();
+        let disconnected = false;
+        response.once("close", () => {
+            if (!response.writableFinished) {
+                disconnected = true;
+                controller.abort();
+            }
+        });
+        const stop = new StopSequenceFilter(stopSequences(body));
+        const id = `chatcmpl-${randomUUID()}`;
+        const created = Math.floor(Date.now() / 1000);
+        const stream = body.stream === true;
+        let reasoning = "";
+        let content = "";
+        let streamStarted = false;
+
+        const writeChunk = (delta: Delta, finishReason: FinishReason | null = null) => {
+            if (response.destroyed)
+                return;
+            if (!streamStarted) {
+                streamStarted = true;
+                // Headers wait for the first token, so an error before it (a prompt too long) still gets its 4xx.
+                response.writeHead(200, {...cors, "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"});
+                writeChunk({role: "assistant", content: ""});
+            }
+            writeEvent(response, {id, object: "chat.completion.chunk", created, model: body.model, choices: [{index: 0, delta, logprobs: null, finish_reason: finishReason}]});
+        };
+        const addAnswer = (text: string) => {
+            if (text === "")
+                return;
+            content += text;
+            if (stream)
+                writeChunk({content: text});
+        };
+
+        let result: GenerateReplyResult;
+        try {
+            result = await active.model.generate({
+                ...toGenerateOptions(body),
+                signal: controller.signal,
+                onChunk: ({segment, text}) => {
+                    if (stop.stopped)
+                        return;
+                    if (segment === "thought") {
+                        reasoning += text;
+                        if (stream)
+                            writeChunk({reasoning_content: text});
+                        return;
+                    }
+                    addAnswer(stop.push(text));
+                    if (stop.stopped)
+                        controller.abort();
+                }
+            });
+        } catch (error) {
+            log.outcome = disconnected ? "disconnected" : "error";
+            const apiError = error instanceof ContextOverflowError
+                ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
+                : new ApiError(500, `Generation failed: ${(error as Error).message}`, {type: "server_error"});
+            if (!streamStarted)
+                throw apiError;
+            writeEvent(response, apiError.body);
+            response.end();
+            return;
+        }
+        addAnswer(stop.end());
+
+        const finishReason: FinishReason = result.stopReason === "length" && !stop.stopped ? "length" : "stop";
+        const usage = {
+            prompt_tokens: result.promptTokens,
+            completion_tokens: result.thoughtTokens + result.answerTokens,
+            total_tokens: result.promptTokens + result.thoughtTokens + result.answerTokens,
+            prompt_tokens_details: {cached_tokens: result.reusedPromptTokens},
+            completion_tokens_details: {reasoning_tokens: result.thoughtTokens}
+        };
+        Object.assign(log, {
+            outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : result.stopReason === "length" ? "length" : "finished",
+            promptTokens: usage.prompt_tokens,
+            completionTokens: usage.completion_tokens,
+            reasoningTokens: result.thoughtTokens
+        } satisfies Partial<ApiRequestLog>);
+        if (disconnected)
+            return;
+
+        if (!stream) {
+            return sendJson(response, 200, {
+                id,
+                object: "chat.completion",
+                created,
+                model: body.model,
+                choices: [{index: 0, message: {role: "assistant", content, reasoning_content: reasoning}, logprobs: null, finish_reason: finishReason}],
+                usage
+            }, cors);
+        }
+        writeChunk({}, finishReason);
+        if (body.stream_options?.include_usage === true)
+            writeEvent(response, {id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage});
+        response.end("data: [DONE]\n\n");
+    }
+}
+
+function writeEvent(response: ServerResponse, data: unknown) {
+    if (!response.destroyed)
+        response.write(`data: ${JSON.stringify(data)}\n\n`);
+}
+
+function expectMethod(request: IncomingMessage, method: string) {
+    if (request.method !== method)
+        throw new ApiError(405, `Use ${method} for this path.`, {code: "method_not_allowed"});
+}
+
+function modelNotFound(requested: string, loaded: string | undefined) {
+    const hint = loaded == null ? "No model is loaded in Ponder: load one first." : `The loaded model is \`${loaded}\`.`;
+    return new ApiError(404, `The model \`${requested}\` does not exist or is not loaded. ${hint}`, {type: "not_found_error", param: "model", code: "model_not_found"});
+}
+
+/** Reads and parses a JSON body, refusing one larger than `limit` bytes without reading the rest. */
+function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+    const tooLarge = () => new ApiError(413, `The request body is larger than ${limit} bytes.`, {code: "request_too_large"});
+    if (Number(request.headers["content-length"] ?? 0) > limit)
+        return Promise.reject(tooLarge());
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+                request.off("data", onData);
+                request.off("end", onEnd);
+                reject(tooLarge());
+                return;
+            }
+            chunks.push(chunk);
+        };
+        const onEnd = () => {
+            try {
+                resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+            } catch {
+                reject(new ApiError(400, "We could not parse the JSON body of your request. Send valid JSON with `Content-Type: application/json`.", {code: "invalid_json"}));
+            }
+        };
+        request.on("data", onData);
+        request.on("end", onEnd);
+        request.once("error", reject);
+    });
+}

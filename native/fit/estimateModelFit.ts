@@ -1,0 +1,90 @@
+import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
+
+/** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
+export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
+
+/** The memory a model may use on this machine, after leaving room for the system and other apps. */
+export interface MachineMemory {
+    ramBytes: number;
+    /** 0 when there is no GPU to offload to. */
+    vramBytes: number;
+    /** Apple silicon: RAM and VRAM are one pool, so they don't add up. */
+    unified: boolean;
+}
+
+export interface ModelFit {
+    verdict: FitVerdict;
+    /** Size of the weights. */
+    modelBytes: number;
+    /** RAM and VRAM needed for the weights plus the KV cache at {@link contextSize} (or at the smallest context, when nothing fits). */
+    ramBytes: number;
+    vramBytes: number;
+    memory: MachineMemory;
+    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    contextSize: number;
+    trainContextSize: number;
+}
+
+/** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
+const minimumContextSize = 2048;
+/** Context sizes are searched in steps of this many tokens. */
+const contextStep = 256;
+
+/**
+ * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
+ * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache,
+ * and the largest context that does.
+ */
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, signal?: AbortSignal): Promise<ModelFit> {
+    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
+    const insights = await GgufInsights.from(info, llama);
+    const trainContextSize = insights.trainContextSize ?? 4096;
+    const smallest = Math.min(minimumContextSize, trainContextSize);
+    const gpuLayers = memory.vramBytes > 0 ? insights.totalLayers : 0;
+
+    const needs = async (contextSize: number, layers: number) => {
+        const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
+        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers});
+        return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
+    };
+    const onGpu = async (contextSize: number) => {
+        const need = await needs(contextSize, gpuLayers);
+        return {need, fits: need.vramBytes <= memory.vramBytes && need.ramBytes <= memory.ramBytes};
+    };
+    // Split across both: the whole need must fit in what the two pools hold together.
+    const pooled = async (contextSize: number) => {
+        const need = await needs(contextSize, 0);
+        const budget = memory.unified ? Math.max(memory.ramBytes, memory.vramBytes) : memory.ramBytes + memory.vramBytes;
+        return {need, fits: need.ramBytes + need.vramBytes <= budget};
+    };
+
+    const candidates: Array<[FitVerdict, (contextSize: number) => ReturnType<typeof onGpu>]> = gpuLayers > 0
+        ? [["gpu", onGpu], ["partial", pooled]]
+        : [["cpu", pooled]];
+    for (const [verdict, check] of candidates) {
+        const first = await check(smallest);
+        if (!first.fits)
+            continue;
+        const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
+        const {need} = await check(contextSize);
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize};
+    }
+    const {need} = await pooled(smallest);
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize};
+}
+
+/** Binary search for the largest size in [low, high] that fits, given that `low` fits. */
+async function largestFitting(low: number, high: number, fits: (size: number) => Promise<boolean>) {
+    if (await fits(high))
+        return high;
+    let good = low;
+    let bad = high;
+    while (bad - good > contextStep) {
+        const middle = good + Math.max(1, Math.floor((bad - good) / 2 / contextStep)) * contextStep;
+        if (await fits(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return good;
+}

@@ -1,0 +1,27 @@
+import {useTranslation} from "react-i18next";
+import {usePonder} from "../store/PonderStoreContext";
+
+/** How full the model's context is with the open conversation, as of its latest reply. */
+export function ContextMeter() {
+    const {t} = useTranslation();
+    const used = usePonder((state) => {
+        const ids = state.chatMessageIds[state.activeChatId ?? ""] ?? [];
+        for (let index = ids.length - 1; index >= 0; index--) {
+            const tokens = state.messages[ids[index]!]?.stats?.contextTokens;
+            if (tokens != null)
+                return tokens;
+        }
+        return null;
+    });
+    const size = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
+    if (used == null || size == null)
+        return null;
+
+    const text = t("settings.contextFill", {used: used.toLocaleString(), size: size.toLocaleString()});
+    return (
+        <div className="context-meter">
+            <meter className="context-meter__bar" aria-label={t("settings.contextUsed")} aria-valuetext={text} min={0} max={size} low={size * 0.75} high={size * 0.9} optimum={0} value={Math.min(used, size)} />
+            <span className="context-meter__text">{text}</span>
+        </div>
+    );
+}

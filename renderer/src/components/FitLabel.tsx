@@ -1,0 +1,29 @@
+import {useTranslation} from "react-i18next";
+import {formatBytes} from "../format/formatBytes";
+import type {FitState} from "../store/librarySlice";
+
+/** "Fits on GPU" / "Partly on GPU, slower" / "Runs on the CPU" / "Too large for this machine", with the numbers. */
+export function FitLabel({state}: {state: FitState | undefined}) {
+    const {t, i18n} = useTranslation();
+    if (state == null)
+        return null;
+    if (state.status === "pending")
+        return <span className="fit fit--pending" role="status">{t("library.checkingFit")}</span>;
+    if (state.status === "error")
+        return <span className="fit fit--error" role="status">{t("library.fitError", {error: state.error})}</span>;
+
+    const {fit} = state;
+    const bytes = (value: number) => formatBytes(value, i18n.language);
+    const needed = bytes(fit.ramBytes + fit.vramBytes);
+    const available = bytes(fit.verdict === "gpu" ? fit.availableVramBytes : fit.availableRamBytes + fit.availableVramBytes);
+    return (
+        <span className={`fit fit--${fit.verdict}`} role="status">
+            <strong className="fit__verdict">{t(`library.fit.${fit.verdict}`)}</strong>
+            <span className="fit__numbers">
+                {fit.verdict === "tooLarge"
+                    ? t("library.fitNumbersTooLarge", {needed, available})
+                    : t("library.fitNumbers", {needed, available, tokens: new Intl.NumberFormat(i18n.language).format(fit.contextSize)})}
+            </span>
+        </span>
+    );
+}

@@ -1,0 +1,245 @@
+import {useEffect, useId, useState} from "react";
+import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
+import {useTranslation} from "react-i18next";
+import type {GenerationSettingName, GenerationSettings, SettingsView} from "../../../electron/contract";
+import {usePonder} from "../store/PonderStoreContext";
+
+const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
+const languageLocks = ["off", "match", "english", "chinese"] as const;
+
+type NumberSettingName = {[N in GenerationSettingName]: GenerationSettings[N] extends number | null ? N : never}[GenerationSettingName];
+
+/** Number settings in the order shown, with their input steps; `nullable` ones may be left empty (automatic or unlimited). */
+const samplingFields: ReadonlyArray<{name: NumberSettingName; step: number; nullable?: boolean}> = [
+    {name: "temperature", step: 0.05},
+    {name: "topP", step: 0.01},
+    {name: "topK", step: 1},
+    {name: "minP", step: 0.01},
+    {name: "repeatPenalty", step: 0.05},
+    {name: "presencePenalty", step: 0.1},
+    {name: "seed", step: 1, nullable: true},
+    {name: "maxTokens", step: 1, nullable: true}
+];
+/** Load options, all of which may be left empty (automatic). */
+const loadFields: ReadonlyArray<{name: NumberSettingName; step: number}> = [
+    {name: "contextSize", step: 256},
+    {name: "gpuLayers", step: 1},
+    {name: "threads", step: 1},
+    {name: "batchSize", step: 32}
+];
+
+/**
+ * The loaded model's generation settings, for its defaults or for the open chat: every value that
+ * differs from the family's preset is marked, and each change can be taken back.
+ */
+export function GenerationSettingsPanel() {
+    const {t} = useTranslation();
+    const modelId = usePonder((state) => state.runtime.status === "ready" ? state.runtime.modelId ?? null : null);
+    const chatId = usePonder((state) => state.activeChatId);
+    const settings = usePonder((state) => state.settings);
+    const loadSettings = usePonder((state) => state.loadSettings);
+    const changeSettings = usePonder((state) => state.changeSettings);
+    const [scope, setScope] = useState<"model" | "chat">("model");
+    const chatScope = scope === "chat" && chatId != null;
+
+    useEffect(() => {
+        if (modelId != null)
+            void loadSettings(modelId, chatId);
+    }, [modelId, chatId, loadSettings]);
+
+    const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === chatId ? settings : null;
+    const change = (values: Partial<GenerationSettings>) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, values});
+    const reset = (names: GenerationSettingName[]) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, reset: names});
+
+    return (
+        <details className="settings">
+            <summary className="settings__summary">{t("settings.heading")}</summary>
+            {view == null
+                ? <p className="settings__note">{t("settings.noModel")}</p>
+                : (
+                    <SettingsForm
+                        view={view}
+                        chatScope={chatScope}
+                        canUseChatScope={chatId != null}
+                        onScope={setScope}
+                        onChange={change}
+                        onReset={reset}
+                    />
+                )}
+        </details>
+    );
+}
+
+interface SettingsFormProps {
+    view: SettingsView;
+    chatScope: boolean;
+    canUseChatScope: boolean;
+    onScope(scope: "model" | "chat"): void;
+    onChange(values: Partial<GenerationSettings>): void;
+    onReset(names: GenerationSettingName[]): void;
+}
+
+function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset}: SettingsFormProps) {
+    const {t} = useTranslation();
+    const {effective, preset} = view;
+    const layer = chatScope ? view.chat : view.model;
+    const changedHere = Object.keys(layer) as GenerationSettingName[];
+    const field = (name: GenerationSettingName, control: (id: string) => ReactNode) => (
+        <SettingField
+            key={name}
+            label={t(`settings.field.${name}`)}
+            differs={effective[name] !== preset[name]}
+            changedHere={name in layer}
+            onReset={() => onReset([name])}
+        >
+            {control}
+        </SettingField>
+    );
+
+    return (
+        <div className="settings__form">
+            <fieldset className="settings__scope">
+                <legend>{t("settings.scope")}</legend>
+                <label>
+                    <input type="radio" name="settings-scope" checked={!chatScope} onChange={() => onScope("model")} />
+                    {t("settings.scopeModel")}
+                </label>
+                <label>
+                    <input type="radio" name="settings-scope" checked={chatScope} disabled={!canUseChatScope} onChange={() => onScope("chat")} />
+                    {t("settings.scopeChat")}
+                </label>
+            </fieldset>
+            <p className="settings__note">{t("settings.preset", {family: t(`settings.family.${view.family}`)})}</p>
+
+            {field("thinkingBudget", (id) => <ThinkingBudget id={id} value={effective.thinkingBudget} onChange={(thinkingBudget) => onChange({thinkingBudget})} />)}
+            {field("languageLock", (id) => (
+                <select id={id} value={effective.languageLock} onChange={(event) => onChange({languageLock: event.target.value as GenerationSettings["languageLock"]})}>
+                    {languageLocks.map((lock) => <option key={lock} value={lock}>{t(`settings.languageLock.${lock}`)}</option>)}
+                </select>
+            ))}
+            {field("contextOverflow", (id) => (
+                <select id={id} value={effective.contextOverflow} onChange={(event) => onChange({contextOverflow: event.target.value as GenerationSettings["contextOverflow"]})}>
+                    <option value="stop">{t("settings.contextOverflow.stop")}</option>
+                    <option value="dropOldest">{t("settings.contextOverflow.dropOldest")}</option>
+                </select>
+            ))}
+            {samplingFields.map(({name, step, nullable}) => field(name, (id) => (
+                <NumberInput id={id} value={effective[name]} step={step} nullable={nullable ?? false} placeholder={!nullable ? "" : name === "seed" ? t("settings.random") : t("settings.unlimited")} onCommit={(value) => onChange({[name]: value})} />
+            )))}
+            {!chatScope && (
+                <>
+                    <p className="settings__note">{t("settings.loadNote")}</p>
+                    {loadFields.map(({name, step}) => field(name, (id) => (
+                        <NumberInput id={id} value={effective[name]} step={step} nullable placeholder={t("settings.automatic")} onCommit={(value) => onChange({[name]: value})} />
+                    )))}
+                </>
+            )}
+            <button type="button" className="button button--small" disabled={changedHere.length === 0} onClick={() => onReset(changedHere)}>
+                {chatScope ? t("settings.resetChat") : t("settings.resetModel")}
+            </button>
+        </div>
+    );
+}
+
+interface SettingFieldProps {
+    label: string;
+    differs: boolean;
+    changedHere: boolean;
+    onReset(): void;
+    /** Renders the control with the id its label points at. */
+    children: (id: string) => ReactNode;
+}
+
+function SettingField({label, differs, changedHere, onReset, children}: SettingFieldProps) {
+    const {t} = useTranslation();
+    const id = useId();
+    return (
+        <div className={differs ? "settings__field settings__field--changed" : "settings__field"}>
+            <label htmlFor={id} className="settings__label">{label}</label>
+            <div className="settings__control">
+                {children(id)}
+                {differs && <span className="settings__differs">{t("settings.differs")}</span>}
+                {changedHere && (
+                    <button type="button" className="button button--small" aria-label={t("settings.resetField", {name: label})} onClick={onReset}>
+                        {t("settings.reset")}
+                    </button>
+                )}
+            </div>
+        </div>
+    );
+}
+
+interface NumberInputProps {
+    id: string;
+    value: number | null;
+    step: number;
+    /** Whether it may be left empty (automatic or unlimited). */
+    nullable: boolean;
+    placeholder: string;
+    onCommit(value: number | null): void;
+}
+
+/** Commits on Enter or when focus leaves, not on every keystroke. */
+function NumberInput({id, value, step, nullable, placeholder, onCommit}: NumberInputProps) {
+    const commit = (text: string) => {
+        const trimmed = text.trim();
+        if (trimmed === "" ? !nullable : !Number.isFinite(Number(trimmed)))
+            return;
+        const next = trimmed === "" ? null : Number(trimmed);
+        if (next !== value)
+            onCommit(next);
+    };
+    return (
+        <input
+            key={String(value)}
+            id={id}
+            type="number"
+            inputMode="decimal"
+            step={step}
+            defaultValue={value ?? ""}
+            placeholder={placeholder}
+            onBlur={(event) => commit(event.target.value)}
+            onKeyDown={(event: KeyboardEvent<HTMLInputElement>) => {
+                if (event.key === "Enter")
+                    commit(event.currentTarget.value);
+            }}
+        />
+    );
+}
+
+function ThinkingBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
+    const {t} = useTranslation();
+    const [customChosen, setCustomChosen] = useState(false);
+    const isPreset = value == null || (budgetPresets as readonly number[]).includes(value);
+    const custom = customChosen || !isPreset;
+    const onSelect = (event: ChangeEvent<HTMLSelectElement>) => {
+        const choice = event.target.value;
+        setCustomChosen(choice === "custom");
+        if (choice !== "custom")
+            onChange(choice === "unlimited" ? null : Number(choice));
+    };
+    return (
+        <>
+            <select id={id} value={custom ? "custom" : value == null ? "unlimited" : String(value)} onChange={onSelect}>
+                <option value="unlimited">{t("settings.budget.unlimited")}</option>
+                {budgetPresets.map((tokens) => <option key={tokens} value={tokens}>{t("settings.budget.tokens", {count: tokens, formatted: tokens.toLocaleString()})}</option>)}
+                <option value="custom">{t("settings.budget.custom")}</option>
+            </select>
+            {custom && (
+                <input
+                    key={String(value)}
+                    type="number"
+                    min={1}
+                    step={1}
+                    aria-label={t("settings.budget.customLabel")}
+                    defaultValue={value ?? ""}
+                    onBlur={(event) => {
+                        const tokens = Number(event.target.value);
+                        if (Number.isInteger(tokens) && tokens > 0 && tokens !== value)
+                            onChange(tokens);
+                    }}
+                />
+            )}
+        </>
+    );
+}

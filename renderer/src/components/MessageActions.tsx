@@ -1,0 +1,112 @@
+import {useState} from "react";
+import type {FormEvent} from "react";
+import {useTranslation} from "react-i18next";
+import type {Message} from "../../../electron/contract";
+import {usePonder} from "../store/PonderStoreContext";
+
+/** Whether the message's chat is generating, when actions that start or change a reply must wait. */
+function useChatBusy(chatId: string): boolean {
+    return usePonder((state) => {
+        const ids = state.chatMessageIds[chatId] ?? [];
+        return ids.some((id) => state.messages[id]?.status === "streaming");
+    });
+}
+
+/** "2 / 3" with buttons to the previous and next version of a message that has several. */
+export function VersionSwitcher({message}: {message: Message}) {
+    const {t} = useTranslation();
+    const versions = usePonder((state) => state.chatAlternatives[message.chatId]?.[message.id]);
+    const showVersion = usePonder((state) => state.showVersion);
+    if (versions == null || versions.length < 2)
+        return null;
+    const index = versions.indexOf(message.id);
+    const go = (to: number) => void showVersion(message.chatId, versions[to]!);
+    return (
+        <span className="versions">
+            <button type="button" className="icon-button" aria-label={t("message.previousVersion")} disabled={index <= 0} onClick={() => go(index - 1)}>‹</button>
+            <span className="versions__position">{t("message.version", {index: index + 1, count: versions.length})}</span>
+            <button type="button" className="icon-button" aria-label={t("message.nextVersion")} disabled={index >= versions.length - 1} onClick={() => go(index + 1)}>›</button>
+        </span>
+    );
+}
+
+export function UserMessageActions({message, onEdit}: {message: Message; onEdit(): void}) {
+    const {t} = useTranslation();
+    const busy = useChatBusy(message.chatId);
+    const deleteMessage = usePonder((state) => state.deleteMessage);
+    return (
+        <div className="message__actions">
+            <VersionSwitcher message={message} />
+            <button type="button" className="icon-button" disabled={busy} onClick={onEdit}>{t("message.edit")}</button>
+            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+        </div>
+    );
+}
+
+/** Editing a user message: sending the edit makes a new branch beside the old one. */
+export function EditMessageForm({message, onDone}: {message: Message; onDone(): void}) {
+    const {t} = useTranslation();
+    const [draft, setDraft] = useState(message.text);
+    const editMessage = usePonder((state) => state.editMessage);
+    const busy = useChatBusy(message.chatId);
+    const canSend = !busy && draft.trim() !== "" && draft.trim() !== message.text;
+
+    async function onSubmit(event: FormEvent) {
+        event.preventDefault();
+        if (canSend && await editMessage(message.chatId, message.id, draft.trim()))
+            onDone();
+    }
+
+    return (
+        <form className="message__edit" onSubmit={onSubmit}>
+            <textarea
+                className="message__edit-input"
+                aria-label={t("message.editLabel")}
+                value={draft}
+                autoFocus
+                onChange={(event) => setDraft(event.target.value)}
+                onKeyDown={(event) => {
+                    if (event.key === "Escape")
+                        onDone();
+                }}
+            />
+            <button type="submit" className="button button--primary" disabled={!canSend}>{t("message.sendEdit")}</button>
+            <button type="button" className="button" onClick={onDone}>{t("message.cancelEdit")}</button>
+        </form>
+    );
+}
+
+export function AssistantMessageActions({message}: {message: Message}) {
+    const {t} = useTranslation();
+    const busy = useChatBusy(message.chatId);
+    const regenerate = usePonder((state) => state.regenerate);
+    const continueMessage = usePonder((state) => state.continueMessage);
+    const deleteMessage = usePonder((state) => state.deleteMessage);
+    const reportError = usePonder((state) => state.reportError);
+    const [copied, setCopied] = useState<"answer" | "reasoning" | null>(null);
+    if (message.status === "streaming")
+        return null;
+    const cutShort = message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
+        message.stats?.stopReason === "length";
+
+    async function copy(which: "answer" | "reasoning") {
+        try {
+            await navigator.clipboard.writeText(which === "answer" ? message.text : message.reasoning);
+            setCopied(which);
+        } catch (error) {
+            reportError(error);
+        }
+    }
+
+    return (
+        <div className="message__actions">
+            <VersionSwitcher message={message} />
+            {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy("answer")}>{t("message.copyAnswer")}</button>}
+            {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy("reasoning")}>{t("message.copyReasoning")}</button>}
+            <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
+            {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}
+            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+            <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
+        </div>
+    );
+}

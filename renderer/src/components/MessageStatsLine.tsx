@@ -1,0 +1,19 @@
+import {useTranslation} from "react-i18next";
+import type {MessageStats} from "../../../electron/contract";
+
+/** Under each finished answer: model, time to first token, speed, thinking time, token counts, why it stopped. */
+export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
+    const {t, i18n} = useTranslation();
+    if (stats == null)
+        return null;
+    const number = new Intl.NumberFormat(i18n.language, {maximumFractionDigits: 1});
+    const parts = [
+        stats.modelId,
+        t("stats.firstToken", {ms: number.format(stats.timeToFirstTokenMs)}),
+        t("stats.speed", {speed: number.format(stats.tokensPerSecond)}),
+        t("stats.thinking", {seconds: number.format(stats.thinkingMs / 1000)}),
+        t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
+        t(`stats.stop.${stats.stopReason}`)
+    ];
+    return <p className="message__stats" role="note" aria-label={t("stats.label")}>{parts.join(" · ")}</p>;
+}

@@ -1,0 +1,202 @@
+import {useEffect, useId, useState, type FormEvent} from "react";
+import {useTranslation} from "react-i18next";
+import type {CatalogEntry, ModelFile} from "../../../electron/contract";
+import {formatBytes} from "../format/formatBytes";
+import {usePonder} from "../store/PonderStoreContext";
+import {DownloadList} from "./DownloadList";
+import {FitLabel} from "./FitLabel";
+
+/** Where models are found, downloaded, checked for fit, imported and deleted. */
+export function ModelsView() {
+    const {t} = useTranslation();
+    const downloadsId = useId();
+    const catalogId = useId();
+    const installedId = useId();
+    const connection = usePonder((state) => state.connection);
+    const loadLibrary = usePonder((state) => state.loadLibrary);
+    const openModelsView = usePonder((state) => state.openModelsView);
+    const catalog = usePonder((state) => state.catalog);
+    const addDownload = usePonder((state) => state.addDownload);
+    const importModel = usePonder((state) => state.importModel);
+
+    // Picking a conversation in the sidebar goes back to the chat.
+    const activeChatId = usePonder((state) => state.activeChatId);
+    const [openedWithChat] = useState(activeChatId);
+    useEffect(() => {
+        if (activeChatId !== openedWithChat)
+            openModelsView(false);
+    }, [activeChatId, openedWithChat, openModelsView]);
+
+    // Listed afresh on every (re)connect: downloads went on while the page was away.
+    useEffect(() => {
+        if (connection === "connected")
+            void loadLibrary();
+    }, [connection, loadLibrary]);
+
+    return (
+        <main className="library">
+            <header className="chat__header library__header">
+                <h1 className="chat__title">{t("library.title")}</h1>
+                <button type="button" className="button button--small" onClick={() => openModelsView(false)}>{t("library.close")}</button>
+            </header>
+            <div className="library__body">
+                <SubmitForm label={t("library.address")} placeholder={t("library.addressPlaceholder")} submitLabel={t("library.add")} pendingLabel={t("library.adding")} action={addDownload} />
+                <section aria-labelledby={downloadsId}>
+                    <h2 className="library__heading" id={downloadsId}>{t("library.downloads")}</h2>
+                    <DownloadList labelledBy={downloadsId} />
+                </section>
+                <section aria-labelledby={catalogId}>
+                    <h2 className="library__heading" id={catalogId}>{t("library.catalog")}</h2>
+                    <ul className="library__list" aria-labelledby={catalogId}>
+                        {catalog?.map((entry) => <CatalogItem key={entry.id} entry={entry} />)}
+                    </ul>
+                </section>
+                <section aria-labelledby={installedId}>
+                    <h2 className="library__heading" id={installedId}>{t("library.installed")}</h2>
+                    <SubmitForm label={t("library.importPath")} placeholder={t("library.importPlaceholder")} submitLabel={t("library.import")} pendingLabel={t("library.import")} action={importModel} />
+                    <InstalledList labelledBy={installedId} />
+                </section>
+            </div>
+        </main>
+    );
+}
+
+/** A labelled text field and its button; the action's failure shows beside it. */
+function SubmitForm({label, placeholder, submitLabel, pendingLabel, action}: {
+    label: string;
+    placeholder: string;
+    submitLabel: string;
+    pendingLabel: string;
+    action: (value: string) => Promise<string | null>;
+}) {
+    const [value, setValue] = useState("");
+    const [pending, setPending] = useState(false);
+    const [error, setError] = useState<string | null>(null);
+
+    async function submit(event: FormEvent) {
+        event.preventDefault();
+        setPending(true);
+        const failure = await action(value.trim());
+        setPending(false);
+        setError(failure);
+        if (failure == null)
+            setValue("");
+    }
+
+    return (
+        <form className="library__form" onSubmit={(event) => void submit(event)}>
+            <label className="library__label">
+                {label}
+                <input className="library__input" type="text" placeholder={placeholder} value={value} onChange={(event) => setValue(event.target.value)} />
+            </label>
+            <button type="submit" className="button button--small" disabled={pending || value.trim() === ""}>{pending ? pendingLabel : submitLabel}</button>
+            {error != null && <p className="library__error" role="alert">{error}</p>}
+        </form>
+    );
+}
+
+function CatalogItem({entry}: {entry: CatalogEntry}) {
+    const {t, i18n} = useTranslation();
+    const fit = usePonder((state) => state.fits[entry.id]);
+    const estimateFit = usePonder((state) => state.estimateFit);
+    const addDownload = usePonder((state) => state.addDownload);
+    const reportError = usePonder((state) => state.reportError);
+    const number = new Intl.NumberFormat(i18n.language);
+
+    async function download() {
+        const failure = await addDownload(entry.id);
+        if (failure != null)
+            reportError(new Error(failure));
+    }
+
+    return (
+        <li className="catalog-entry" aria-label={t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})}>
+            <div className="catalog-entry__text">
+                <span className="model__name">
+                    {t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})}
+                    {entry.isDefault && <span className="model__badge">{t("library.default")}</span>}
+                </span>
+                <span className="model__details">
+                    {t("library.catalogDetails", {
+                        parameters: entry.parameters,
+                        size: formatBytes(entry.approxSizeBytes, i18n.language),
+                        tokens: number.format(entry.contextLength),
+                        licence: entry.licence
+                    })}
+                </span>
+                <span className="catalog-entry__description">{entry.description}</span>
+                <span className="model__details">
+                    {t("library.recommended", {temperature: entry.recommended.temperature, topP: entry.recommended.topP})}
+                    {entry.recommended.note != null && ` — ${entry.recommended.note}`}
+                </span>
+                <FitLabel state={fit} />
+            </div>
+            <div className="download__actions">
+                <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(entry.id, {address: entry.id})}>
+                    {t("library.checkFit")}
+                </button>
+                <button type="button" className="button button--small button--primary" onClick={() => void download()}>{t("library.download")}</button>
+            </div>
+        </li>
+    );
+}
+
+function InstalledList({labelledBy}: {labelledBy: string}) {
+    const {t} = useTranslation();
+    const files = usePonder((state) => state.modelFiles);
+    if (files.length === 0)
+        return <p className="library__none">{t("library.noModels")}</p>;
+    return (
+        <ul className="library__list" aria-labelledby={labelledBy}>
+            {files.map((file) => <InstalledItem key={file.id} file={file} />)}
+        </ul>
+    );
+}
+
+function InstalledItem({file}: {file: ModelFile}) {
+    const {t, i18n} = useTranslation();
+    const fit = usePonder((state) => state.fits[file.id]);
+    const estimateFit = usePonder((state) => state.estimateFit);
+    const deleteModel = usePonder((state) => state.deleteModel);
+    const loadModel = usePonder((state) => state.loadModel);
+    const runtime = usePonder((state) => state.runtime);
+    const [confirming, setConfirming] = useState(false);
+    const number = new Intl.NumberFormat(i18n.language);
+    const name = file.metadata?.name || file.fileName;
+    const metadata = file.metadata;
+    const details = [
+        t("library.modelDetails", {size: formatBytes(file.sizeBytes, i18n.language), architecture: metadata?.architecture ?? "?", quantization: metadata?.quantization ?? "?"}),
+        metadata?.parameterCount != null ? t("library.parameters", {count: number.format(metadata.parameterCount)}) : null,
+        metadata?.contextLength != null ? t("library.context", {count: number.format(metadata.contextLength)}) : null,
+        metadata?.thinks === true ? t("library.thinks") : null
+    ].filter((detail) => detail != null);
+
+    return (
+        <li className={file.error == null ? "catalog-entry" : "catalog-entry model--invalid"} aria-label={name}>
+            <div className="catalog-entry__text">
+                <span className="model__name" title={file.id}>{name}</span>
+                <span className="model__details">{file.error == null ? details.join(" · ") : file.fileName}</span>
+                {file.error != null && <span className="model__error">{t("models.invalid", {error: file.error})}</span>}
+                <FitLabel state={fit} />
+                {confirming && (
+                    <p className="library__confirm" role="alert">
+                        {t(file.imported === true ? "library.confirmRemoveImport" : "library.confirmDelete", {name: file.fileName})}
+                        <button type="button" className="button button--small button--danger" onClick={() => void deleteModel(file.id)}>{t("library.confirm")}</button>
+                        <button type="button" className="button button--small" onClick={() => setConfirming(false)}>{t("library.keep")}</button>
+                    </p>
+                )}
+            </div>
+            <div className="download__actions">
+                {file.error == null && (
+                    <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(file.id, {modelId: file.id})}>
+                        {t("library.checkFit")}
+                    </button>
+                )}
+                {file.error == null && (runtime.modelId === file.id && runtime.status === "ready"
+                    ? <span className="model__badge">{t("models.loaded")}</span>
+                    : <button type="button" className="button button--small" disabled={runtime.status === "loading"} onClick={() => void loadModel(file.id)}>{t("models.load")}</button>)}
+                {!confirming && <button type="button" className="button button--small" onClick={() => setConfirming(true)}>{t("library.delete")}</button>}
+            </div>
+        </li>
+    );
+}

@@ -1,0 +1,56 @@
+import {memo, useMemo, useRef} from "react";
+import type {MouseEvent} from "react";
+import {useTranslation} from "react-i18next";
+import type {ChunkedText} from "../../store/ChunkedText";
+import {markdownToHtml} from "./markdownToHtml";
+import type {MarkdownLabels} from "./markdownToHtml";
+import {emptyMarkdownBlocks, splitMarkdownBlocks} from "./MarkdownBlocks";
+import {sanitizeHtml} from "./sanitizeHtml";
+
+export interface MarkdownAnswerProps {
+    text: ChunkedText;
+    className: string;
+    /** Keep single line breaks, as in text a person typed. Defaults to false (markdown's joining). */
+    lineBreaks?: boolean;
+}
+
+/** Rendered markdown, block by block: while it streams, only the open block is parsed again. */
+export function MarkdownAnswer({text, className, lineBreaks = false}: MarkdownAnswerProps) {
+    const {t} = useTranslation();
+    const source = useMemo(() => text.chunks.join("") + text.tail, [text]);
+    const previous = useRef(emptyMarkdownBlocks);
+    const blocks = splitMarkdownBlocks(source, previous.current);
+    previous.current = blocks;
+    const labels = useMemo<MarkdownLabels>(() => ({copyCode: t("answer.copyCode")}), [t]);
+    const options = useMemo(() => ({lineBreaks}), [lineBreaks]);
+
+    const onClick = (event: MouseEvent<HTMLDivElement>) => {
+        const button = (event.target as Element).closest(".code-block__copy");
+        const code = button?.closest(".code-block")?.querySelector("code")?.textContent;
+        if (button == null || code == null)
+            return;
+        void navigator.clipboard.writeText(code).then(() => {
+            button.textContent = t("answer.copied");
+            setTimeout(() => button.textContent = labels.copyCode, 1500);
+        });
+    };
+
+    return (
+        // Clicks come from the copy buttons inside the rendered HTML, which are real buttons.
+        <div className={`${className} markdown`} onClick={onClick}>
+            {blocks.finished.map((block, index) => <MarkdownBlock key={index} source={block} labels={labels} options={options} />)}
+            {blocks.open !== "" && <MarkdownBlock key={blocks.finished.length} source={blocks.open} labels={labels} options={options} />}
+        </div>
+    );
+}
+
+interface MarkdownBlockProps {
+    source: string;
+    labels: MarkdownLabels;
+    options: {lineBreaks: boolean};
+}
+
+const MarkdownBlock = memo(function MarkdownBlock({source, labels, options}: MarkdownBlockProps) {
+    const html = useMemo(() => sanitizeHtml(markdownToHtml(source, labels, options)), [source, labels, options]);
+    return <div className="markdown__block" dangerouslySetInnerHTML={{__html: html}} />;
+});

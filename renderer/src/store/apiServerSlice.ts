@@ -1,0 +1,43 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {ApiServerState, PonderApi, RequestArgs} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export interface ApiServerSlice {
+    /** The OpenAI-compatible API server's state; null until first loaded. */
+    apiServer: ApiServerState | null;
+    setApiServer(state: ApiServerState): void;
+    loadApiServer(): Promise<void>;
+    configureApiServer(changes: RequestArgs<"api.configure">): Promise<void>;
+    rotateApiKey(): Promise<void>;
+}
+
+export const createApiServerSlice = (api: PonderApi): StateCreator<PonderState, [], [], ApiServerSlice> => (set, get) => {
+    async function update(request: () => Promise<ApiServerState>) {
+        try {
+            set({apiServer: await request()});
+        } catch (error) {
+            get().reportError(error);
+        }
+    }
+
+    return {
+        apiServer: null,
+        setApiServer(state) {
+            set({apiServer: state});
+        },
+        loadApiServer: () => update(() => api.api.getState()),
+        configureApiServer: (changes) => update(() => api.api.configure(changes)),
+        rotateApiKey: () => update(() => api.api.rotateKey())
+    };
+};
+
+/** A request other apps can copy to try the API: curl, with the key and the loaded model. */
+export function apiExample(url: string, apiKey: string, modelId: string): string {
+    const body = JSON.stringify({model: modelId, messages: [{role: "user", content: "Hello!"}], stream: true});
+    return [
+        `curl ${url}/chat/completions \\`,
+        `  -H "Authorization: Bearer ${apiKey}" \\`,
+        `  -H "Content-Type: application/json" \\`,
+        `  -d '${body.replaceAll("'", "'\\''")}'`
+    ].join("\n");
+}

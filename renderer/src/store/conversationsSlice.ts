@@ -1,0 +1,145 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {Chat, ChatArchive, ChatSummary, ExportFile, PonderApi, SearchHit} from "../../../electron/contract";
+import {i18n} from "../i18n/i18n";
+import type {PonderState} from "./createPonderStore";
+
+export interface ConversationsSlice {
+    /** The chat deleted last, while its deletion can still be undone. */
+    deletedChat: ChatSummary | null;
+    searchQuery: string;
+    /** Results of `searchQuery`; null while there is no query. */
+    searchHits: readonly SearchHit[] | null;
+    /** A message to bring into view (a search hit), until the list has done so. */
+    focusedMessageId: string | null;
+    renameChat(chatId: string, title: string): Promise<void>;
+    setPinned(chatId: string, pinned: boolean): Promise<void>;
+    updateChatSettings(chatId: string, settings: {systemPrompt?: string; sendReasoning?: boolean}): Promise<void>;
+    deleteChat(chatId: string): Promise<void>;
+    undoDelete(): Promise<void>;
+    search(query: string): Promise<void>;
+    openSearchHit(hit: SearchHit): Promise<void>;
+    clearFocusedMessage(): void;
+    /** Shows another version of a message (and what followed it). */
+    showVersion(chatId: string, messageId: string): Promise<void>;
+    editMessage(chatId: string, messageId: string, text: string): Promise<boolean>;
+    regenerate(chatId: string, messageId: string): Promise<void>;
+    continueMessage(chatId: string, messageId: string): Promise<void>;
+    deleteMessage(chatId: string, messageId: string): Promise<void>;
+    /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
+    exportChats(format: "markdown" | "json", chatId?: string): Promise<ExportFile | null>;
+    /** Imports a JSON export; returns how many chats were added, or null when it failed (reported). */
+    importChats(fileText: string): Promise<number | null>;
+}
+
+export const createConversationsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationsSlice> => (set, get) => {
+    /** Runs a request, showing its failure; returns undefined when it failed. */
+    async function attempt<T>(request: () => Promise<T>): Promise<T | undefined> {
+        try {
+            return await request();
+        } catch (error) {
+            get().reportError(error);
+            return undefined;
+        }
+    }
+
+    /** Takes in a chat after its branch changed, and shows it. */
+    function show(chat: Chat | undefined) {
+        if (chat == null)
+            return;
+        get().ingestChat(chat);
+        set({activeChatId: chat.summary.id});
+    }
+
+    let searchSequence = 0;
+
+    return {
+        deletedChat: null,
+        searchQuery: "",
+        searchHits: null,
+        focusedMessageId: null,
+        async renameChat(chatId, title) {
+            await attempt(() => api.chats.update({chatId, title}));
+        },
+        async setPinned(chatId, pinned) {
+            await attempt(() => api.chats.update({chatId, pinned}));
+        },
+        async updateChatSettings(chatId, settings) {
+            await attempt(() => api.chats.update({chatId, ...settings}));
+        },
+        async deleteChat(chatId) {
+            const chat = get().chatList.find((summary) => summary.id === chatId);
+            if (chat == null)
+                return;
+            try {
+                await api.chats.delete({chatId});
+            } catch (error) {
+                get().reportError(error);
+                return;
+            }
+            set((state) => ({deletedChat: chat, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
+        },
+        async undoDelete() {
+            const chat = get().deletedChat;
+            if (chat == null)
+                return;
+            set({deletedChat: null});
+            if (await attempt(() => api.chats.restore({chatId: chat.id})) != null)
+                await get().openChat(chat.id);
+        },
+        async search(query) {
+            const sequence = ++searchSequence;
+            set({searchQuery: query});
+            if (query.trim() === "") {
+                set({searchHits: null});
+                return;
+            }
+            const hits = await attempt(() => api.chats.search({query}));
+            // A later keystroke's search supersedes this one.
+            if (hits != null && sequence === searchSequence)
+                set({searchHits: hits});
+        },
+        async openSearchHit(hit) {
+            show(await attempt(() => api.chats.showMessage({chatId: hit.chatId, messageId: hit.messageId})));
+            set({focusedMessageId: hit.messageId});
+        },
+        clearFocusedMessage() {
+            set({focusedMessageId: null});
+        },
+        async showVersion(chatId, messageId) {
+            show(await attempt(() => api.chats.showMessage({chatId, messageId})));
+        },
+        async editMessage(chatId, messageId, text) {
+            const chat = await attempt(() => api.chats.edit({chatId, messageId, text}));
+            show(chat);
+            return chat != null;
+        },
+        async regenerate(chatId, messageId) {
+            show(await attempt(() => api.chats.regenerate({chatId, messageId})));
+        },
+        async continueMessage(chatId, messageId) {
+            // The message's new state arrives as an update, before this reply.
+            await attempt(() => api.chats.continue({chatId, messageId}));
+        },
+        async deleteMessage(chatId, messageId) {
+            show(await attempt(() => api.chats.deleteMessage({chatId, messageId})));
+        },
+        async exportChats(format, chatId) {
+            return await attempt(() => api.chats.export(chatId == null ? {format} : {chatId, format})) ?? null;
+        },
+        async importChats(fileText) {
+            let archive: ChatArchive;
+            try {
+                archive = JSON.parse(fileText) as ChatArchive;
+            } catch {
+                get().reportError(new Error(i18n.t("conversations.importNotJson")));
+                return null;
+            }
+            const imported = await attempt(() => api.chats.import({archive}));
+            if (imported == null)
+                return null;
+            if (imported[0] != null)
+                await get().openChat(imported[0].id);
+            return imported.length;
+        }
+    };
+};

@@ -1,0 +1,52 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {PonderApi, RemoteEngineInfo} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export interface EnginesSlice {
+    /** The remote engines the user added, with the models each listed last; null until first loaded. */
+    engines: readonly RemoteEngineInfo[] | null;
+    setEngines(engines: readonly RemoteEngineInfo[]): void;
+    loadEngines(): Promise<void>;
+    /** Resolves to the reason it failed (shown beside the form), or null once added. */
+    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<string | null>;
+    removeEngine(engineId: string): Promise<void>;
+}
+
+export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, [], [], EnginesSlice> => (set, get) => ({
+    engines: null,
+    setEngines(engines) {
+        set({engines});
+    },
+    async loadEngines() {
+        try {
+            set({engines: await api.engines.list()});
+        } catch (error) {
+            get().reportError(error);
+        }
+    },
+    async addEngine(engine) {
+        try {
+            await api.engines.add(engine);
+            return null;
+        } catch (error) {
+            return error instanceof Error && error.message !== "" ? error.message : String(error);
+        }
+    },
+    async removeEngine(engineId) {
+        try {
+            await api.engines.remove({engineId});
+        } catch (error) {
+            get().reportError(error);
+        }
+    }
+});
+
+/** The model name a remote model id stands for, as its engine listed it. */
+export function remoteModelName(engines: readonly RemoteEngineInfo[] | null, modelId: string | undefined): string | undefined {
+    for (const engine of engines ?? []) {
+        const model = engine.models.find((candidate) => candidate.id === modelId);
+        if (model != null)
+            return model.name;
+    }
+    return undefined;
+}

@@ -1,0 +1,98 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {CatalogEntry, Download, FitEstimate, PonderApi} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+/** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
+export type FitState = {status: "pending"} | {status: "done"; fit: FitEstimate} | {status: "error"; error: string};
+
+export interface LibrarySlice {
+    /** The Models view is shown in place of the chat. */
+    modelsViewOpen: boolean;
+    catalog: readonly CatalogEntry[] | null;
+    downloads: readonly Download[];
+    /** Estimates by catalog id, address or model id. */
+    fits: Readonly<Record<string, FitState>>;
+    openModelsView(open: boolean): void;
+    loadLibrary(): Promise<void>;
+    setDownloads(downloads: readonly Download[]): void;
+    /** Resolves to the reason it failed (shown beside the field), or null once queued. */
+    addDownload(address: string): Promise<string | null>;
+    pauseDownload(downloadId: string): Promise<void>;
+    resumeDownload(downloadId: string): Promise<void>;
+    cancelDownload(downloadId: string): Promise<void>;
+    estimateFit(key: string, target: {modelId: string} | {address: string}): Promise<void>;
+    /** Resolves to the reason it failed, or null once added. */
+    importModel(fileOrFolder: string): Promise<string | null>;
+    deleteModel(modelId: string): Promise<void>;
+}
+
+function messageOf(error: unknown) {
+    return error instanceof Error && error.message !== "" ? error.message : String(error);
+}
+
+export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, [], [], LibrarySlice> => (set, get) => {
+    async function report(request: () => Promise<unknown>) {
+        try {
+            await request();
+        } catch (error) {
+            get().reportError(error);
+        }
+    }
+
+    return {
+        modelsViewOpen: false,
+        catalog: null,
+        downloads: [],
+        fits: {},
+        openModelsView(open) {
+            set({modelsViewOpen: open});
+        },
+        loadLibrary() {
+            return report(async () => {
+                const [catalog, downloads] = await Promise.all([api.catalog.list(), api.downloads.list()]);
+                set({catalog, downloads});
+            });
+        },
+        setDownloads(downloads) {
+            set({downloads});
+        },
+        async addDownload(address) {
+            try {
+                await api.downloads.add({address});
+                return null;
+            } catch (error) {
+                return messageOf(error);
+            }
+        },
+        pauseDownload(downloadId) {
+            return report(() => api.downloads.pause({downloadId}));
+        },
+        resumeDownload(downloadId) {
+            return report(() => api.downloads.resume({downloadId}));
+        },
+        cancelDownload(downloadId) {
+            return report(() => api.downloads.cancel({downloadId}));
+        },
+        async estimateFit(key, target) {
+            set((state) => ({fits: {...state.fits, [key]: {status: "pending"}}}));
+            let result: FitState;
+            try {
+                result = {status: "done", fit: await api.models.estimateFit(target)};
+            } catch (error) {
+                result = {status: "error", error: messageOf(error)};
+            }
+            set((state) => ({fits: {...state.fits, [key]: result}}));
+        },
+        async importModel(fileOrFolder) {
+            try {
+                get().setModelFiles(await api.models.import({path: fileOrFolder}));
+                return null;
+            } catch (error) {
+                return messageOf(error);
+            }
+        },
+        deleteModel(modelId) {
+            return report(async () => get().setModelFiles(await api.models.delete({modelId})));
+        }
+    };
+};

@@ -1,0 +1,157 @@
+import {execFileSync} from "node:child_process";
+import {mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import Database from "better-sqlite3";
+import type {MessageStats} from "../../electron/contract.ts";
+import {endlessMarkdownScript} from "../fixtures/models/answerScripts.ts";
+import {writeScriptedModel} from "../fixtures/models/scriptedModel.ts";
+import {launchChromium} from "../e2e/support/launchChromium.ts";
+import {startServe} from "../e2e/support/startServe.ts";
+import type {Measure} from "./measure.ts";
+
+const thinkingBudget = 32_000;
+const answerParts = 20;
+const contextSize = 40_960;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+interface PageFigures {
+    longTasksMs: number[];
+    frameGapsMs: number[];
+    busyMs: number;
+    wallMs: number;
+    lastPartRendered: boolean;
+}
+
+/**
+ * 32,000 tokens of reasoning and a long markdown answer, streamed through the real app path
+ * (`serve`, its core and WebSocket, a tiny model thinking without end until the thinking budget
+ * closes it) into the real renderer in Chromium, at the model's full speed. The page records its
+ * long tasks (PerformanceObserver) and frame gaps (requestAnimationFrame); Chromium's own task
+ * accounting (DevTools `Performance.getMetrics`) gives the share of time the main thread was busy.
+ */
+export async function renderBench(): Promise<Measure[]> {
+    // The bench measures the renderer as it is now, not an older build.
+    execFileSync(process.execPath, [path.join(repoRoot, "node_modules/electron-vite/bin/electron-vite.js"), "build", "--logLevel", "warn"], {cwd: repoRoot, stdio: "inherit"});
+    const dir = mkdtempSync(path.join(tmpdir(), "ponder-render-bench-"));
+    const modelsDir = path.join(dir, "models");
+    const dataDir = path.join(dir, "data");
+    mkdirSync(modelsDir);
+    await writeScriptedModel(path.join(modelsDir, "markdown-thinker.gguf"), {variant: "prefilled-think", contextLength: contextSize, script: endlessMarkdownScript(answerParts)});
+
+    const serve = await startServe({dataDir, modelsDir, model: "markdown-thinker.gguf", extraArgs: ["--context-size", String(contextSize)]});
+    const browser = await launchChromium();
+    let figures: PageFigures;
+    try {
+        const page = await browser.context.newPage();
+        await page.goto(serve.url);
+        const composer = page.getByRole("textbox", {name: "Message"});
+        await composer.waitFor();
+        await waitUntil(() => composer.isEditable());
+
+        await page.locator("details.settings > summary").click();
+        await page.getByLabel("Thinking budget", {exact: true}).selectOption("custom");
+        const budget = page.getByLabel("Custom thinking budget (tokens)");
+        await budget.fill(String(thinkingBudget));
+        await budget.blur();
+        await page.getByRole("button", {name: "Reset Thinking budget"}).waitFor();
+        await page.locator("details.settings > summary").click();
+
+        const cdp = await browser.context.newCDPSession(page);
+        await cdp.send("Performance.enable");
+        const taskSeconds = async () => (await cdp.send("Performance.getMetrics")).metrics.find((metric) => metric.name === "TaskDuration")!.value;
+        await page.evaluate(recorderScript);
+        const busyBefore = await taskSeconds();
+        const startedAt = performance.now();
+        await composer.fill("Sum the first n integers, and show your work.");
+        await composer.press("Enter");
+        const answer = page.getByRole("article", {name: "Assistant"}).last();
+        // On a busy 2-core CPU the tiny model slows to ~20 tokens/s near 30k tokens of context: allow it time.
+        await waitUntil(async () => await answer.getAttribute("aria-busy") === "false", 45 * 60_000);
+        const wallMs = performance.now() - startedAt;
+        const busyMs = (await taskSeconds() - busyBefore) * 1000;
+        const recorded = await page.evaluate("(() => { window.renderBench.running = false; return window.renderBench; })()") as {longTasks: number[]; frameGaps: number[]};
+        figures = {
+            longTasksMs: recorded.longTasks,
+            frameGapsMs: recorded.frameGaps,
+            busyMs,
+            wallMs,
+            lastPartRendered: await answer.getByRole("heading", {name: `Part ${answerParts}`}).count() === 1
+        };
+    } catch (error) {
+        rmSync(dir, {recursive: true, force: true});
+        throw error;
+    } finally {
+        await browser.close();
+        await serve.stop();
+    }
+
+    let stats: MessageStats;
+    try {
+        stats = readReplyStats(path.join(dataDir, "ponder.db"));
+    } finally {
+        rmSync(dir, {recursive: true, force: true});
+    }
+    if (!figures.lastPartRendered || stats.stopReason !== "budget")
+        throw new Error(`The render bench's reply did not complete as scripted (stop reason ${stats.stopReason}).`);
+
+    const busyShare = figures.busyMs / figures.wallMs;
+    const sortedGaps = [...figures.frameGapsMs].sort((a, b) => a - b);
+    return [
+        {measure: "render.reasoning_tokens", value: stats.thoughtTokens, unit: "tokens", target: null},
+        {measure: "render.answer_tokens", value: stats.answerTokens, unit: "tokens", target: null},
+        {measure: "render.model_tokens_per_second", value: round1(stats.tokensPerSecond), unit: "tokens/s", target: null},
+        {measure: "render.longest_main_thread_task", value: round1(Math.max(0, ...figures.longTasksMs)), unit: "ms", target: "<= 50"},
+        {measure: "render.long_tasks_over_50ms", value: figures.longTasksMs.length, unit: "tasks", target: null},
+        {measure: "render.longest_frame_gap", value: round1(sortedGaps.at(-1) ?? 0), unit: "ms", target: null},
+        {measure: "render.frame_gap_p99", value: round1(sortedGaps[Math.floor(sortedGaps.length * 0.99)] ?? 0), unit: "ms", target: null},
+        {measure: "render.main_thread_busy_share", value: round1(busyShare * 100), unit: "%", target: "<= 25"},
+        // Deltas come at most 30 times a second whatever the speed, so the work per token falls as
+        // the speed rises: the speed at which this run's work per token would fill the main thread
+        // is a floor for what the UI keeps up with.
+        {measure: "render.ui_keeps_up_to_at_least", value: Math.round(stats.tokensPerSecond / busyShare), unit: "tokens/s", target: null}
+    ];
+}
+
+/**
+ * Installed in the page as text: tsx compiles functions passed to `page.evaluate` with helpers
+ * (`__name`) that exist only in Node.
+ */
+const recorderScript = `(() => {
+    const record = {longTasks: [], frameGaps: [], running: true};
+    window.renderBench = record;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries())
+            record.longTasks.push(entry.duration);
+    }).observe({type: "longtask"});
+    let last = performance.now();
+    function frame(now) {
+        record.frameGaps.push(now - last);
+        last = now;
+        if (record.running)
+            requestAnimationFrame(frame);
+    }
+    requestAnimationFrame(frame);
+})()`;
+
+function readReplyStats(databasePath: string): MessageStats {
+    const db = new Database(databasePath, {readonly: true});
+    try {
+        const row = db.prepare<[], {stats: string}>("SELECT stats FROM messages WHERE role = 'assistant' ORDER BY created_at DESC LIMIT 1").get();
+        return JSON.parse(row!.stats) as MessageStats;
+    } finally {
+        db.close();
+    }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 60_000) {
+    const deadline = performance.now() + timeoutMs;
+    while (!await condition()) {
+        if (performance.now() > deadline)
+            throw new Error("The render bench timed out.");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;

@@ -1,0 +1,103 @@
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
+import {startServe, type RunningServe} from "./support/startServe.ts";
+
+let dir: string;
+let serve: RunningServe;
+let browser: ChromiumSession;
+let page: Page;
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-settings-"));
+    const modelsDir = path.join(dir, "models");
+    mkdirSync(modelsDir);
+    copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
+    copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
+    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "endless-thinker.gguf"});
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(serve.url);
+});
+
+afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dir != null)
+        rmSync(dir, {recursive: true, force: true});
+});
+
+const composer = () => page.getByRole("textbox", {name: "Message"});
+const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
+const settings = () => page.locator("details.settings");
+
+async function ask(text: string) {
+    await expect.poll(() => composer().isEditable(), {timeout: 30_000}).toBe(true);
+    await composer().fill(text);
+    await composer().press("Enter");
+    await expect.poll(() => page.getByRole("article", {name: "You"}).last().textContent()).toContain(text);
+    await expect.poll(() => lastAssistant().getAttribute("aria-busy"), {timeout: 30_000}).toBe("false");
+}
+
+describe("generation settings in the UI", () => {
+    test("a custom thinking budget stops an endless thinker, which then answers; the message says so", async () => {
+        await settings().locator("summary").click();
+        const budget = page.getByLabel("Thinking budget", {exact: true});
+        await expect.poll(() => budget.count(), {timeout: 30_000}).toBe(1);
+        expect(await budget.inputValue()).toBe("unlimited");
+        expect(await page.getByText("Preset: llama.cpp defaults").count()).toBe(1);
+
+        await budget.selectOption("custom");
+        const custom = page.getByLabel("Custom thinking budget (tokens)");
+        await custom.fill("40");
+        await custom.blur();
+        await expect.poll(() => page.getByRole("button", {name: "Reset Thinking budget"}).count()).toBe(1);
+        // Marked as differing from the preset.
+        expect(await settings().locator(".settings__field--changed").count()).toBe(1);
+
+        await ask("Think it over");
+        await expect.poll(() => lastAssistant().textContent()).toContain(expectedTexts.answer);
+        expect(await lastAssistant().textContent()).toMatch(/Its thinking was cut by the thinking budget \((39|40) tokens\); then it answered\./);
+        // The context fill shows the conversation's tokens against the context.
+        const meter = page.getByRole("meter", {name: "Context used"});
+        expect(await meter.count()).toBe(1);
+        expect(Number(await meter.getAttribute("value"))).toBeGreaterThan(40);
+    });
+
+    test("the language lock offers its four choices; English keeps the Chinese word out, for this chat only", async () => {
+        const files = page.getByRole("list", {name: "Model files"});
+        // Listed by their GGUF names, "Ponder scripted prefilled-think" and "… endless".
+        const finite = files.getByRole("listitem").filter({hasNotText: "endless"});
+        await finite.getByRole("button", {name: "Load"}).click();
+        await expect.poll(() => finite.textContent(), {timeout: 30_000}).toContain("Loaded");
+
+        const lock = page.getByLabel("Language lock", {exact: true});
+        await expect.poll(() => lock.count()).toBe(1);
+        expect(await lock.locator("option").allTextContents()).toEqual(["Off", "Match my message", "English", "中文"]);
+        // Its file is named qwq-tiny.gguf, so it gets QwQ's preset.
+        await expect.poll(() => page.getByText("Preset: QwQ").count()).toBe(1);
+        expect(await page.getByLabel("Temperature", {exact: true}).inputValue()).toBe("0.6");
+        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(1);
+
+        await page.getByRole("button", {name: "New chat"}).click();
+        await ask("Hello");
+        expect(await lastAssistant().locator("details").textContent()).toContain(chineseToken);
+
+        await page.getByLabel("This chat only").check();
+        await lock.selectOption("english");
+        await expect.poll(() => page.getByRole("button", {name: "Reset Language lock"}).count()).toBe(1);
+        // Load options belong to the model, so the chat's settings don't offer them.
+        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(0);
+        await ask("Hello again");
+        expect(await lastAssistant().locator("details").textContent()).toContain(expectedTexts.reasoningWithoutChinese);
+
+        await page.getByRole("button", {name: "Reset this chat's settings"}).click();
+        await expect.poll(() => lock.inputValue()).toBe("off");
+    });
+});

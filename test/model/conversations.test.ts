@@ -1,0 +1,166 @@
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
+import type {Message} from "../../electron/contract.ts";
+import {PonderCore, type PonderCoreOptions} from "../../electron/core/PonderCore.ts";
+import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+
+let fixtures: FixtureModels;
+let dir: string;
+const cores: PonderCore[] = [];
+
+beforeAll(async () => {
+    fixtures = await ensureFixtureModels();
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-conversations-"));
+    mkdirSync(path.join(dir, "models"));
+    copyFileSync(fixtures.prefilled, path.join(dir, "models", "qwq-tiny.gguf"));
+    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
+});
+afterEach(async () => {
+    for (const core of cores.splice(0))
+        await core.dispose();
+});
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+async function openCore(name: string, chats: PonderCoreOptions["chats"] = {}) {
+    const core = await PonderCore.create({
+        dataDir: path.join(dir, name),
+        modelsDir: path.join(dir, "models"),
+        shell: "headless",
+        version: "test",
+        runtime: {gpu: false},
+        load: {threads: 1, contextSize: 2048},
+        chats: {generation: {sampling: {temperature: 0}, ...chats.generation}}
+    });
+    cores.push(core);
+    await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+    return core;
+}
+
+function finished(core: PonderCore, messageId: string) {
+    return new Promise<Message>((resolve) => core.events.on((name, payload) => {
+        const message = payload as Message;
+        if (name === "chats.messageUpdated" && message.id === messageId && message.status !== "streaming")
+            resolve(message);
+    }));
+}
+
+async function ask(core: PonderCore, text: string, chatId?: string) {
+    const sent = await core.handlers["chats.send"](chatId == null ? {text} : {chatId, text});
+    await finished(core, sent.assistantMessage.id);
+    return sent;
+}
+
+describe("conversations on a real model", () => {
+    test("edit & resend makes a branch beside the old one; each version can be shown again", async () => {
+        const core = await openCore("edit");
+        const first = await ask(core, "First question");
+        await ask(core, "Follow-up", first.chatId);
+
+        const edited = await core.handlers["chats.edit"]({chatId: first.chatId, messageId: first.userMessage.id, text: "Better question"});
+        const newUser = edited.messages[0]!;
+        expect(edited.messages.map((message) => message.text)).toEqual(["Better question", ""]);
+        expect(edited.alternatives[newUser.id]).toEqual([first.userMessage.id, newUser.id]);
+        await finished(core, edited.messages[1]!.id);
+
+        const old = await core.handlers["chats.showMessage"]({chatId: first.chatId, messageId: first.userMessage.id});
+        // The old version comes back with everything that followed it.
+        expect(old.messages.map((message) => message.text)).toEqual(["First question", expectedTexts.answer, "Follow-up", expectedTexts.answer]);
+        const again = await core.handlers["chats.get"]({chatId: first.chatId});
+        expect(again.messages[0]!.id).toBe(first.userMessage.id);
+        await expect(core.handlers["chats.edit"]({chatId: first.chatId, messageId: first.assistantMessage.id, text: "x"})).rejects.toThrow(/Only your own messages/);
+    });
+
+    test("regenerate adds an alternative answer; deleting it moves the branch back to the other", async () => {
+        const core = await openCore("regenerate");
+        const sent = await ask(core, "Hello");
+        const regenerated = await core.handlers["chats.regenerate"]({chatId: sent.chatId, messageId: sent.assistantMessage.id});
+        const answer = regenerated.messages[1]!;
+        expect(regenerated.alternatives[answer.id]).toEqual([sent.assistantMessage.id, answer.id]);
+        expect(await finished(core, answer.id)).toMatchObject({status: "done", text: expectedTexts.answer, reasoning: expectedTexts.reasoning});
+
+        const afterDelete = await core.handlers["chats.deleteMessage"]({chatId: sent.chatId, messageId: answer.id});
+        expect(afterDelete.messages.map((message) => message.id)).toEqual([sent.userMessage.id, sent.assistantMessage.id]);
+        expect(afterDelete.alternatives).toEqual({});
+
+        // With its only answer deleted, a question can be answered afresh.
+        const bare = await core.handlers["chats.deleteMessage"]({chatId: sent.chatId, messageId: sent.assistantMessage.id});
+        expect(bare.messages.map((message) => message.id)).toEqual([sent.userMessage.id]);
+        const answered = await core.handlers["chats.regenerate"]({chatId: sent.chatId, messageId: sent.userMessage.id});
+        expect(await finished(core, answered.messages[1]!.id)).toMatchObject({text: expectedTexts.answer});
+    });
+
+    test("continue writes on where a cut-short answer ended, until the whole script is there", async () => {
+        // A small token limit cuts every generation short, so the answer takes several continues:
+        // mid-reasoning, again mid-reasoning, then mid-answer.
+        const core = await openCore("continue", {generation: {maxTokens: 10}});
+        const sent = await ask(core, "Hello");
+        let message = (await core.handlers["chats.get"]({chatId: sent.chatId})).messages[1]!;
+        expect(message.stats?.stopReason).toBe("length");
+        for (let round = 0; round < 10 && message.stats?.stopReason === "length"; round++) {
+            const resumed = await core.handlers["chats.continue"]({chatId: sent.chatId, messageId: message.id});
+            expect(resumed.status).toBe("streaming");
+            message = await finished(core, message.id);
+        }
+        expect(message).toMatchObject({status: "done", reasoning: expectedTexts.reasoning, text: expectedTexts.answer, stats: {stopReason: "finished"}});
+        await expect(core.handlers["chats.continue"]({chatId: sent.chatId, messageId: sent.userMessage.id})).rejects.toThrow(/cut short/);
+    });
+
+    test("rename, pin, system prompt and reasoning setting are stored per chat; delete can be undone", async () => {
+        const core = await openCore("settings");
+        const a = await ask(core, "Chat A");
+        const b = await ask(core, "Chat B");
+        await core.handlers["chats.update"]({chatId: a.chatId, title: "Renamed A", pinned: true, systemPrompt: "Answer in one line.", sendReasoning: true});
+        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.title)).toEqual(["Renamed A", "Chat B"]);
+        expect((await core.handlers["chats.get"]({chatId: a.chatId})).summary).toMatchObject({systemPrompt: "Answer in one line.", sendReasoning: true});
+        // A follow-up with a system prompt still gets its answer.
+        expect((await finished(core, (await core.handlers["chats.send"]({chatId: a.chatId, text: "Again"})).assistantMessage.id)).status).toBe("done");
+
+        await core.handlers["chats.delete"]({chatId: b.chatId});
+        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.id)).toEqual([a.chatId]);
+        await core.handlers["chats.restore"]({chatId: b.chatId});
+        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.id)).toEqual([a.chatId, b.chatId]);
+    });
+});
+
+describe("generateReply options for conversations", () => {
+    let runtime: LlamaRuntime;
+    let model: LoadedModel;
+    beforeAll(async () => {
+        runtime = await LlamaRuntime.create({gpu: false});
+        model = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024});
+    });
+    afterAll(async () => {
+        await model?.dispose();
+        await runtime?.dispose();
+    });
+
+    test("earlier reasoning reaches the model only when asked (QwQ's template drops it)", async () => {
+        const turns = [
+            {role: "user", text: "Hi"},
+            {role: "assistant", text: expectedTexts.answer, reasoning: expectedTexts.reasoning},
+            {role: "user", text: "And then?"}
+        ] as const;
+        const dropped = await model.generate({turns, sampling: {temperature: 0}, maxTokens: 1});
+        const kept = await model.generate({turns, sampling: {temperature: 0}, maxTokens: 1, keepEarlierReasoning: true});
+        const reasoningTokens = model.model.tokenize(expectedTexts.reasoning).length;
+        expect(kept.promptTokens - dropped.promptTokens).toBeGreaterThanOrEqual(reasoningTokens);
+    });
+
+    test("a follow-up reuses the evaluated conversation: only its new tokens are evaluated", async () => {
+        const turns = [{role: "user" as const, text: "Hi"}];
+        const chunks: string[] = [];
+        await model.generate({turns, sampling: {temperature: 0}, onChunk: ({text}) => void chunks.push(text)});
+        const followUp = await model.generate({
+            turns: [...turns, {role: "assistant", text: expectedTexts.answer, reasoning: expectedTexts.reasoning}, {role: "user", text: "More"}],
+            sampling: {temperature: 0},
+            maxTokens: 1
+        });
+        // The dropped reasoning is the only part of the evaluated reply that isn't kept.
+        expect(followUp.promptTokens - followUp.reusedPromptTokens).toBeLessThan(model.model.tokenize(expectedTexts.reasoning).length + 30);
+        expect(followUp.reusedPromptTokens).toBeGreaterThan(0);
+    });
+});

@@ -1,0 +1,84 @@
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
+import type {Message} from "../../electron/contract.ts";
+import {PonderCore} from "../../electron/core/PonderCore.ts";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+
+let dir: string;
+const cores: PonderCore[] = [];
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-settings-core-"));
+    mkdirSync(path.join(dir, "models"));
+    copyFileSync(fixtures.prefilled, path.join(dir, "models", "qwq-tiny.gguf"));
+    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
+});
+afterEach(async () => {
+    for (const core of cores.splice(0))
+        await core.dispose();
+});
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+// No sampling override: the settings alone decide how replies are generated.
+async function openCore() {
+    const core = await PonderCore.create({
+        dataDir: path.join(dir, "data"),
+        modelsDir: path.join(dir, "models"),
+        shell: "headless",
+        version: "test",
+        runtime: {gpu: false},
+        load: {threads: 1, contextSize: 2048}
+    });
+    cores.push(core);
+    return core;
+}
+
+async function ask(core: PonderCore, chatId: string, text: string): Promise<Message> {
+    const done = new Promise<Message>((resolve) => core.events.on((name, payload) => {
+        const message = payload as Message;
+        if (name === "chats.messageUpdated" && message.chatId === chatId && message.role === "assistant" && message.status !== "streaming")
+            resolve(message);
+    }));
+    await core.handlers["chats.send"]({chatId, text});
+    return done;
+}
+
+describe("settings reach the model", () => {
+    test("a chat's thinking budget cuts an endless thinker, and the message says so", async () => {
+        const core = await openCore();
+        const {id: chatId} = await core.handlers["chats.create"](undefined);
+        const view = await core.handlers["settings.update"]({modelId: "endless.gguf", chatId, values: {thinkingBudget: 30}});
+        // The fixture is named "Ponder scripted…", so it gets the generic preset.
+        expect(view).toMatchObject({family: "other", chat: {thinkingBudget: 30}, effective: {thinkingBudget: 30, temperature: 0.8}});
+        expect((await core.handlers["models.load"]({modelId: "endless.gguf"})).status).toBe("ready");
+
+        const reply = await ask(core, chatId, "Think as long as you like");
+        expect(reply.stats).toMatchObject({stopReason: "budget"});
+        expect(reply.stats!.thoughtTokens).toBeLessThanOrEqual(30);
+        expect(reply.text).toBe(expectedTexts.answer);
+        expect(reply.stats!.contextTokens).toBeGreaterThan(reply.stats!.thoughtTokens + reply.stats!.answerTokens);
+    });
+
+    test("the model's language lock holds every chat, a chat can turn it off; load options apply at load and persist", async () => {
+        let core = await openCore();
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {languageLock: "english", contextSize: 1024}});
+        expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).contextSize).toBe(1024);
+
+        const locked = await core.handlers["chats.create"](undefined);
+        expect((await ask(core, locked.id, "Hi")).reasoning).toBe(expectedTexts.reasoningWithoutChinese);
+
+        const unlocked = await core.handlers["chats.create"](undefined);
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: unlocked.id, values: {languageLock: "off"}});
+        expect((await ask(core, unlocked.id, "Hi")).reasoning).toContain(chineseToken);
+
+        await core.dispose();
+        cores.splice(0);
+        core = await openCore();
+        const view = await core.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: unlocked.id});
+        expect(view).toMatchObject({model: {languageLock: "english", contextSize: 1024}, chat: {languageLock: "off"}, effective: {languageLock: "off"}});
+    });
+});

@@ -1,0 +1,93 @@
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import {afterEach, beforeEach, describe, expect, test} from "vitest";
+import {ModelLibrary} from "../../../electron/core/models/ModelLibrary.ts";
+import {modelFamilyOf, presetFor} from "../../../electron/core/settings/familyPresets.ts";
+import {SettingsService} from "../../../electron/core/settings/SettingsService.ts";
+import {openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
+
+let dir: string;
+let db: PonderDatabase;
+let settings: SettingsService;
+
+beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-settings-"));
+    db = openDatabase(path.join(dir, "ponder.db"));
+    db.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', '', 0, 0)").run();
+    settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+});
+afterEach(() => {
+    db.close();
+    rmSync(dir, {recursive: true, force: true});
+});
+
+const qwq = "QwQ-32B-Q4_K_M.gguf";
+
+describe("family presets", () => {
+    test("each family is recognised from its usual names", () => {
+        expect(modelFamilyOf("QwQ 32B", "qwq-32b-q4_k_m.gguf")).toBe("qwq");
+        expect(modelFamilyOf("DeepSeek R1 Distill Qwen 32B")).toBe("deepseekR1Distill");
+        expect(modelFamilyOf(undefined, "DeepSeek-R1-Distill-Llama-8B-Q4_K_M.gguf")).toBe("deepseekR1Distill");
+        expect(modelFamilyOf("Qwen3 30B A3B")).toBe("qwen3");
+        expect(modelFamilyOf(undefined, "Qwen3-8B-Q8_0.gguf")).toBe("qwen3");
+        expect(modelFamilyOf("Qwen2.5 7B Instruct")).toBe("other");
+    });
+
+    test("QwQ's and Qwen3's published sampling settings", () => {
+        expect(presetFor("qwq")).toMatchObject({temperature: 0.6, topP: 0.95, topK: 40, minP: 0, presencePenalty: 0});
+        expect(presetFor("qwen3")).toMatchObject({temperature: 0.6, topP: 0.95, topK: 20, minP: 0});
+        expect(presetFor("deepseekR1Distill")).toMatchObject({temperature: 0.6, topP: 0.95});
+    });
+});
+
+describe("SettingsService", () => {
+    test("layers: preset ← model defaults ← chat, each change visible as such, and reset", async () => {
+        const fresh = await settings.get(qwq, "c1");
+        expect(fresh).toMatchObject({family: "qwq", model: {}, chat: {}});
+        expect(fresh.effective).toEqual(fresh.preset);
+
+        await settings.update({modelId: qwq, values: {temperature: 0.7, thinkingBudget: 4096}});
+        const chat = await settings.update({modelId: qwq, chatId: "c1", values: {temperature: 0.2, languageLock: "english"}});
+        expect(chat.model).toEqual({temperature: 0.7, thinkingBudget: 4096});
+        expect(chat.chat).toEqual({temperature: 0.2, languageLock: "english"});
+        expect(chat.effective).toMatchObject({temperature: 0.2, thinkingBudget: 4096, languageLock: "english", topK: 40});
+        // Another chat, or the model alone, doesn't see this chat's changes.
+        expect((await settings.get(qwq)).effective).toMatchObject({temperature: 0.7, languageLock: "off"});
+
+        const reset = await settings.update({modelId: qwq, chatId: "c1", values: {}, reset: ["temperature"]});
+        expect(reset.chat).toEqual({languageLock: "english"});
+        expect(reset.effective.temperature).toBe(0.7);
+    });
+
+    test("reply settings: null means unlimited, and \"Match my message\" follows the last user message", async () => {
+        await settings.update({modelId: qwq, chatId: "c1", values: {languageLock: "match", maxTokens: 100, seed: 7}});
+        const english = settings.replySettings(qwq, "c1", [{role: "user", text: "你好"}, {role: "assistant", text: "…"}, {role: "user", text: "Now in English please"}]);
+        expect(english).toMatchObject({languageLock: "english", maxTokens: 100, thoughtBudget: undefined, contextOverflow: "stop"});
+        expect(english.sampling).toMatchObject({temperature: 0.6, topK: 40, seed: 7});
+        expect(settings.replySettings(qwq, "c1", [{role: "user", text: "请用中文回答"}]).languageLock).toBe("chinese");
+        expect(settings.replySettings(qwq, "other-chat", [{role: "user", text: "Hi"}]).languageLock).toBeUndefined();
+    });
+
+    test("load options are per model, only when set, and survive reopening the database", async () => {
+        expect(await settings.loadOptions(qwq)).toEqual({});
+        await settings.update({modelId: qwq, values: {contextSize: 8192, threads: 4, gpuLayers: null}});
+        await expect(settings.update({modelId: qwq, chatId: "c1", values: {contextSize: 4096}})).rejects.toThrow(/belong to the model/);
+        db.close();
+        db = openDatabase(path.join(dir, "ponder.db"));
+        settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+        expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4});
+    });
+
+    test("a deleted chat takes its settings with it; a missing chat is a clear error", async () => {
+        await settings.update({modelId: qwq, chatId: "c1", values: {temperature: 1}});
+        db.prepare("DELETE FROM chats WHERE id = 'c1'").run();
+        expect(db.prepare("SELECT COUNT(*) AS n FROM chat_settings").get()).toEqual({n: 0});
+        await expect(settings.update({modelId: qwq, chatId: "c1", values: {temperature: 1}})).rejects.toThrow("That conversation no longer exists.");
+    });
+
+    test("stored values this version no longer accepts are ignored, not crashed on", async () => {
+        db.prepare("INSERT INTO model_settings (model_id, settings) VALUES (?, ?)").run(qwq, JSON.stringify({temperature: 9, topK: 30, retired: true}));
+        expect((await settings.get(qwq)).model).toEqual({topK: 30});
+    });
+});

@@ -1,0 +1,93 @@
+import {afterEach, describe, expect, test} from "vitest";
+import type {Download, FitEstimate, ModelFile} from "../../../electron/contract.ts";
+import type {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge.ts";
+import {attachConnection} from "../../../renderer/src/store/attachConnection.ts";
+import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
+import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
+import type {PeerHandlers, RpcPeer} from "./rpcPeer.ts";
+
+let peer: RpcPeer | undefined;
+let bridge: WebSocketBridge | undefined;
+
+afterEach(async () => {
+    bridge?.dispose();
+    await peer?.close();
+    bridge = undefined;
+    peer = undefined;
+});
+
+const download: Download = {
+    id: "d1", address: "qwq-32b-q4_k_m", title: "QwQ-32B Q4_K_M", files: [{name: "qwq-32b-q4_k_m.gguf", sizeBytes: 1000}],
+    totalBytes: 1000, receivedBytes: 250, bytesPerSecond: 100, etaSeconds: 8, status: "downloading", error: null,
+    verified: true, modelId: null, createdAt: 1
+};
+const fit: FitEstimate = {
+    verdict: "partial", modelBytes: 900, ramBytes: 700, vramBytes: 400, availableRamBytes: 800,
+    availableVramBytes: 500, contextSize: 8192, trainContextSize: 131072
+};
+const file: ModelFile = {id: "a.gguf", fileName: "a.gguf", sizeBytes: 10};
+
+async function setup(handlers: PeerHandlers) {
+    peer = await startRpcPeer({"chats.list": () => [], "models.list": () => [file], "models.getState": () => ({status: "empty"}), ...handlers});
+    bridge = connectBridge(peer.url);
+    await until(() => bridge?.status === "connected");
+    const store = createPonderStore(bridge.api);
+    return {peer, store};
+}
+
+describe("the Models view's store", () => {
+    test("download progress events reach the store; the library loads catalog and queue together", async () => {
+        const {peer, store} = await setup({"catalog.list": () => [], "downloads.list": () => [download]});
+        const detach = attachConnection(store, bridge!);
+        await store.getState().loadLibrary();
+        expect(store.getState().downloads).toEqual([download]);
+        await peer.emit("downloads.changed", [{...download, receivedBytes: 600}]);
+        await until(() => store.getState().downloads[0]?.receivedBytes === 600);
+        detach();
+    });
+
+    test("adding an address the main side refuses returns its message; a good one returns null", async () => {
+        const {store} = await setup({
+            "downloads.add": ({address}) => {
+                if (address.startsWith("hf:nobody"))
+                    throw new Error("nobody/x does not exist on huggingface.co (or is private).");
+                return download;
+            }
+        });
+        expect(await store.getState().addDownload("hf:nobody/x:Q4_K_M")).toBe("nobody/x does not exist on huggingface.co (or is private).");
+        expect(await store.getState().addDownload("qwq-32b-q4_k_m")).toBeNull();
+    });
+
+    test("a fit estimate is pending, then known; a failed one keeps its reason", async () => {
+        const {store} = await setup({
+            "models.estimateFit": (args) => {
+                if ("address" in args && args.address === "missing")
+                    throw new Error("Could not reach the hub.");
+                return fit;
+            }
+        });
+        const pending = store.getState().estimateFit("qwq", {address: "qwq-32b-q4_k_m"});
+        expect(store.getState().fits.qwq).toEqual({status: "pending"});
+        await pending;
+        expect(store.getState().fits.qwq).toEqual({status: "done", fit});
+        await store.getState().estimateFit("missing", {address: "missing"});
+        expect(store.getState().fits.missing).toEqual({status: "error", error: "Could not reach the hub."});
+    });
+
+    test("delete and import update the model list with the main side's answer", async () => {
+        const imported: ModelFile = {id: "/elsewhere/b.gguf", fileName: "b.gguf", sizeBytes: 20, imported: true};
+        const {store} = await setup({
+            "models.delete": () => [],
+            "models.import": ({path}) => {
+                if (path === "/nothing")
+                    throw new Error("There is no file or folder at /nothing.");
+                return [file, imported];
+            }
+        });
+        expect(await store.getState().importModel("/elsewhere/b.gguf")).toBeNull();
+        expect(store.getState().modelFiles).toEqual([file, imported]);
+        expect(await store.getState().importModel("/nothing")).toBe("There is no file or folder at /nothing.");
+        await store.getState().deleteModel("a.gguf");
+        expect(store.getState().modelFiles).toEqual([]);
+    });
+});
