@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, side by side in one run; a table for people, then one
-// JSON line per measure for comparing runs.
+// JSON line per measure for comparing runs. `npm run bench -- decode api` runs only those.
 import {apiPathBench} from "./apiPathBench.ts";
 import {appPathBench} from "./appPathBench.ts";
 import {conversationsBench} from "./conversationsBench.ts";
@@ -7,16 +7,23 @@ import {downloadBench} from "./downloadBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
 import {renderBench} from "./renderBench.ts";
 
-const benches: Array<[string, () => Promise<Measure[]>]> = [
-    ["Streaming through the app vs raw llama.cpp decode", appPathBench],
-    ["Streaming through the OpenAI-compatible API vs in-process", apiPathBench],
-    ["Conversations at scale, and follow-up speed", conversationsBench],
-    ["Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
-    ["32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
+const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>]> = [
+    ["decode", "Streaming through the app vs raw llama.cpp decode", appPathBench],
+    ["api", "Streaming through the OpenAI-compatible API vs in-process", apiPathBench],
+    ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
+    ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
+    ["render", "32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
 ];
 
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((id) => !benches.some(([benchId]) => benchId === id));
+if (unknown.length > 0)
+    throw new Error(`Unknown bench ${unknown.join(", ")}; choose from ${benches.map(([id]) => id).join(", ")}.`);
+
 const measures: Measure[] = [];
-for (const [title, bench] of benches) {
+for (const [id, title, bench] of benches) {
+    if (chosen.length > 0 && !chosen.includes(id))
+        continue;
     console.log(`\n== ${title}`);
     const results = await bench();
     for (const result of results) {

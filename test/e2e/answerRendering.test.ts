@@ -1,42 +1,32 @@
-import {mkdirSync, mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {answerScript, markdownShowcase, xssCorpus} from "../fixtures/models/answerScripts.ts";
 import {writeScriptedModel} from "../fixtures/models/scriptedModel.ts";
-import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
-import {startServe, type RunningServe} from "./support/startServe.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
-let dir: string;
-let serve: RunningServe;
-let browser: ChromiumSession;
+let session: PonderSession;
 let page: Page;
 const dialogs: string[] = [];
 const screenshotPath = path.join(tmpdir(), "ponder-answer-rendering.png");
 
 beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-render-"));
-    const modelsDir = path.join(dir, "models");
-    mkdirSync(modelsDir);
-    // A model whose answer is the markdown showcase followed by the XSS corpus, as plain model output.
-    await writeScriptedModel(path.join(modelsDir, "showcase.gguf"), {variant: "prefilled-think", script: answerScript([...markdownShowcase, ...xssCorpus])});
-    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "showcase.gguf"});
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    session = await openPonder({
+        // A model whose answer is the markdown showcase followed by the XSS corpus, as plain model output.
+        models: {"showcase.gguf": (filePath) => writeScriptedModel(filePath, {variant: "prefilled-think", script: answerScript([...markdownShowcase, ...xssCorpus])})},
+        model: "showcase.gguf",
+        permissions: ["clipboard-read", "clipboard-write"]
+    });
+    page = session.page;
     page.on("dialog", (dialog) => {
         dialogs.push(dialog.message());
         void dialog.dismiss();
     });
-    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], {origin: new URL(serve.url).origin});
-    await page.goto(serve.url);
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
+    await session?.close();
 });
 
 const composer = () => page.getByRole("textbox", {name: "Message"});

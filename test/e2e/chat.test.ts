@@ -1,38 +1,23 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
-import {startServe, type RunningServe} from "./support/startServe.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
-let dir: string;
-let modelsDir: string;
-let serve: RunningServe;
-let browser: ChromiumSession;
+let session: PonderSession;
 let page: Page;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-"));
-    modelsDir = path.join(dir, "models");
-    mkdirSync(modelsDir);
-    copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
-    copyFileSync(fixtures.notGguf, path.join(modelsDir, "broken.gguf"));
-    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "qwq-tiny.gguf"});
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.goto(serve.url);
+    session = await openPonder({
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "broken.gguf": fixtures.notGguf},
+        model: "qwq-tiny.gguf"
+    });
+    page = session.page;
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
+    await session?.close();
 });
 
 /**
@@ -133,10 +118,9 @@ describe("chatting with a reasoning model in Chromium", () => {
     });
 
     test("when serve restarts, the open page reconnects by itself and every conversation is still there", async () => {
-        const port = Number(new URL(serve.url).port);
-        await serve.stop();
-        await expect.poll(() => page.getByText("Disconnected — reconnecting…").count()).toBe(1);
-        serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "qwq-tiny.gguf", port});
+        await session.restartServe(async () => {
+            await expect.poll(() => page.getByText("Disconnected — reconnecting…").count()).toBe(1);
+        });
 
         await expect.poll(() => page.getByText("Disconnected — reconnecting…").count(), {timeout: 20_000}).toBe(0);
         const conversations = page.getByRole("navigation", {name: "Conversations"});

@@ -1,38 +1,27 @@
-import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {readFileSync, writeFileSync} from "node:fs";
 import path from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {ChatArchive} from "../../electron/contract.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
-import {startServe, type RunningServe} from "./support/startServe.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
-let dir: string;
-let serve: RunningServe;
-let browser: ChromiumSession;
+let session: PonderSession;
 let page: Page;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-conversations-"));
-    const modelsDir = path.join(dir, "models");
-    mkdirSync(modelsDir);
-    copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
-    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "qwq-tiny.gguf"});
-    browser = await launchChromium();
-    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], {origin: new URL(serve.url).origin});
-    page = await browser.context.newPage();
-    await page.goto(serve.url);
+    session = await openPonder({
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless},
+        model: "qwq-tiny.gguf",
+        permissions: ["clipboard-read", "clipboard-write"]
+    });
+    page = session.page;
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
+    await session?.close();
 });
 
 const conversations = () => page.getByRole("navigation", {name: "Conversations"});
@@ -189,7 +178,7 @@ describe("conversations in Chromium", () => {
 
         await chatAction("Renamed alpha", "Delete");
         await expect.poll(() => chatEntry("Renamed alpha").count()).toBe(0);
-        const file = path.join(dir, json.name);
+        const file = path.join(session.dir, json.name);
         writeFileSync(file, json.content);
         await conversations().getByLabel("Import JSON").setInputFiles(file);
         await expect.poll(() => conversations().getByText("Imported 1 conversation.").count()).toBe(1);

@@ -1,36 +1,23 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
-import {startServe, type RunningServe} from "./support/startServe.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
-let dir: string;
-let serve: RunningServe;
-let browser: ChromiumSession;
+let session: PonderSession;
 let page: Page;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-e2e-settings-"));
-    const modelsDir = path.join(dir, "models");
-    mkdirSync(modelsDir);
-    copyFileSync(fixtures.prefilled, path.join(modelsDir, "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(modelsDir, "endless-thinker.gguf"));
-    serve = await startServe({dataDir: path.join(dir, "data"), modelsDir, model: "endless-thinker.gguf"});
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.goto(serve.url);
+    session = await openPonder({
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless},
+        model: "endless-thinker.gguf"
+    });
+    page = session.page;
 });
 
 afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
+    await session?.close();
 });
 
 const composer = () => page.getByRole("textbox", {name: "Message"});
