@@ -122,7 +122,7 @@ describe("scripted fixture models", () => {
 });
 
 // About 670 MB, generated in a few seconds: only on request.
-describe.runIf(process.env.PONDER_TEST_RANDOM_MODEL === "1")("random benchmark model", () => {
+describe.runIf(process.env.PONDER_TEST_RANDOM_MODEL === "1")("random benchmark model (670 MB: generated and checked only with PONDER_TEST_RANDOM_MODEL=1; `npm run bench` uses it)", () => {
     it("loads and generates 16 tokens without stopping", async () => {
         const model = await llama.loadModel({modelPath: await ensureBenchModel()});
         // the default thread count is at least 4, which makes a 2-core machine crawl

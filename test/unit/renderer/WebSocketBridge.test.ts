@@ -1,33 +1,18 @@
 import {afterEach, describe, expect, test} from "vitest";
 import type {ChatDelta, ChatSummary} from "../../../electron/contract.ts";
 import {DisconnectedError} from "../../../renderer/src/bridge/DisconnectedError.ts";
-import type {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge.ts";
-import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
-import type {RpcPeer} from "./rpcPeer.ts";
+import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
 
 const chat: ChatSummary = {id: "c1", title: "Why is the sky blue?", createdAt: 1, updatedAt: 2, pinned: false, systemPrompt: "", sendReasoning: false};
 const delta: ChatDelta = {chatId: "c1", messageId: "m2", reasoning: "Rayleigh", text: "", thinkingStartedAt: 10, thinkingEndedAt: null};
 
-let peer: RpcPeer | undefined;
-let bridge: WebSocketBridge | undefined;
+afterEach(closeConnectedPairs);
 
-afterEach(async () => {
-    bridge?.dispose();
-    await peer?.close();
-    bridge = undefined;
-    peer = undefined;
-});
 
-async function connect(handlers: Parameters<typeof startRpcPeer>[0]) {
-    peer = await startRpcPeer(handlers);
-    bridge = connectBridge(peer.url);
-    await until(() => bridge?.status === "connected");
-    return {peer, bridge};
-}
 
 describe("WebSocketBridge", () => {
     test("requests reach the main side by their flat names, with one argument or none", async () => {
-        const {peer, bridge} = await connect({
+        const {peer, bridge} = await connectPair({
             "chats.list": () => [chat],
             "chats.get": ({chatId}) => ({summary: {...chat, id: chatId}, messages: [], alternatives: {}})
         });
@@ -39,7 +24,7 @@ describe("WebSocketBridge", () => {
     });
 
     test("a request the main side rejects fails with its user-facing message", async () => {
-        const {bridge} = await connect({
+        const {bridge} = await connectPair({
             "models.load": () => {
                 throw new Error("Not a GGUF file: broken.gguf");
             }
@@ -51,7 +36,7 @@ describe("WebSocketBridge", () => {
     });
 
     test("events arrive as onX listeners until unsubscribed", async () => {
-        const {peer, bridge} = await connect({});
+        const {peer, bridge} = await connectPair({});
         const received: ChatDelta[] = [];
         const lists: ChatSummary[][] = [];
         const unsubscribe = bridge.api.chats.onDelta((payload) => received.push(payload));
@@ -70,7 +55,7 @@ describe("WebSocketBridge", () => {
 
     test("a dropped socket rejects pending and new requests, reconnects, and keeps listeners", async () => {
         let answerLater: (value: ChatSummary[]) => void = () => {};
-        const {peer, bridge} = await connect({
+        const {peer, bridge} = await connectPair({
             "chats.list": () => new Promise<ChatSummary[]>((resolve) => answerLater = resolve),
             "models.getState": () => ({status: "empty"})
         });
@@ -94,7 +79,7 @@ describe("WebSocketBridge", () => {
     });
 
     test("requests while disconnected fail at once; dispose stops reconnecting", async () => {
-        const {peer, bridge} = await connect({"chats.list": () => []});
+        const {peer, bridge} = await connectPair({"chats.list": () => []});
         bridge.dispose();
         await until(() => peer.connectionCount() === 0);
 

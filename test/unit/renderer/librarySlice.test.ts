@@ -1,20 +1,11 @@
 import {afterEach, describe, expect, test} from "vitest";
 import type {Download, FitEstimate, ModelFile} from "../../../electron/contract.ts";
-import type {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge.ts";
 import {attachConnection} from "../../../renderer/src/store/attachConnection.ts";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
-import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
-import type {PeerHandlers, RpcPeer} from "./rpcPeer.ts";
+import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
+import type {PeerHandlers} from "./rpcPeer.ts";
 
-let peer: RpcPeer | undefined;
-let bridge: WebSocketBridge | undefined;
-
-afterEach(async () => {
-    bridge?.dispose();
-    await peer?.close();
-    bridge = undefined;
-    peer = undefined;
-});
+afterEach(closeConnectedPairs);
 
 const download: Download = {
     id: "d1", address: "qwq-32b-q4_k_m", title: "QwQ-32B Q4_K_M", files: [{name: "qwq-32b-q4_k_m.gguf", sizeBytes: 1000}],
@@ -28,17 +19,15 @@ const fit: FitEstimate = {
 const file: ModelFile = {id: "a.gguf", fileName: "a.gguf", sizeBytes: 10};
 
 async function setup(handlers: PeerHandlers) {
-    peer = await startRpcPeer({"chats.list": () => [], "models.list": () => [file], "models.getState": () => ({status: "empty"}), ...handlers});
-    bridge = connectBridge(peer.url);
-    await until(() => bridge?.status === "connected");
+    const {peer, bridge} = await connectPair({"chats.list": () => [], "models.list": () => [file], "models.getState": () => ({status: "empty"}), ...handlers});
     const store = createPonderStore(bridge.api);
-    return {peer, store};
+    return {peer, bridge, store};
 }
 
 describe("the Models view's store", () => {
     test("download progress events reach the store; the library loads catalog and queue together", async () => {
-        const {peer, store} = await setup({"catalog.list": () => [], "downloads.list": () => [download]});
-        const detach = attachConnection(store, bridge!);
+        const {peer, bridge, store} = await setup({"catalog.list": () => [], "downloads.list": () => [download]});
+        const detach = attachConnection(store, bridge);
         await store.getState().loadLibrary();
         expect(store.getState().downloads).toEqual([download]);
         await peer.emit("downloads.changed", [{...download, receivedBytes: 600}]);

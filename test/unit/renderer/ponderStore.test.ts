@@ -6,7 +6,7 @@ import {chunkText} from "../../../renderer/src/store/ChunkedText.ts";
 import type {ChunkedText} from "../../../renderer/src/store/ChunkedText.ts";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import type {PonderStore} from "../../../renderer/src/store/createPonderStore.ts";
-import {connectBridge, startRpcPeer, until} from "./rpcPeer.ts";
+import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
 import type {PeerHandlers, RpcPeer} from "./rpcPeer.ts";
 
 function summary(id: string, updatedAt: number): ChatSummary {
@@ -30,19 +30,11 @@ function joined(text: ChunkedText | undefined): string | undefined {
     return text == null ? undefined : text.chunks.join("") + text.tail;
 }
 
-let peer: RpcPeer | undefined;
-let bridge: WebSocketBridge | undefined;
-
-afterEach(async () => {
-    bridge?.dispose();
-    await peer?.close();
-    bridge = undefined;
-    peer = undefined;
-});
+afterEach(closeConnectedPairs);
 
 /** A fresh store — in its initial state — whose requests go over a real socket to `handlers`. */
 async function setup(handlers: PeerHandlers = {}): Promise<{peer: RpcPeer; bridge: WebSocketBridge; store: PonderStore}> {
-    peer = await startRpcPeer({
+    const {peer, bridge} = await connectPair({
         "chats.list": () => [c1.summary, c2.summary],
         "chats.get": ({chatId}) => {
             const chat = chats[chatId];
@@ -54,8 +46,6 @@ async function setup(handlers: PeerHandlers = {}): Promise<{peer: RpcPeer; bridg
         "models.getState": () => ({status: "ready", modelId: "qwq.gguf", backend: "cpu"}),
         ...handlers
     });
-    bridge = connectBridge(peer.url);
-    await until(() => bridge?.status === "connected");
     return {peer, bridge, store: createPonderStore(bridge.api)};
 }
 
@@ -130,10 +120,10 @@ describe("chats", () => {
     });
 
     test("sending from a new chat follows it to its id, keeping a delta that beat the reply", async () => {
-        const {bridge, store} = await setup({
+        const {bridge, peer, store} = await setup({
             "chats.send": async ({chatId, text}) => {
                 expect(chatId).toBeUndefined();
-                await peer?.emit("chats.delta", {chatId: "c3", messageId: "a4", reasoning: "Hmm", text: "", thinkingStartedAt: 5, thinkingEndedAt: null});
+                await peer.emit("chats.delta", {chatId: "c3", messageId: "a4", reasoning: "Hmm", text: "", thinkingStartedAt: 5, thinkingEndedAt: null});
                 return {
                     chatId: "c3",
                     userMessage: message("u4", "c3", "user", {text}),

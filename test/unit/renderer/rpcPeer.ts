@@ -74,6 +74,25 @@ export async function startRpcPeer(handlers: PeerHandlers): Promise<RpcPeer> {
     };
 }
 
+const openPairs: Array<{peer: RpcPeer; bridge: WebSocketBridge}> = [];
+
+/** A peer serving `handlers` and a bridge connected to it; {@link closeConnectedPairs} ends both. */
+export async function connectPair(handlers: PeerHandlers): Promise<{peer: RpcPeer; bridge: WebSocketBridge}> {
+    const peer = await startRpcPeer(handlers);
+    const bridge = connectBridge(peer.url);
+    openPairs.push({peer, bridge});
+    await until(() => bridge.status === "connected");
+    return {peer, bridge};
+}
+
+/** For `afterEach`: disposes every bridge and closes every peer the test opened. */
+export async function closeConnectedPairs(): Promise<void> {
+    for (const {peer, bridge} of openPairs.splice(0)) {
+        bridge.dispose();
+        await peer.close();
+    }
+}
+
 /** The renderer's bridge on Node: `ws`'s client stands in for the browser's WebSocket. */
 export function connectBridge(url: string): WebSocketBridge {
     return new WebSocketBridge({url, createSocket: (socketUrl) => new WebSocket(socketUrl), minReconnectDelayMs: 20, maxReconnectDelayMs: 100});
