@@ -20,6 +20,8 @@ export const requestSchemas = /* @__PURE__ */ (() => {
     const id = z.string().min(1).max(200);
     return {
         "app.getInfo": z.undefined(),
+        /** Versions and hardware, for the About box and the first-run welcome. Starts llama.cpp if needed. */
+        "app.getSystem": z.undefined(),
         "models.list": z.undefined(),
         "models.load": z.strictObject({modelId: id}),
         "models.unload": z.undefined(),
@@ -28,19 +30,30 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "models.delete": z.strictObject({modelId: id}),
         /** A .gguf file, or a folder whose .gguf files are all added; kept where they are. */
         "models.import": z.strictObject({path: z.string().min(1).max(4096)}),
+        /** Desktop only: the system's open dialog picks .gguf files, which are imported; cancelled, nothing changes. */
+        "models.importPicked": z.undefined(),
+        /** Desktop only: shows a listed model's file in the system file manager (the core finds the path). */
+        "models.reveal": z.strictObject({modelId: id}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
         "models.estimateFit": z.union([
             z.strictObject({modelId: id}),
             z.strictObject({address: z.string().trim().min(1).max(2000)})
         ]),
         "catalog.list": z.undefined(),
+        /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
+        "catalog.recommend": z.undefined(),
         "downloads.list": z.undefined(),
         /** A catalog id, an `hf:owner/repo:QUANT` or `hf:owner/repo/file.gguf` URI, or a GGUF URL. */
         "downloads.add": z.strictObject({address: z.string().trim().min(1).max(2000)}),
         "downloads.pause": z.strictObject({downloadId: id}),
         "downloads.resume": z.strictObject({downloadId: id}),
         "downloads.cancel": z.strictObject({downloadId: id}),
-        "chats.list": z.undefined(),
+        /** A page of the conversation list; the next page starts after the last chat of this one. */
+        "chats.list": z.strictObject({
+            after: z.strictObject({id, pinned: z.boolean(), updatedAt: z.number().int()}).optional(),
+            /** Defaults to 50. */
+            limit: z.number().int().min(1).max(500).optional()
+        }),
         "chats.get": z.strictObject({chatId: id}),
         "chats.create": z.undefined(),
         "chats.send": z.strictObject({
@@ -64,11 +77,13 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "chats.regenerate": z.strictObject({chatId: id, messageId: id}),
         "chats.continue": z.strictObject({chatId: id, messageId: id}),
         "chats.deleteMessage": z.strictObject({chatId: id, messageId: id}),
+        /** Starts an export; its text is then read in pieces with `chats.readExport`. */
         "chats.export": z.strictObject({
             /** Omitted: every conversation. */
             chatId: id.optional(),
             format: z.enum(["markdown", "json"])
         }),
+        "chats.readExport": z.strictObject({exportId: id}),
         "chats.import": z.strictObject({archive: chatArchiveSchema(id)}),
         "settings.get": z.strictObject({modelId: id, chatId: id.optional()}),
         "settings.update": z.strictObject({
@@ -160,6 +175,8 @@ function chatArchiveSchema(id: z.ZodString) {
             sendReasoning: z.boolean()
         }),
         activeLeafId: id.nullable(),
+        /** The chat's own generation settings (what differs from the model's); absent when none. */
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -180,13 +197,50 @@ export type Backend = "metal" | "cuda" | "vulkan" | "cpu";
 
 export interface AppInfo {
     version: string;
-    /** `desktop` inside Electron, `headless` for `npm run serve`. */
+    /** `desktop` inside Electron (which can reveal files and show open dialogs), `headless` for `npm run serve`. */
     shell: "desktop" | "headless";
     platform: string;
     arch: string;
     modelsDir: string;
     dataDir: string;
 }
+
+export interface SystemInfo {
+    versions: {
+        app: string;
+        /** Null in `serve`, which runs without Electron. */
+        electron: string | null;
+        chromium: string | null;
+        node: string;
+        nodeLlamaCpp: string;
+        /** llama.cpp's release tag (`b6000` or `v0.4.0`). */
+        llamaCpp: string;
+    };
+    machine: {
+        platform: string;
+        arch: string;
+        cpuModel: string;
+        mathCores: number;
+        totalRamBytes: number;
+        backend: Backend;
+        gpuNames: string[];
+        /** 0 on the CPU. */
+        vramBytes: number;
+        /** Apple silicon: the GPU shares the RAM. */
+        unifiedMemory: boolean;
+    };
+}
+
+/**
+ * The first-run pick: the first catalog candidate (by `firstRunRank`) that runs fully on the GPU,
+ * else the first that runs partly on it, else a small one on the CPU.
+ */
+export type ModelRecommendation =
+    | {status: "recommended"; entryId: string; fit: FitEstimate}
+    /** Every candidate's estimate came back too large. */
+    | {status: "nothingFits"}
+    /** No candidate's header could be read (offline, or the hub is down); `error` says why. */
+    | {status: "unreachable"; error: string};
 
 export interface ModelFile {
     /** The file's path relative to the models folder; stable across restarts. */
@@ -224,6 +278,11 @@ export interface RuntimeState {
     thinks?: boolean;
     chatWrapper?: string;
     contextSize?: number;
+    /**
+     * The user's load settings the model was loaded with (null: automatic), so the UI can say when
+     * changed ones wait for a reload. Only for a model on this machine.
+     */
+    loadedWith?: LoadSettings;
     error?: string;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
@@ -298,10 +357,36 @@ export interface SearchHit {
     createdAt: number;
 }
 
-export interface ExportFile {
+/** A page of the conversation list (`chats.list`). */
+export interface ChatPage {
+    chats: ChatSummary[];
+    /** Whether more chats follow the last one of this page. */
+    more: boolean;
+}
+
+/** Where a page of the conversation list starts: after this chat in the list's order. */
+export type ChatListCursor = Pick<ChatSummary, "id" | "pinned" | "updatedAt">;
+
+/**
+ * A change to the conversation list: one chat added or changed (it may have moved), one removed,
+ * or so many changed at once (an import) that the list is best loaded again.
+ */
+export type ChatListChange =
+    | {kind: "upsert"; chat: ChatSummary}
+    | {kind: "remove"; chatId: string}
+    | {kind: "reload"};
+
+/** An export being written: its text comes in pieces from `chats.readExport`, so no reply holds it all. */
+export interface ExportStart {
+    exportId: string;
     fileName: string;
     mimeType: "text/markdown" | "application/json";
+}
+
+/** The next piece of an export's text; after the one with `done`, the export is gone. */
+export interface ExportPiece {
     content: string;
+    done: boolean;
 }
 
 export type ChatArchive = z.infer<ReturnType<typeof chatArchiveSchema>>;
@@ -375,6 +460,10 @@ export interface CatalogEntry {
     recommended: {temperature: number; topP: number; topK?: number; minP?: number; note?: string};
     /** The catalog's default pick. */
     isDefault: boolean;
+    /** Order in which the first-run welcome considers this model (1 first); absent: not a first-run candidate. */
+    firstRunRank?: number;
+    /** The description and note in other UI languages, by language tag (`zh-CN`). */
+    translations?: Record<string, {description: string; note?: string}>;
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
 }
@@ -415,6 +504,11 @@ export interface ChatDelta {
     text: string;
     thinkingStartedAt: number | null;
     thinkingEndedAt: number | null;
+    /**
+     * The context tokens the conversation fills as of this delta (prompt and reply so far,
+     * reasoning included), for a live context meter; absent where the engine doesn't count them.
+     */
+    contextTokens?: number;
 }
 
 export interface EventPayloads {
@@ -422,7 +516,8 @@ export interface EventPayloads {
     "models.listChanged": ModelFile[];
     /** Every download's state; at most one event per 250 ms while bytes flow. */
     "downloads.changed": Download[];
-    "chats.listChanged": ChatSummary[];
+    /** The list's chats change one at a time, so the renderer gets what changed, never the whole list. */
+    "chats.listChanged": ChatListChange;
     "chats.delta": ChatDelta;
     /** A message's full state after a change of status (started, finished, stopped, failed). */
     "chats.messageUpdated": Message;
@@ -437,6 +532,8 @@ export type EventName = keyof EventPayloads;
 /** Generation and load settings (#5). Load options (context size, GPU layers, threads, batch size) apply at the next load. */
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
+/** The settings that take effect when a model loads, not per reply. */
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
@@ -457,20 +554,24 @@ export interface SettingsView {
 
 export interface RequestResults {
     "app.getInfo": AppInfo;
+    "app.getSystem": SystemInfo;
     "models.list": ModelFile[];
     "models.load": RuntimeState;
     "models.unload": RuntimeState;
     "models.getState": RuntimeState;
     "models.delete": ModelFile[];
     "models.import": ModelFile[];
+    "models.importPicked": ModelFile[];
+    "models.reveal": void;
     "models.estimateFit": FitEstimate;
     "catalog.list": CatalogEntry[];
+    "catalog.recommend": ModelRecommendation;
     "downloads.list": Download[];
     "downloads.add": Download;
     "downloads.pause": Download;
     "downloads.resume": Download;
     "downloads.cancel": void;
-    "chats.list": ChatSummary[];
+    "chats.list": ChatPage;
     "chats.get": Chat;
     "chats.create": ChatSummary;
     "chats.send": SendResult;
@@ -484,7 +585,8 @@ export interface RequestResults {
     "chats.regenerate": Chat;
     "chats.continue": Message;
     "chats.deleteMessage": Chat;
-    "chats.export": ExportFile;
+    "chats.export": ExportStart;
+    "chats.readExport": ExportPiece;
     "chats.import": ChatSummary[];
     "settings.get": SettingsView;
     "settings.update": SettingsView;
@@ -535,13 +637,13 @@ function everyName<T extends string>() {
 
 /** Request names, for transports that must list them without loading zod. */
 export const requestNames = everyName<RequestName>()([
-    "app.getInfo",
+    "app.getInfo", "app.getSystem",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.estimateFit", "catalog.list",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.import",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey"

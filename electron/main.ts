@@ -1,5 +1,6 @@
+import {existsSync} from "node:fs";
 import path from "node:path";
-import {app, BrowserWindow, Menu, safeStorage, session, shell, type WebContents} from "electron";
+import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
 import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
@@ -55,6 +56,8 @@ function createWindow(core: PonderCore) {
             sandbox: true,
             nodeIntegration: false,
             webSecurity: true,
+            // Middle-click would otherwise bypass the window-open handler on some links.
+            disableBlinkFeatures: "Auxclick",
             spellcheck: false
         }
     });
@@ -65,6 +68,20 @@ function createWindow(core: PonderCore) {
         void window.loadURL(rendererDevUrl);
     else
         void window.loadFile(rendererFile);
+}
+
+/**
+ * electron-builder writes app-update.yml into the package only when a release is built with a
+ * publish feed (see README, "Releases"). Without one Ponder never contacts an update server, and
+ * electron-updater isn't even loaded.
+ */
+async function checkForUpdates() {
+    const feed = path.join(process.resourcesPath, "app-update.yml");
+    if (!app.isPackaged || !existsSync(feed))
+        return;
+    const {autoUpdater} = (await import("electron-updater")).default;
+    // Downloads in the background and installs on quit, with the OS notification electron-updater shows.
+    await autoUpdater.checkForUpdatesAndNotify();
 }
 
 async function start() {
@@ -86,10 +103,27 @@ async function start() {
         {role: "windowMenu"}
     ]));
 
-    const core = await PonderCore.create({dataDir: app.getPath("userData"), shell: "desktop", version: app.getVersion(), secrets: keychain});
+    const core = await PonderCore.create({
+        dataDir: app.getPath("userData"),
+        shell: "desktop",
+        version: app.getVersion(),
+        shellVersions: {electron: process.versions.electron, chromium: process.versions.chrome},
+        secrets: keychain,
+        desktop: {
+            reveal: (filePath) => shell.showItemInFolder(filePath),
+            async pickModelFiles() {
+                const window = BrowserWindow.getFocusedWindow();
+                const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF models", extensions: ["gguf"]}]};
+                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
+                return canceled ? [] : filePaths;
+            }
+        }
+    });
     // The local API server starts here if the user switched it on (a failure shows in its setting).
     void core.api.useLauncher(startOpenAiServer);
     createWindow(core);
+    // An offline machine or an unreachable feed is normal for a local-first app: no error dialog.
+    checkForUpdates().catch((error: unknown) => console.warn("Update check failed:", error));
     app.on("second-instance", () => BrowserWindow.getAllWindows()[0]?.focus());
     app.on("activate", () => {
         if (BrowserWindow.getAllWindows().length === 0)

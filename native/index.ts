@@ -1,5 +1,5 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
-export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions} from "./LlamaRuntime/LlamaRuntime.ts";
+export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
 export type {FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export {

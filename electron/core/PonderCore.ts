@@ -4,6 +4,7 @@ import type {AppInfo, RequestHandlers} from "../contract.ts";
 import {ChatRepository} from "./chats/ChatRepository.ts";
 import {ChatService, type ChatServiceOptions} from "./chats/ChatService.ts";
 import {ApiServerControl} from "./api/ApiServerControl.ts";
+import type {DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
@@ -24,6 +25,8 @@ export interface PonderCoreOptions {
     modelsDir?: string;
     shell: AppInfo["shell"];
     version: string;
+    /** The desktop app's Electron and Chromium versions, for the About box. */
+    shellVersions?: {electron: string, chromium: string};
     runtime?: LlamaRuntimeOptions;
     load?: LoadModelOptions;
     chats?: ChatServiceOptions;
@@ -33,6 +36,8 @@ export interface PonderCoreOptions {
     downloads?: Omit<DownloadManagerOptions, "hubUrl" | "onModelReady">;
     /** Seals remote engines' API keys. Defaults to a key file in the data folder; the desktop app passes the OS keychain. */
     secrets?: SecretStore;
+    /** The desktop app's file manager and open dialog (with `shell: "desktop"`); without it, revealing and picking files are refused. */
+    desktop?: DesktopShell;
 }
 
 /**
@@ -69,6 +74,7 @@ export class PonderCore {
         this.api = new ApiServerControl(this.#db, this.events, this.models);
         this.chats = new ChatService(repository, this.models, this.events, {
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
+            chatSettings: this.settings,
             ...options.chats
         });
         const catalog = readCatalog();
@@ -77,7 +83,7 @@ export class PonderCore {
             hubUrl: options.hubUrl,
             onModelReady: () => void this.libraryService.announceList()
         });
-        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events);
+        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         const info: AppInfo = {
             version: options.version,
             shell: options.shell,
@@ -88,20 +94,47 @@ export class PonderCore {
         };
         this.handlers = {
             "app.getInfo": async () => info,
+            "app.getSystem": async () => {
+                const runtime = await this.models.describeRuntime();
+                return {
+                    versions: {
+                        app: options.version,
+                        electron: options.shellVersions?.electron ?? null,
+                        chromium: options.shellVersions?.chromium ?? null,
+                        node: process.versions.node,
+                        nodeLlamaCpp: runtime.nodeLlamaCppVersion,
+                        llamaCpp: runtime.llamaCppRelease
+                    },
+                    machine: {
+                        platform: process.platform,
+                        arch: process.arch,
+                        cpuModel: runtime.cpuModel,
+                        mathCores: runtime.mathCores,
+                        totalRamBytes: runtime.totalRamBytes,
+                        backend: runtime.backend,
+                        gpuNames: runtime.gpuNames,
+                        vramBytes: runtime.vramBytes,
+                        unifiedMemory: runtime.unifiedMemory
+                    }
+                };
+            },
             "models.list": () => this.library.list(),
             "models.load": ({modelId}) => this.models.load(modelId),
             "models.unload": () => this.models.unload(),
             "models.getState": async () => this.models.state,
             "models.delete": ({modelId}) => this.libraryService.delete(modelId),
             "models.import": ({path: fileOrFolder}) => this.libraryService.import(fileOrFolder),
+            "models.importPicked": () => this.libraryService.importPicked(),
+            "models.reveal": ({modelId}) => this.libraryService.reveal(modelId),
             "models.estimateFit": (args) => this.libraryService.estimateFit(args),
             "catalog.list": async () => [...this.libraryService.catalog],
+            "catalog.recommend": () => this.libraryService.recommend(),
             "downloads.list": async () => this.downloads.list(),
             "downloads.add": ({address}) => this.downloads.add(address),
             "downloads.pause": ({downloadId}) => this.downloads.pause(downloadId),
             "downloads.resume": async ({downloadId}) => this.downloads.resume(downloadId),
             "downloads.cancel": ({downloadId}) => this.downloads.cancel(downloadId),
-            "chats.list": async () => this.chats.list(),
+            "chats.list": async ({after, limit}) => this.chats.list(after, limit),
             "chats.get": async ({chatId}) => this.chats.get(chatId),
             "chats.create": async () => this.chats.create(),
             "chats.send": async ({chatId, text}) => this.chats.send(chatId, text),
@@ -116,6 +149,7 @@ export class PonderCore {
             "chats.continue": async ({chatId, messageId}) => this.chats.continue(chatId, messageId),
             "chats.deleteMessage": async ({chatId, messageId}) => this.chats.deleteMessage(chatId, messageId),
             "chats.export": async ({chatId, format}) => this.chats.export(chatId, format),
+            "chats.readExport": async ({exportId}) => this.chats.readExport(exportId),
             "chats.import": async ({archive}) => this.chats.import(archive),
             "settings.get": ({modelId, chatId}) => this.settings.get(modelId, chatId),
             "settings.update": (update) => this.settings.update(update),
@@ -143,7 +177,7 @@ export class PonderCore {
 
     /** Saves streaming replies, frees the model and closes the database. */
     async dispose(): Promise<void> {
-        await this.chats.stopAll();
+        await this.chats.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
         await this.models.dispose();

@@ -1,4 +1,7 @@
+import {readFileSync} from "node:fs";
+import {createRequire} from "node:module";
 import os from "node:os";
+import path from "node:path";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
 import {estimateModelFit, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
@@ -19,6 +22,22 @@ export interface LlamaRuntimeOptions {
      * smaller machine.
      */
     ramBytes?: number;
+}
+
+/** This machine as llama.cpp sees it, for the first-run welcome and the About box. */
+export interface RuntimeDescription {
+    backend: Backend;
+    gpuNames: string[];
+    /** Total VRAM of the GPUs in use; 0 on the CPU. */
+    vramBytes: number;
+    /** Apple silicon: the GPU shares the RAM. */
+    unifiedMemory: boolean;
+    totalRamBytes: number;
+    mathCores: number;
+    cpuModel: string;
+    /** llama.cpp's release tag (`b6000` or `v0.4.0`). */
+    llamaCppRelease: string;
+    nodeLlamaCppVersion: string;
 }
 
 /** A model that would make the machine swap or crash is never loaded: this says why, with the numbers. */
@@ -71,6 +90,22 @@ export class LlamaRuntime {
         return {ramBytes, vramBytes: vram.free, unified: vram.unifiedSize > 0};
     }
 
+    async describe(): Promise<RuntimeDescription> {
+        const onGpu = this.#llama.gpu !== false;
+        const vram = onGpu ? await this.#llama.getVramState() : undefined;
+        return {
+            backend: this.backend,
+            gpuNames: onGpu ? await this.#llama.getGpuDeviceNames() : [],
+            vramBytes: vram?.total ?? 0,
+            unifiedMemory: (vram?.unifiedSize ?? 0) > 0,
+            totalRamBytes: os.totalmem(),
+            mathCores: this.#llama.cpuMathCores,
+            cpuModel: os.cpus()[0]?.model.trim() ?? "",
+            llamaCppRelease: this.#llama.llamaCppRelease.release,
+            nodeLlamaCppVersion: nodeLlamaCppVersion()
+        };
+    }
+
     /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits, and the largest context that does. */
     async estimateFit(source: string, signal?: AbortSignal): Promise<ModelFit> {
         return estimateModelFit(this.#llama, source, await this.memory(), signal);
@@ -89,6 +124,13 @@ export class LlamaRuntime {
     async dispose(): Promise<void> {
         await this.#llama.dispose();
     }
+}
+
+/** node-llama-cpp doesn't export its package.json, so it is read beside the entry point it does export. */
+function nodeLlamaCppVersion(): string {
+    const entry = createRequire(import.meta.url).resolve("node-llama-cpp");
+    const packageJson = JSON.parse(readFileSync(path.join(path.dirname(entry), "../package.json"), "utf8")) as {version: string};
+    return packageJson.version;
 }
 
 function backendOf(gpu: LlamaGpuType): Backend {

@@ -2,6 +2,7 @@ import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {generateReply, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
+import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
 
 export interface LoadModelOptions {
@@ -26,6 +27,8 @@ export class LoadedModel {
     readonly #model: LlamaModel;
     readonly #context: LlamaContext;
     readonly #sequence: LlamaContextSequence;
+    /** Remembers the last prompt's tokens, as the sequence remembers its evaluation. */
+    readonly #prompts: PromptTokenizer;
     #queue: Promise<unknown> = Promise.resolve();
 
     private constructor(filePath: string, model: LlamaModel, context: LlamaContext) {
@@ -33,6 +36,7 @@ export class LoadedModel {
         this.#model = model;
         this.#context = context;
         this.#sequence = context.getSequence();
+        this.#prompts = new PromptTokenizer(model.tokenizer);
         // Resolved now, not on the first prompt: a wrong template shows at load, and the first reply isn't slowed.
         this.format = resolveChatFormat(model);
     }
@@ -80,7 +84,7 @@ export class LoadedModel {
 
     /** Queued behind any reply in progress: one sequence can only generate one reply at a time. */
     generate(options: GenerateReplyOptions): Promise<GenerateReplyResult> {
-        const reply = this.#queue.then(() => generateReply(this.#sequence, this.format, options));
+        const reply = this.#queue.then(() => generateReply(this.#sequence, this.format, options, this.#prompts));
         this.#queue = reply.catch(() => undefined);
         return reply;
     }

@@ -1,6 +1,7 @@
 import {LlamaText, type ChatHistoryItem, type LlamaContextSequence, type Token, type TokenBias} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
+import {PromptTokenizer} from "./PromptTokenizer.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
 
@@ -53,6 +54,8 @@ export interface GenerateReplyOptions {
      */
     continueLastTurn?: boolean;
     onChunk?: (chunk: SegmentChunk) => void;
+    /** After each generated token: the context tokens the conversation fills so far (the prompt and the reply, reasoning included). */
+    onContextTokens?: (tokens: number) => void;
 }
 
 export type ReplyStopReason = "finished" | "stopped" | "length";
@@ -83,10 +86,15 @@ export class ContextOverflowError extends Error {
  * llama.cpp and the caller but decoding and tag splitting, which keeps streaming at raw decode
  * speed and lets the thinking budget close the reasoning precisely.
  */
-export async function generateReply(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions): Promise<GenerateReplyResult> {
+export async function generateReply(
+    sequence: LlamaContextSequence,
+    format: ChatFormat,
+    options: GenerateReplyOptions,
+    prompts = new PromptTokenizer(sequence.model.tokenizer)
+): Promise<GenerateReplyResult> {
     const startedAt = performance.now();
     const {model} = sequence;
-    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = fitPrompt(sequence, format, options);
+    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = fitPrompt(sequence, format, options, prompts);
     const room = sequence.contextSize - promptTokens.length;
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
 
@@ -152,7 +160,7 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
                 step = await iterator.next(closing.tokens);
                 continue;
             }
-            emit(segmenter.push(decoder.push(token)));
+            const chunks = segmenter.push(decoder.push(token));
             if (penalized)
                 penaltyTokens.push(token);
             // The token that opens a thought counts as reasoning, like the one that closes it.
@@ -160,6 +168,9 @@ export async function generateReply(sequence: LlamaContextSequence, format: Chat
                 thoughtTokens++;
             else
                 answerTokens++;
+            // Counted before its text goes out, so the text's delta carries the count that includes it.
+            options.onContextTokens?.(promptTokens.length + thoughtTokens + answerTokens);
+            emit(chunks);
             if (thoughtTokens + answerTokens >= tokenLimit) {
                 stopReason = "length";
                 break;
@@ -195,11 +206,11 @@ const penaltyWindow = 1024;
 const closingReserve = 16;
 
 /** The prompt, after the overflow policy has had its say. */
-function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions) {
+function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
     const {contextSize} = sequence;
     const turns = [...options.turns];
     const keepFirst = turns[0]?.role === "system" ? 1 : 0;
-    let prompt = buildPrompt(sequence, format, options);
+    let prompt = buildPrompt(sequence, format, options, prompts);
     let droppedTurns = 0;
     if (options.contextOverflow === "dropOldest") {
         const wantedRoom = Math.max(closingReserve * 2, Math.min(options.maxTokens ?? Infinity, Math.floor(contextSize / 4)));
@@ -210,7 +221,7 @@ function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: 
                 end++;
             droppedTurns += end - keepFirst;
             turns.splice(keepFirst, end - keepFirst);
-            prompt = buildPrompt(sequence, format, {...options, turns});
+            prompt = buildPrompt(sequence, format, {...options, turns}, prompts);
         }
     }
     if (contextSize - prompt.tokens.length < 2)
@@ -221,7 +232,7 @@ function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: 
     return {...prompt, droppedTurns};
 }
 
-function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions) {
+function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
     const {tokenizer} = sequence.model;
     const turns = [...options.turns];
     const continued = options.continueLastTurn && turns.at(-1)?.role === "assistant" ? turns.pop() : undefined;
@@ -252,7 +263,7 @@ function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, options
             stopTokens.add(triggerTokens[0]!);
     }
     const startInThought = resumes ? continuesThought : format.thoughtPrefill != null;
-    return {tokens: text.tokenize(tokenizer), stopTokens, startInThought, resumes};
+    return {tokens: prompts.tokenize(text), stopTokens, startInThought, resumes};
 }
 
 function toHistoryItem(turn: ConversationTurn): ChatHistoryItem {

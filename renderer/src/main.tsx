@@ -14,8 +14,12 @@ const store = createPonderStore(connection.api);
 attachConnection(store, connection, chatIdFromLocation());
 syncChatLocation(store);
 
-document.documentElement.lang = i18n.language;
-document.title = i18n.t("app.name");
+function applyLanguageToDocument() {
+    document.documentElement.lang = i18n.language;
+    document.title = i18n.t("app.name");
+}
+applyLanguageToDocument();
+i18n.on("languageChanged", applyLanguageToDocument);
 
 const root = document.getElementById("root");
 if (root == null)

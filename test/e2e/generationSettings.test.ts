@@ -87,4 +87,24 @@ describe("generation settings in the UI", () => {
         await page.getByRole("button", {name: "Reset this chat's settings"}).click();
         await expect.poll(() => lock.inputValue()).toBe("off");
     });
+
+    test("a changed load option waits for a reload, which the settings offer; reloading applies it", async () => {
+        await page.getByLabel("This model's defaults").check();
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        expect(await reloadNow.count()).toBe(0);
+        const meter = page.getByRole("meter", {name: "Context used"});
+        expect(await meter.getAttribute("max")).toBe("4096");
+
+        const contextSize = page.getByLabel("Context size", {exact: true});
+        await contextSize.fill("1024");
+        await contextSize.blur();
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        expect(await page.getByRole("status").filter({hasText: "The model still runs with its previous load options."}).count()).toBe(1);
+        // Not applied yet: the model keeps its context until it loads again.
+        expect(await meter.getAttribute("max")).toBe("4096");
+
+        await reloadNow.click();
+        await expect.poll(() => meter.getAttribute("max"), {timeout: 30_000}).toBe("1024");
+        await expect.poll(() => reloadNow.count()).toBe(0);
+    });
 });

@@ -87,9 +87,28 @@ describe("the Models view in Chromium", () => {
         const model = installed.getByRole("listitem").first();
         await expect.poll(() => model.textContent(), {timeout: 10_000}).toContain("Reasons before answering");
         expect(await model.textContent()).toMatch(/ · qwen2 · /);
+        // A browser has no file manager of the machine the models are on: only the desktop app offers this.
+        expect(await model.getByRole("button", {name: "Delete"}).count()).toBe(1);
+        expect(await model.getByRole("button", {name: "Show in folder"}).count()).toBe(0);
         await model.getByRole("button", {name: "Delete"}).click();
         await expect.poll(() => model.getByRole("alert").textContent(), {timeout: 10_000}).toContain("The file is removed from disk.");
         await model.getByRole("button", {name: "Yes, delete"}).click();
         await expect.poll(() => installed.getByText("No models yet").count(), {timeout: 10_000}).toBe(1);
+    });
+
+    test("in a browser there is no open dialog; a dropped .gguf gets a message saying to type its path, and the path field stays", async () => {
+        const installed = page.getByRole("region", {name: "On this computer"});
+        expect(await installed.getByRole("button", {name: "Choose .gguf files…"}).count()).toBe(0);
+        expect(await installed.getByText("In a browser, files can't be picked or dropped").count()).toBe(1);
+        const view = page.getByRole("main").filter({has: page.getByRole("heading", {name: "Models"})});
+        const dataTransfer = await page.evaluateHandle(() => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(["GGUF"], "dropped.gguf"));
+            return transfer;
+        });
+        await view.dispatchEvent("dragover", {dataTransfer});
+        await view.dispatchEvent("drop", {dataTransfer});
+        await expect.poll(() => installed.getByRole("alert").textContent(), {timeout: 5_000}).toContain("A browser can't tell Ponder where a dropped file is on disk.");
+        expect(await installed.getByRole("textbox", {name: "File or folder on this computer"}).count()).toBe(1);
     });
 });

@@ -74,11 +74,16 @@ describe("PonderCore with a real model", () => {
         expect(deltas.map(({payload}) => payload.text).join("")).toBe(expectedTexts.answer);
         // Batched: 35 tokens do not make 35 events.
         expect(deltas.length).toBeLessThan(reply.stats!.thoughtTokens + reply.stats!.answerTokens);
+        // Each delta says how full the context is, so the meter moves while the model thinks.
+        const contextTokens = deltas.map(({payload}) => payload.contextTokens!);
+        expect(contextTokens[0]).toBeGreaterThan(reply.stats!.contextTokens! - reply.stats!.thoughtTokens - reply.stats!.answerTokens);
+        expect(contextTokens).toEqual([...contextTokens].sort((a, b) => a - b));
+        expect(contextTokens.at(-1)).toBe(reply.stats!.contextTokens);
 
         await core.dispose();
         cores.splice(cores.indexOf(core), 1);
         core = await openCore(dataDir);
-        const [chat] = await core.handlers["chats.list"](undefined);
+        const [chat] = (await core.handlers["chats.list"]({})).chats;
         expect(chat!.title).toBe("Hi there!");
         const {messages} = await core.handlers["chats.get"]({chatId: chat!.id});
         expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);

@@ -2,7 +2,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
-import type {Message} from "../../electron/contract.ts";
+import {requestSchemas, type ChatArchive, type ChatListChange, type Message} from "../../electron/contract.ts";
 import {PonderCore, type PonderCoreOptions} from "../../electron/core/PonderCore.ts";
 import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
 import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
@@ -114,15 +114,67 @@ describe("conversations on a real model", () => {
         const a = await ask(core, "Chat A");
         const b = await ask(core, "Chat B");
         await core.handlers["chats.update"]({chatId: a.chatId, title: "Renamed A", pinned: true, systemPrompt: "Answer in one line.", sendReasoning: true});
-        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.title)).toEqual(["Renamed A", "Chat B"]);
+        expect((await core.handlers["chats.list"]({})).chats.map((chat) => chat.title)).toEqual(["Renamed A", "Chat B"]);
         expect((await core.handlers["chats.get"]({chatId: a.chatId})).summary).toMatchObject({systemPrompt: "Answer in one line.", sendReasoning: true});
         // A follow-up with a system prompt still gets its answer.
         expect((await finished(core, (await core.handlers["chats.send"]({chatId: a.chatId, text: "Again"})).assistantMessage.id)).status).toBe("done");
 
         await core.handlers["chats.delete"]({chatId: b.chatId});
-        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.id)).toEqual([a.chatId]);
+        expect((await core.handlers["chats.list"]({})).chats.map((chat) => chat.id)).toEqual([a.chatId]);
         await core.handlers["chats.restore"]({chatId: b.chatId});
-        expect((await core.handlers["chats.list"](undefined)).map((chat) => chat.id)).toEqual([a.chatId, b.chatId]);
+        expect((await core.handlers["chats.list"]({})).chats.map((chat) => chat.id)).toEqual([a.chatId, b.chatId]);
+    });
+});
+
+describe("the conversation list and exports through the core's handlers", () => {
+    test("the list comes in pages, and changes to it come one chat at a time", async () => {
+        const core = await openCore("pages");
+        const changes: ChatListChange[] = [];
+        core.events.on((name, payload) => {
+            if (name === "chats.listChanged")
+                changes.push(payload as ChatListChange);
+        });
+        const created = [];
+        for (let i = 0; i < 5; i++)
+            created.push(await core.handlers["chats.create"](undefined));
+        expect(changes.map((change) => change.kind)).toEqual(["upsert", "upsert", "upsert", "upsert", "upsert"]);
+
+        const first = await core.handlers["chats.list"]({limit: 2});
+        expect(first.more).toBe(true);
+        const second = await core.handlers["chats.list"]({after: first.chats.at(-1)!, limit: 2});
+        const third = await core.handlers["chats.list"]({after: second.chats.at(-1)!, limit: 2});
+        expect(third).toMatchObject({more: false});
+        expect([...first.chats, ...second.chats, ...third.chats].map((chat) => chat.id).sort()).toEqual(created.map((chat) => chat.id).sort());
+        expect((await core.handlers["chats.list"]({})).chats).toHaveLength(5);
+
+        const sent = await ask(core, "Which chat moves up?", created[0]!.id);
+        expect(changes.at(-1)).toEqual({kind: "upsert", chat: await core.handlers["chats.get"]({chatId: sent.chatId}).then((chat) => chat.summary)});
+        expect((await core.handlers["chats.list"]({limit: 1})).chats[0]).toMatchObject({id: created[0]!.id, title: "Which chat moves up?"});
+        await core.handlers["chats.delete"]({chatId: created[1]!.id});
+        expect(changes.at(-1)).toEqual({kind: "remove", chatId: created[1]!.id});
+        // A page is never the whole list: the contract refuses a page over 500.
+        expect(requestSchemas["chats.list"].safeParse({limit: 501}).success).toBe(false);
+    });
+
+    test("export all is read in pieces and carries each chat's own settings back through an import", async () => {
+        const core = await openCore("export");
+        const sent = await ask(core, "Keep my settings");
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: sent.chatId, values: {temperature: 0.25, thinkingBudget: 64}});
+        const started = await core.handlers["chats.export"]({format: "json"});
+        expect(started).toMatchObject({mimeType: "application/json", fileName: expect.stringMatching(/^ponder-conversations-.*\.json$/)});
+        let text = "";
+        for (let piece = await core.handlers["chats.readExport"]({exportId: started.exportId}); ; piece = await core.handlers["chats.readExport"]({exportId: started.exportId})) {
+            text += piece.content;
+            if (piece.done)
+                break;
+        }
+        const archive = JSON.parse(text) as ChatArchive;
+        expect(archive.chats[0]!.settings).toEqual({temperature: 0.25, thinkingBudget: 64});
+
+        const other = await openCore("import");
+        const [imported] = await other.handlers["chats.import"]({archive});
+        expect((await other.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: imported!.id})).chat).toEqual({temperature: 0.25, thinkingBudget: 64});
+        expect((await other.handlers["chats.get"]({chatId: imported!.id})).messages.map((message) => message.text)).toEqual(["Keep my settings", expectedTexts.answer]);
     });
 });
 

@@ -48,6 +48,8 @@ beforeEach(() => {
     modelsDir = path.join(dir, "models");
     dbPath = path.join(dir, "ponder.db");
     hub.bytesPerSecond = null;
+    hub.treePageSize = 1000;
+    hub.redirectFiles = false;
     hub.requests.length = 0;
 });
 
@@ -142,6 +144,18 @@ describe("interruptions", () => {
         expect(await sha256Of(partPath.replace(/\.part$/, ""))).toBe(await sha256Of(fixtures.prefilled));
     });
 
+    test("follows the hub's redirect to its CDN, and a resumed request keeps its range through it", async () => {
+        hub.redirectFiles = true;
+        hub.cutNextFileResponseAfter(100_000);
+        const {manager} = await openManager();
+        await manager.add(`hf:${repo}:Q4_K_M`);
+        await until(() => only(manager), (item) => item.status === "done");
+        expect(hub.fileRequests().map((request) => [request.status, request.path.startsWith("/cdn/"), request.range])).toEqual([
+            [302, false, null], [200, true, null], [302, false, "bytes=100000-"], [206, true, "bytes=100000-"]
+        ]);
+        expect(await sha256Of(path.join(modelsDir, ...repo.split("/"), "tiny-thinker-q4_k_m.gguf"))).toBe(await sha256Of(fixtures.prefilled));
+    });
+
     test("server errors are retried with backoff; a cut connection continues where it stopped", async () => {
         hub.failNextFileRequests(500, 503);
         hub.cutNextFileResponseAfter(100_000);
@@ -231,6 +245,17 @@ describe("the queue", () => {
         expect(existsSync(path.join(modelsDir, ...repo.split("/"), "tiny-thinker-q4_k_m.gguf.part"))).toBe(false);
         hub.bytesPerSecond = null;
         await until(() => manager.list(), (list) => list.length === 1 && list[0]!.id === second.id && list[0]!.status === "done");
+    });
+
+    test("a repository the hub lists over several pages (Link: rel=\"next\") is read to its last page", async () => {
+        hub.treePageSize = 1;
+        const {manager} = await openManager();
+        // The split model's parts are the third and fourth entries: only later pages list them.
+        const download = await manager.add(`hf:${repo}/split/tiny-thinker-f16-00001-of-00002.gguf`);
+        expect(download.files.map((file) => file.name)).toEqual(["tiny-thinker-f16-00001-of-00002.gguf", "tiny-thinker-f16-00002-of-00002.gguf"]);
+        const listings = hub.requests.filter((request) => request.path.startsWith("/api/"));
+        expect(listings).toHaveLength(4);
+        await until(() => only(manager), (item) => item.status === "done");
     });
 
     test("addresses that name no model get a clear message", async () => {

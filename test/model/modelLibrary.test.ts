@@ -145,6 +145,44 @@ describe("the library", () => {
     });
 });
 
+describe("the desktop shell: file manager and open dialog", () => {
+    function recordingShell(picks: string[][] = []) {
+        const revealed: string[] = [];
+        return {revealed, desktop: {reveal: (filePath: string) => void revealed.push(filePath), pickModelFiles: async () => picks.shift() ?? []}};
+    }
+
+    test("reveal shows the listed model's own file; an id the library doesn't list is refused and nothing opens", async () => {
+        const shell = recordingShell();
+        const core = await openCore("reveal", {shell: "desktop", desktop: shell.desktop});
+        const filePath = path.join(dir, "reveal", "models", "thinker.gguf");
+        copyFileSync(fixtures.prefilled, filePath);
+        await core.handlers["models.reveal"]({modelId: "thinker.gguf"});
+        expect(shell.revealed).toEqual([filePath]);
+        await expect(core.handlers["models.reveal"]({modelId: "missing.gguf"})).rejects.toThrow("no longer in the models folder");
+        await expect(core.handlers["models.reveal"]({modelId: "../data/ponder.db"})).rejects.toThrow("no longer in the models folder");
+        expect(shell.revealed).toEqual([filePath]);
+    });
+
+    test("files picked in the open dialog are imported and listed; a cancelled dialog changes nothing", async () => {
+        const elsewhere = path.join(dir, "picked-elsewhere");
+        mkdirSync(elsewhere, {recursive: true});
+        copyFileSync(fixtures.prefilled, path.join(elsewhere, "a.gguf"));
+        copyFileSync(fixtures.writesThink, path.join(elsewhere, "b.gguf"));
+        const shell = recordingShell([[path.join(elsewhere, "a.gguf"), path.join(elsewhere, "b.gguf")], []]);
+        const core = await openCore("pick", {shell: "desktop", desktop: shell.desktop});
+        const listed = await core.handlers["models.importPicked"](undefined);
+        expect(listed.map((file) => [file.fileName, file.imported, file.metadata?.architecture])).toEqual([["a.gguf", true, "qwen2"], ["b.gguf", true, "qwen2"]]);
+        expect(await core.handlers["models.importPicked"](undefined)).toEqual(listed);
+    });
+
+    test("serve has no file manager or dialog: both are refused with a message saying what to do instead", async () => {
+        const core = await openCore("headless-shell");
+        copyFileSync(fixtures.prefilled, path.join(dir, "headless-shell", "models", "thinker.gguf"));
+        await expect(core.handlers["models.reveal"]({modelId: "thinker.gguf"})).rejects.toThrow("Only the desktop app can open the file manager");
+        await expect(core.handlers["models.importPicked"](undefined)).rejects.toThrow("type the file's path");
+    });
+});
+
 describe("download, then chat", () => {
     test("the catalog's default downloads from the hub, is listed as a thinking model, loads and answers; delete removes the file", async () => {
         const core = await openCore("download");

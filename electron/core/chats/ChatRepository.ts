@@ -1,4 +1,4 @@
-import type {ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
+import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {ChatSearch} from "./ChatSearch.ts";
 
@@ -43,9 +43,12 @@ export class ChatRepository {
         this.#db = db;
         this.#search = new ChatSearch(db);
         this.#statements = {
-            // Only columns of the covering index chats_by_activity.
-            listChats: db.prepare<[], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
-                FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC`),
+            // Both walk the index chats_by_activity backwards and stop after `limit` rows (-1: no limit).
+            firstChats: db.prepare<[number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
+                FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
+            chatsAfter: db.prepare<[number, number, string, number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
+                FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (?, ?, ?)
+                ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
             getChat: db.prepare<[string], ChatRow>("SELECT * FROM chats WHERE id = ? AND deleted_at IS NULL"),
             chatExists: db.prepare<[string], {id: string}>("SELECT id FROM chats WHERE id = ?"),
             insertChat: db.prepare(`INSERT INTO chats (id, title, created_at, updated_at, pinned, system_prompt, send_reasoning, active_leaf_id)
@@ -72,9 +75,16 @@ export class ChatRepository {
         };
     }
 
-    /** Pinned first, then by last activity; deleted chats (still restorable) are left out. */
-    listChats(): ChatSummary[] {
-        return this.#statements.listChats.all().map(toSummary);
+    /**
+     * Pinned first, then by last activity (ties by id); deleted chats (still restorable) are left
+     * out. A page starts after the chat `after` (keyset paging: the cost of a page doesn't grow
+     * with how far down it is) and holds at most `limit` chats, every one when omitted.
+     */
+    listChats({after, limit = -1}: {after?: ChatListCursor; limit?: number} = {}): ChatSummary[] {
+        const rows = after == null
+            ? this.#statements.firstChats.all(limit)
+            : this.#statements.chatsAfter.all(Number(after.pinned), after.updatedAt, after.id, limit);
+        return rows.map(toSummary);
     }
 
     getChat(chatId: string): ChatSummary | undefined {

@@ -31,7 +31,8 @@ const context = 32;
  * query stop after the first `limit` matches instead of ranking every one). The trigram index
  * finds any substring of 3 or more characters, whatever the language. A query with a shorter
  * word goes to the word index instead, where each CJK character is a word: a two-character
- * Chinese word is found anywhere, other short words by prefix ("th" finds "the").
+ * Chinese word is found anywhere, other short words by prefix ("th" finds "the", from the
+ * index's prefix index rather than by merging every word that begins so).
  */
 export class ChatSearch {
     readonly #trigrams;

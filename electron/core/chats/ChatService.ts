@@ -1,10 +1,10 @@
 import {randomUUID} from "node:crypto";
 import type {ConversationTurn, GenerateReplyOptions, GenerateReplyResult} from "../../../native/index.ts";
-import type {Chat, ChatArchive, ChatSummary, ExportFile, Message, SearchHit, SendResult, StopReason} from "../../contract.ts";
+import type {Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, StopReason} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
-import {ChatTransfer} from "./ChatTransfer.ts";
+import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
 import {DeltaBatcher} from "./DeltaBatcher.ts";
 
 export interface ChatServiceOptions {
@@ -16,6 +16,8 @@ export interface ChatServiceOptions {
     generation?: GenerationDefaults;
     /** The user's settings for a reply in a chat (SettingsService); `generation` overrides them. */
     replySettings?: (modelId: string, chatId: string, turns: readonly ConversationTurn[]) => GenerationDefaults;
+    /** Chats' own generation settings, so that exports and imports carry them. */
+    chatSettings?: ChatSettingsStore;
 }
 
 export type GenerationDefaults = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
@@ -36,6 +38,8 @@ interface Generation {
 }
 
 const titleLength = 80;
+/** Chats in a page of the list when the caller doesn't say: more than a sidebar shows at once. */
+const defaultPageSize = 50;
 
 type LoadedModelRef = NonNullable<ModelHost["loaded"]>;
 
@@ -59,11 +63,13 @@ export class ChatService {
         this.#saveIntervalMs = options.saveIntervalMs ?? 500;
         this.#generation = options.generation ?? {};
         this.#replySettings = options.replySettings;
-        this.#transfer = new ChatTransfer(repository);
+        this.#transfer = new ChatTransfer(repository, options.chatSettings);
     }
 
-    list(): ChatSummary[] {
-        return this.#repository.listChats();
+    /** A page of the list, pinned chats first, then by last activity; `after` is the previous page's last chat. */
+    list(after?: ChatListCursor, limit = defaultPageSize): ChatPage {
+        const chats = this.#repository.listChats({after, limit: limit + 1});
+        return {chats: chats.slice(0, limit), more: chats.length > limit};
     }
 
     get(chatId: string): Chat {
@@ -82,7 +88,7 @@ export class ChatService {
         const now = Date.now();
         const chat: ChatSummary = {id: randomUUID(), title, createdAt: now, updatedAt: now, pinned: false, systemPrompt: "", sendReasoning: false};
         this.#repository.insertChat(chat);
-        this.#emitList();
+        this.#events.emit("chats.listChanged", {kind: "upsert", chat});
         return chat;
     }
 
@@ -99,13 +105,17 @@ export class ChatService {
         return this.#repository.search(query);
     }
 
-    export(chatId: string | undefined, format: "markdown" | "json"): ExportFile {
+    export(chatId: string | undefined, format: "markdown" | "json"): ExportStart {
         return this.#transfer.export(chatId, format);
+    }
+
+    readExport(exportId: string): ExportPiece {
+        return this.#transfer.read(exportId);
     }
 
     import(archive: ChatArchive): ChatSummary[] {
         const imported = this.#transfer.import(archive);
-        this.#emitList();
+        this.#events.emit("chats.listChanged", imported.length === 1 ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
         return imported;
     }
 
@@ -114,7 +124,7 @@ export class ChatService {
         const summary = this.#repository.updateChat(chatId, changes);
         if (summary == null)
             throw new Error("That conversation no longer exists.");
-        this.#emitList();
+        this.#events.emit("chats.listChanged", {kind: "upsert", chat: summary});
         return summary;
     }
 
@@ -123,13 +133,13 @@ export class ChatService {
         this.#requireChat(chatId);
         await this.stop(chatId);
         this.#repository.markDeleted(chatId, Date.now());
-        this.#emitList();
+        this.#events.emit("chats.listChanged", {kind: "remove", chatId});
     }
 
     restore(chatId: string): ChatSummary {
         this.#repository.restore(chatId);
         const summary = this.#requireChat(chatId);
-        this.#emitList();
+        this.#events.emit("chats.listChanged", {kind: "upsert", chat: summary});
         return summary;
     }
 
@@ -170,7 +180,7 @@ export class ChatService {
             this.#repository.setActiveLeaf(chatId, answer.id);
             this.#repository.touchChat(chatId, now);
         });
-        this.#emitList();
+        this.#emitChanged(chatId);
         this.#startGeneration(loaded, {...answer}, this.#turns(chat, history), {keepEarlierReasoning: chat.sendReasoning});
         return this.get(chatId);
     }
@@ -192,7 +202,7 @@ export class ChatService {
             this.#repository.setActiveLeaf(chatId, this.#repository.newestLeafUnder(chatId, messageId));
             this.#repository.touchChat(chatId, Date.now());
         });
-        this.#emitList();
+        this.#emitChanged(chatId);
         this.#events.emit("chats.messageUpdated", {...resumed});
         const turns = this.#turns(chat, history.slice(0, -1));
         turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
@@ -233,6 +243,12 @@ export class ChatService {
         await Promise.all([...this.#generations.keys()].map((chatId) => this.stop(chatId)));
     }
 
+    /** Stops every reply, saving it, and drops exports still being read. */
+    async dispose(): Promise<void> {
+        await this.stopAll();
+        this.#transfer.dispose();
+    }
+
     /** Adds a user message after `history` (a new branch when history isn't the whole chat) and starts its answer. */
     #ask(loaded: LoadedModelRef, chat: ChatSummary, history: Message[], text: string): SendResult {
         const now = Date.now();
@@ -246,7 +262,7 @@ export class ChatService {
             this.#repository.setActiveLeaf(chat.id, assistantMessage.id);
             this.#repository.touchChat(chat.id, now);
         });
-        this.#emitList();
+        this.#emitChanged(chat.id);
         this.#startGeneration(loaded, {...assistantMessage}, this.#turns(chat, [...history, userMessage]), {keepEarlierReasoning: chat.sendReasoning});
         return {chatId: chat.id, userMessage, assistantMessage};
     }
@@ -302,6 +318,7 @@ export class ChatService {
     #startGeneration(loaded: LoadedModelRef, message: Message, turns: ConversationTurn[], request: ReplyRequest) {
         const controller = new AbortController();
         const delivered = {...message};
+        let contextTokens: number | undefined;
         const batcher = new DeltaBatcher(this.#deltaIntervalMs, (delta) => {
             delivered.reasoning += delta.reasoning;
             delivered.text += delta.text;
@@ -313,7 +330,8 @@ export class ChatService {
                 reasoning: delta.reasoning,
                 text: delta.text,
                 thinkingStartedAt: message.thinkingStartedAt,
-                thinkingEndedAt: message.thinkingEndedAt
+                thinkingEndedAt: message.thinkingEndedAt,
+                ...(contextTokens == null ? {} : {contextTokens})
             });
         });
         const saveTimer = setInterval(() => this.#repository.saveMessage(message), this.#saveIntervalMs);
@@ -338,6 +356,9 @@ export class ChatService {
                             message.text += text;
                         }
                         batcher.add(segment, text);
+                    },
+                    onContextTokens: (tokens) => {
+                        contextTokens = tokens;
                     }
                 });
             } catch (error) {
@@ -369,13 +390,16 @@ export class ChatService {
             });
             this.#generations.delete(message.chatId);
             this.#events.emit("chats.messageUpdated", {...message});
-            this.#emitList();
+            this.#emitChanged(message.chatId);
         };
         this.#generations.set(message.chatId, {controller, delivered, done: run()});
     }
 
-    #emitList() {
-        this.#events.emit("chats.listChanged", this.#repository.listChats());
+    /** Sends the chat's new state to the list (one chat, never the whole list); a deleted chat is left out. */
+    #emitChanged(chatId: string) {
+        const chat = this.#repository.getChat(chatId);
+        if (chat != null)
+            this.#events.emit("chats.listChanged", {kind: "upsert", chat});
     }
 }
 

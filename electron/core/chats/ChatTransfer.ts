@@ -1,26 +1,87 @@
 import {randomUUID} from "node:crypto";
-import type {ChatArchive, ChatSummary, ExportFile} from "../../contract.ts";
+import type {ChatArchive, ChatSummary, ExportPiece, ExportStart} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
 type ArchivedChat = ChatArchive["chats"][number];
+export type ChatSettingsOverrides = NonNullable<ArchivedChat["settings"]>;
 
-/** Export of chats as Markdown (to read) or JSON (to import back, losing nothing), and import. */
+/** A chat's own generation settings, kept by SettingsService; exported and imported with the chat. */
+export interface ChatSettingsStore {
+    chatOverrides(chatId: string): ChatSettingsOverrides;
+    setChatOverrides(chatId: string, overrides: ChatSettingsOverrides): void;
+}
+
+export interface ChatTransferOptions {
+    /** A piece of an export holds whole chats up to about this many characters (one big chat may exceed it). Defaults to 1 MiB. */
+    pieceChars?: number;
+    /** An export nobody has read from for this long is dropped (its reader went away). Defaults to 5 minutes. */
+    idleMs?: number;
+}
+
+interface OpenExport {
+    pieces: Iterator<string>;
+    /** The text that comes next, read ahead so that the last piece is known to be the last. */
+    next: IteratorResult<string>;
+    expiry: NodeJS.Timeout;
+}
+
+/**
+ * Export of chats as Markdown (to read) or JSON (to import back, losing nothing), and import.
+ * An export is written a chat at a time as its reader asks for the next piece, so neither side
+ * ever holds every conversation in one string.
+ */
 export class ChatTransfer {
     readonly #repository: ChatRepository;
+    readonly #settings: ChatSettingsStore | undefined;
+    readonly #pieceChars: number;
+    readonly #idleMs: number;
+    readonly #exports = new Map<string, OpenExport>();
 
-    constructor(repository: ChatRepository) {
+    constructor(repository: ChatRepository, settings?: ChatSettingsStore, options: ChatTransferOptions = {}) {
         this.#repository = repository;
+        this.#settings = settings;
+        this.#pieceChars = options.pieceChars ?? 1024 * 1024;
+        this.#idleMs = options.idleMs ?? 5 * 60_000;
     }
 
-    /** One chat, or every chat when `chatId` is omitted. */
-    export(chatId: string | undefined, format: "markdown" | "json"): ExportFile {
-        const chats = this.#chats(chatId);
+    /** Starts exporting one chat, or every chat when `chatId` is omitted; {@link read} gives its text. */
+    export(chatId: string | undefined, format: "markdown" | "json"): ExportStart {
+        const chats = chatId == null
+            ? this.#repository.allChats()
+            : [{summary: this.#requireChat(chatId), activeLeafId: this.#repository.activeLeafId(chatId)}];
         const base = chatId == null ? `ponder-conversations-${dateStamp()}` : fileNameOf(chats[0]!.summary.title);
-        if (format === "json") {
-            const archive: ChatArchive = {format: "ponder.chats", version: 1, chats};
-            return {fileName: `${base}.json`, mimeType: "application/json", content: JSON.stringify(archive, null, 2)};
+        const exportId = randomUUID();
+        const pieces = format === "json" ? this.#jsonPieces(chats) : this.#markdownPieces(chats);
+        this.#exports.set(exportId, {pieces, next: pieces.next(), expiry: this.#expiry(exportId)});
+        return format === "json"
+            ? {exportId, fileName: `${base}.json`, mimeType: "application/json"}
+            : {exportId, fileName: `${base}.md`, mimeType: "text/markdown"};
+    }
+
+    /** The export's next piece: whole chats, up to `pieceChars` long (or one chat, if longer); the last one is marked done. */
+    read(exportId: string): ExportPiece {
+        const open = this.#exports.get(exportId);
+        if (open == null)
+            throw new Error("That export has ended. Export again.");
+        clearTimeout(open.expiry);
+        let content = "";
+        while (!open.next.done && (content === "" || content.length + open.next.value.length <= this.#pieceChars)) {
+            content += open.next.value;
+            open.next = open.pieces.next();
         }
-        return {fileName: `${base}.md`, mimeType: "text/markdown", content: chats.map((chat) => this.#markdown(chat)).join("\n\n---\n\n")};
+        const done = open.next.done === true;
+        if (done)
+            this.#exports.delete(exportId);
+        else
+            open.expiry = this.#expiry(exportId);
+        return {content, done};
+    }
+
+    /** Drops the exports still open. */
+    dispose(): void {
+        for (const open of this.#exports.values())
+            clearTimeout(open.expiry);
+        this.#exports.clear();
     }
 
     /**
@@ -42,6 +103,8 @@ export class ChatTransfer {
             };
             const summary = {...chat.summary, id: idOf(chat.summary.id)};
             this.#repository.insertChat(summary, chat.activeLeafId == null ? null : idOf(chat.activeLeafId));
+            if (chat.settings != null && Object.keys(chat.settings).length > 0)
+                this.#settings?.setChatOverrides(summary.id, chat.settings);
             for (const message of chat.messages) {
                 this.#repository.insertMessage({
                     ...message,
@@ -56,11 +119,29 @@ export class ChatTransfer {
         }));
     }
 
-    #chats(chatId: string | undefined): ArchivedChat[] {
-        const chats = chatId == null
-            ? this.#repository.allChats()
-            : [{summary: this.#requireChat(chatId), activeLeafId: this.#repository.activeLeafId(chatId)}];
-        return chats.map((chat) => ({...chat, messages: this.#repository.allMessages(chat.summary.id)}));
+    #expiry(exportId: string): NodeJS.Timeout {
+        return setTimeout(() => this.#exports.delete(exportId), this.#idleMs).unref();
+    }
+
+    /** The same text as `JSON.stringify(archive, null, 2)`, a chat at a time. */
+    * #jsonPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
+        yield "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": [";
+        for (const [index, chat] of chats.entries()) {
+            const archived: ArchivedChat = {...chat, ...this.#settingsOf(chat.summary.id), messages: this.#repository.allMessages(chat.summary.id)};
+            yield (index === 0 ? "\n    " : ",\n    ") + JSON.stringify(archived, null, 2).replaceAll("\n", "\n    ");
+        }
+        yield chats.length === 0 ? "]\n}" : "\n  ]\n}";
+    }
+
+    * #markdownPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
+        for (const [index, chat] of chats.entries())
+            yield (index === 0 ? "" : "\n\n---\n\n") + this.#markdown(chat.summary);
+    }
+
+    /** The chat's own settings, where it has any (the archive leaves the key out otherwise). */
+    #settingsOf(chatId: string): Pick<ArchivedChat, "settings"> {
+        const settings = this.#settings?.chatOverrides(chatId);
+        return settings == null || Object.keys(settings).length === 0 ? {} : {settings};
     }
 
     #requireChat(chatId: string): ChatSummary {
@@ -71,11 +152,11 @@ export class ChatTransfer {
     }
 
     /** The branch on screen, reasoning folded in a `<details>` block that Markdown viewers show collapsed. */
-    #markdown(chat: ArchivedChat): string {
-        const lines = [`# ${chat.summary.title || "Conversation"}`, ""];
-        if (chat.summary.systemPrompt !== "")
-            lines.push("**System prompt**", "", chat.summary.systemPrompt, "");
-        for (const message of this.#repository.activeBranch(chat.summary.id).messages) {
+    #markdown(summary: ChatSummary): string {
+        const lines = [`# ${summary.title || "Conversation"}`, ""];
+        if (summary.systemPrompt !== "")
+            lines.push("**System prompt**", "", summary.systemPrompt, "");
+        for (const message of this.#repository.activeBranch(summary.id).messages) {
             lines.push(message.role === "user" ? "## You" : "## Assistant", "");
             if (message.reasoning !== "")
                 lines.push("<details>", "<summary>Reasoning</summary>", "", message.reasoning.trim(), "", "</details>", "");

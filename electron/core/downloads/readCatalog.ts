@@ -3,7 +3,7 @@ import catalogFile from "../../../assets/catalog/catalog.json" with {type: "json
 import type {CatalogEntry} from "../../contract.ts";
 
 const catalogSchema = z.object({
-    version: z.literal(1),
+    version: z.literal(2),
     models: z.array(z.strictObject({
         id: z.string().regex(/^[a-z0-9._-]+$/),
         name: z.string().min(1),
@@ -23,6 +23,8 @@ const catalogSchema = z.object({
             note: z.string().optional()
         }),
         isDefault: z.boolean(),
+        firstRunRank: z.number().int().positive().optional(),
+        translations: z.record(z.string(), z.strictObject({description: z.string().min(1), note: z.string().min(1).optional()})).optional(),
         unverified: z.array(z.string())
     }))
 });

@@ -124,19 +124,40 @@ function splitPartsOf(first: HubTreeEntry, files: readonly HubTreeEntry[]) {
     return parts;
 }
 
+/** The hub lists a big repository a page at a time; more pages than this is a loop, not a repository. */
+const maxTreePages = 100;
+
+/** Every entry of the repository's file tree, following the `Link: <…>; rel="next"` pages the hub answers with. */
 async function fetchTree(hub: URL, owner: string, repo: string, signal?: AbortSignal): Promise<HubTreeEntry[]> {
-    const url = new URL(`api/models/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tree/main?recursive=true`, hub);
-    let response: Response;
-    try {
-        response = await fetch(url, {signal});
-    } catch (error) {
-        throw new AddressError(`Could not reach ${hub.host}: ${(error as Error).message}`);
+    const entries: HubTreeEntry[] = [];
+    let url: URL | undefined = new URL(`api/models/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tree/main?recursive=true`, hub);
+    for (let page = 0; url != null; page++) {
+        if (page === maxTreePages)
+            throw new AddressError(`${hub.host} kept paging when listing ${owner}/${repo}; it lists more than ${maxTreePages} pages.`);
+        let response: Response;
+        try {
+            response = await fetch(url, {signal});
+        } catch (error) {
+            throw new AddressError(`Could not reach ${hub.host}: ${(error as Error).message}`);
+        }
+        if (response.status === 404 || response.status === 401)
+            throw new AddressError(`${owner}/${repo} does not exist on ${hub.host} (or is private).`);
+        if (!response.ok)
+            throw new AddressError(`${hub.host} answered ${response.status} ${response.statusText} when listing ${owner}/${repo}.`);
+        entries.push(...await response.json() as HubTreeEntry[]);
+        url = nextPageOf(response, url, hub);
     }
-    if (response.status === 404 || response.status === 401)
-        throw new AddressError(`${owner}/${repo} does not exist on ${hub.host} (or is private).`);
-    if (!response.ok)
-        throw new AddressError(`${hub.host} answered ${response.status} ${response.statusText} when listing ${owner}/${repo}.`);
-    return await response.json() as HubTreeEntry[];
+    return entries;
+}
+
+/** The `rel="next"` target of a `Link` header, if it stays on the hub. */
+function nextPageOf(response: Response, current: URL, hub: URL): URL | undefined {
+    const link = response.headers.get("link");
+    const target = link?.split(",").map((part) => /^\s*<([^>]*)>\s*;(.*)$/.exec(part)).find((match) => match != null && /\brel="?next"?/i.test(match[2]!))?.[1];
+    if (target == null)
+        return undefined;
+    const next = new URL(target, current);
+    return next.origin === hub.origin ? next : undefined;
 }
 
 /** Any other URL: its size from a HEAD request; there is no published sha256 to check. */

@@ -1,4 +1,4 @@
-import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions} from "../../../native/index.ts";
+import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
@@ -64,7 +64,8 @@ export class ModelHost {
             this.#setState({status: "loading", modelId, backend: this.#state.backend});
             try {
                 const runtime = await this.#getRuntime();
-                const model = await runtime.loadModel(modelPath, {...this.#options.load, ...await this.#options.loadOptions?.(modelId)});
+                const chosen = await this.#options.loadOptions?.(modelId) ?? {};
+                const model = await runtime.loadModel(modelPath, {...this.#options.load, ...chosen});
                 this.#loaded = {modelId, model};
                 this.#setState({
                     status: "ready",
@@ -72,7 +73,13 @@ export class ModelHost {
                     backend: runtime.backend,
                     thinks: model.thinks,
                     chatWrapper: model.format.wrapper.wrapperName,
-                    contextSize: model.contextSize
+                    contextSize: model.contextSize,
+                    loadedWith: {
+                        contextSize: chosen.contextSize ?? null,
+                        gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
+                        threads: chosen.threads ?? null,
+                        batchSize: chosen.batchSize ?? null
+                    }
                 });
             } catch (error) {
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
@@ -85,6 +92,11 @@ export class ModelHost {
     async estimateFit(source: string): Promise<FitEstimate> {
         const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
+    }
+
+    /** The machine and llama.cpp build this host runs on. */
+    async describeRuntime(): Promise<RuntimeDescription> {
+        return (await this.#getRuntime()).describe();
     }
 
     unload(): Promise<RuntimeState> {

@@ -40,7 +40,7 @@ export class SettingsService {
         const family = await this.#familyOf(modelId);
         if (chatId != null && loadSettingNames.some((name) => name in values))
             throw new Error("Context size, GPU layers, threads and batch size belong to the model, not to one chat.");
-        const stored = chatId == null ? this.#modelOverrides(modelId) : this.#chatOverrides(chatId);
+        const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         for (const name of reset)
             delete next[name];
@@ -94,7 +94,7 @@ export class SettingsService {
     #view(family: ModelFamily, modelId: string, chatId: string | undefined): SettingsView {
         const preset = presetFor(family);
         const model = this.#modelOverrides(modelId);
-        const chat = chatId == null ? {} : this.#chatOverrides(chatId);
+        const chat = chatId == null ? {} : this.chatOverrides(chatId);
         return {modelId, ...(chatId == null ? {} : {chatId}), family, preset, model, chat, effective: {...preset, ...model, ...chat}};
     }
 
@@ -102,8 +102,14 @@ export class SettingsService {
         return parseOverrides(this.#statements.getModel.get(modelId)?.settings);
     }
 
-    #chatOverrides(chatId: string): Partial<GenerationSettings> {
+    /** What the user changed for this chat (exported with it). */
+    chatOverrides(chatId: string): Partial<GenerationSettings> {
         return parseOverrides(this.#statements.getChat.get(chatId)?.settings);
+    }
+
+    /** Replaces a chat's changes (an imported chat's); the chat must exist. */
+    setChatOverrides(chatId: string, overrides: Partial<GenerationSettings>): void {
+        this.#statements.putChat.run(chatId, JSON.stringify(overrides));
     }
 
     async #familyOf(modelId: string): Promise<ModelFamily> {

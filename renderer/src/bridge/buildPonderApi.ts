@@ -9,15 +9,15 @@ function listOfEvery<T extends string>() {
 }
 
 export const requestNames = listOfEvery<RequestName>()([
-    "app.getInfo",
+    "app.getInfo", "app.getSystem",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.estimateFit", "catalog.list",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.import",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update"
 ]);
 

@@ -3,6 +3,7 @@ import {useTranslation} from "react-i18next";
 import type {ApiServerState} from "../../../electron/contract";
 import {apiExample} from "../store/apiServerSlice";
 import {usePonder} from "../store/PonderStoreContext";
+import {localizeError} from "../i18n/localizeError";
 
 /**
  * The OpenAI-compatible API other apps on this machine use: its switch (desktop), address, key
@@ -23,7 +24,7 @@ export function ApiServerPanel() {
         <details className="engines">
             <summary className="sidebar__heading engines__heading">{t("api.heading")}</summary>
             {apiServer != null && (apiServer.mode === "desktop" ? <DesktopSwitches state={apiServer} /> : <p className="model__details">{t("api.serveNote")}</p>)}
-            {apiServer?.error != null && <p className="model__error" role="alert">{apiServer.error}</p>}
+            {apiServer?.error != null && <p className="model__error" role="alert">{localizeError(apiServer.error)}</p>}
             {apiServer?.url != null && <Usage state={apiServer} url={apiServer.url} />}
         </details>
     );

@@ -6,7 +6,7 @@ import {usePonder} from "../store/PonderStoreContext";
 
 /** The open chat's export buttons and its own settings: system prompt, earlier reasoning. */
 export function ChatTools() {
-    const chat = usePonder((state) => state.chatList.find((summary) => summary.id === state.activeChatId));
+    const chat = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]);
     if (chat == null)
         return null;
     return <ChatToolsFor key={chat.id} chat={chat} />;
@@ -24,8 +24,8 @@ function ChatToolsFor({chat}: {chat: ChatSummary}) {
 
     return (
         <div className="chat-tools">
-            <button type="button" className="button" onClick={async () => saveFile(await exportChats("markdown", chat.id))}>{t("chatTools.exportMarkdown")}</button>
-            <button type="button" className="button" onClick={async () => saveFile(await exportChats("json", chat.id))}>{t("chatTools.exportJson")}</button>
+            <button type="button" className="button button--small" onClick={async () => saveFile(await exportChats("markdown", chat.id))}>{t("chatTools.exportMarkdown")}</button>
+            <button type="button" className="button button--small" onClick={async () => saveFile(await exportChats("json", chat.id))}>{t("chatTools.exportJson")}</button>
             <details className="chat-tools__settings">
                 <summary>{t("chatTools.settings")}</summary>
                 <label className="chat-tools__field">

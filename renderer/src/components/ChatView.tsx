@@ -8,7 +8,7 @@ import {MessageList} from "./MessageList";
 
 export function ChatView() {
     const {t} = useTranslation();
-    const title = usePonder((state) => state.chatList.find((chat) => chat.id === state.activeChatId)?.title);
+    const title = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]?.title);
 
     return (
         <main className="chat">

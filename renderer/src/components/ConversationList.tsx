@@ -43,7 +43,12 @@ export function ConversationList() {
                 ? <SearchResults />
                 : chats.length === 0
                     ? <p className="conversations__empty">{t("chats.empty")}</p>
-                    : <ChatGroups chats={chats} />}
+                    : (
+                        <>
+                            <ChatGroups chats={chats} />
+                            <LoadMoreChats />
+                        </>
+                    )}
             <ConversationTransfer />
         </nav>
     );
@@ -61,9 +66,44 @@ function ChatGroups({chats}: {chats: readonly ChatSummary[]}) {
     ));
 }
 
+/**
+ * The rest of the list loads as it scrolls into view: this button is watched, and the next page
+ * comes when it shows (or when it is clicked, for whoever doesn't scroll).
+ */
+function LoadMoreChats() {
+    const {t} = useTranslation();
+    const more = usePonder((state) => state.moreChats);
+    const loaded = usePonder((state) => state.chatList.length);
+    const loadMoreChats = usePonder((state) => state.loadMoreChats);
+    const ref = useRef<HTMLButtonElement>(null);
+
+    useEffect(() => {
+        const button = ref.current;
+        if (button == null)
+            return;
+        // Observed afresh after every page: one that didn't fill the view leaves the button in it.
+        const observer = new IntersectionObserver((entries) => {
+            if (entries.some((entry) => entry.isIntersecting))
+                void loadMoreChats();
+        });
+        observer.observe(button);
+        return () => observer.disconnect();
+    }, [more, loaded, loadMoreChats]);
+
+    if (!more)
+        return null;
+    return <button ref={ref} type="button" className="conversations__more" onClick={() => void loadMoreChats()}>{t("conversations.loadMore")}</button>;
+}
+
 function ChatItem({chat}: {chat: ChatSummary}) {
     const {t} = useTranslation();
     const active = usePonder((state) => state.activeChatId === chat.id);
+    const itemRef = useRef<HTMLLIElement>(null);
+    // The keyboard's next/previous chat may be out of view.
+    useEffect(() => {
+        if (active)
+            itemRef.current?.scrollIntoView({block: "nearest"});
+    }, [active]);
     const openChat = usePonder((state) => state.openChat);
     const renameChat = usePonder((state) => state.renameChat);
     const setPinned = usePonder((state) => state.setPinned);
@@ -83,7 +123,7 @@ function ChatItem({chat}: {chat: ChatSummary}) {
     }
 
     return (
-        <li className="conversations__entry">
+        <li ref={itemRef} className="conversations__entry">
             {renaming
                 ? (
                     <input
@@ -135,9 +175,7 @@ function UndoDelete() {
 
 /** Ctrl/⌘+Shift+O: new chat; Ctrl/⌘+K: search; Alt+↓ / Alt+↑: next / previous chat. */
 function useConversationShortcuts(searchRef: React.RefObject<HTMLInputElement | null>) {
-    const chats = usePonder((state) => state.chatList);
-    const activeChatId = usePonder((state) => state.activeChatId);
-    const openChat = usePonder((state) => state.openChat);
+    const openAdjacentChat = usePonder((state) => state.openAdjacentChat);
     const startNewChat = usePonder((state) => state.startNewChat);
 
     useEffect(() => {
@@ -151,13 +189,10 @@ function useConversationShortcuts(searchRef: React.RefObject<HTMLInputElement | 
                 searchRef.current?.focus();
             } else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
                 event.preventDefault();
-                const index = chats.findIndex((chat) => chat.id === activeChatId);
-                const next = chats[event.key === "ArrowDown" ? index + 1 : index < 0 ? chats.length - 1 : index - 1];
-                if (next != null)
-                    void openChat(next.id);
+                void openAdjacentChat(event.key === "ArrowDown" ? 1 : -1);
             }
         }
         window.addEventListener("keydown", onKeyDown);
         return () => window.removeEventListener("keydown", onKeyDown);
-    }, [chats, activeChatId, openChat, startNewChat, searchRef]);
+    }, [openAdjacentChat, startNewChat, searchRef]);
 }

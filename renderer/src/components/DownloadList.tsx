@@ -3,6 +3,7 @@ import type {Download} from "../../../electron/contract";
 import {formatBytes} from "../format/formatBytes";
 import {formatDuration} from "../format/formatDuration";
 import {usePonder} from "../store/PonderStoreContext";
+import {localizeError} from "../i18n/localizeError";
 
 /** The download queue: a progress bar per download, with Pause / Resume / Cancel, and Load once ready. */
 export function DownloadList({labelledBy}: {labelledBy: string}) {
@@ -17,7 +18,7 @@ export function DownloadList({labelledBy}: {labelledBy: string}) {
     );
 }
 
-function DownloadItem({download}: {download: Download}) {
+export function DownloadItem({download}: {download: Download}) {
     const {t, i18n} = useTranslation();
     const pause = usePonder((state) => state.pauseDownload);
     const resume = usePonder((state) => state.resumeDownload);
@@ -47,7 +48,7 @@ function DownloadItem({download}: {download: Download}) {
                 max={download.totalBytes}
                 value={download.receivedBytes}
             />
-            {download.error != null && <p className="download__error" role="alert">{download.error}</p>}
+            {download.error != null && <p className="download__error" role="alert">{localizeError(download.error)}</p>}
             {!download.verified && <p className="download__note">{t("library.unverified")}</p>}
             <div className="download__actions">
                 {active && <button type="button" className="button button--small" onClick={() => void pause(download.id)}>{t("library.pause")}</button>}

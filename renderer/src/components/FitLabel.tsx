@@ -1,6 +1,7 @@
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../format/formatBytes";
 import type {FitState} from "../store/librarySlice";
+import {localizeError} from "../i18n/localizeError";
 
 /** "Fits on GPU" / "Partly on GPU, slower" / "Runs on the CPU" / "Too large for this machine", with the numbers. */
 export function FitLabel({state}: {state: FitState | undefined}) {
@@ -10,7 +11,7 @@ export function FitLabel({state}: {state: FitState | undefined}) {
     if (state.status === "pending")
         return <span className="fit fit--pending" role="status">{t("library.checkingFit")}</span>;
     if (state.status === "error")
-        return <span className="fit fit--error" role="status">{t("library.fitError", {error: state.error})}</span>;
+        return <span className="fit fit--error" role="status">{t("library.fitError", {error: localizeError(state.error)})}</span>;
 
     const {fit} = state;
     const bytes = (value: number) => formatBytes(value, i18n.language);

@@ -1,7 +1,7 @@
 import {useEffect, useId, useState} from "react";
 import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
-import type {GenerationSettingName, GenerationSettings, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
@@ -21,7 +21,7 @@ const samplingFields: ReadonlyArray<{name: NumberSettingName; step: number; null
     {name: "maxTokens", step: 1, nullable: true}
 ];
 /** Load options, all of which may be left empty (automatic). */
-const loadFields: ReadonlyArray<{name: NumberSettingName; step: number}> = [
+const loadFields: ReadonlyArray<{name: keyof LoadSettings; step: number}> = [
     {name: "contextSize", step: 256},
     {name: "gpuLayers", step: 1},
     {name: "threads", step: 1},
@@ -39,6 +39,9 @@ export function GenerationSettingsPanel() {
     const settings = usePonder((state) => state.settings);
     const loadSettings = usePonder((state) => state.loadSettings);
     const changeSettings = usePonder((state) => state.changeSettings);
+    const loadedWith = usePonder((state) => state.runtime.status === "ready" ? state.runtime.loadedWith : undefined);
+    const loadModel = usePonder((state) => state.loadModel);
+    const modelRequestPending = usePonder((state) => state.modelRequestPending);
     const [scope, setScope] = useState<"model" | "chat">("model");
     const chatScope = scope === "chat" && chatId != null;
 
@@ -50,6 +53,9 @@ export function GenerationSettingsPanel() {
     const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === chatId ? settings : null;
     const change = (values: Partial<GenerationSettings>) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, values});
     const reset = (names: GenerationSettingName[]) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, reset: names});
+    // Load options only take effect at the next load: say so while the model runs with others.
+    const reloadNeeded = view != null && loadedWith != null && loadFields.some(({name}) => view.effective[name] !== loadedWith[name]);
+    const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
         <details className="settings">
@@ -64,6 +70,7 @@ export function GenerationSettingsPanel() {
                         onScope={setScope}
                         onChange={change}
                         onReset={reset}
+                        reload={reload}
                     />
                 )}
         </details>
@@ -77,9 +84,11 @@ interface SettingsFormProps {
     onScope(scope: "model" | "chat"): void;
     onChange(values: Partial<GenerationSettings>): void;
     onReset(names: GenerationSettingName[]): void;
+    /** Offered when the model runs with other load options than those set; null when it doesn't. */
+    reload: {pending: boolean; start(): void} | null;
 }
 
-function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset}: SettingsFormProps) {
+function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload}: SettingsFormProps) {
     const {t} = useTranslation();
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
@@ -110,6 +119,14 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
                 </label>
             </fieldset>
             <p className="settings__note">{t("settings.preset", {family: t(`settings.family.${view.family}`)})}</p>
+            {reload != null && (
+                <div className="settings__reload" role="status">
+                    <span>{t("settings.reloadNeeded")}</span>
+                    <button type="button" className="button button--small" disabled={reload.pending} onClick={reload.start}>
+                        {t("settings.reloadNow")}
+                    </button>
+                </div>
+            )}
 
             {field("thinkingBudget", (id) => <ThinkingBudget id={id} value={effective.thinkingBudget} onChange={(thinkingBudget) => onChange({thinkingBudget})} />)}
             {field("languageLock", (id) => (
@@ -208,7 +225,7 @@ function NumberInput({id, value, step, nullable, placeholder, onCommit}: NumberI
 }
 
 function ThinkingBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
-    const {t} = useTranslation();
+    const {t, i18n} = useTranslation();
     const [customChosen, setCustomChosen] = useState(false);
     const isPreset = value == null || (budgetPresets as readonly number[]).includes(value);
     const custom = customChosen || !isPreset;
@@ -222,7 +239,7 @@ function ThinkingBudget({id, value, onChange}: {id: string; value: number | null
         <>
             <select id={id} value={custom ? "custom" : value == null ? "unlimited" : String(value)} onChange={onSelect}>
                 <option value="unlimited">{t("settings.budget.unlimited")}</option>
-                {budgetPresets.map((tokens) => <option key={tokens} value={tokens}>{t("settings.budget.tokens", {count: tokens, formatted: tokens.toLocaleString()})}</option>)}
+                {budgetPresets.map((tokens) => <option key={tokens} value={tokens}>{t("settings.budget.tokens", {count: tokens, formatted: tokens.toLocaleString(i18n.language)})}</option>)}
                 <option value="custom">{t("settings.budget.custom")}</option>
             </select>
             {custom && (

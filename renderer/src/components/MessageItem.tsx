@@ -8,6 +8,7 @@ import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
+import {localizeError} from "../i18n/localizeError";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
 export const MessageItem = memo(function MessageItem({id}: {id: string}) {
@@ -64,12 +65,21 @@ function AssistantMessage({message, live}: {message: Message; live: LiveText | u
             {streaming && !hasReasoning && !hasAnswer && (
                 <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>
             )}
-            <MessageStatus message={message} />
-            <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
-            <AssistantMessageActions message={message} />
+            <AssistantMessageFooter message={message} />
         </article>
     );
 }
+
+/** Depends on the message alone, so the deltas that re-render a streaming reply's text skip it. */
+const AssistantMessageFooter = memo(function AssistantMessageFooter({message}: {message: Message}) {
+    return (
+        <>
+            <MessageStatus message={message} />
+            <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
+            <AssistantMessageActions message={message} />
+        </>
+    );
+});
 
 function MessageStatus({message}: {message: Message}) {
     const {t} = useTranslation();
@@ -81,7 +91,7 @@ function MessageStatus({message}: {message: Message}) {
         case "error":
             return (
                 <p className="message__status message__status--error">
-                    {message.error == null || message.error === "" ? t("message.errorUnknown") : t("message.error", {message: message.error})}
+                    {message.error == null || message.error === "" ? t("message.errorUnknown") : t("message.error", {message: localizeError(message.error)})}
                 </p>
             );
         default:

@@ -2,7 +2,9 @@ import {useEffect, useLayoutEffect} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
+import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
+import {Welcome} from "./Welcome";
 
 /** The active chat's messages, scrolled along with the stream unless the user scrolls up. */
 export function MessageList() {
@@ -49,10 +51,15 @@ export function MessageList() {
 
 function EmptyChat() {
     const {t} = useTranslation();
+    const firstRun = usePonder((state) => state.runtime.status !== "ready" &&
+        (state.firstRunDownloadId != null || (state.modelsListed && state.modelFiles.length === 0)));
+    if (firstRun)
+        return <Welcome />;
     return (
         <div className="empty-chat">
             <h2 className="empty-chat__title">{t("chat.emptyTitle")}</h2>
             <p className="empty-chat__hint">{t("chat.emptyHint")}</p>
+            <ExamplePrompts />
         </div>
     );
 }

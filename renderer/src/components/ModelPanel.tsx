@@ -4,6 +4,7 @@ import type {ModelFile, RuntimeState} from "../../../electron/contract";
 import {formatBytes} from "../format/formatBytes";
 import {remoteModelName} from "../store/enginesSlice";
 import {usePonder} from "../store/PonderStoreContext";
+import {localizeError} from "../i18n/localizeError";
 
 function displayName(file: ModelFile): string {
     return file.metadata?.name || file.fileName;
@@ -59,7 +60,7 @@ function RuntimeStatus({runtime, files}: {runtime: RuntimeState; files: readonly
         case "error":
             return (
                 <p className="runtime runtime--error" role="alert">
-                    {t("models.status.error", {name, error: runtime.error ?? t("errors.unknown")})}
+                    {t("models.status.error", {name, error: runtime.error == null ? t("errors.unknown") : localizeError(runtime.error)})}
                 </p>
             );
         case "ready":
@@ -98,7 +99,7 @@ function ModelRow({file, runtime}: {file: ModelFile; runtime: RuntimeState}) {
             <div className="model__text">
                 <span className="model__name" title={file.fileName}>{displayName(file)}</span>
                 <span className="model__details">{details.join(" · ")}</span>
-                {file.error != null && <span className="model__error">{t("models.invalid", {error: file.error})}</span>}
+                {file.error != null && <span className="model__error">{t("models.invalid", {error: localizeError(file.error)})}</span>}
             </div>
             {file.error == null && (isCurrent
                 ? <span className="model__badge">{t("models.loaded")}</span>

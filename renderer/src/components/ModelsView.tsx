@@ -1,10 +1,12 @@
-import {useEffect, useId, useState, type FormEvent} from "react";
+import {useEffect, useId, useState, type DragEvent, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {CatalogEntry, ModelFile} from "../../../electron/contract";
+import {catalogText} from "../format/catalogText";
 import {formatBytes} from "../format/formatBytes";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
+import {localizeError} from "../i18n/localizeError";
 
 /** Where models are found, downloaded, checked for fit, imported and deleted. */
 export function ModelsView() {
@@ -18,6 +20,8 @@ export function ModelsView() {
     const catalog = usePonder((state) => state.catalog);
     const addDownload = usePonder((state) => state.addDownload);
     const importModel = usePonder((state) => state.importModel);
+    const shell = usePonder((state) => state.shell);
+    const [dropped, setDropped] = useState(false);
 
     // Picking a conversation in the sidebar goes back to the chat.
     const activeChatId = usePonder((state) => state.activeChatId);
@@ -33,8 +37,17 @@ export function ModelsView() {
             void loadLibrary();
     }, [connection, loadLibrary]);
 
+    // A dropped file has no path a browser (or our sandboxed window) may tell: say so rather than let Chromium open the file.
+    function acceptFiles(event: DragEvent) {
+        if (event.dataTransfer.types.includes("Files"))
+            event.preventDefault();
+    }
+
     return (
-        <main className="library">
+        <main className="library" onDragOver={acceptFiles} onDrop={(event) => {
+            acceptFiles(event);
+            setDropped(event.dataTransfer.types.includes("Files"));
+        }}>
             <header className="chat__header library__header">
                 <h1 className="chat__title">{t("library.title")}</h1>
                 <button type="button" className="button button--small" onClick={() => openModelsView(false)}>{t("library.close")}</button>
@@ -53,7 +66,10 @@ export function ModelsView() {
                 </section>
                 <section aria-labelledby={installedId}>
                     <h2 className="library__heading" id={installedId}>{t("library.installed")}</h2>
+                    {shell === "desktop" && <PickFilesButton />}
                     <SubmitForm label={t("library.importPath")} placeholder={t("library.importPlaceholder")} submitLabel={t("library.import")} pendingLabel={t("library.import")} action={importModel} />
+                    {shell === "headless" && <p className="library__hint">{t("library.pathHint")}</p>}
+                    {dropped && <p className="library__error" role="alert">{t(shell === "desktop" ? "library.dropInDesktop" : "library.dropInBrowser")}</p>}
                     <InstalledList labelledBy={installedId} />
                 </section>
             </div>
@@ -90,8 +106,29 @@ function SubmitForm({label, placeholder, submitLabel, pendingLabel, action}: {
                 <input className="library__input" type="text" placeholder={placeholder} value={value} onChange={(event) => setValue(event.target.value)} />
             </label>
             <button type="submit" className="button button--small" disabled={pending || value.trim() === ""}>{pending ? pendingLabel : submitLabel}</button>
-            {error != null && <p className="library__error" role="alert">{error}</p>}
+            {error != null && <p className="library__error" role="alert">{localizeError(error)}</p>}
         </form>
+    );
+}
+
+/** Desktop only: the system's open dialog, shown by the main process; the window never sees a path. */
+function PickFilesButton() {
+    const {t} = useTranslation();
+    const importPickedModels = usePonder((state) => state.importPickedModels);
+    const [pending, setPending] = useState(false);
+    const [error, setError] = useState<string | null>(null);
+
+    async function pick() {
+        setPending(true);
+        setError(await importPickedModels());
+        setPending(false);
+    }
+
+    return (
+        <div className="library__form">
+            <button type="button" className="button button--small" disabled={pending} onClick={() => void pick()}>{t("library.choose")}</button>
+            {error != null && <p className="library__error" role="alert">{localizeError(error)}</p>}
+        </div>
     );
 }
 
@@ -102,6 +139,7 @@ function CatalogItem({entry}: {entry: CatalogEntry}) {
     const addDownload = usePonder((state) => state.addDownload);
     const reportError = usePonder((state) => state.reportError);
     const number = new Intl.NumberFormat(i18n.language);
+    const {description, note} = catalogText(entry, i18n.language);
 
     async function download() {
         const failure = await addDownload(entry.id);
@@ -124,10 +162,10 @@ function CatalogItem({entry}: {entry: CatalogEntry}) {
                         licence: entry.licence
                     })}
                 </span>
-                <span className="catalog-entry__description">{entry.description}</span>
+                <span className="catalog-entry__description">{description}</span>
                 <span className="model__details">
                     {t("library.recommended", {temperature: entry.recommended.temperature, topP: entry.recommended.topP})}
-                    {entry.recommended.note != null && ` — ${entry.recommended.note}`}
+                    {note != null && ` — ${note}`}
                 </span>
                 <FitLabel state={fit} />
             </div>
@@ -159,6 +197,8 @@ function InstalledItem({file}: {file: ModelFile}) {
     const estimateFit = usePonder((state) => state.estimateFit);
     const deleteModel = usePonder((state) => state.deleteModel);
     const loadModel = usePonder((state) => state.loadModel);
+    const revealModel = usePonder((state) => state.revealModel);
+    const shell = usePonder((state) => state.shell);
     const runtime = usePonder((state) => state.runtime);
     const [confirming, setConfirming] = useState(false);
     const number = new Intl.NumberFormat(i18n.language);
@@ -176,7 +216,7 @@ function InstalledItem({file}: {file: ModelFile}) {
             <div className="catalog-entry__text">
                 <span className="model__name" title={file.id}>{name}</span>
                 <span className="model__details">{file.error == null ? details.join(" · ") : file.fileName}</span>
-                {file.error != null && <span className="model__error">{t("models.invalid", {error: file.error})}</span>}
+                {file.error != null && <span className="model__error">{t("models.invalid", {error: localizeError(file.error)})}</span>}
                 <FitLabel state={fit} />
                 {confirming && (
                     <p className="library__confirm" role="alert">
@@ -195,6 +235,7 @@ function InstalledItem({file}: {file: ModelFile}) {
                 {file.error == null && (runtime.modelId === file.id && runtime.status === "ready"
                     ? <span className="model__badge">{t("models.loaded")}</span>
                     : <button type="button" className="button button--small" disabled={runtime.status === "loading"} onClick={() => void loadModel(file.id)}>{t("models.load")}</button>)}
+                {shell === "desktop" && <button type="button" className="button button--small" onClick={() => void revealModel(file.id)}>{t("library.reveal")}</button>}
                 {!confirming && <button type="button" className="button button--small" onClick={() => setConfirming(true)}>{t("library.delete")}</button>}
             </div>
         </li>

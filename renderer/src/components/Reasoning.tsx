@@ -1,4 +1,4 @@
-import {useState} from "react";
+import {memo, useState} from "react";
 import type {SyntheticEvent} from "react";
 import {useTranslation} from "react-i18next";
 import {useNow} from "../hooks/useNow";
@@ -47,9 +47,9 @@ export function Reasoning({text, thinking, answered, startedAt, durationMs}: Rea
     );
 }
 
-/** Ticks on its own so the rest of the message doesn't re-render every second. */
-function ThinkingCounter({startedAt}: {startedAt: number}) {
+/** Ticks on its own so the rest of the message doesn't re-render every second, nor it with every delta. */
+const ThinkingCounter = memo(function ThinkingCounter({startedAt}: {startedAt: number}) {
     const {t} = useTranslation();
     const now = useNow(1000);
     return t("reasoning.thinking", {count: Math.max(0, Math.floor((now - startedAt) / 1000))});
-}
+});

@@ -2,6 +2,7 @@ import {useEffect, useId, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {RemoteEngineInfo, RuntimeState} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
+import {localizeError} from "../i18n/localizeError";
 
 /**
  * OpenAI-compatible engines (vLLM, SGLang, llama.cpp's server, Ollama) for models too big for
@@ -67,7 +68,7 @@ function AddEngineForm() {
             <button type="submit" className="button button--small" disabled={pending || baseUrl.trim() === ""}>
                 {pending ? t("engines.checking") : t("engines.add")}
             </button>
-            {error != null && <p className="model__error" role="alert">{error}</p>}
+            {error != null && <p className="model__error" role="alert">{localizeError(error)}</p>}
         </form>
     );
 }
@@ -84,7 +85,7 @@ function EngineItem({engine, runtime}: {engine: RemoteEngineInfo; runtime: Runti
                 <div className="model__text">
                     <span className="model__name">{engine.name}</span>
                     <span className="model__details">{engine.baseUrl}{engine.hasKey ? ` · ${t("engines.keyStored")}` : ""}</span>
-                    {engine.error != null && <span className="model__error">{engine.error}</span>}
+                    {engine.error != null && <span className="model__error">{localizeError(engine.error)}</span>}
                 </div>
                 <button type="button" className="button button--small" aria-label={t("engines.remove", {name: engine.name})} onClick={() => void removeEngine(engine.id)}>
                     {t("engines.removeShort")}

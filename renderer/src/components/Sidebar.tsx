@@ -2,7 +2,9 @@ import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
 import {ConversationList} from "./ConversationList";
 import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
+import {AboutButton} from "./AboutDialog";
 import {ApiServerPanel} from "./ApiServerPanel";
+import {LanguageSelect} from "./LanguageSelect";
 import {ModelPanel} from "./ModelPanel";
 import {RemoteEnginesPanel} from "./RemoteEnginesPanel";
 
@@ -17,10 +19,16 @@ export function Sidebar() {
                 <button type="button" className="button button--primary" onClick={startNewChat}>{t("chats.newChat")}</button>
             </header>
             <ConversationList />
-            <ModelPanel />
-            <GenerationSettingsPanel />
-            <RemoteEnginesPanel />
-            <ApiServerPanel />
+            <div className="sidebar__panels">
+                <ModelPanel />
+                <GenerationSettingsPanel />
+                <RemoteEnginesPanel />
+                <ApiServerPanel />
+            </div>
+            <footer className="sidebar__footer">
+                <LanguageSelect />
+                <AboutButton />
+            </footer>
         </aside>
     );
 }

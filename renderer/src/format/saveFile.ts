@@ -1,13 +1,17 @@
-import type {ExportFile} from "../../../electron/contract";
+/** A file made in the renderer, ready to be saved. */
+export interface FileToSave {
+    fileName: string;
+    blob: Blob;
+}
 
 /**
- * Hands an export to the browser as a download. In Electron the same download opens the save
+ * Hands a file to the browser as a download. In Electron the same download opens the save
  * dialog, so the desktop app needs nothing of its own.
  */
-export function saveFile(file: ExportFile | null): void {
+export function saveFile(file: FileToSave | null): void {
     if (file == null)
         return;
-    const url = URL.createObjectURL(new Blob([file.content], {type: `${file.mimeType};charset=utf-8`}));
+    const url = URL.createObjectURL(file.blob);
     const link = document.createElement("a");
     link.href = url;
     link.download = file.fileName;

@@ -24,7 +24,7 @@ export function attachConnection(store: PonderStore, connection: PonderConnectio
     const unsubscribes = [
         chats.onDelta((delta) => state().applyDelta(delta)),
         chats.onMessageUpdated((message) => state().applyMessage(message)),
-        chats.onListChanged((list) => state().setChatList(list)),
+        chats.onListChanged((change) => state().applyChatListChange(change)),
         models.onListChanged((files) => state().setModelFiles(files)),
         models.onStateChanged((runtime) => state().setRuntime(runtime)),
         engines.onListChanged((list) => state().setEngines(list)),

@@ -1,13 +1,10 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {ChatSummary, PonderApi} from "../../../electron/contract";
+import type {PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 
 export interface ChatsSlice {
-    /** Newest first. */
-    chatList: readonly ChatSummary[];
     /** The chat on screen; null for a new chat that has no message yet. */
     activeChatId: string | null;
-    setChatList(chats: readonly ChatSummary[]): void;
     /** Shows a chat, fetching its messages the first time. */
     openChat(chatId: string): Promise<void>;
     startNewChat(): void;
@@ -17,11 +14,7 @@ export interface ChatsSlice {
 }
 
 export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
-    chatList: [],
     activeChatId: null,
-    setChatList(chats) {
-        set({chatList: newestFirst(chats)});
-    },
     async openChat(chatId) {
         set({activeChatId: chatId});
         if (get().chatMessageIds[chatId] != null)
@@ -72,8 +65,3 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         }
     }
 });
-
-/** Pinned chats first, then by last activity. */
-export function newestFirst(chats: readonly ChatSummary[]): ChatSummary[] {
-    return [...chats].sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
-}

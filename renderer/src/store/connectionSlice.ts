@@ -1,7 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {PonderApi} from "../../../electron/contract";
+import type {Chat, PonderApi} from "../../../electron/contract";
 import type {ConnectionStatus} from "../bridge/PonderConnection";
-import {newestFirst} from "./chatsSlice";
+import {chatPageSize} from "./chatListSlice";
 import type {PonderState} from "./createPonderStore";
 
 export interface ConnectionSlice {
@@ -22,16 +22,19 @@ export const createConnectionSlice = (api: PonderApi): StateCreator<PonderState,
     },
     async resync(chatToOpen) {
         try {
-            const [chats, modelFiles, runtime] = await Promise.all([
-                api.chats.list(), api.models.list(), api.models.getState()
+            const [page, modelFiles, runtime] = await Promise.all([
+                api.chats.list({limit: chatPageSize}), api.models.list(), api.models.getState()
             ]);
-            const chatList = newestFirst(chats);
-            const activeChatId = chatToOpen === null
-                ? null
-                : chatList.find((chat) => chat.id === chatToOpen)?.id ?? chatList[0]?.id ?? null;
-            const activeChat = activeChatId == null ? null : await api.chats.get({chatId: activeChatId});
+            const mostRecent = page.chats[0]?.id;
+            // The remembered chat may be further down than the first page, or gone.
+            let activeChat: Chat | null = null;
+            if (chatToOpen != null)
+                activeChat = await api.chats.get({chatId: chatToOpen}).catch(() => null);
+            if (activeChat == null && chatToOpen !== null && mostRecent != null)
+                activeChat = await api.chats.get({chatId: mostRecent});
 
-            set({chatList, modelFiles, runtime, activeChatId, messages: {}, live: {}, chatMessageIds: {}});
+            set({modelFiles, modelsListed: true, runtime, activeChatId: activeChat?.summary.id ?? null, messages: {}, live: {}, chatMessageIds: {}, chatSummaries: {}});
+            get().setChatPage(page);
             if (activeChat != null)
                 get().ingestChat(activeChat);
         } catch (error) {

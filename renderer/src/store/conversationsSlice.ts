@@ -1,5 +1,6 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatArchive, ChatSummary, ExportFile, PonderApi, SearchHit} from "../../../electron/contract";
+import type {Chat, ChatArchive, ChatSummary, PonderApi, SearchHit} from "../../../electron/contract";
+import type {FileToSave} from "../format/saveFile";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
 
@@ -26,7 +27,7 @@ export interface ConversationsSlice {
     continueMessage(chatId: string, messageId: string): Promise<void>;
     deleteMessage(chatId: string, messageId: string): Promise<void>;
     /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
-    exportChats(format: "markdown" | "json", chatId?: string): Promise<ExportFile | null>;
+    exportChats(format: "markdown" | "json", chatId?: string): Promise<FileToSave | null>;
     /** Imports a JSON export; returns how many chats were added, or null when it failed (reported). */
     importChats(fileText: string): Promise<number | null>;
 }
@@ -67,7 +68,7 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             await attempt(() => api.chats.update({chatId, ...settings}));
         },
         async deleteChat(chatId) {
-            const chat = get().chatList.find((summary) => summary.id === chatId);
+            const chat = get().chatSummaries[chatId];
             if (chat == null)
                 return;
             try {
@@ -124,7 +125,17 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             show(await attempt(() => api.chats.deleteMessage({chatId, messageId})));
         },
         async exportChats(format, chatId) {
-            return await attempt(() => api.chats.export(chatId == null ? {format} : {chatId, format})) ?? null;
+            return await attempt(async () => {
+                const {exportId, fileName, mimeType} = await api.chats.export(chatId == null ? {format} : {chatId, format});
+                // Each piece goes into a Blob at once: the browser keeps blobs outside the script's
+                // heap (on disk when large), so exporting thousands of chats holds no giant string.
+                let blob = new Blob([], {type: `${mimeType};charset=utf-8`});
+                for (let piece = await api.chats.readExport({exportId}); ; piece = await api.chats.readExport({exportId})) {
+                    blob = new Blob([blob, piece.content], {type: blob.type});
+                    if (piece.done)
+                        return {fileName, blob};
+                }
+            }) ?? null;
         },
         async importChats(fileText) {
             let archive: ChatArchive;

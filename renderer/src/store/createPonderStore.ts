@@ -1,6 +1,8 @@
 import {createStore} from "zustand/vanilla";
 import type {StoreApi} from "zustand/vanilla";
 import type {PonderApi} from "../../../electron/contract";
+import {createChatListSlice} from "./chatListSlice";
+import type {ChatListSlice} from "./chatListSlice";
 import {createChatsSlice} from "./chatsSlice";
 import type {ChatsSlice} from "./chatsSlice";
 import {createConnectionSlice} from "./connectionSlice";
@@ -10,6 +12,8 @@ import type {ConnectionSlice} from "./connectionSlice";
 import {createApiServerSlice} from "./apiServerSlice";
 import type {ApiServerSlice} from "./apiServerSlice";
 import {createEnginesSlice} from "./enginesSlice";
+import {createFirstRunSlice} from "./firstRunSlice";
+import type {FirstRunSlice} from "./firstRunSlice";
 import type {EnginesSlice} from "./enginesSlice";
 import {createLibrarySlice} from "./librarySlice";
 import type {LibrarySlice} from "./librarySlice";
@@ -22,7 +26,7 @@ import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
 
-export type PonderState = ConnectionSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -33,6 +37,7 @@ export type PonderStore = StoreApi<PonderState>;
 export function createPonderStore(api: PonderApi): PonderStore {
     return createStore<PonderState>()((...store) => ({
         ...createConnectionSlice(api)(...store),
+        ...createChatListSlice(api)(...store),
         ...createChatsSlice(api)(...store),
         ...createConversationsSlice(api)(...store),
         ...createMessagesSlice(...store),
@@ -41,6 +46,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createEnginesSlice(api)(...store),
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
-        ...createSettingsSlice(api)(...store)
+        ...createSettingsSlice(api)(...store),
+        ...createFirstRunSlice(api)(...store)
     }));
 }

@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {CatalogEntry, Download, FitEstimate, PonderApi} from "../../../electron/contract";
+import type {AppInfo, CatalogEntry, Download, FitEstimate, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 
 /** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
@@ -12,6 +12,8 @@ export interface LibrarySlice {
     downloads: readonly Download[];
     /** Estimates by catalog id, address or model id. */
     fits: Readonly<Record<string, FitState>>;
+    /** Where the core runs: only the desktop app can reveal files and show an open dialog. Null until the library loads. */
+    shell: AppInfo["shell"] | null;
     openModelsView(open: boolean): void;
     loadLibrary(): Promise<void>;
     setDownloads(downloads: readonly Download[]): void;
@@ -23,6 +25,10 @@ export interface LibrarySlice {
     estimateFit(key: string, target: {modelId: string} | {address: string}): Promise<void>;
     /** Resolves to the reason it failed, or null once added. */
     importModel(fileOrFolder: string): Promise<string | null>;
+    /** Desktop only: the system's open dialog; resolves to the reason it failed, or null (also when cancelled). */
+    importPickedModels(): Promise<string | null>;
+    /** Desktop only: shows the model's file in the system file manager. */
+    revealModel(modelId: string): Promise<void>;
     deleteModel(modelId: string): Promise<void>;
 }
 
@@ -44,13 +50,14 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
         catalog: null,
         downloads: [],
         fits: {},
+        shell: null,
         openModelsView(open) {
             set({modelsViewOpen: open});
         },
         loadLibrary() {
             return report(async () => {
-                const [catalog, downloads] = await Promise.all([api.catalog.list(), api.downloads.list()]);
-                set({catalog, downloads});
+                const [catalog, downloads, info] = await Promise.all([api.catalog.list(), api.downloads.list(), api.app.getInfo()]);
+                set({catalog, downloads, shell: info.shell});
             });
         },
         setDownloads(downloads) {
@@ -90,6 +97,17 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
             } catch (error) {
                 return messageOf(error);
             }
+        },
+        async importPickedModels() {
+            try {
+                get().setModelFiles(await api.models.importPicked());
+                return null;
+            } catch (error) {
+                return messageOf(error);
+            }
+        },
+        revealModel(modelId) {
+            return report(() => api.models.reveal({modelId}));
         },
         deleteModel(modelId) {
             return report(async () => get().setModelFiles(await api.models.delete({modelId})));

@@ -10,6 +10,8 @@ export interface LiveText {
     text: ChunkedText;
     thinkingStartedAt: number | null;
     thinkingEndedAt: number | null;
+    /** The context tokens the conversation fills as of the latest delta; null until one says. */
+    contextTokens: number | null;
 }
 
 export interface MessagesSlice {
@@ -47,7 +49,8 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
                         reasoning: appendChunked(previous.reasoning, delta.reasoning),
                         text: appendChunked(previous.text, delta.text),
                         thinkingStartedAt: delta.thinkingStartedAt ?? previous.thinkingStartedAt,
-                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt
+                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt,
+                        contextTokens: delta.contextTokens ?? previous.contextTokens
                     }
                 }
             };
@@ -89,6 +92,7 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
             return {
                 messages,
                 live,
+                chatSummaries: {...state.chatSummaries, [chat.summary.id]: chat.summary},
                 chatMessageIds: {...state.chatMessageIds, [chat.summary.id]: chat.messages.map((message) => message.id)},
                 chatAlternatives: {...state.chatAlternatives, [chat.summary.id]: chat.alternatives}
             };
@@ -109,6 +113,7 @@ function liveTextOf(message: Message | undefined): LiveText {
         reasoning: chunkText(message?.reasoning ?? ""),
         text: chunkText(message?.text ?? ""),
         thinkingStartedAt: message?.thinkingStartedAt ?? null,
-        thinkingEndedAt: message?.thinkingEndedAt ?? null
+        thinkingEndedAt: message?.thinkingEndedAt ?? null,
+        contextTokens: null
     };
 }

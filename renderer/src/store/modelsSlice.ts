@@ -5,6 +5,8 @@ import type {PonderState} from "./createPonderStore";
 export interface ModelsSlice {
     /** The GGUF files in the models folder, as last listed by the main side. */
     modelFiles: readonly ModelFile[];
+    /** False until the first list arrives: an empty list before then says nothing (the first-run welcome waits for it). */
+    modelsListed: boolean;
     runtime: RuntimeState;
     /** A load or unload request is on its way; its buttons wait for it. */
     modelRequestPending: boolean;
@@ -28,10 +30,11 @@ export const createModelsSlice = (api: PonderApi): StateCreator<PonderState, [],
 
     return {
         modelFiles: [],
+        modelsListed: false,
         runtime: {status: "empty"},
         modelRequestPending: false,
         setModelFiles(files) {
-            set({modelFiles: files});
+            set({modelFiles: files, modelsListed: true});
         },
         setRuntime(runtime) {
             set({runtime});

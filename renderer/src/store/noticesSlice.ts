@@ -2,6 +2,7 @@ import type {StateCreator} from "zustand/vanilla";
 import {DisconnectedError} from "../bridge/DisconnectedError";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
+import {localizeError} from "../i18n/localizeError";
 
 export interface Notice {
     id: number;
@@ -38,7 +39,7 @@ function describeError(error: unknown): string {
         return i18n.t("errors.disconnected");
 
     if (error instanceof Error && error.message !== "")
-        return error.message;
+        return localizeError(error.message);
 
     return i18n.t("errors.unknown");
 }

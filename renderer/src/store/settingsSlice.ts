@@ -30,7 +30,13 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
             return apply(() => api.settings.get({modelId, ...(chatId == null ? {} : {chatId})}));
         },
         changeSettings({modelId, chatId, values = {}, reset}) {
-            return apply(() => api.settings.update({modelId, ...(chatId == null ? {} : {chatId}), values, ...(reset == null ? {} : {reset})}));
+            return apply(async () => {
+                const updated = await api.settings.update({modelId, ...(chatId == null ? {} : {chatId}), values, ...(reset == null ? {} : {reset})});
+                // The model's defaults changed while a chat's settings are shown: keep showing them
+                // through that chat's layer (the update answers without it).
+                const shownChatId = get().settings?.chatId;
+                return chatId == null && shownChatId != null ? api.settings.get({modelId, chatId: shownChatId}) : updated;
+            });
         }
     };
 };

@@ -13,6 +13,8 @@ export interface OpenPonderOptions {
     serveArgs?: string[];
     /** Browser permissions granted to Ponder's page, e.g. the clipboard's. */
     permissions?: string[];
+    /** The browser's language, as the OS would set it. */
+    locale?: string;
 }
 
 export interface PonderSession {
@@ -42,7 +44,7 @@ export async function openPonder(options: OpenPonderOptions = {}): Promise<Ponde
     }
     const start = (port?: number) => startServe({dataDir, modelsDir, model: options.model, port, extraArgs: options.serveArgs});
     const serve = await start();
-    const browser = await launchChromium();
+    const browser = await launchChromium({locale: options.locale});
     if (options.permissions != null)
         await browser.context.grantPermissions(options.permissions, {origin: new URL(serve.url).origin});
     const page = await browser.context.newPage();

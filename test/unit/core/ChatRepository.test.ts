@@ -3,9 +3,11 @@ import {tmpdir} from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {afterEach, beforeEach, describe, expect, test} from "vitest";
-import {requestSchemas, type ChatSummary, type Message} from "../../../electron/contract.ts";
+import {requestSchemas, type ChatArchive, type ChatSummary, type Message} from "../../../electron/contract.ts";
 import {ChatRepository} from "../../../electron/core/chats/ChatRepository.ts";
 import {ChatTransfer} from "../../../electron/core/chats/ChatTransfer.ts";
+import {ModelLibrary} from "../../../electron/core/models/ModelLibrary.ts";
+import {SettingsService} from "../../../electron/core/settings/SettingsService.ts";
 import {migrations} from "../../../electron/core/store/migrations.ts";
 import {migrate, openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
 
@@ -56,6 +58,8 @@ describe("openDatabase", () => {
         const repository = new ChatRepository(old);
         expect(repository.listChats()).toEqual([chat("c1", {title: "量子"})]);
         expect(repository.search("量子力学").map((hit) => hit.messageId)).toEqual(["m1"]);
+        // The word index, made again with its prefix index, holds the messages from before.
+        expect(repository.search("量子").map((hit) => hit.messageId)).toEqual(["m1"]);
         expect(old.pragma("integrity_check", {simple: true})).toBe("ok");
         old.close();
     });
@@ -96,6 +100,37 @@ describe("ChatRepository", () => {
         repository.updateChat("pinned", {pinned: true, title: "Renamed", systemPrompt: "Be brief.", sendReasoning: true});
         expect(repository.listChats().map((summary) => summary.id)).toEqual(["pinned", "old", "new"]);
         expect(repository.getChat("pinned")).toMatchObject({title: "Renamed", pinned: true, systemPrompt: "Be brief.", sendReasoning: true});
+    });
+
+    test("the list comes in pages: each starts after the last chat of the one before, in the same order as the whole", () => {
+        const repository = new ChatRepository(db);
+        // Ties in last activity are broken by id, so no chat falls between two pages.
+        for (let i = 0; i < 23; i++)
+            repository.insertChat(chat(`c${String(i).padStart(2, "0")}`, {updatedAt: Math.floor(i / 3), pinned: i % 10 === 0}));
+        const whole = repository.listChats();
+        expect(whole.slice(0, 3).map((summary) => summary.id)).toEqual(["c20", "c10", "c00"]);
+        expect(whole.slice(3, 6).map((summary) => summary.id)).toEqual(["c22", "c21", "c19"]);
+
+        const paged: ChatSummary[] = [];
+        for (let page = repository.listChats({limit: 5}); page.length > 0; page = repository.listChats({after: page.at(-1)!, limit: 5}))
+            paged.push(...page);
+        expect(paged).toEqual(whole);
+        expect(paged).toHaveLength(23);
+
+        // A page after a chat that has since moved still starts where that chat was.
+        const first = repository.listChats({limit: 5});
+        repository.touchChat(first[4]!.id, 100);
+        expect(repository.listChats({after: first[4]!, limit: 2}).map((summary) => summary.id)).toEqual(whole.slice(5, 7).map((summary) => summary.id));
+    });
+
+    test("a page of the list is read from the index, not by sorting every chat", () => {
+        const plan = (sql: string) => JSON.stringify(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all());
+        const first = plan("SELECT id FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50");
+        const after = plan("SELECT id FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (0, 5, 'x') ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50");
+        for (const detail of [first, after]) {
+            expect(detail).toContain("chats_by_activity");
+            expect(detail).not.toContain("TEMP B-TREE");
+        }
     });
 
     test("a deleted chat is hidden until restored, and purged for good at the next start", () => {
@@ -205,9 +240,10 @@ describe("export and import", () => {
     }
 
     test("Markdown has the branch on screen with the reasoning in a collapsible block", () => {
-        const file = new ChatTransfer(seeded()).export("c1", "markdown");
+        const transfer = new ChatTransfer(seeded());
+        const file = transfer.export("c1", "markdown");
         expect(file).toMatchObject({fileName: "Why is the sky blue.md", mimeType: "text/markdown"});
-        expect(file.content).toBe([
+        expect(readAll(transfer, file.exportId)).toBe([
             "# Why is the sky blue?", "", "**System prompt**", "", "Be brief.", "",
             "## You", "", "Why is the sky blue?", "",
             "## Assistant", "", "<details>", "<summary>Reasoning</summary>", "", "Short waves scatter more.", "", "</details>", "",
@@ -218,14 +254,15 @@ describe("export and import", () => {
     test("a JSON round trip through the import schema loses nothing; importing twice adds a copy", () => {
         const repository = seeded();
         const transfer = new ChatTransfer(repository);
-        const exported = transfer.export(undefined, "json");
-        const archive = requestSchemas["chats.import"].parse({archive: JSON.parse(exported.content)}).archive;
+        const exported = readAll(transfer, transfer.export(undefined, "json").exportId);
+        const archive = requestSchemas["chats.import"].parse({archive: JSON.parse(exported)}).archive;
 
         const other = new Database(path.join(dir, "other.db"));
         migrate(other);
         const otherRepository = new ChatRepository(other);
-        expect(new ChatTransfer(otherRepository).import(archive).map((summary) => summary.id)).toEqual(["c1"]);
-        expect(new ChatTransfer(otherRepository).export(undefined, "json").content).toBe(exported.content);
+        const otherTransfer = new ChatTransfer(otherRepository);
+        expect(otherTransfer.import(archive).map((summary) => summary.id)).toEqual(["c1"]);
+        expect(readAll(otherTransfer, otherTransfer.export(undefined, "json").exportId)).toBe(exported);
 
         const copies = transfer.import(archive);
         expect(copies[0]!.id).not.toBe("c1");
@@ -237,7 +274,8 @@ describe("export and import", () => {
 
     test("an archive whose messages don't form a tree is refused with a clear message, adding nothing", () => {
         const repository = seeded();
-        const archive = JSON.parse(new ChatTransfer(repository).export("c1", "json").content);
+        const transfer = new ChatTransfer(repository);
+        const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId));
         archive.chats[0].summary.id = "c2";
         archive.chats[0].messages.reverse();
         for (const each of archive.chats[0].messages)
@@ -246,4 +284,62 @@ describe("export and import", () => {
         expect(repository.hasChat("c2")).toBe(false);
         expect(requestSchemas["chats.import"].safeParse({archive: {format: "something else"}}).success).toBe(false);
     });
+
+    test("export all comes in pieces of whole chats, together the same JSON as the archive in one string", () => {
+        const repository = seeded();
+        for (const id of ["c2", "c3"]) {
+            repository.insertChat(chat(id, {createdAt: id === "c2" ? 2 : 3}));
+            repository.insertMessage(message({id: `${id}-u`, chatId: id, role: "user", text: `Question ${id}`}));
+        }
+        const transfer = new ChatTransfer(repository, undefined, {pieceChars: 1});
+        const {exportId} = transfer.export(undefined, "json");
+        const pieces = [];
+        for (let piece = transfer.read(exportId); ; piece = transfer.read(exportId)) {
+            pieces.push(piece);
+            if (piece.done)
+                break;
+        }
+        // The opening, one piece per chat, then the closing.
+        expect(pieces.map((piece) => piece.done)).toEqual([false, false, false, false, true]);
+        const text = pieces.map((piece) => piece.content).join("");
+        const archive = JSON.parse(text) as ChatArchive;
+        expect(archive.chats.map((each) => each.summary.id)).toEqual(["c1", "c2", "c3"]);
+        expect(text).toBe(JSON.stringify(archive, null, 2));
+        expect(() => transfer.read(exportId)).toThrow(/export has ended/);
+    });
+
+    test("an export nobody reads is dropped after a while; an empty database exports an empty archive", async () => {
+        const transfer = new ChatTransfer(new ChatRepository(db), undefined, {idleMs: 10});
+        const {exportId} = transfer.export(undefined, "json");
+        expect(transfer.read(exportId)).toEqual({content: "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": []\n}", done: true});
+        const abandoned = transfer.export(undefined, "markdown").exportId;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(() => transfer.read(abandoned)).toThrow(/export has ended/);
+    });
+
+    test("a chat's own generation settings go out with it and come back in", () => {
+        const repository = seeded();
+        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+        settings.setChatOverrides("c1", {temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+        const transfer = new ChatTransfer(repository, settings);
+        const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId)) as ChatArchive;
+        expect(archive.chats[0]!.settings).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+
+        const [copy] = transfer.import(requestSchemas["chats.import"].parse({archive}).archive);
+        expect(settings.chatOverrides(copy!.id)).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+        // A chat without settings of its own has none in the archive.
+        repository.insertChat(chat("plain"));
+        const plain = JSON.parse(readAll(transfer, transfer.export("plain", "json").exportId)) as ChatArchive;
+        expect(plain.chats[0]).not.toHaveProperty("settings");
+    });
 });
+
+/** Every piece of an export, joined. */
+function readAll(transfer: ChatTransfer, exportId: string): string {
+    let text = "";
+    for (let piece = transfer.read(exportId); ; piece = transfer.read(exportId)) {
+        text += piece.content;
+        if (piece.done)
+            return text;
+    }
+}

@@ -24,20 +24,24 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
     };
     return {
         "app.getInfo": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
+        "app.getSystem": record(null as never),
         "models.list": record([]),
         "models.load": record({status: "ready"}),
         "models.unload": record({status: "empty"}),
         "models.getState": record({status: "empty"}),
         "models.delete": record([]),
         "models.import": record([]),
+        "models.importPicked": record([]),
+        "models.reveal": record(undefined),
         "models.estimateFit": record({verdict: "cpu"} as never),
         "catalog.list": record([]),
+        "catalog.recommend": record({status: "nothingFits"}),
         "downloads.list": record([]),
         "downloads.add": record({id: "d1"} as never),
         "downloads.pause": record({id: "d1"} as never),
         "downloads.resume": record({id: "d1"} as never),
         "downloads.cancel": record(undefined),
-        "chats.list": record([chat]),
+        "chats.list": record({chats: [chat], more: false}),
         "chats.get": record({summary: chat, messages: [], alternatives: {}}),
         "chats.create": record(chat),
         "chats.send": record({chatId: "c1", userMessage: null, assistantMessage: null} as never),
@@ -51,7 +55,8 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "chats.regenerate": record({summary: chat, messages: [], alternatives: {}}),
         "chats.continue": record(null as never),
         "chats.deleteMessage": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.export": record({fileName: "c.md", mimeType: "text/markdown", content: ""}),
+        "chats.export": record({exportId: "e1", fileName: "c.md", mimeType: "text/markdown"}),
+        "chats.readExport": record({content: "", done: true}),
         "chats.import": record([chat]),
         "settings.get": record(null as never),
         "settings.update": record(null as never),
@@ -76,7 +81,9 @@ describe("attachRpcPeer", () => {
         await expect(rpc.$call("chats.send", {text: "   "})).rejects.toThrow(/Invalid request chats.send: text/);
         await expect(rpc.$call("chats.get", {chatId: "c1", sql: "DROP TABLE"})).rejects.toThrow(/Invalid request chats.get/);
         await expect(rpc.$call("models.load", {modelId: 42})).rejects.toThrow(/modelId/);
-        await expect(rpc.$call("chats.list", {unexpected: true})).rejects.toThrow(/Invalid request chats.list/);
+        await expect(rpc.$call("chats.list", {limit: 10, unexpected: true})).rejects.toThrow(/Invalid request chats.list/);
+        // The window names a model, never a path for the file manager to open.
+        await expect(rpc.$call("models.reveal", {path: "/etc"})).rejects.toThrow(/Invalid request models.reveal/);
         expect(calls).toEqual([{chatId: "c1"}]);
     });
 

@@ -27,6 +27,7 @@ interface PlatformConfig {
     [key: string]: unknown;
 }
 interface BuilderConfig {
+    publish?: unknown;
     files: string[];
     asarUnpack: string[];
     electronFuses: Record<string, boolean>;
@@ -93,5 +94,12 @@ describe("electron-builder.yml", () => {
         const entitlements = readFileSync(path.join(repoRoot, config.mac.entitlements as string), "utf8");
         expect(entitlements).toContain("com.apple.security.cs.allow-jit");
         expect(entitlements).toContain("com.apple.security.cs.allow-unsigned-executable-memory");
+    });
+
+    test("auto-update is off until a release is built with a feed: no publish target here, electron-updater shipped", () => {
+        // With no publish config electron-builder writes no app-update.yml, and main.ts then never loads the updater (test/unit/security).
+        expect(config.publish).toBeUndefined();
+        const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {dependencies: Record<string, string>};
+        expect(Object.keys(manifest.dependencies)).toContain("electron-updater");
     });
 });

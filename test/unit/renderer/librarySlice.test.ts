@@ -19,7 +19,11 @@ const fit: FitEstimate = {
 const file: ModelFile = {id: "a.gguf", fileName: "a.gguf", sizeBytes: 10};
 
 async function setup(handlers: PeerHandlers) {
-    const {peer, bridge} = await connectPair({"chats.list": () => [], "models.list": () => [file], "models.getState": () => ({status: "empty"}), ...handlers});
+    const {peer, bridge} = await connectPair({
+        "chats.list": () => ({chats: [], more: false}), "models.list": () => [file], "models.getState": () => ({status: "empty"}),
+        "app.getInfo": () => ({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
+        ...handlers
+    });
     const store = createPonderStore(bridge.api);
     return {peer, bridge, store};
 }
@@ -30,6 +34,7 @@ describe("the Models view's store", () => {
         const detach = attachConnection(store, bridge);
         await store.getState().loadLibrary();
         expect(store.getState().downloads).toEqual([download]);
+        expect(store.getState().shell).toBe("headless");
         await peer.emit("downloads.changed", [{...download, receivedBytes: 600}]);
         await until(() => store.getState().downloads[0]?.receivedBytes === 600);
         detach();
@@ -78,5 +83,25 @@ describe("the Models view's store", () => {
         expect(await store.getState().importModel("/nothing")).toBe("There is no file or folder at /nothing.");
         await store.getState().deleteModel("a.gguf");
         expect(store.getState().modelFiles).toEqual([]);
+    });
+
+    test("reveal sends only the model's id; picked files update the list, and a refusal comes back as its message", async () => {
+        const imported: ModelFile = {id: "/elsewhere/b.gguf", fileName: "b.gguf", sizeBytes: 20, imported: true};
+        const revealed: unknown[] = [];
+        let desktop = true;
+        const {store} = await setup({
+            "models.reveal": (args) => void revealed.push(args),
+            "models.importPicked": () => {
+                if (!desktop)
+                    throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
+                return [file, imported];
+            }
+        });
+        await store.getState().revealModel("a.gguf");
+        expect(revealed).toEqual([{modelId: "a.gguf"}]);
+        expect(await store.getState().importPickedModels()).toBeNull();
+        expect(store.getState().modelFiles).toEqual([file, imported]);
+        desktop = false;
+        expect(await store.getState().importPickedModels()).toMatch(/^Only the desktop app/);
     });
 });

@@ -35,7 +35,7 @@ afterEach(closeConnectedPairs);
 /** A fresh store — in its initial state — whose requests go over a real socket to `handlers`. */
 async function setup(handlers: PeerHandlers = {}): Promise<{peer: RpcPeer; bridge: WebSocketBridge; store: PonderStore}> {
     const {peer, bridge} = await connectPair({
-        "chats.list": () => [c1.summary, c2.summary],
+        "chats.list": () => ({chats: [c2.summary, c1.summary], more: false}),
         "chats.get": ({chatId}) => {
             const chat = chats[chatId];
             if (chat == null)

@@ -14,7 +14,7 @@ let base: string;
 let token: string;
 
 const handlers = {
-    "chats.list": async () => [{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}],
+    "chats.list": async () => ({chats: [{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}], more: false}),
     "chats.get": async () => {
         throw new Error("That conversation no longer exists.");
     }
@@ -89,7 +89,7 @@ describe("PonderServer", () => {
             serialize: JSON.stringify,
             deserialize: (text) => JSON.parse(text as string)
         });
-        expect(await rpc.$call("chats.list")).toEqual([{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}]);
+        expect(await rpc.$call("chats.list", {})).toEqual({chats: [{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}], more: false});
         await expect(rpc.$call("chats.get", {chatId: "nope"})).rejects.toMatchObject({message: "That conversation no longer exists."});
         socket.close();
     });

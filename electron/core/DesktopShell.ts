@@ -1,0 +1,11 @@
+/**
+ * What only the desktop app can do for the core: Electron's shell and dialogs, passed in by
+ * electron/main.ts (the core never imports Electron). `serve` has none: a browser on another
+ * machine has no file manager or open dialog of the machine the models are on.
+ */
+export interface DesktopShell {
+    /** Shows the file, selected, in the system file manager (Finder, Explorer, Files). */
+    reveal(filePath: string): void;
+    /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
+    pickModelFiles(): Promise<string[]>;
+}

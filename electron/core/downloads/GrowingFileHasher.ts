@@ -1,0 +1,79 @@
+import {Worker} from "node:worker_threads";
+
+/** Slots of the shared positions. */
+const writtenSlot = 0;
+const finishedSlot = 1;
+
+// CommonJS, evaluated: no separate file to find once the main process is bundled. Plain Node
+// modules only, so the worker starts without the process's flags or loaders (execArgv: []).
+const workerSource = `
+const {parentPort, workerData} = require("node:worker_threads");
+const {createHash} = require("node:crypto");
+const fs = require("node:fs");
+const {filePath, positions, writtenSlot, finishedSlot, blockBytes} = workerData;
+const hash = createHash("sha256");
+const buffer = Buffer.allocUnsafe(blockBytes);
+let fd = null;
+let hashed = 0;
+for (;;) {
+    const written = Atomics.load(positions, writtenSlot);
+    const finished = Atomics.load(positions, finishedSlot) === 1n;
+    // Whole blocks while the file grows (few, large reads), then whatever is left at the end.
+    if (Number(written) - hashed >= blockBytes || (finished && hashed < Number(written))) {
+        fd ??= fs.openSync(filePath, "r");
+        const read = fs.readSync(fd, buffer, 0, Math.min(blockBytes, Number(written) - hashed), hashed);
+        if (read === 0)
+            throw new Error("The download is shorter on disk than written.");
+        hash.update(buffer.subarray(0, read));
+        hashed += read;
+    } else if (finished) {
+        break;
+    } else {
+        // Sleeps until the writer has another block on disk (or says it is done).
+        Atomics.wait(positions, writtenSlot, written, 1000);
+    }
+}
+if (fd != null)
+    fs.closeSync(fd);
+parentPort.postMessage(hash.digest("hex"));
+`;
+
+/** The hashing thread reads the file in blocks of this size; the writer wakes it once per block. */
+export const hashBlockBytes = 4 * 2 ** 20;
+
+/**
+ * The sha256 of a file that is being written, computed on its own thread: it trails the writer
+ * through a shared position and reads each block back from the OS's page cache. So hashing runs
+ * beside receiving, on another core, with no bytes copied between threads or held in memory, and
+ * it covers exactly what is on disk: after a pause, restart or crash, the bytes already there
+ * are hashed from the start while the rest arrives.
+ */
+export class GrowingFileHasher {
+    /** The writer stores the bytes on disk (contiguous from the start) in slot 0 with `Atomics.store`, and `Atomics.notify`s each {@link hashBlockBytes} or so. */
+    readonly positions = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+    readonly #worker: Worker;
+    readonly #digest: Promise<string>;
+
+    constructor(filePath: string) {
+        this.#worker = new Worker(workerSource, {eval: true, execArgv: [], workerData: {filePath, positions: this.positions, writtenSlot, finishedSlot, blockBytes: hashBlockBytes}});
+        this.#digest = new Promise((resolve, reject) => {
+            this.#worker.once("message", resolve);
+            this.#worker.once("error", reject);
+            this.#worker.once("exit", () => reject(new Error("The hashing thread stopped early.")));
+        });
+        // Read only by digest(); a failure before then must not go unhandled.
+        this.#digest.catch(() => undefined);
+    }
+
+    /** The sha256 of the first `length` bytes (the whole file), once the hashing thread has read them. */
+    async digest(length: number): Promise<string> {
+        Atomics.store(this.positions, writtenSlot, BigInt(length));
+        Atomics.store(this.positions, finishedSlot, 1n);
+        Atomics.notify(this.positions, writtenSlot);
+        return this.#digest;
+    }
+
+    async close(): Promise<void> {
+        await this.#worker.terminate();
+    }
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ModelTooLargeError} from "../../../native/index.ts";
+import {i18n} from "../../../renderer/src/i18n/i18n.ts";
+import {localizeError} from "../../../renderer/src/i18n/localizeError.ts";
+import {coreErrorMessages, placeholder} from "./support/coreErrorMessages.ts";
+
+const hasChinese = (text: string) => /\p{Script=Han}/u.test(text);
+
+beforeAll(() => i18n.changeLanguage("zh-CN"));
+afterAll(() => i18n.changeLanguage("en"));
+
+describe("the main side's error messages in the UI's language", () => {
+    test("every message the core or llama.cpp runtime can throw has a translation", () => {
+        const messages = coreErrorMessages([path.resolve("electron/core"), path.resolve("native")]);
+        expect(messages.length).toBeGreaterThan(40);
+        const untranslated = messages.filter(({sample}) => !hasChinese(localizeError(sample))).map(({at, sample}) => `${at}: ${sample}`);
+        expect(untranslated, "add these to coreErrors in every locale").toEqual([]);
+    });
+
+    test("values are carried over, and a known reason inside a message is translated as well", () => {
+        expect(localizeError("The download failed 4 times in a row: The server answered 503 Service Unavailable for https://hub.example/m.gguf."))
+            .toBe("下载连续失败了 4 次：服务器对 https://hub.example/m.gguf 返回了 503 Service Unavailable。");
+    });
+
+    test("a real error from the runtime, numbers and all", () => {
+        const error = new ModelTooLargeError({
+            verdict: "tooLarge", modelBytes: 20 * 2 ** 30, ramBytes: 21 * 2 ** 30, vramBytes: 0,
+            memory: {ramBytes: 14 * 2 ** 30, vramBytes: 0, unified: false}, contextSize: 0, trainContextSize: 131_072
+        });
+        expect(localizeError(error.message)).toBe("这个模型对这台电脑来说太大了：即使用最小的上下文也需要约 21.0 GiB 内存，而可供模型使用的只有 14.0 GiB。");
+    });
+
+    test("text the core didn't write (an OS error, a server's words) is left as it is", () => {
+        expect(localizeError("EACCES: permission denied, open '/models/x.gguf'")).toBe("EACCES: permission denied, open '/models/x.gguf'");
+    });
+
+    test("in English, a message is its own translation", async () => {
+        await i18n.changeLanguage("en");
+        const sample = `Not enough disk space: ${placeholder} needed, ${placeholder} free. Free some space, then press Resume.`;
+        expect(localizeError(sample)).toBe(sample);
+        await i18n.changeLanguage("zh-CN");
+    });
+});
