@@ -39,8 +39,12 @@ export async function apiPathBench(): Promise<Measure[]> {
         if (state.status !== "ready")
             throw new Error(`The bench model did not load: ${state.error}`);
         const client = new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0});
-        const prompts = ["How", "Why", "When", "Where", "Which", "Could", "Should"].slice(0, rounds)
-            .map((word, round) => `${word} would you sort ${100 + round * 13} numbers by hand?`);
+        // Each run's prompt differs from the one before it right after the chat template's opening,
+        // so both paths reuse the same evaluated prefix; the same prompt twice would hand the
+        // second run its whole prompt already evaluated.
+        const question = (word: string, round: number) => `${word} would you sort ${100 + round * 13} numbers by hand?`;
+        const directPrompts = ["How", "Why", "When", "Where", "Which", "Could", "Should"].slice(0, rounds).map(question);
+        const apiPrompts = ["What", "Who", "Whose", "Would", "Shall", "Can", "Must"].slice(0, rounds).map(question);
 
         const direct = async (prompt: string): Promise<RunTiming> => {
             const startedAt = performance.now();
@@ -81,9 +85,9 @@ export async function apiPathBench(): Promise<Measure[]> {
         await viaApi("Warm up.");
         const directRuns: RunTiming[] = [];
         const apiRuns: RunTiming[] = [];
-        for (const prompt of prompts) {
-            directRuns.push(await direct(prompt));
-            apiRuns.push(await viaApi(prompt));
+        for (let round = 0; round < rounds; round++) {
+            directRuns.push(await direct(directPrompts[round]!));
+            apiRuns.push(await viaApi(apiPrompts[round]!));
         }
         const pairedRatio = median(directRuns.map((run, round) => apiRuns[round]!.tokensPerSecond / run.tokensPerSecond));
         const directTtft = median(directRuns.map((run) => run.timeToFirstTokenMs));
