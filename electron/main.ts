@@ -113,7 +113,7 @@ async function start() {
             reveal: (filePath) => shell.showItemInFolder(filePath),
             async pickModelFiles() {
                 const window = BrowserWindow.getFocusedWindow();
-                const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF models", extensions: ["gguf"]}]};
+                const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};
                 const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
                 return canceled ? [] : filePaths;
             }

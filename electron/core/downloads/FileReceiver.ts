@@ -117,7 +117,16 @@ function receive(url, start, sizeBytes) {
                 response.resume();
                 if (redirects >= maxRedirects)
                     return end({kind: "refused", message: "The server redirected too many times."});
-                return get(new URL(response.headers.location, target).href, redirects + 1);
+                let next = null;
+                try {
+                    next = new URL(response.headers.location, target);
+                } catch {
+                    // Refused below, like any other address it won't follow.
+                }
+                // A plain URL has no published sha256: a downgrade to http would let the network swap the file.
+                if (next == null || !/^https?:$/.test(next.protocol) || (target.protocol === "https:" && next.protocol === "http:"))
+                    return end({kind: "refused", message: "The server redirected to " + response.headers.location + ", which Ponder won't follow (only http(s), and never from https to http)."});
+                return get(next.href, redirects + 1);
             }
             if (status !== 200 && status !== 206)
                 return end({kind: "status", status, message: response.statusMessage ?? ""});

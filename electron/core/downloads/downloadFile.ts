@@ -126,6 +126,8 @@ async function receiveRest(options: DownloadFileOptions, start: number, receiver
     } finally {
         signal.removeEventListener("abort", stop);
     }
+    // A check still running must settle here: a full disk it finds belongs to this receive, not the next.
+    await spaceCheck;
     options.onProgress(end.position);
     signal.throwIfAborted();
     if (stoppedBy != null)

@@ -34,9 +34,16 @@ export class LibraryService {
     /** The files the user picks in the system's open dialog are imported; a cancelled dialog changes nothing. */
     async importPicked(): Promise<ModelFile[]> {
         const filePaths = await this.#desktopShell().pickModelFiles();
-        for (const filePath of filePaths)
-            await this.#library.import(filePath);
-        return filePaths.length > 0 ? this.announceList() : this.#library.list();
+        if (filePaths.length === 0)
+            return this.#library.list();
+        try {
+            for (const filePath of filePaths)
+                await this.#library.import(filePath);
+        } finally {
+            // The files before one that failed are in the library: every window must list them.
+            await this.announceList();
+        }
+        return this.#library.list();
     }
 
     /** Only a listed model's id is taken, never a path: the window can't make the file manager open anything else. */

@@ -46,7 +46,9 @@ function aboutRows(system: SystemInfo, t: ReturnType<typeof useTranslation>["t"]
         [t("about.system"), `${machine.platform} ${machine.arch}`],
         [t("firstRun.processor"), t("firstRun.cores", {model: machine.cpuModel, count: machine.mathCores})],
         [t("firstRun.memory"), formatBytes(machine.totalRamBytes, language)],
-        [t("firstRun.graphics"), machine.backend === "cpu" ? t("firstRun.noGpu") : `${machine.gpuNames.join(", ")} · ${formatBytes(machine.vramBytes, language)}`]
+        [t("firstRun.graphics"), machine.backend === "cpu"
+            ? t("firstRun.noGpu")
+            : [machine.gpuNames.join(", ") || t(`models.backend.${machine.backend}`), formatBytes(machine.vramBytes, language)].join(" · ")]
     );
     return rows;
 }
@@ -55,6 +57,7 @@ function AboutDetails() {
     const {t, i18n} = useTranslation();
     const system = usePonder((state) => state.system);
     const systemError = usePonder((state) => state.systemError);
+    const reportError = usePonder((state) => state.reportError);
     const [copied, setCopied] = useState(false);
     useEffect(() => {
         if (!copied)
@@ -71,8 +74,13 @@ function AboutDetails() {
     const rows = aboutRows(system, t, i18n.language);
 
     async function copy() {
-        await navigator.clipboard.writeText(rows.map(([name, value]) => `${name}: ${value}`).join("\n"));
-        setCopied(true);
+        try {
+            await navigator.clipboard.writeText(rows.map(([name, value]) => `${name}: ${value}`).join("\n"));
+            setCopied(true);
+        } catch (error) {
+            // No clipboard (a page served over plain http to another machine) or permission refused.
+            reportError(error);
+        }
     }
 
     return (

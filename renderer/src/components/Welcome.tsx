@@ -20,11 +20,20 @@ export function Welcome() {
     const system = usePonder((state) => state.system);
     const systemError = usePonder((state) => state.systemError);
 
+    // Once per session: the hardware doesn't change, and a recommendation reads several GGUF headers from the hub (Retry asks again).
+    const asked = usePonder((state) => state.recommendation != null);
+    const described = system != null || systemError != null;
     useEffect(() => {
-        void loadSystem();
+        if (!described)
+            void loadSystem();
+    }, [described, loadSystem]);
+    useEffect(() => {
         void loadLibrary();
-        void recommendModel();
-    }, [loadSystem, loadLibrary, recommendModel]);
+    }, [loadLibrary]);
+    useEffect(() => {
+        if (!asked)
+            void recommendModel();
+    }, [asked, recommendModel]);
 
     return (
         <section className="welcome" aria-labelledby="welcome-title">

@@ -5,7 +5,11 @@ type CoreErrorKey = keyof typeof en.coreErrors;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Each English core message as a pattern; its `{{placeholders}}` capture the values to carry over. */
+/**
+ * Each English core message as a pattern; its `{{placeholders}}` capture the values to carry over.
+ * The most specific are tried first, so "{{address}} answered {{status}}{{detail}}" can't take a
+ * message that a template with more fixed words matches.
+ */
 const patterns = (Object.entries(en.coreErrors) as Array<[CoreErrorKey, string]>).map(([key, template]) => {
     const names: string[] = [];
     const source = template.split(/(\{\{\w+\}\})/).map((part) => {
@@ -15,8 +19,8 @@ const patterns = (Object.entries(en.coreErrors) as Array<[CoreErrorKey, string]>
         names.push(placeholder[1]!);
         return "([\\s\\S]*?)";
     }).join("");
-    return {key, names, regex: new RegExp(`^${source}$`)};
-});
+    return {key, names, regex: new RegExp(`^${source}$`), literalLength: template.replace(/\{\{\w+\}\}/g, "").length};
+}).sort((a, b) => b.literalLength - a.literalLength);
 
 /**
  * The main side words its errors in English (they also reach logs and API clients). This says a

@@ -67,12 +67,15 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
                 const chatSummaries = {...state.chatSummaries, [chat.id]: chat};
                 // A chat that now sorts below the loaded part comes with a later page, in its place.
                 const last = chatList.at(-1);
-                if (state.moreChats && last != null && compareChats(chat, last) > 0)
+                if (state.moreChats && (last == null || compareChats(chat, last) > 0))
                     return {chatList, chatSummaries};
                 const index = chatList.findIndex((other) => compareChats(chat, other) < 0);
                 chatList.splice(index < 0 ? chatList.length : index, 0, chat);
                 return {chatList, chatSummaries};
             });
+            // Every loaded chat was deleted but more exist: nothing is left to page after, so start again from the top.
+            if (get().chatList.length === 0 && get().moreChats)
+                void reload();
         },
         async loadMoreChats() {
             const last = get().chatList.at(-1);

@@ -9,7 +9,7 @@ export interface FirstRunSlice {
     systemError: string | null;
     /** null: not asked yet; "pending": the candidates' headers are being read from the hub. */
     recommendation: ModelRecommendation | "pending" | null;
-    /** The download the welcome started; its model is loaded as soon as it is ready. */
+    /** The download the welcome started, until its model has loaded (or it was cancelled). */
     firstRunDownloadId: string | null;
     loadSystem(): Promise<void>;
     recommendModel(): Promise<void>;
@@ -21,50 +21,77 @@ function messageOf(error: unknown) {
     return error instanceof Error && error.message !== "" ? error.message : String(error);
 }
 
-export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [], [], FirstRunSlice> => (set, get, store) => ({
-    system: null,
-    systemError: null,
-    recommendation: null,
-    firstRunDownloadId: null,
-    async loadSystem() {
-        try {
-            set({system: await api.app.getSystem(), systemError: null});
-        } catch (error) {
-            set({systemError: messageOf(error)});
-        }
-    },
-    async recommendModel() {
-        set({recommendation: "pending"});
-        try {
-            set({recommendation: await api.catalog.recommend()});
-        } catch (error) {
-            set({recommendation: {status: "unreachable", error: messageOf(error)}});
-        }
-    },
-    async downloadAndStart(entryId) {
-        let downloadId: string;
-        try {
-            downloadId = (await api.downloads.add({address: entryId})).id;
-        } catch (error) {
-            return messageOf(error);
-        }
-        set({firstRunDownloadId: downloadId});
-        // "One click": the model loads when its download is verified, without a second visit to Models.
+export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [], [], FirstRunSlice> => (set, get, store) => {
+    let recommendationSequence = 0;
+    let stopWatching: (() => void) | undefined;
+
+    /**
+     * "One click": the model loads once its download is verified, without a visit to Models, but
+     * only if nothing else was loaded meanwhile. Until then the welcome stays, with the progress.
+     */
+    function watchFirstRunDownload(downloadId: string) {
+        stopWatching?.();
         let listed = false;
-        const unsubscribe = store.subscribe((state) => {
+        const finish = () => {
+            stopWatching?.();
+            stopWatching = undefined;
+        };
+        stopWatching = store.subscribe((state) => {
             const download = state.downloads.find((candidate) => candidate.id === downloadId);
             if (download == null) {
-                // Cancelled after it was listed: nothing to load.
-                if (listed)
-                    unsubscribe();
+                // Cancelled after it was listed: nothing to load, and the welcome offers it again.
+                if (listed) {
+                    finish();
+                    set({firstRunDownloadId: null});
+                }
                 return;
             }
             listed = true;
-            if (download.status === "done" && download.modelId != null) {
-                unsubscribe();
-                void get().loadModel(download.modelId);
-            }
+            if (download.status !== "done" || download.modelId == null)
+                return;
+            finish();
+            if (state.runtime.status === "empty" || state.runtime.status === "error")
+                void get().loadModel(download.modelId).finally(() => set({firstRunDownloadId: null}));
+            else
+                set({firstRunDownloadId: null});
         });
-        return null;
     }
-});
+
+    return {
+        system: null,
+        systemError: null,
+        recommendation: null,
+        firstRunDownloadId: null,
+        async loadSystem() {
+            try {
+                set({system: await api.app.getSystem(), systemError: null});
+            } catch (error) {
+                set({systemError: messageOf(error)});
+            }
+        },
+        async recommendModel() {
+            // Several reads of the hub, one after another: an older request's answer must not overwrite a newer one's.
+            const sequence = ++recommendationSequence;
+            set({recommendation: "pending"});
+            let recommendation: ModelRecommendation;
+            try {
+                recommendation = await api.catalog.recommend();
+            } catch (error) {
+                recommendation = {status: "unreachable", error: messageOf(error)};
+            }
+            if (sequence === recommendationSequence)
+                set({recommendation});
+        },
+        async downloadAndStart(entryId) {
+            let downloadId: string;
+            try {
+                downloadId = (await api.downloads.add({address: entryId})).id;
+            } catch (error) {
+                return messageOf(error);
+            }
+            set({firstRunDownloadId: downloadId});
+            watchFirstRunDownload(downloadId);
+            return null;
+        }
+    };
+};

@@ -141,4 +141,14 @@ describe("the conversation list in the renderer", () => {
         await until(() => store.getState().chatList.some((chat) => chat.id === "c000"));
         expect(ids(store.getState().chatList)).toEqual(ids(repository.listChats({limit: 2 * chatPageSize})));
     });
+
+    test("when every loaded chat is deleted, the ones further down come up", async () => {
+        const store = await connectStore();
+        for (const id of ids(store.getState().chatList))
+            await chats.delete(id);
+        // Nothing left to page after: the list starts again from the top of what remains.
+        const remaining = ids(repository.listChats({limit: chatPageSize}));
+        await until(() => JSON.stringify(ids(store.getState().chatList)) === JSON.stringify(remaining));
+        expect(store.getState().moreChats).toBe(true);
+    });
 });

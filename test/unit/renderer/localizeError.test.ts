@@ -21,6 +21,8 @@ describe("the main side's error messages in the UI's language", () => {
     test("values are carried over, and a known reason inside a message is translated as well", () => {
         expect(localizeError("The download failed 4 times in a row: The server answered 503 Service Unavailable for https://hub.example/m.gguf."))
             .toBe("下载连续失败了 4 次：服务器对 https://hub.example/m.gguf 返回了 503 Service Unavailable。");
+        expect(localizeError("The download failed 6 times in a row: the connection closed before the end of the file"))
+            .toBe("下载连续失败了 6 次：连接在文件传完之前就断开了");
     });
 
     test("a real error from the runtime, numbers and all", () => {
