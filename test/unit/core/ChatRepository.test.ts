@@ -124,9 +124,11 @@ describe("ChatRepository", () => {
     });
 
     test("a page of the list is read from the index, not by sorting every chat", () => {
+        // The repository's own columns: a covering index could hide a plan the real query doesn't get.
+        const columns = "id, title, created_at, updated_at, pinned, system_prompt, send_reasoning";
         const plan = (sql: string) => JSON.stringify(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all());
-        const first = plan("SELECT id FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50");
-        const after = plan("SELECT id FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (0, 5, 'x') ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50");
+        const first = plan(`SELECT ${columns} FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50`);
+        const after = plan(`SELECT ${columns} FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (0, 5, 'x') ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT 50`);
         for (const detail of [first, after]) {
             expect(detail).toContain("chats_by_activity");
             expect(detail).not.toContain("TEMP B-TREE");
