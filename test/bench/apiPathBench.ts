@@ -1,20 +1,11 @@
-import {mkdtempSync, rmSync} from "node:fs";
-import {availableParallelism, tmpdir} from "node:os";
-import path from "node:path";
 import OpenAI from "openai";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
 import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
-import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
-import {median, type Measure} from "./measure.ts";
+import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
+import {openBenchCore} from "./support/openBenchCore.ts";
 
 const generatedTokens = 160;
 const rounds = 7;
-
-interface RunTiming {
-    timeToFirstTokenMs: number;
-    tokensPerSecond: number;
-}
 
 /**
  * The OpenAI-compatible API's cost: the official client streaming from `/v1` (HTTP, SSE, JSON per
@@ -22,22 +13,10 @@ interface RunTiming {
  * rounds alternating so drifts in machine load hit both alike.
  */
 export async function apiPathBench(): Promise<Measure[]> {
-    const modelPath = await ensureBenchModel();
-    const dir = mkdtempSync(path.join(tmpdir(), "ponder-api-bench-"));
-    const core = await PonderCore.create({
-        dataDir: dir,
-        modelsDir: dir,
-        shell: "headless",
-        version: "bench",
-        runtime: {gpu: false},
-        load: {threads: availableParallelism(), contextSize: 2048}
-    });
+    const {core, dir, modelId, close} = await openBenchCore({contextSize: 2048});
     const apiKey = "bench";
     const server = new PonderServer(core, {rendererDir: dir, api: new OpenAiApi({models: core.models, apiKey: () => apiKey})});
     try {
-        const state = await core.loadModelFile(modelPath);
-        if (state.status !== "ready")
-            throw new Error(`The bench model did not load: ${state.error}`);
         const client = new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0});
         // Each run's prompt differs from the one before it right after the chat template's opening,
         // so both paths reuse the same evaluated prefix; the same prompt twice would hand the
@@ -67,7 +46,7 @@ export async function apiPathBench(): Promise<Measure[]> {
             let lastAt = 0;
             let tokens = 0;
             const stream = await client.chat.completions.create({
-                model: state.modelId!, messages: [{role: "user", content: prompt}],
+                model: modelId, messages: [{role: "user", content: prompt}],
                 max_tokens: generatedTokens, temperature: 0, stream: true, stream_options: {include_usage: true}
             });
             for await (const chunk of stream) {
@@ -95,23 +74,19 @@ export async function apiPathBench(): Promise<Measure[]> {
         return [
             {measure: "api.direct_tokens_per_second", value: round2(median(directRuns.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
             {measure: "api.stream_tokens_per_second", value: round2(median(apiRuns.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
-            {measure: "api.stream_to_direct_tokens_per_second_ratio", value: Math.round(pairedRatio * 1000) / 1000, unit: "ratio", target: ">= 0.97"},
+            {measure: "api.stream_to_direct_tokens_per_second_ratio", value: round3(pairedRatio), unit: "ratio", target: ">= 0.97"},
             {measure: "api.direct_time_to_first_token", value: round2(directTtft), unit: "ms", target: null},
             {measure: "api.stream_added_time_to_first_token", value: round2(apiTtft - directTtft), unit: "ms", target: "<= 30"}
         ];
     } finally {
         await server.close();
-        await core.dispose();
-        rmSync(dir, {recursive: true, force: true});
+        await close();
     }
 }
 
 function timing(startedAt: number, firstAt: number, lastAt: number, tokens: number): RunTiming {
     if (tokens < generatedTokens)
         throw new Error(`A reply ended early, after ${tokens} tokens.`);
-    return {timeToFirstTokenMs: firstAt - startedAt, tokensPerSecond: (tokens - 1) / ((lastAt - firstAt) / 1000)};
+    return streamTiming(startedAt, firstAt, lastAt, tokens);
 }
 
-function round2(value: number) {
-    return Math.round(value * 100) / 100;
-}

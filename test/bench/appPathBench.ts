@@ -1,23 +1,16 @@
-import {mkdtempSync, rmSync} from "node:fs";
-import {availableParallelism, tmpdir} from "node:os";
-import path from "node:path";
+import {availableParallelism} from "node:os";
 import {createBirpc} from "birpc";
 import {getLlama, resolveChatWrapper, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import WebSocket from "ws";
 import type {MainFunctions, Message, RendererFunctions} from "../../electron/contract.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
-import {median, type Measure} from "./measure.ts";
+import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
+import {openBenchCore, type BenchCore} from "./support/openBenchCore.ts";
 
 const generatedTokens = 160;
 const rounds = 7;
 const contextSize = 2048;
-
-interface RunTiming {
-    timeToFirstTokenMs: number;
-    tokensPerSecond: number;
-}
 
 /**
  * Ponder's whole path (core, WebSocket transport, a client receiving the deltas) against a raw
@@ -31,7 +24,7 @@ export async function appPathBench(): Promise<Measure[]> {
         .map((word, round) => `${word} would you count the prime numbers below ${100 + round * 17}?`);
 
     const raw = await RawDecoder.open(modelPath, threads);
-    const app = await AppClient.open(modelPath, threads);
+    const app = await AppClient.open();
     const rawRuns: RunTiming[] = [];
     const appRuns: RunTiming[] = [];
     try {
@@ -92,7 +85,7 @@ class RawDecoder {
                 break;
         }
         const endedAt = performance.now();
-        return {timeToFirstTokenMs: firstAt - startedAt, tokensPerSecond: (count - 1) / ((endedAt - firstAt) / 1000)};
+        return streamTiming(startedAt, firstAt, endedAt, count);
     }
 
     async close() {
@@ -103,29 +96,16 @@ class RawDecoder {
 /** The app: a real core behind a real `serve` server, driven by a WebSocket client like the renderer. */
 class AppClient {
     private constructor(
-        private readonly dir: string,
-        private readonly core: PonderCore,
+        private readonly bench: BenchCore,
         private readonly server: PonderServer,
         private readonly socket: WebSocket,
         private readonly rpc: ReturnType<typeof createBirpc<MainFunctions, RendererFunctions>>,
         private readonly listeners: {onDelta?: () => void; onDone?: (message: Message) => void}
     ) {}
 
-    static async open(modelPath: string, threads: number) {
-        const dir = mkdtempSync(path.join(tmpdir(), "ponder-bench-"));
-        const core = await PonderCore.create({
-            dataDir: dir,
-            modelsDir: dir,
-            shell: "headless",
-            version: "bench",
-            runtime: {gpu: false},
-            load: {threads, contextSize},
-            chats: {generation: {maxTokens: generatedTokens, sampling: {temperature: 0}}}
-        });
-        const state = await core.loadModelFile(modelPath);
-        if (state.status !== "ready")
-            throw new Error(`The bench model did not load: ${state.error}`);
-        const server = new PonderServer(core, {rendererDir: dir, port: 0});
+    static async open() {
+        const bench = await openBenchCore({contextSize, chats: {generation: {maxTokens: generatedTokens, sampling: {temperature: 0}}}});
+        const server = new PonderServer(bench.core, {rendererDir: bench.dir, port: 0});
         const address = new URL(await server.listen());
         const socket = new WebSocket(`ws://${address.host}/rpc?token=${server.token}`);
         await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
@@ -146,7 +126,7 @@ class AppClient {
             deserialize: (text) => JSON.parse(text as string),
             timeout: -1
         });
-        return new AppClient(dir, core, server, socket, rpc, listeners);
+        return new AppClient(bench, server, socket, rpc, listeners);
     }
 
     async run(prompt: string): Promise<RunTiming> {
@@ -168,16 +148,12 @@ class AppClient {
         const tokens = (message.stats?.thoughtTokens ?? 0) + (message.stats?.answerTokens ?? 0);
         if (message.status === "error" || tokens < generatedTokens)
             throw new Error(`The app's reply ended early (${message.status}, ${tokens} tokens): ${message.error}`);
-        return {timeToFirstTokenMs: firstAt - startedAt, tokensPerSecond: (tokens - 1) / ((lastAt - firstAt) / 1000)};
+        return streamTiming(startedAt, firstAt, lastAt, tokens);
     }
 
     async close() {
         this.socket.close();
         await this.server.close();
-        await this.core.dispose();
-        rmSync(this.dir, {recursive: true, force: true});
+        await this.bench.close();
     }
 }
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const round3 = (value: number) => Math.round(value * 1000) / 1000;

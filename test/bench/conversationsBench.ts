@@ -1,13 +1,12 @@
-import {mkdtempSync, rmSync} from "node:fs";
 import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
-import {availableParallelism, tmpdir} from "node:os";
+import {availableParallelism} from "node:os";
 import path from "node:path";
 import type {Message} from "../../electron/contract.ts";
 import {PonderCore} from "../../electron/core/PonderCore.ts";
 import {chatPageSize} from "../../renderer/src/store/chatListSlice.ts";
-import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
 import {benchChatId, benchWords, ensureConversationsDatabase, longChatMessages, seededRandom} from "./conversationsDatabase.ts";
-import {median, type Measure} from "./measure.ts";
+import {median, round2, round3, type Measure} from "./measure.ts";
+import {openBenchCore} from "./support/openBenchCore.ts";
 
 const samples = 40;
 
@@ -71,21 +70,8 @@ const followUpRounds = 5;
  * The new chats go first: each one replaces the conversation the context sequence holds.
  */
 async function followUpBench(): Promise<Measure[]> {
-    const modelPath = await ensureBenchModel();
-    const dir = mkdtempSync(path.join(tmpdir(), "ponder-followup-"));
-    const core = await PonderCore.create({
-        dataDir: dir,
-        modelsDir: dir,
-        shell: "headless",
-        version: "bench",
-        runtime: {gpu: false},
-        load: {threads: availableParallelism(), contextSize: followUpContext},
-        chats: {generation: {maxTokens: 4, sampling: {temperature: 0}}}
-    });
+    const {core, close} = await openBenchCore({contextSize: followUpContext, chats: {generation: {maxTokens: 4, sampling: {temperature: 0}}}});
     try {
-        const state = await core.loadModelFile(modelPath);
-        if (state.status !== "ready")
-            throw new Error(`The bench model did not load: ${state.error}`);
         const reply = async (chatId: string | undefined, text: string) => {
             const sent = await core.handlers["chats.send"](chatId == null ? {text} : {chatId, text});
             const message = await finished(core, sent.assistantMessage.id);
@@ -122,8 +108,7 @@ async function followUpBench(): Promise<Measure[]> {
             {measure: "followup.raw_llama_cpp_ratio", value: round3(median(raw.after) / median(raw.fresh)), unit: "ratio", target: null}
         ];
     } finally {
-        await core.dispose();
-        rmSync(dir, {recursive: true, force: true});
+        await close();
     }
 }
 
@@ -178,6 +163,3 @@ function percentile(values: readonly number[], fraction: number): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const round3 = (value: number) => Math.round(value * 1000) / 1000;

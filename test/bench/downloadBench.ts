@@ -6,7 +6,7 @@ import {tmpdir} from "node:os";
 import path from "node:path";
 import {createInterface} from "node:readline";
 import {fileURLToPath} from "node:url";
-import {median, type Measure} from "./measure.ts";
+import {median, round1, type Measure} from "./measure.ts";
 
 const fileBytes = 2 ** 30;
 const rounds = 3;
@@ -163,8 +163,4 @@ async function managerOnce(hubUrl: string): Promise<{ms: number; maxRssBytes: nu
     } finally {
         rmSync(dir, {recursive: true, force: true});
     }
-}
-
-function round1(value: number) {
-    return Math.round(value * 10) / 10;
 }

@@ -19,3 +19,18 @@ export function meetsTarget({value, target}: Measure): boolean | null {
         return null;
     return match[1] === ">=" ? value >= Number(match[2]) : value <= Number(match[2]);
 }
+
+/** One streamed reply: how long until its first token, and how fast the rest came. */
+export interface RunTiming {
+    timeToFirstTokenMs: number;
+    tokensPerSecond: number;
+}
+
+/** From when a reply was asked for, its first and last token's arrival and its token count. */
+export function streamTiming(startedAt: number, firstAt: number, lastAt: number, tokens: number): RunTiming {
+    return {timeToFirstTokenMs: firstAt - startedAt, tokensPerSecond: (tokens - 1) / ((lastAt - firstAt) / 1000)};
+}
+
+export const round1 = (value: number) => Math.round(value * 10) / 10;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
+export const round3 = (value: number) => Math.round(value * 1000) / 1000;

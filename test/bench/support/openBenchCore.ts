@@ -1,0 +1,44 @@
+import {mkdtempSync, rmSync} from "node:fs";
+import {availableParallelism, tmpdir} from "node:os";
+import path from "node:path";
+import type {ChatServiceOptions} from "../../../electron/core/chats/ChatService.ts";
+import {PonderCore} from "../../../electron/core/PonderCore.ts";
+import {ensureBenchModel} from "../../fixtures/models/fixtureModels.ts";
+
+export interface BenchCore {
+    core: PonderCore;
+    /** The core's data and models folder; also serves as an empty renderer folder for a server. */
+    dir: string;
+    modelId: string;
+    modelPath: string;
+    /** Disposes the core and deletes its folder. */
+    close(): Promise<void>;
+}
+
+/**
+ * A headless core on a fresh folder with the random Qwen2.5-0.5B-shaped bench model loaded on
+ * the CPU, using every core the machine has: the setting all the model benches compare under.
+ */
+export async function openBenchCore({contextSize, chats}: {contextSize: number; chats?: ChatServiceOptions}): Promise<BenchCore> {
+    const modelPath = await ensureBenchModel();
+    const dir = mkdtempSync(path.join(tmpdir(), "ponder-bench-"));
+    const core = await PonderCore.create({
+        dataDir: dir,
+        modelsDir: dir,
+        shell: "headless",
+        version: "bench",
+        runtime: {gpu: false},
+        load: {threads: availableParallelism(), contextSize},
+        chats
+    });
+    const close = async () => {
+        await core.dispose();
+        rmSync(dir, {recursive: true, force: true});
+    };
+    const state = await core.loadModelFile(modelPath);
+    if (state.status !== "ready" || state.modelId == null) {
+        await close();
+        throw new Error(`The bench model did not load: ${state.error}`);
+    }
+    return {core, dir, modelId: state.modelId, modelPath, close};
+}
