@@ -1,42 +1,14 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
 import path from "node:path";
-import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
+import {describe, expect, test} from "vitest";
 import type {EventName, EventPayloads, Message} from "../../electron/contract.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
-import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
-let fixtures: FixtureModels;
-let dir: string;
-const cores: PonderCore[] = [];
+const workspace = useCoreWorkspace("ponder-core-", {"qwq-tiny.gguf": "prefilled", "endless.gguf": "endless", "broken.gguf": "notGguf"});
 
-beforeAll(async () => {
-    fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-core-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.prefilled, path.join(dir, "models", "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
-    copyFileSync(fixtures.notGguf, path.join(dir, "models", "broken.gguf"));
-});
-afterEach(async () => {
-    for (const core of cores.splice(0))
-        await core.dispose();
-});
-afterAll(() => rmSync(dir, {recursive: true, force: true}));
-
-async function openCore(dataDir = path.join(dir, "data")) {
-    const core = await PonderCore.create({
-        dataDir,
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 2048},
-        chats: {generation: {sampling: {temperature: 0}}}
-    });
-    cores.push(core);
-    return core;
+function openCore(dataDir = path.join(workspace.dir, "data")) {
+    return workspace.openCore({dataDir, chats: {generation: {sampling: {temperature: 0}}}});
 }
 
 function record<E extends EventName>(core: PonderCore, event: E) {
@@ -58,7 +30,7 @@ function finished(core: PonderCore, messageId: string) {
 
 describe("PonderCore with a real model", () => {
     test("a reply streams as batched deltas, is stored with its reasoning and stats, and survives a restart", async () => {
-        const dataDir = path.join(dir, "restart");
+        const dataDir = path.join(workspace.dir, "restart");
         let core = await openCore(dataDir);
         expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).status).toBe("ready");
         const deltas = record(core, "chats.delta");
@@ -80,8 +52,7 @@ describe("PonderCore with a real model", () => {
         expect(contextTokens).toEqual([...contextTokens].sort((a, b) => a - b));
         expect(contextTokens.at(-1)).toBe(reply.stats!.contextTokens);
 
-        await core.dispose();
-        cores.splice(cores.indexOf(core), 1);
+        await workspace.closeCore(core);
         core = await openCore(dataDir);
         const [chat] = (await core.handlers["chats.list"]({})).chats;
         expect(chat!.title).toBe("Hi there!");

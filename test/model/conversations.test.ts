@@ -1,41 +1,18 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
 import path from "node:path";
-import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {requestSchemas, type ChatArchive, type ChatListChange, type Message} from "../../electron/contract.ts";
-import {PonderCore, type PonderCoreOptions} from "../../electron/core/PonderCore.ts";
+import type {PonderCore, PonderCoreOptions} from "../../electron/core/PonderCore.ts";
 import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
-import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
-let fixtures: FixtureModels;
-let dir: string;
-const cores: PonderCore[] = [];
-
-beforeAll(async () => {
-    fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-conversations-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.prefilled, path.join(dir, "models", "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
-});
-afterEach(async () => {
-    for (const core of cores.splice(0))
-        await core.dispose();
-});
-afterAll(() => rmSync(dir, {recursive: true, force: true}));
+const workspace = useCoreWorkspace("ponder-conversations-", {"qwq-tiny.gguf": "prefilled", "endless.gguf": "endless"});
 
 async function openCore(name: string, chats: PonderCoreOptions["chats"] = {}) {
-    const core = await PonderCore.create({
-        dataDir: path.join(dir, name),
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 2048},
+    const core = await workspace.openCore({
+        dataDir: path.join(workspace.dir, name),
         chats: {generation: {sampling: {temperature: 0}, ...chats.generation}}
     });
-    cores.push(core);
     await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
     return core;
 }
@@ -183,7 +160,7 @@ describe("generateReply options for conversations", () => {
     let model: LoadedModel;
     beforeAll(async () => {
         runtime = await LlamaRuntime.create({gpu: false});
-        model = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024});
+        model = await runtime.loadModel(workspace.fixtures.prefilled, {threads: 1, contextSize: 1024});
     });
     afterAll(async () => {
         await model?.dispose();

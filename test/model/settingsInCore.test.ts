@@ -1,41 +1,12 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
-import {afterAll, afterEach, beforeAll, describe, expect, test} from "vitest";
+import {describe, expect, test} from "vitest";
 import type {Message} from "../../electron/contract.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
-let dir: string;
-const cores: PonderCore[] = [];
-
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-settings-core-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.prefilled, path.join(dir, "models", "qwq-tiny.gguf"));
-    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
-});
-afterEach(async () => {
-    for (const core of cores.splice(0))
-        await core.dispose();
-});
-afterAll(() => rmSync(dir, {recursive: true, force: true}));
-
+const workspace = useCoreWorkspace("ponder-settings-core-", {"qwq-tiny.gguf": "prefilled", "endless.gguf": "endless"});
 // No sampling override: the settings alone decide how replies are generated.
-async function openCore() {
-    const core = await PonderCore.create({
-        dataDir: path.join(dir, "data"),
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 2048}
-    });
-    cores.push(core);
-    return core;
-}
+const openCore = () => workspace.openCore();
 
 async function ask(core: PonderCore, chatId: string, text: string): Promise<Message> {
     const done = new Promise<Message>((resolve) => core.events.on((name, payload) => {
@@ -75,8 +46,7 @@ describe("settings reach the model", () => {
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: unlocked.id, values: {languageLock: "off"}});
         expect((await ask(core, unlocked.id, "Hi")).reasoning).toContain(chineseToken);
 
-        await core.dispose();
-        cores.splice(0);
+        await workspace.closeCore(core);
         core = await openCore();
         const view = await core.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: unlocked.id});
         expect(view).toMatchObject({model: {languageLock: "english", contextSize: 1024}, chat: {languageLock: "off"}, effective: {languageLock: "off"}});
