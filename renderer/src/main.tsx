@@ -1,6 +1,7 @@
 import {StrictMode} from "react";
 import {createRoot} from "react-dom/client";
 import {App} from "./App";
+import {warmUpMarkdown} from "./components/answer/warmUpMarkdown";
 import {connectPonder} from "./bridge/connectPonder";
 import {i18n} from "./i18n/i18n";
 import {chatIdFromLocation, syncChatLocation} from "./navigation/chatLocation";
@@ -24,6 +25,9 @@ i18n.on("languageChanged", applyLanguageToDocument);
 const root = document.getElementById("root");
 if (root == null)
     throw new Error("index.html has no #root");
+
+// Once the first screen is up and the thread is idle, so that it delays nothing the user sees.
+requestIdleCallback(warmUpMarkdown, {timeout: 5000});
 
 createRoot(root).render(
     <StrictMode>

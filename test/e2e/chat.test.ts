@@ -117,6 +117,52 @@ describe("chatting with a reasoning model in Chromium", () => {
         expect(await details.innerText()).toContain(expectedTexts.loop.trim().slice(0, 20));
     });
 
+    test("the view follows the stream at the bottom; scrolled up, the text being read stays in place; back down, it follows again", async () => {
+        // The endless model is loaded by the test above.
+        await page.getByRole("button", {name: "New chat"}).click();
+        await composer().fill("Think at length");
+        await page.getByRole("button", {name: "Send"}).click();
+        const scroller = page.locator(".messages");
+        const written = () => lastAssistant().locator(".reasoning__text").evaluate((element) => element.textContent!.length);
+        /** How far below the visible area the conversation goes on, and what text is at the top of that area, and where. */
+        const view = () => scroller.evaluate((element) => {
+            const box = element.getBoundingClientRect();
+            const content = element.firstElementChild!.getBoundingClientRect();
+            const caret = document.caretPositionFromPoint(box.left + box.width / 2, box.top + 40);
+            return {
+                belowView: Math.round(content.bottom - box.bottom),
+                topText: caret?.offsetNode.textContent?.slice(caret.offset, caret.offset + 30) ?? "",
+                topTextY: caret?.offsetNode.parentElement?.getBoundingClientRect().top ?? Number.NaN
+            };
+        });
+
+        // Overflowing the view twice over, and still at the bottom.
+        await expect.poll(() => scroller.evaluate((element) => element.scrollHeight > element.clientHeight * 2), {timeout: 30_000}).toBe(true);
+        expect((await view()).belowView).toBeLessThanOrEqual(0);
+
+        await scroller.hover();
+        await page.mouse.wheel(0, -600);
+        await expect.poll(async () => (await view()).belowView).toBeGreaterThan(400);
+        const reading = await view();
+        expect(reading.topText).not.toBe("");
+        // The reasoning goes on below (over chunks finishing); what the user reads doesn't move.
+        const writtenThen = await written();
+        await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenThen + 2500);
+        const later = await view();
+        expect(later.topText).toBe(reading.topText);
+        expect(Math.abs(later.topTextY - reading.topTextY)).toBeLessThanOrEqual(1);
+
+        // Back at the bottom, the view follows the stream again.
+        await page.mouse.wheel(0, 1_000_000);
+        await expect.poll(async () => (await view()).belowView).toBeLessThanOrEqual(0);
+        const writtenAtBottom = await written();
+        await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenAtBottom + 500);
+        expect((await view()).belowView).toBeLessThanOrEqual(0);
+
+        await page.getByRole("button", {name: "Stop"}).click();
+        await expect.poll(() => page.getByRole("button", {name: "Send"}).count()).toBe(1);
+    });
+
     test("when serve restarts, the open page reconnects by itself and every conversation is still there", async () => {
         await session.restartServe(async () => {
             await expect.poll(() => page.getByText("Disconnected — reconnecting…").count()).toBe(1);

@@ -1,29 +1,41 @@
-import {useMemo} from "react";
+import {memo, useMemo} from "react";
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+
+/** While a reply streams the fill moves in steps of this share of the context, not with every delta. */
+const liveStepsPerContext = 256;
 
 /**
  * How full the model's context is with the open conversation: live while a reply streams (its
  * reasoning fills the context as it is written), else as of the latest reply.
  */
 export function ContextMeter() {
-    const {t, i18n} = useTranslation();
-    // It re-renders with every delta while a reply streams; `toLocaleString` built a formatter each time.
-    const number = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
+    const size = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
+    // A delta comes up to 30 times a second; redrawing the meter (a form control with its own
+    // layout) and its text each time was a tenth of the renderer's work on a fast stream, for a
+    // change of a few tokens in tens of thousands.
+    const step = size == null ? 1 : Math.max(1, Math.floor(size / liveStepsPerContext));
     const used = usePonder((state) => {
         const ids = state.chatMessageIds[state.activeChatId ?? ""] ?? [];
         for (let index = ids.length - 1; index >= 0; index--) {
             const id = ids[index]!;
-            const tokens = state.live[id]?.contextTokens ?? state.messages[id]?.stats?.contextTokens;
-            if (tokens != null)
-                return tokens;
+            const live = state.live[id]?.contextTokens;
+            if (live != null)
+                return live - live % step;
+            const finished = state.messages[id]?.stats?.contextTokens;
+            if (finished != null)
+                return finished;
         }
         return null;
     });
-    const size = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
     if (used == null || size == null)
         return null;
+    return <ContextMeterView used={used} size={size} />;
+}
 
+const ContextMeterView = memo(function ContextMeterView({used, size}: {used: number; size: number}) {
+    const {t, i18n} = useTranslation();
+    const number = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
     const text = t("settings.contextFill", {used: number.format(used), size: number.format(size)});
     return (
         <div className="context-meter">
@@ -31,4 +43,4 @@ export function ContextMeter() {
             <span className="context-meter__text">{text}</span>
         </div>
     );
-}
+});

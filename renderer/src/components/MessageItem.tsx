@@ -2,7 +2,6 @@ import {memo, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
-import type {LiveText} from "../store/messagesSlice";
 import {usePonder} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
@@ -13,13 +12,12 @@ import {localizeError} from "../i18n/localizeError";
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
 export const MessageItem = memo(function MessageItem({id}: {id: string}) {
     const message = usePonder((state) => state.messages[id]);
-    const live = usePonder((state) => state.live[id]);
     if (message == null)
         return null;
 
     return message.role === "user"
         ? <UserMessage message={message} />
-        : <AssistantMessage message={message} live={live} />;
+        : <AssistantMessage message={message} />;
 });
 
 function UserMessage({message}: {message: Message}) {
@@ -36,8 +34,19 @@ function UserMessage({message}: {message: Message}) {
     );
 }
 
-function AssistantMessage({message, live}: {message: Message; live: LiveText | undefined}) {
+function AssistantMessage({message}: {message: Message}) {
     const {t} = useTranslation();
+    return (
+        <article className="message message--assistant" aria-label={t("message.assistant")} aria-busy={message.status === "streaming"}>
+            <AssistantMessageBody message={message} />
+            <AssistantMessageFooter message={message} />
+        </article>
+    );
+}
+
+/** The reasoning and the answer: the only part of a message that a delta re-renders. */
+function AssistantMessageBody({message}: {message: Message}) {
+    const live = usePonder((state) => state.live[message.id]);
     // Chunked the same way as the live text, so finishing keeps the rendered chunks.
     const finishedReasoning = useMemo(() => chunkText(message.reasoning), [message.reasoning]);
     const finishedText = useMemo(() => chunkText(message.text), [message.text]);
@@ -51,7 +60,7 @@ function AssistantMessage({message, live}: {message: Message; live: LiveText | u
     const hasAnswer = !isEmptyChunkedText(text);
 
     return (
-        <article className="message message--assistant" aria-label={t("message.assistant")} aria-busy={streaming}>
+        <>
             {hasReasoning && (
                 <Reasoning
                     text={reasoning}
@@ -62,12 +71,14 @@ function AssistantMessage({message, live}: {message: Message; live: LiveText | u
                 />
             )}
             {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
-            {streaming && !hasReasoning && !hasAnswer && (
-                <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>
-            )}
-            <AssistantMessageFooter message={message} />
-        </article>
+            {streaming && !hasReasoning && !hasAnswer && <WaitingStatus />}
+        </>
     );
+}
+
+function WaitingStatus() {
+    const {t} = useTranslation();
+    return <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>;
 }
 
 /** Depends on the message alone, so the deltas that re-render a streaming reply's text skip it. */

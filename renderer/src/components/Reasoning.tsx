@@ -21,8 +21,7 @@ export interface ReasoningProps {
  * The model's reasoning as a disclosure: open while it thinks, folded once the answer starts.
  * After the user opens or closes it, their choice wins over the automatic one.
  */
-export function Reasoning({text, thinking, answered, startedAt, durationMs}: ReasoningProps) {
-    const {t} = useTranslation();
+export const Reasoning = memo(function Reasoning({text, thinking, answered, startedAt, durationMs}: ReasoningProps) {
     const [userOpen, setUserOpen] = useState<boolean | null>(null);
     const open = userOpen ?? !answered;
 
@@ -36,16 +35,20 @@ export function Reasoning({text, thinking, answered, startedAt, durationMs}: Rea
     return (
         <details className="reasoning" open={open} onToggle={onToggle}>
             <summary className="reasoning__summary">
-                {thinking
-                    ? <ThinkingCounter startedAt={startedAt} />
-                    : durationMs == null
-                        ? t("reasoning.thoughts")
-                        : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)})}
+                <ReasoningSummary thinking={thinking} startedAt={startedAt} durationMs={durationMs} />
             </summary>
             <ChunkedTextView text={text} className="reasoning__text" />
         </details>
     );
-}
+});
+
+/** Apart from the text, so that the deltas extending the text don't translate it again. */
+const ReasoningSummary = memo(function ReasoningSummary({thinking, startedAt, durationMs}: Pick<ReasoningProps, "thinking" | "startedAt" | "durationMs">) {
+    const {t} = useTranslation();
+    if (thinking)
+        return <ThinkingCounter startedAt={startedAt} />;
+    return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)});
+});
 
 /** Ticks on its own so the rest of the message doesn't re-render every second, nor it with every delta. */
 const ThinkingCounter = memo(function ThinkingCounter({startedAt}: {startedAt: number}) {

@@ -37,20 +37,24 @@ function meterValue(store: ReturnType<typeof createPonderStore>): string | undef
 }
 
 describe("ContextMeter", () => {
-    test("fills while a reply streams, from the deltas' token counts, then shows the finished reply's", () => {
+    test("fills while a reply streams, from the deltas' token counts in steps of 1/256 of the context, then shows the finished reply's exactly", () => {
         const store = storeWithStreamingReply();
         const delta = {chatId: "c1", messageId: "a2", text: "", thinkingStartedAt: 1, thinkingEndedAt: null};
         // Before the stream says anything, the latest known fill.
         expect(meterValue(store)).toBe("500");
 
+        // 4,096 tokens of context: steps of 16.
         store.getState().applyDelta({...delta, reasoning: "Let me think", contextTokens: 620});
-        expect(meterValue(store)).toBe("620");
+        expect(meterValue(store)).toBe("608");
         // The reasoning fills the context as it is written.
         store.getState().applyDelta({...delta, reasoning: " some more", contextTokens: 1800});
-        expect(meterValue(store)).toBe("1800");
+        expect(meterValue(store)).toBe("1792");
+        // Within a step the meter stays as it is, so it isn't drawn again.
+        store.getState().applyDelta({...delta, reasoning: " and", contextTokens: 1807});
+        expect(meterValue(store)).toBe("1792");
         // A delta without a count (a remote engine) keeps the last one.
         store.getState().applyDelta({...delta, reasoning: "…"});
-        expect(meterValue(store)).toBe("1800");
+        expect(meterValue(store)).toBe("1792");
 
         store.getState().applyMessage(message("a2", {reasoning: "Let me think some more…", stats: stats(1850)}));
         expect(meterValue(store)).toBe("1850");
