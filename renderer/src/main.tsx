@@ -26,8 +26,12 @@ const root = document.getElementById("root");
 if (root == null)
     throw new Error("index.html has no #root");
 
-// Once the first screen is up and the thread is idle, so that it delays nothing the user sees.
-requestIdleCallback(warmUpMarkdown, {timeout: 5000});
+// Once the first screen is up and the thread is idle, so that it delays nothing the user sees
+// (Safari, which may open `serve`, has no requestIdleCallback).
+if (typeof requestIdleCallback === "function")
+    requestIdleCallback(warmUpMarkdown, {timeout: 5000});
+else
+    setTimeout(warmUpMarkdown, 2000);
 
 createRoot(root).render(
     <StrictMode>

@@ -17,20 +17,28 @@ export function ContextMeter() {
     const step = size == null ? 1 : Math.max(1, Math.floor(size / liveStepsPerContext));
     const used = usePonder((state) => {
         const ids = state.chatMessageIds[state.activeChatId ?? ""] ?? [];
+        let live: number | null = null;
         for (let index = ids.length - 1; index >= 0; index--) {
             const id = ids[index]!;
-            const live = state.live[id]?.contextTokens;
-            if (live != null)
-                return live - live % step;
+            live ??= state.live[id]?.contextTokens ?? null;
             const finished = state.messages[id]?.stats?.contextTokens;
             if (finished != null)
-                return finished;
+                return live == null ? finished : liveFill(live, finished, step);
         }
-        return null;
+        return live == null ? null : liveFill(live, 0, step);
     });
     if (used == null || size == null)
         return null;
     return <ContextMeterView used={used} size={size} />;
+}
+
+/**
+ * A streaming reply's fill, rounded down to its step but never below the fill before it (the
+ * meter mustn't step back as a reply begins), unless the context really shrank (oldest turns
+ * dropped).
+ */
+function liveFill(live: number, before: number, step: number): number {
+    return live < before ? live : Math.max(before, live - live % step);
 }
 
 const ContextMeterView = memo(function ContextMeterView({used, size}: {used: number; size: number}) {

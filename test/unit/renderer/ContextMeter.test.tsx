@@ -43,8 +43,10 @@ describe("ContextMeter", () => {
         // Before the stream says anything, the latest known fill.
         expect(meterValue(store)).toBe("500");
 
-        // 4,096 tokens of context: steps of 16.
-        store.getState().applyDelta({...delta, reasoning: "Let me think", contextTokens: 620});
+        // 4,096 tokens of context: steps of 16, never below the fill before the reply.
+        store.getState().applyDelta({...delta, reasoning: "Let", contextTokens: 510});
+        expect(meterValue(store)).toBe("500");
+        store.getState().applyDelta({...delta, reasoning: " me think", contextTokens: 620});
         expect(meterValue(store)).toBe("608");
         // The reasoning fills the context as it is written.
         store.getState().applyDelta({...delta, reasoning: " some more", contextTokens: 1800});
@@ -58,5 +60,18 @@ describe("ContextMeter", () => {
 
         store.getState().applyMessage(message("a2", {reasoning: "Let me think some more…", stats: stats(1850)}));
         expect(meterValue(store)).toBe("1850");
+    });
+
+    test("a reply whose prompt dropped the oldest turns shows the smaller fill as it is", () => {
+        const store = storeWithStreamingReply();
+        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", thinkingStartedAt: 1, thinkingEndedAt: null, contextTokens: 301});
+        expect(meterValue(store)).toBe("301");
+    });
+
+    test("the first reply of a chat fills from zero in steps", () => {
+        const store = storeWithStreamingReply();
+        store.getState().applyMessage(message("a1", {stats: null}));
+        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", thinkingStartedAt: 1, thinkingEndedAt: null, contextTokens: 45});
+        expect(meterValue(store)).toBe("32");
     });
 });
