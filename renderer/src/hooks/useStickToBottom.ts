@@ -1,8 +1,5 @@
 import {useCallback, useEffect, useRef} from "react";
 
-/** How close to the bottom (px) a move downwards may stop and still follow the stream. */
-const bottomSlack = 16;
-
 /**
  * Keeps a scroller at its bottom while its content grows (a streaming reply) until the user
  * scrolls up; scrolling back down to the bottom follows again.
@@ -20,15 +17,7 @@ export function useStickToBottom() {
         const scroller = scrollerRef.current;
         if (scroller == null)
             return;
-        let lastTop = scroller.scrollTop;
-        const onScroll = () => {
-            // Only exactly at the bottom does the stream stay in view; a scroll down that stops
-            // just short of it (a trackpad) is taken there. A move up is left where it stopped.
-            if (scroller.scrollTop < 0 && scroller.scrollTop >= -bottomSlack && scroller.scrollTop > lastTop)
-                scroller.scrollTop = 0;
-            scrolledUp.current = scroller.scrollTop < 0;
-            lastTop = scroller.scrollTop;
-        };
+        const onScroll = () => scrolledUp.current = scroller.scrollTop < 0;
         scroller.addEventListener("scroll", onScroll, {passive: true});
         return () => scroller.removeEventListener("scroll", onScroll);
     }, []);
