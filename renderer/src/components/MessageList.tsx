@@ -1,4 +1,4 @@
-import {useEffect, useLayoutEffect, useRef} from "react";
+import {useEffect, useLayoutEffect} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
@@ -6,13 +6,12 @@ import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";
 
-/** The active chat's messages, following the stream at the bottom unless the user scrolls up. */
+/** The active chat's messages, scrolled along with the stream unless the user scrolls up. */
 export function MessageList() {
     const {t} = useTranslation();
     const activeChatId = usePonder((state) => state.activeChatId);
     const ids = usePonder((state) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId]);
-    const {scrollerRef, scrollToBottom} = useStickToBottom();
-    const contentRef = useRef<HTMLDivElement>(null);
+    const {scrollerRef, contentRef, scrollToBottom} = useStickToBottom();
 
     // A chat switch or a new message (the user just sent one) brings the bottom into view.
     const count = ids?.length ?? 0;

@@ -1,35 +1,52 @@
 import {useCallback, useEffect, useRef} from "react";
 
+/** How close to the bottom (px) still counts as "at the bottom". */
+const bottomSlack = 16;
+
 /**
- * Keeps a scroller at its bottom while its content grows (a streaming reply) until the user
- * scrolls up; scrolling back down to the bottom follows again.
- *
- * It costs nothing per delta: the scroller (`.messages`) is a column-reverse flex box, whose
- * scroll origin is the bottom. There the growth stays in view with no script, no scroll and no
- * scroll event (scrolling after every delta had the renderer draw a second frame each time);
- * scrolled up, the browser's scroll anchoring keeps what the user reads in place.
+ * Keeps a scroller pinned to its bottom while its content grows (streaming text), until the user
+ * scrolls up; scrolling back down to the bottom pins it again.
  */
 export function useStickToBottom() {
     const scrollerRef = useRef<HTMLDivElement>(null);
-    const scrolledUp = useRef(false);
+    const contentRef = useRef<HTMLDivElement>(null);
+    const stuck = useRef(true);
+
+    const scrollToBottom = useCallback(() => {
+        stuck.current = true;
+        const scroller = scrollerRef.current;
+        if (scroller != null)
+            scroller.scrollTop = scroller.scrollHeight;
+    }, []);
 
     useEffect(() => {
         const scroller = scrollerRef.current;
-        if (scroller == null)
+        const content = contentRef.current;
+        if (scroller == null || content == null)
             return;
-        const onScroll = () => scrolledUp.current = scroller.scrollTop < 0;
+
+        let lastTop = scroller.scrollTop;
+        const onScroll = () => {
+            const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= bottomSlack;
+            // Only a move upwards unpins: content shrinking (reasoning folding) also moves scrollTop, but down to the bottom.
+            if (atBottom)
+                stuck.current = true;
+            else if (scroller.scrollTop < lastTop)
+                stuck.current = false;
+            lastTop = scroller.scrollTop;
+        };
+        const observer = new ResizeObserver(() => {
+            if (stuck.current)
+                scroller.scrollTop = scroller.scrollHeight;
+        });
+
         scroller.addEventListener("scroll", onScroll, {passive: true});
-        return () => scroller.removeEventListener("scroll", onScroll);
+        observer.observe(content);
+        return () => {
+            scroller.removeEventListener("scroll", onScroll);
+            observer.disconnect();
+        };
     }, []);
 
-    const scrollToBottom = useCallback(() => {
-        // At the bottom it stays there. Setting the position would lay the page out at once, and
-        // when a message is sent the model is starting on the same cores.
-        if (scrolledUp.current && scrollerRef.current != null) {
-            scrollerRef.current.scrollTop = 0;
-            scrolledUp.current = false;
-        }
-    }, []);
-
-    return {scrollerRef, scrollToBottom};
+    return {scrollerRef, contentRef, scrollToBottom};
 }

@@ -38,19 +38,21 @@ export function MarkdownAnswer({text, className, lineBreaks = false}: MarkdownAn
     return (
         // Clicks come from the copy buttons inside the rendered HTML, which are real buttons.
         <div className={`${className} markdown`} onClick={onClick}>
-            {blocks.finished.map((block, index) => <MarkdownBlock key={index} source={block} labels={labels} options={options} />)}
-            {blocks.open !== "" && <MarkdownBlock key={blocks.finished.length} source={blocks.open} labels={labels} options={options} />}
+            {blocks.finished.map((block, index) => <MarkdownBlock key={index} source={block} finished labels={labels} options={options} />)}
+            {blocks.open !== "" && <MarkdownBlock key={blocks.finished.length} source={blocks.open} finished={false} labels={labels} options={options} />}
         </div>
     );
 }
 
 interface MarkdownBlockProps {
     source: string;
+    /** The open block, still being written, is never skipped by layout: its size would go stale off screen. */
+    finished: boolean;
     labels: MarkdownLabels;
     options: {lineBreaks: boolean};
 }
 
-const MarkdownBlock = memo(function MarkdownBlock({source, labels, options}: MarkdownBlockProps) {
+const MarkdownBlock = memo(function MarkdownBlock({source, finished, labels, options}: MarkdownBlockProps) {
     const html = useMemo(() => sanitizeHtml(markdownToHtml(source, labels, options)), [source, labels, options]);
-    return <div className="markdown__block" dangerouslySetInnerHTML={{__html: html}} />;
+    return <div className={finished ? "markdown__block markdown__block--finished" : "markdown__block"} dangerouslySetInnerHTML={{__html: html}} />;
 });
