@@ -1,6 +1,7 @@
-import {memo, useMemo, useState} from "react";
+import {memo, useContext, useLayoutEffect, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
+import {KeepAtBottomContext} from "../hooks/useStickToBottom";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
@@ -47,6 +48,8 @@ function AssistantMessage({message}: {message: Message}) {
 /** The reasoning and the answer: the only part of a message that a delta re-renders. */
 function AssistantMessageBody({message}: {message: Message}) {
     const live = usePonder((state) => state.live[message.id]);
+    const keepAtBottom = useContext(KeepAtBottomContext);
+    useLayoutEffect(keepAtBottom, [live, keepAtBottom]);
     // Chunked the same way as the live text, so finishing keeps the rendered chunks.
     const finishedReasoning = useMemo(() => chunkText(message.reasoning), [message.reasoning]);
     const finishedText = useMemo(() => chunkText(message.text), [message.text]);

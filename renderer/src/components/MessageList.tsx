@@ -1,6 +1,6 @@
 import {useEffect, useLayoutEffect} from "react";
 import {useTranslation} from "react-i18next";
-import {useStickToBottom} from "../hooks/useStickToBottom";
+import {KeepAtBottomContext, useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
 import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
@@ -11,7 +11,7 @@ export function MessageList() {
     const {t} = useTranslation();
     const activeChatId = usePonder((state) => state.activeChatId);
     const ids = usePonder((state) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId]);
-    const {scrollerRef, contentRef, scrollToBottom} = useStickToBottom();
+    const {scrollerRef, contentRef, scrollToBottom, keepAtBottom} = useStickToBottom();
 
     // A chat switch or a new message (the user just sent one) brings the bottom into view.
     const count = ids?.length ?? 0;
@@ -39,11 +39,15 @@ export function MessageList() {
                     ? <EmptyChat />
                     : ids == null
                         ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
-                        : ids.map((id) => (
-                            <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
-                                <MessageItem id={id} />
-                            </div>
-                        ))}
+                        : (
+                            <KeepAtBottomContext value={keepAtBottom}>
+                                {ids.map((id) => (
+                                    <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
+                                        <MessageItem id={id} />
+                                    </div>
+                                ))}
+                            </KeepAtBottomContext>
+                        )}
             </div>
         </div>
     );

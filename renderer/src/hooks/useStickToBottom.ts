@@ -1,7 +1,15 @@
-import {useCallback, useEffect, useRef} from "react";
+import {createContext, useCallback, useEffect, useRef} from "react";
 
 /** How close to the bottom (px) still counts as "at the bottom". */
 const bottomSlack = 16;
+
+/**
+ * Called by what grows the content (a streaming reply, in a layout effect) in the task that grew
+ * it: the view then reaches the bottom before the frame that draws the text, and the scroll event
+ * rides that frame. Scrolled only by the resize observer, in the frame's own layout, it took a
+ * second frame for every delta.
+ */
+export const KeepAtBottomContext = createContext<() => void>(() => {});
 
 /**
  * Keeps a scroller pinned to its bottom while its content grows (streaming text), until the user
@@ -48,5 +56,11 @@ export function useStickToBottom() {
         };
     }, []);
 
-    return {scrollerRef, contentRef, scrollToBottom};
+    const keepAtBottom = useCallback(() => {
+        const scroller = scrollerRef.current;
+        if (stuck.current && scroller != null)
+            scroller.scrollTop = scroller.scrollHeight;
+    }, []);
+
+    return {scrollerRef, contentRef, scrollToBottom, keepAtBottom};
 }
