@@ -20,12 +20,16 @@ export function useStickToBottom() {
     const contentRef = useRef<HTMLDivElement>(null);
     const stuck = useRef(true);
 
-    const scrollToBottom = useCallback(() => {
-        stuck.current = true;
+    const keepAtBottom = useCallback(() => {
         const scroller = scrollerRef.current;
-        if (scroller != null)
+        if (stuck.current && scroller != null)
             scroller.scrollTop = scroller.scrollHeight;
     }, []);
+
+    const scrollToBottom = useCallback(() => {
+        stuck.current = true;
+        keepAtBottom();
+    }, [keepAtBottom]);
 
     useEffect(() => {
         const scroller = scrollerRef.current;
@@ -43,10 +47,8 @@ export function useStickToBottom() {
                 stuck.current = false;
             lastTop = scroller.scrollTop;
         };
-        const observer = new ResizeObserver(() => {
-            if (stuck.current)
-                scroller.scrollTop = scroller.scrollHeight;
-        });
+        // Growth that no layout effect announces (a reasoning folding, the window resizing).
+        const observer = new ResizeObserver(keepAtBottom);
 
         scroller.addEventListener("scroll", onScroll, {passive: true});
         observer.observe(content);
@@ -54,13 +56,7 @@ export function useStickToBottom() {
             scroller.removeEventListener("scroll", onScroll);
             observer.disconnect();
         };
-    }, []);
-
-    const keepAtBottom = useCallback(() => {
-        const scroller = scrollerRef.current;
-        if (stuck.current && scroller != null)
-            scroller.scrollTop = scroller.scrollHeight;
-    }, []);
+    }, [keepAtBottom]);
 
     return {scrollerRef, contentRef, scrollToBottom, keepAtBottom};
 }

@@ -7,7 +7,7 @@ const sample = "# A\n\n**b** `c` [d](https://example.com) \\(x^2\\) $y$\n\n| e |
 /**
  * Renders a sample once, with both the model's and the user's settings, and throws the result
  * away. The first render compiles markdown-it's rules, KaTeX's macros, highlight.js's grammar and
- * the sanitizer (~20 ms of a slow machine's main thread), and without this it fell on the moment
+ * the sanitizer (~8 ms of a slow machine's main thread), and without this it fell on the moment
  * a message is sent, when the model is starting on the same cores.
  */
 export function warmUpMarkdown(): void {
