@@ -1,10 +1,10 @@
-import {memo, useContext, useLayoutEffect, useMemo, useState} from "react";
+import {memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
-import {KeepAtBottomContext} from "../hooks/useStickToBottom";
-import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
-import {usePonder} from "../store/PonderStoreContext";
+import {chunkText, emptyChunkedText, isEmptyChunkedText} from "../store/ChunkedText";
+import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
+import type {ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
@@ -45,21 +45,37 @@ function AssistantMessage({message}: {message: Message}) {
     );
 }
 
-/** The reasoning and the answer: the only part of a message that a delta re-renders. */
+/**
+ * The reasoning and the answer: the only part of a message that a delta re-renders, and for
+ * reasoning only when a chunk of it is finished. The reasoning's tail is written by its element
+ * itself (`ChunkedTextView`'s updates).
+ */
 function AssistantMessageBody({message}: {message: Message}) {
-    const live = usePonder((state) => state.live[message.id]);
-    const keepAtBottom = useContext(KeepAtBottomContext);
-    useLayoutEffect(keepAtBottom, [live, keepAtBottom]);
+    const id = message.id;
+    const live = usePonder((state) => state.live[id] != null);
+    const liveReasoningChunks = usePonder((state) => state.live[id]?.reasoning.chunks);
+    const liveReasoningBegun = usePonder((state) => !isEmptyChunkedText(state.live[id]?.reasoning ?? emptyChunkedText));
+    const liveText = usePonder((state) => state.live[id]?.text);
+    const liveStartedAt = usePonder((state) => state.live[id]?.thinkingStartedAt);
+    const liveEndedAt = usePonder((state) => state.live[id]?.thinkingEndedAt);
+    const store = usePonderStore();
+    const reasoningUpdates = useCallback<ChunkedTextUpdates>((onText) => store.subscribe((state, previous) => {
+        const reasoning = state.live[id]?.reasoning;
+        if (reasoning != null && reasoning !== previous.live[id]?.reasoning)
+            onText(reasoning);
+    }), [store, id]);
+
     // Chunked the same way as the live text, so finishing keeps the rendered chunks.
     const finishedReasoning = useMemo(() => chunkText(message.reasoning), [message.reasoning]);
     const finishedText = useMemo(() => chunkText(message.text), [message.text]);
 
-    const reasoning = live?.reasoning ?? finishedReasoning;
-    const text = live?.text ?? finishedText;
-    const startedAt = live?.thinkingStartedAt ?? message.thinkingStartedAt;
-    const endedAt = live?.thinkingEndedAt ?? message.thinkingEndedAt;
+    // The tail as of this render; the updates carry it on from here.
+    const reasoning = live ? {chunks: liveReasoningChunks ?? [], tail: store.getState().live[id]?.reasoning.tail ?? ""} : finishedReasoning;
+    const text = liveText ?? finishedText;
+    const startedAt = live ? liveStartedAt : message.thinkingStartedAt;
+    const endedAt = live ? liveEndedAt : message.thinkingEndedAt;
     const streaming = message.status === "streaming";
-    const hasReasoning = !isEmptyChunkedText(reasoning) || (streaming && startedAt != null);
+    const hasReasoning = (live ? liveReasoningBegun : !isEmptyChunkedText(reasoning)) || (streaming && startedAt != null);
     const hasAnswer = !isEmptyChunkedText(text);
 
     return (
@@ -67,6 +83,7 @@ function AssistantMessageBody({message}: {message: Message}) {
             {hasReasoning && (
                 <Reasoning
                     text={reasoning}
+                    updates={live ? reasoningUpdates : undefined}
                     thinking={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}

@@ -1,17 +1,18 @@
-import {useEffect, useLayoutEffect} from "react";
+import {useEffect, useLayoutEffect, useRef} from "react";
 import {useTranslation} from "react-i18next";
-import {KeepAtBottomContext, useStickToBottom} from "../hooks/useStickToBottom";
+import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
 import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";
 
-/** The active chat's messages, scrolled along with the stream unless the user scrolls up. */
+/** The active chat's messages, following the stream at the bottom unless the user scrolls up. */
 export function MessageList() {
     const {t} = useTranslation();
     const activeChatId = usePonder((state) => state.activeChatId);
     const ids = usePonder((state) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId]);
-    const {scrollerRef, contentRef, scrollToBottom, keepAtBottom} = useStickToBottom();
+    const {scrollerRef, scrollToBottom} = useStickToBottom();
+    const contentRef = useRef<HTMLDivElement>(null);
 
     // A chat switch or a new message (the user just sent one) brings the bottom into view.
     const count = ids?.length ?? 0;
@@ -39,15 +40,11 @@ export function MessageList() {
                     ? <EmptyChat />
                     : ids == null
                         ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
-                        : (
-                            <KeepAtBottomContext value={keepAtBottom}>
-                                {ids.map((id) => (
-                                    <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
-                                        <MessageItem id={id} />
-                                    </div>
-                                ))}
-                            </KeepAtBottomContext>
-                        )}
+                        : ids.map((id) => (
+                            <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
+                                <MessageItem id={id} />
+                            </div>
+                        ))}
             </div>
         </div>
     );

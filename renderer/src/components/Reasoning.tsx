@@ -4,9 +4,12 @@ import {useTranslation} from "react-i18next";
 import {useNow} from "../hooks/useNow";
 import type {ChunkedText} from "../store/ChunkedText";
 import {ChunkedTextView} from "./ChunkedTextView";
+import type {ChunkedTextUpdates} from "./ChunkedTextView";
 
 export interface ReasoningProps {
     text: ChunkedText;
+    /** While the reasoning streams: its newer versions, written without a render. */
+    updates?: ChunkedTextUpdates;
     /** The model is still inside `<think>`. */
     thinking: boolean;
     /** The answer has begun: the reasoning folds away unless the user opened it. */
@@ -21,7 +24,7 @@ export interface ReasoningProps {
  * The model's reasoning as a disclosure: open while it thinks, folded once the answer starts.
  * After the user opens or closes it, their choice wins over the automatic one.
  */
-export const Reasoning = memo(function Reasoning({text, thinking, answered, startedAt, durationMs}: ReasoningProps) {
+export const Reasoning = memo(function Reasoning({text, updates, thinking, answered, startedAt, durationMs}: ReasoningProps) {
     const [userOpen, setUserOpen] = useState<boolean | null>(null);
     const open = userOpen ?? !answered;
 
@@ -37,7 +40,7 @@ export const Reasoning = memo(function Reasoning({text, thinking, answered, star
             <summary className="reasoning__summary">
                 <ReasoningSummary thinking={thinking} startedAt={startedAt} durationMs={durationMs} />
             </summary>
-            <ChunkedTextView text={text} className="reasoning__text" />
+            <ChunkedTextView text={text} updates={updates} className="reasoning__text" />
         </details>
     );
 });

@@ -1,62 +1,102 @@
-import {createContext, useCallback, useEffect, useRef} from "react";
+import {useCallback, useEffect, useRef} from "react";
 
-/** How close to the bottom (px) still counts as "at the bottom". */
+/** How close to the bottom (px) a scroll may end and still follow the stream. */
 const bottomSlack = 16;
-
 /**
- * Called by what grows the content (a streaming reply, in a layout effect) in the task that grew
- * it: the view then reaches the bottom before the frame that draws the text, and the scroll event
- * rides that frame. Scrolled only by the resize observer, in the frame's own layout, it took a
- * second frame for every delta.
+ * A scroll down that ends this close to the bottom (a share of the view) follows too: the stream
+ * goes on growing between the moment a scroll aims at the bottom and the moment it gets there.
  */
-export const KeepAtBottomContext = createContext<() => void>(() => {});
+const catchUpShare = 1 / 8;
+/** Scroll events further apart than this belong to separate scrolls. */
+const scrollGapMs = 150;
 
 /**
- * Keeps a scroller pinned to its bottom while its content grows (streaming text), until the user
- * scrolls up; scrolling back down to the bottom pins it again.
+ * Keeps a scroller at its bottom while its content grows (a streaming reply) until the user
+ * scrolls up; scrolling back down to the bottom follows again.
+ *
+ * Following costs nothing per delta: the scroller (`.messages`) is then a column-reverse flex box
+ * (`data-following`), whose scroll origin is the bottom. At offset 0 the growth stays in view with
+ * no script, no scroll and no scroll event; scrolling after every delta had the renderer draw a
+ * second frame each time.
+ *
+ * Reading above, it is a normal column again, switched when the user's scroll ends, at the same
+ * place on screen; there the growth below moves nothing. Reversed, the browser's scroll anchoring
+ * kept the text in place only until a chunk of reasoning was cut under the reader, which moved it
+ * by a line. Both switches wait for the end of a scroll: one in the middle of a smooth scroll
+ * could throw the view to the top.
  */
 export function useStickToBottom() {
     const scrollerRef = useRef<HTMLDivElement>(null);
-    const contentRef = useRef<HTMLDivElement>(null);
-    const stuck = useRef(true);
 
-    const keepAtBottom = useCallback(() => {
+    const follow = useCallback(() => {
         const scroller = scrollerRef.current;
-        if (stuck.current && scroller != null)
-            scroller.scrollTop = scroller.scrollHeight;
+        if (scroller == null)
+            return;
+        if (scroller.dataset.following == null)
+            scroller.dataset.following = "";
+        // Reading the offset lays the page out; at the bottom already, nothing is written.
+        if (scroller.scrollTop !== 0)
+            scroller.scrollTop = 0;
     }, []);
-
-    const scrollToBottom = useCallback(() => {
-        stuck.current = true;
-        keepAtBottom();
-    }, [keepAtBottom]);
 
     useEffect(() => {
         const scroller = scrollerRef.current;
-        const content = contentRef.current;
-        if (scroller == null || content == null)
+        if (scroller == null)
             return;
+        follow();
 
+        const following = () => scroller.dataset.following != null;
+        const below = () => scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop;
+        const read = () => {
+            const fromTop = scroller.scrollHeight - scroller.clientHeight + scroller.scrollTop;
+            delete scroller.dataset.following;
+            scroller.scrollTop = fromTop;
+        };
+
+        // Where the current scroll began. A scroll down aims at the bottom as it was then, and a
+        // fast stream can add more than the slack before the scroll ends.
+        let scrollFrom: {top: number; height: number} | null = null;
         let lastTop = scroller.scrollTop;
+        let lastScrollAt = -Infinity;
         const onScroll = () => {
-            const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= bottomSlack;
-            // Only a move upwards unpins: content shrinking (reasoning folding) also moves scrollTop, but down to the bottom.
-            if (atBottom)
-                stuck.current = true;
-            else if (scroller.scrollTop < lastTop)
-                stuck.current = false;
+            const now = performance.now();
+            if (scrollFrom == null || now - lastScrollAt > scrollGapMs)
+                scrollFrom = {top: lastTop, height: scroller.scrollHeight};
             lastTop = scroller.scrollTop;
+            lastScrollAt = now;
         };
-        // Growth that no layout effect announces (a reasoning folding, the window resizing).
-        const observer = new ResizeObserver(keepAtBottom);
+        const onScrollEnd = () => {
+            const from = scrollFrom;
+            scrollFrom = null;
+            if (!following()) {
+                const grown = from == null ? 0 : Math.max(0, scroller.scrollHeight - from.height);
+                if (from != null && scroller.scrollTop > from.top && below() <= Math.max(bottomSlack, scroller.clientHeight * catchUpShare) + grown)
+                    follow();
+            } else if (scroller.scrollTop < -bottomSlack)
+                read();
+            else if (scroller.scrollTop < 0)
+                scroller.scrollTop = 0;
+        };
 
-        scroller.addEventListener("scroll", onScroll, {passive: true});
-        observer.observe(content);
+        // Safari has no `scrollend`: a scroll ends when the events pause.
+        const hasScrollEnd = "onscrollend" in scroller;
+        let endTimer: ReturnType<typeof setTimeout> | undefined;
+        const onScrollUntilPause = () => {
+            onScroll();
+            clearTimeout(endTimer);
+            endTimer = setTimeout(onScrollEnd, scrollGapMs);
+        };
+        const scrollListener = hasScrollEnd ? onScroll : onScrollUntilPause;
+
+        scroller.addEventListener("scroll", scrollListener, {passive: true});
+        if (hasScrollEnd)
+            scroller.addEventListener("scrollend", onScrollEnd, {passive: true});
         return () => {
-            scroller.removeEventListener("scroll", onScroll);
-            observer.disconnect();
+            clearTimeout(endTimer);
+            scroller.removeEventListener("scroll", scrollListener);
+            scroller.removeEventListener("scrollend", onScrollEnd);
         };
-    }, [keepAtBottom]);
+    }, [follow]);
 
-    return {scrollerRef, contentRef, scrollToBottom, keepAtBottom};
+    return {scrollerRef, scrollToBottom: follow};
 }

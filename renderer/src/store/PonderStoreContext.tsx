@@ -11,9 +11,16 @@ export function PonderStoreProvider({store, children}: {store: PonderStore; chil
 
 /** Selects one value from the store; the component re-renders only when that value changes. */
 export function usePonder<T>(selector: (state: PonderState) => T): T {
+    return useStore(usePonderStore(), selector);
+}
+
+/**
+ * The store itself, for the one path that writes to the page without rendering: a streaming
+ * reasoning's tail, 30 times a second. Everything else selects with {@link usePonder}.
+ */
+export function usePonderStore(): PonderStore {
     const store = useContext(PonderStoreContext);
     if (store == null)
         throw new Error("usePonder() needs a <PonderStoreProvider> above it");
-
-    return useStore(store, selector);
+    return store;
 }

@@ -9,7 +9,8 @@ function longText(): string {
         lines.push(i % 3 === 0
             ? `Step ${i}: 我们需要考虑这个问题的另一面，然后验证结果。`
             : `Step ${i}: let me check whether the sum still holds when n is odd 🤔.`);
-    lines.splice(200, 0, "x".repeat(7999) + "🤔" + "y".repeat(12_000));
+    lines.splice(200, 0, "x".repeat(2999) + "🤔" + "y".repeat(12_000));
+    lines.splice(300, 0, "A run-on paragraph with no line break in it at all. ".repeat(150));
     return lines.join("\n");
 }
 
@@ -38,19 +39,33 @@ describe("ChunkedText", () => {
         const {chunks, tail} = chunkText(longText());
 
         expect(chunks.length).toBeGreaterThan(5);
-        expect(tail.length).toBeLessThan(8000);
+        expect(tail.length).toBeLessThan(3000);
         for (const chunk of chunks) {
-            // Either cut after a line break, or cut at the bound inside a run-on paragraph.
-            expect(chunk.endsWith("\n") || chunk.length >= 7999).toBe(true);
-            expect(chunk.length).toBeLessThanOrEqual(8000);
+            // Cut after a line break, after a word in a run-on paragraph, or at the bound in a word that long.
+            expect(chunk.endsWith("\n") || chunk.endsWith(" ") || chunk.length >= 2999).toBe(true);
+            expect(chunk.length).toBeLessThanOrEqual(3000);
             expect(/[\ud800-\udbff]$/.test(chunk)).toBe(false);
         }
     });
 
-    test("a cut never splits a surrogate pair", () => {
-        const {chunks, tail} = chunkText("x".repeat(7999) + "🤔" + "y".repeat(100));
+    test("a run-on paragraph is cut after a word or a Chinese comma, never inside a word", () => {
+        const english = chunkText("Let me check this once more. ".repeat(200));
+        const chinese = chunkText("我们需要考虑这个问题的另一面，然后验证结果".repeat(200));
 
-        expect(chunks).toEqual(["x".repeat(7999)]);
+        expect(english.chunks.length).toBeGreaterThan(0);
+        for (const chunk of english.chunks) {
+            expect(chunk.endsWith(" ")).toBe(true);
+            expect(chunk.length).toBeGreaterThan(2990);
+        }
+        expect(chinese.chunks.length).toBeGreaterThan(0);
+        for (const chunk of chinese.chunks)
+            expect(chunk.endsWith("另一面，")).toBe(true);
+    });
+
+    test("a cut never splits a surrogate pair", () => {
+        const {chunks, tail} = chunkText("x".repeat(2999) + "🤔" + "y".repeat(100));
+
+        expect(chunks).toEqual(["x".repeat(2999)]);
         expect(tail.startsWith("🤔")).toBe(true);
     });
 

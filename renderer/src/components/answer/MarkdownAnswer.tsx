@@ -38,21 +38,26 @@ export function MarkdownAnswer({text, className, lineBreaks = false}: MarkdownAn
     return (
         // Clicks come from the copy buttons inside the rendered HTML, which are real buttons.
         <div className={`${className} markdown`} onClick={onClick}>
-            {blocks.finished.map((block, index) => <MarkdownBlock key={index} source={block} finished labels={labels} options={options} />)}
-            {blocks.open !== "" && <MarkdownBlock key={blocks.finished.length} source={blocks.open} finished={false} labels={labels} options={options} />}
+            {blocks.finished.map((block, index) => (
+                <MarkdownBlock key={index} source={block} skippable={index < blocks.finished.length - 1} labels={labels} options={options} />
+            ))}
+            {blocks.open !== "" && <MarkdownBlock key={blocks.finished.length} source={blocks.open} skippable={false} labels={labels} options={options} />}
         </div>
     );
 }
 
 interface MarkdownBlockProps {
     source: string;
-    /** The open block, still being written, is never skipped by layout: its size would go stale off screen. */
-    finished: boolean;
+    /**
+     * Whether layout may skip the block off screen. Not the open block, whose size would go stale
+     * off screen, nor the latest finished one, for the reason `ChunkedTextView` gives.
+     */
+    skippable: boolean;
     labels: MarkdownLabels;
     options: {lineBreaks: boolean};
 }
 
-const MarkdownBlock = memo(function MarkdownBlock({source, finished, labels, options}: MarkdownBlockProps) {
+const MarkdownBlock = memo(function MarkdownBlock({source, skippable, labels, options}: MarkdownBlockProps) {
     const html = useMemo(() => sanitizeHtml(markdownToHtml(source, labels, options)), [source, labels, options]);
-    return <div className={finished ? "markdown__block markdown__block--finished" : "markdown__block"} dangerouslySetInnerHTML={{__html: html}} />;
+    return <div className={skippable ? "markdown__block markdown__block--skippable" : "markdown__block"} dangerouslySetInnerHTML={{__html: html}} />;
 });
