@@ -188,6 +188,13 @@ describe("chatting with a reasoning model in Chromium", () => {
         await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenAtBottom + 1000);
         await expect.poll(async () => (await view()).belowView).toBeLessThanOrEqual(atBottom);
 
+        // A nudge up, less than the margin that catches up with the bottom, still stops following.
+        await page.mouse.wheel(0, -60);
+        await expect.poll(async () => (await view()).belowView).toBeGreaterThan(40);
+        const writtenNudged = await written();
+        await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenNudged + 1000);
+        expect((await view()).belowView).toBeGreaterThan(atBottom);
+
         await page.getByRole("button", {name: "Stop"}).click();
         await expect.poll(() => page.getByRole("button", {name: "Send"}).count()).toBe(1);
     });

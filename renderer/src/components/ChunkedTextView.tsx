@@ -50,18 +50,25 @@ interface TextChunkProps {
 const TextChunk = memo(function TextChunk({text, skippable, index, updates}: TextChunkProps) {
     const ref = useRef<HTMLDivElement>(null);
     useLayoutEffect(() => updates?.((latest) => {
-        // Once this chunk is finished, the next render gives it its final text and the tail moves on.
-        if (latest.chunks.length === index && ref.current != null)
-            writeText(ref.current, latest.tail);
+        // Once this chunk is finished it gets its final text here too: the render that follows
+        // compares with its own last props, not with the page, and may write nothing.
+        const current = index == null ? undefined : latest.chunks[index] ?? (latest.chunks.length === index ? latest.tail : undefined);
+        if (current != null && ref.current != null)
+            writeText(ref.current, current);
     }), [index, updates]);
     return <div ref={ref} className={skippable ? "text-chunk text-chunk--skippable" : "text-chunk"}>{text}</div>;
 });
 
-/** Changes the element's one text node in place, as React does: the node someone reads, or the browser anchors scrolling to, stays. */
+/**
+ * Changes the element's one text node in place, as React does: the node someone reads, or the
+ * browser anchors scrolling to, stays. Text that only grew is appended, so a selection in it stays.
+ */
 function writeText(element: HTMLElement, text: string) {
     const node = element.firstChild;
-    if (node != null && node === element.lastChild && node.nodeType === Node.TEXT_NODE)
-        (node as Text).data = text;
-    else
+    if (node == null || node !== element.lastChild || !(node instanceof Text))
         element.textContent = text;
+    else if (text.startsWith(node.data))
+        node.appendData(text.slice(node.data.length));
+    else
+        node.data = text;
 }

@@ -46,31 +46,37 @@ export function useStickToBottom() {
         follow();
 
         const following = () => scroller.dataset.following != null;
-        const below = () => scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop;
+        const maxTop = () => scroller.scrollHeight - scroller.clientHeight;
+        // The view's distance from the top of the content, the same in both directions.
+        const fromTop = () => following() ? maxTop() + scroller.scrollTop : scroller.scrollTop;
+        const below = () => maxTop() - fromTop();
         const read = () => {
-            const fromTop = scroller.scrollHeight - scroller.clientHeight + scroller.scrollTop;
+            const top = fromTop();
             delete scroller.dataset.following;
-            scroller.scrollTop = fromTop;
+            scroller.scrollTop = top;
         };
 
         // Where the current scroll began. A scroll down aims at the bottom as it was then, and a
         // fast stream can add more than the slack before the scroll ends.
         let scrollFrom: {top: number; height: number} | null = null;
-        let lastTop = scroller.scrollTop;
+        let lastTop = fromTop();
         let lastScrollAt = -Infinity;
         const onScroll = () => {
             const now = performance.now();
             if (scrollFrom == null || now - lastScrollAt > scrollGapMs)
                 scrollFrom = {top: lastTop, height: scroller.scrollHeight};
-            lastTop = scroller.scrollTop;
+            // Only shrinking content moves the view up onto the bottom (a reasoning folding): follow.
+            if (!following() && fromTop() < lastTop && below() <= bottomSlack)
+                follow();
+            lastTop = fromTop();
             lastScrollAt = now;
         };
         const onScrollEnd = () => {
             const from = scrollFrom;
             scrollFrom = null;
             if (!following()) {
-                const grown = from == null ? 0 : Math.max(0, scroller.scrollHeight - from.height);
-                if (from != null && scroller.scrollTop > from.top && below() <= Math.max(bottomSlack, scroller.clientHeight * catchUpShare) + grown)
+                const grown = from == null ? 0 : Math.min(Math.max(0, scroller.scrollHeight - from.height), scroller.clientHeight / 2);
+                if (from != null && fromTop() > from.top && below() <= Math.max(bottomSlack, scroller.clientHeight * catchUpShare) + grown)
                     follow();
             } else if (scroller.scrollTop < -bottomSlack)
                 read();
