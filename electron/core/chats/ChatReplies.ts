@@ -1,6 +1,5 @@
 import type {ChatReplyState, ChatSummary, Message} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
-import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import {ReplyStreamer, type FinishedReply, type ReplyText} from "../replies/ReplyStreamer.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
@@ -35,14 +34,14 @@ interface RunningReply {
  */
 export class ChatReplies {
     readonly #repository: ChatRepository;
-    readonly #models: ModelHost;
+    readonly #models: {readonly loaded: ActiveModel | undefined};
     readonly #events: EventBus;
     readonly #deltaIntervalMs: number;
     readonly #saveIntervalMs: number;
     readonly #options: ChatRepliesOptions;
     readonly #running = new Map<string, RunningReply>();
 
-    constructor(repository: ChatRepository, models: ModelHost, events: EventBus, options: ChatRepliesOptions = {}) {
+    constructor(repository: ChatRepository, models: {readonly loaded: ActiveModel | undefined}, events: EventBus, options: ChatRepliesOptions = {}) {
         this.#repository = repository;
         this.#models = models;
         this.#events = events;
