@@ -147,5 +147,12 @@ export const migrations: readonly string[] = [
     DROP TABLE messages_words;
     CREATE VIRTUAL TABLE messages_words USING fts5(text, reasoning, content = '', contentless_delete = 1, tokenize = 'unicode61', prefix = '1 2');
     INSERT INTO messages_words (rowid, text, reasoning) SELECT rowid, ponder_spaced_cjk(text), ponder_spaced_cjk(reasoning) FROM messages;
+    `,
+    // App-wide preferences kept by the core (#20): the models folder the user chose, and the like.
+    `
+    CREATE TABLE app_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     `
 ];
