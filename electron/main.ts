@@ -111,6 +111,7 @@ async function start() {
         secrets: keychain,
         desktop: {
             reveal: (filePath) => shell.showItemInFolder(filePath),
+            openFolder: (folderPath) => void shell.openPath(folderPath),
             async pickModelFiles() {
                 const window = BrowserWindow.getFocusedWindow();
                 const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};

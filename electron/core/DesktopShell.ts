@@ -6,6 +6,15 @@
 export interface DesktopShell {
     /** Shows the file, selected, in the system file manager (Finder, Explorer, Files). */
     reveal(filePath: string): void;
+    /** Opens a folder in the system file manager. */
+    openFolder(folderPath: string): void;
     /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
     pickModelFiles(): Promise<string[]>;
+}
+
+/** The desktop shell, or the error a browser on `serve` gets for asking what only the desktop app can do. */
+export function requireDesktop(desktop: DesktopShell | undefined): DesktopShell {
+    if (desktop == null)
+        throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
+    return desktop;
 }

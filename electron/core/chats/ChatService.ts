@@ -2,6 +2,7 @@ import {randomUUID} from "node:crypto";
 import type {ConversationTurn, GenerateReplyOptions, GenerateReplyResult} from "../../../native/index.ts";
 import type {Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, StopReason} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
 import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
@@ -18,6 +19,8 @@ export interface ChatServiceOptions {
     replySettings?: (modelId: string, chatId: string, turns: readonly ConversationTurn[]) => GenerationDefaults;
     /** Chats' own generation settings, so that exports and imports carry them. */
     chatSettings?: ChatSettingsStore;
+    /** Failed replies are logged here with their cause (never the conversation's text). */
+    logger?: Logger;
 }
 
 export type GenerationDefaults = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
@@ -66,6 +69,7 @@ export class ChatService {
     readonly #replySettings: ChatServiceOptions["replySettings"];
     readonly #generations = new Map<string, Generation>();
     readonly #transfer: ChatTransfer;
+    readonly #logger: Logger;
     /** Message deletions that can still be undone, by the id of the message deleted, oldest first. */
     readonly #deletedMessages = new Map<string, MessageDeletion>();
 
@@ -78,6 +82,7 @@ export class ChatService {
         this.#generation = options.generation ?? {};
         this.#replySettings = options.replySettings;
         this.#transfer = new ChatTransfer(repository, options.chatSettings);
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     /** A page of the list, pinned chats first, then by last activity; `after` is the previous page's last chat. */
@@ -415,6 +420,7 @@ export class ChatService {
                     }
                 });
             } catch (error) {
+                this.#logger.error("A reply failed", {chatId: message.chatId, messageId: message.id, modelId: loaded.modelId, cause: error});
                 message.error = (error as Error).message;
             }
             batcher.flush();

@@ -2,6 +2,7 @@ import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptio
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 
 export interface ModelHostOptions {
@@ -11,6 +12,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    /** Loads and their failures are logged here. */
+    logger?: Logger;
 }
 
 /** Owns the llama.cpp runtime and the one loaded model, and reports every change of state. */
@@ -18,6 +21,7 @@ export class ModelHost {
     readonly #library: ModelLibrary;
     readonly #events: EventBus;
     readonly #options: ModelHostOptions;
+    readonly #logger: Logger;
     #runtime: Promise<LlamaRuntime> | undefined;
     #loaded: ActiveModel | undefined;
     #state: RuntimeState = {status: "empty"};
@@ -28,6 +32,7 @@ export class ModelHost {
         this.#library = library;
         this.#events = events;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     get state(): RuntimeState {
@@ -81,7 +86,9 @@ export class ModelHost {
                         batchSize: chosen.batchSize ?? null
                     }
                 });
+                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
+                this.#logger.error("Model failed to load", {modelId, cause: error});
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
             }
             return this.#state;
