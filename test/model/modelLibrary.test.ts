@@ -148,7 +148,12 @@ describe("the library", () => {
 describe("the desktop shell: file manager and open dialog", () => {
     function recordingShell(picks: string[][] = []) {
         const revealed: string[] = [];
-        return {revealed, desktop: {reveal: (filePath: string) => void revealed.push(filePath), pickModelFiles: async () => picks.shift() ?? []}};
+        const opened: string[] = [];
+        return {
+            revealed,
+            opened,
+            desktop: {reveal: (filePath: string) => void revealed.push(filePath), openFolder: (folder: string) => void opened.push(folder), pickModelFiles: async () => picks.shift() ?? []}
+        };
     }
 
     test("reveal shows the listed model's own file; an id the library doesn't list is refused and nothing opens", async () => {
@@ -161,6 +166,14 @@ describe("the desktop shell: file manager and open dialog", () => {
         await expect(core.handlers["models.reveal"]({modelId: "missing.gguf"})).rejects.toThrow("no longer in the models folder");
         await expect(core.handlers["models.reveal"]({modelId: "../data/ponder.db"})).rejects.toThrow("no longer in the models folder");
         expect(shell.revealed).toEqual([filePath]);
+    });
+
+    test("About's Open logs folder opens the data folder's logs, nothing else", async () => {
+        const shell = recordingShell();
+        const core = await openCore("logs-folder", {shell: "desktop", desktop: shell.desktop});
+        await core.handlers["app.openLogsFolder"](undefined);
+        expect(shell.opened).toEqual([path.join(dir, "logs-folder", "data", "logs")]);
+        expect(shell.revealed).toEqual([]);
     });
 
     test("files picked in the open dialog are imported and listed; a cancelled dialog changes nothing", async () => {
@@ -180,6 +193,7 @@ describe("the desktop shell: file manager and open dialog", () => {
         copyFileSync(fixtures.prefilled, path.join(dir, "headless-shell", "models", "thinker.gguf"));
         await expect(core.handlers["models.reveal"]({modelId: "thinker.gguf"})).rejects.toThrow("Only the desktop app can open the file manager");
         await expect(core.handlers["models.importPicked"](undefined)).rejects.toThrow("type the file's path");
+        await expect(core.handlers["app.openLogsFolder"](undefined)).rejects.toThrow("Only the desktop app can open the file manager");
     });
 });
 
