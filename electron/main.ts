@@ -111,12 +111,22 @@ async function start() {
         secrets: keychain,
         desktop: {
             reveal: (filePath) => shell.showItemInFolder(filePath),
-            openFolder: (folderPath) => void shell.openPath(folderPath),
             async pickModelFiles() {
                 const window = BrowserWindow.getFocusedWindow();
                 const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};
                 const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
                 return canceled ? [] : filePaths;
+            },
+            async openFolder(dir) {
+                const failure = await shell.openPath(dir);
+                if (failure !== "")
+                    throw new Error(failure);
+            },
+            async pickFolder() {
+                const window = BrowserWindow.getFocusedWindow();
+                const options: Electron.OpenDialogOptions = {properties: ["openDirectory", "createDirectory"]};
+                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
+                return canceled ? null : filePaths[0] ?? null;
             }
         }
     });

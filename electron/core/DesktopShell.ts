@@ -6,10 +6,12 @@
 export interface DesktopShell {
     /** Shows the file, selected, in the system file manager (Finder, Explorer, Files). */
     reveal(filePath: string): void;
-    /** Opens a folder in the system file manager. */
-    openFolder(folderPath: string): void;
     /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
     pickModelFiles(): Promise<string[]>;
+    /** Opens the folder in the system file manager. */
+    openFolder(dir: string): Promise<void>;
+    /** Asks the user for a folder with the system's open dialog; resolves to null when cancelled. */
+    pickFolder(): Promise<string | null>;
 }
 
 /** The desktop shell, or the error a browser on `serve` gets for asking what only the desktop app can do. */

@@ -11,6 +11,8 @@ export interface FirstRunSlice {
     recommendation: ModelRecommendation | "pending" | null;
     /** The download the welcome started, until its model has loaded (or it was cancelled). */
     firstRunDownloadId: string | null;
+    /** The hub couldn't be reached when last asked (offline): downloads can't work. */
+    hubUnreachable(): boolean;
     loadSystem(): Promise<void>;
     /** The log's folder and last lines, for About's Copy details; null until read (or when it can't be). */
     logTail: LogTail | null;
@@ -68,6 +70,10 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
         logTail: null,
         recommendation: null,
         firstRunDownloadId: null,
+        hubUnreachable() {
+            const recommendation = get().recommendation;
+            return typeof recommendation === "object" && recommendation?.status === "unreachable";
+        },
         async loadSystem() {
             try {
                 set({system: await api.app.getSystem(), systemError: null});
