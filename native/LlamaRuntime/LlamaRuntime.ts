@@ -3,7 +3,7 @@ import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
-import {estimateModelFit, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
+import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 
@@ -107,8 +107,8 @@ export class LlamaRuntime {
     }
 
     /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits, and the largest context that does. */
-    async estimateFit(source: string, signal?: AbortSignal): Promise<ModelFit> {
-        return estimateModelFit(this.#llama, source, await this.memory(), signal);
+    async estimateFit(source: string, options?: FitSourceOptions): Promise<ModelFit> {
+        return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 
     /** Refuses with {@link ModelTooLargeError} a model that cannot fit, before llama.cpp allocates anything. */

@@ -30,13 +30,19 @@ const minimumContextSize = 2048;
 /** Context sizes are searched in steps of this many tokens. */
 const contextStep = 256;
 
+/** `headers` go with the range requests of a remote header (a hub token for a gated repository). */
+export interface FitSourceOptions {
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+}
+
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
  * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache,
  * and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, signal?: AbortSignal): Promise<ModelFit> {
-    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
+    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, fetchHeaders: headers, signal});
     const insights = await GgufInsights.from(info, llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);

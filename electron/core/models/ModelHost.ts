@@ -1,4 +1,4 @@
-import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type FitSourceOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
@@ -89,8 +89,8 @@ export class ModelHost {
     }
 
     /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory, and with what context? */
-    async estimateFit(source: string): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source);
+    async estimateFit(source: string, options?: FitSourceOptions): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, options);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 

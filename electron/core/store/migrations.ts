@@ -147,5 +147,13 @@ export const migrations: readonly string[] = [
     DROP TABLE messages_words;
     CREATE VIRTUAL TABLE messages_words USING fts5(text, reasoning, content = '', contentless_delete = 1, tokenize = 'unicode61', prefix = '1 2');
     INSERT INTO messages_words (rowid, text, reasoning) SELECT rowid, ponder_spaced_cjk(text), ponder_spaced_cjk(reasoning) FROM messages;
+    `,
+    // Discover (#18): the user's Hugging Face token (one row), sealed by the secret store like
+    // the remote engines' keys; gated repositories need it.
+    `
+    CREATE TABLE hub_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        sealed_token TEXT
+    );
     `
 ];
