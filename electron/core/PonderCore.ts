@@ -20,6 +20,7 @@ import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
+import {ToolServers} from "./tools/ToolServers.ts";
 
 export interface PonderCoreOptions {
     dataDir: string;
@@ -40,6 +41,11 @@ export interface PonderCoreOptions {
     secrets?: SecretStore;
     /** The desktop app's file manager and open dialog (with `shell: "desktop"`); without it, revealing and picking files are refused. */
     desktop?: DesktopShell;
+    /**
+     * MCP tool servers. Command (stdio) servers are allowed by default only in the desktop app:
+     * in `serve`, adding one from a browser would run a command on the host.
+     */
+    tools?: {allowCommands?: boolean; startTimeoutMs?: number};
 }
 
 /**
@@ -55,6 +61,7 @@ export class PonderCore {
     readonly chats: ChatService;
     readonly settings: SettingsService;
     readonly downloads: DownloadManager;
+    readonly tools: ToolServers;
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
     readonly handlers: RequestHandlers;
@@ -71,6 +78,11 @@ export class PonderCore {
         const secrets = options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key"));
         this.engines = new RemoteEngines(this.#db, secrets, this.events);
         const hubToken = new HubTokenStore(this.#db, secrets);
+        this.tools = new ToolServers(this.#db, secrets, this.events, {
+            allowCommands: options.tools?.allowCommands ?? options.shell === "desktop",
+            clientVersion: options.version,
+            startTimeoutMs: options.tools?.startTimeoutMs
+        });
         this.settings = new SettingsService(this.#db, this.library);
         this.models = new ModelHost(this.library, this.events, {
             runtime: options.runtime, load: options.load, remote: this.engines,
@@ -163,6 +175,7 @@ export class PonderCore {
             "chats.regenerate": async ({chatId, messageId}) => this.chats.regenerate(chatId, messageId),
             "chats.continue": async ({chatId, messageId}) => this.chats.continue(chatId, messageId),
             "chats.deleteMessage": async ({chatId, messageId}) => this.chats.deleteMessage(chatId, messageId),
+            "chats.restoreMessage": async ({chatId, messageId}) => this.chats.restoreMessage(chatId, messageId),
             "chats.export": async ({chatId, format}) => this.chats.export(chatId, format),
             "chats.readExport": async ({exportId}) => this.chats.readExport(exportId),
             "chats.import": async ({archive}) => this.chats.import(archive),
@@ -173,7 +186,15 @@ export class PonderCore {
             "engines.remove": ({engineId}) => this.engines.remove(engineId),
             "api.getState": async () => this.api.state,
             "api.configure": (changes) => this.api.configure(changes),
-            "api.rotateKey": () => this.api.rotateKey()
+            "api.rotateKey": () => this.api.rotateKey(),
+            "tools.list": async () => this.tools.view(),
+            "tools.addServer": (definition) => this.tools.add(definition),
+            "tools.importServers": ({json}) => this.tools.import(json),
+            "tools.updateServer": ({serverId, enabled}) => this.tools.setEnabled(serverId, enabled),
+            "tools.restartServer": ({serverId}) => this.tools.restart(serverId),
+            "tools.removeServer": ({serverId}) => this.tools.remove(serverId),
+            "tools.updateTool": async ({serverId, tool, ...changes}) => this.tools.updateTool(serverId, tool, changes),
+            "tools.configure": async (limits) => this.tools.configure(limits)
         };
     }
 
@@ -182,6 +203,7 @@ export class PonderCore {
         await core.models.start();
         // Continues the downloads that were running when the app last stopped (or crashed).
         await core.downloads.start();
+        core.tools.start();
         return core;
     }
 
@@ -190,9 +212,10 @@ export class PonderCore {
         return this.models.load(this.library.addFile(filePath));
     }
 
-    /** Saves streaming replies, frees the model and closes the database. */
+    /** Saves streaming replies, stops tool servers, frees the model and closes the database. */
     async dispose(): Promise<void> {
         await this.chats.dispose();
+        await this.tools.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
         await this.models.dispose();

@@ -20,7 +20,10 @@ const usage = `Usage: npm run serve -- [options]
   --cpu              run on the CPU even when a GPU is available
   --hub-url URL      the Hugging Face hub (or a mirror) models download from (default https://huggingface.co)
   --api-key KEY      the key of the OpenAI-compatible API under /v1 (default: the access token)
-  --api-cors ORIGIN  let web pages of this origin call /v1 (repeatable; default: none)`;
+  --api-cors ORIGIN  let web pages of this origin call /v1 (repeatable; default: none)
+  --allow-tool-commands
+                     let the page add and run MCP tool servers that are local commands
+                     (anyone with the token can then run commands on this machine)`;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -38,6 +41,7 @@ async function main() {
             "hub-url": {type: "string"},
             "api-key": {type: "string"},
             "api-cors": {type: "string", multiple: true},
+            "allow-tool-commands": {type: "boolean", default: false},
             help: {type: "boolean", default: false}
         }
     });
@@ -60,7 +64,8 @@ async function main() {
         load: {
             threads: optionalInteger(values.threads, "--threads"),
             contextSize: optionalInteger(values["context-size"], "--context-size")
-        }
+        },
+        tools: {allowCommands: values["allow-tool-commands"]}
     });
     // Kept across restarts, so an open page reconnects and a bookmark keeps working.
     const token = await loadOrCreateToken(path.join(dataDir, "serve-token"));

@@ -59,6 +59,7 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "chats.regenerate": record({summary: chat, messages: [], alternatives: {}}),
         "chats.continue": record(null as never),
         "chats.deleteMessage": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.restoreMessage": record({summary: chat, messages: [], alternatives: {}}),
         "chats.export": record({exportId: "e1", fileName: "c.md", mimeType: "text/markdown"}),
         "chats.readExport": record({content: "", done: true}),
         "chats.import": record([chat]),
@@ -69,7 +70,15 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "engines.remove": record(undefined),
         "api.getState": record(null as never),
         "api.configure": record(null as never),
-        "api.rotateKey": record(null as never)
+        "api.rotateKey": record(null as never),
+        "tools.list": record(null as never),
+        "tools.addServer": record(null as never),
+        "tools.importServers": record([]),
+        "tools.updateServer": record(null as never),
+        "tools.restartServer": record(null as never),
+        "tools.removeServer": record(null as never),
+        "tools.updateTool": record(null as never),
+        "tools.configure": record(null as never)
     };
 }
 
