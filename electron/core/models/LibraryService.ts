@@ -63,7 +63,7 @@ export class LibraryService {
     /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path);
+            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, {parallel: (await this.#host.loadOptionsFor(args.modelId)).parallel});
         const {hub} = this.#downloads;
         const resolved = await resolveAddress(args.address, hub, this.catalog);
         const {url} = resolved.files[0]!;
