@@ -74,7 +74,7 @@ describe("searching the hub from the Models view", () => {
         expect(await q8.textContent()).toContain("2 parts, downloaded together");
         // No GPU here: the file's header is read from the hub and says the CPU runs it, with the context that fits;
         // the split one isn't a GGUF, and says it couldn't be estimated.
-        await expect.poll(() => q4.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Runs on the CPUneeds .+ of .+ · up to [\d,]+ tokens of context$/);
+        await expect.poll(() => q4.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Runs on the CPUneeds .+ of .+ · (\d+ parallel × )?up to [\d,]+ tokens of context$/);
         await expect.poll(() => q8.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Could not estimate: /);
 
         await q4.getByRole("button", {name: "Download"}).click();

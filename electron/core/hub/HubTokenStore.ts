@@ -1,5 +1,7 @@
 import type {SecretStore} from "../engines/SecretStore.ts";
-import type {PonderDatabase} from "../store/openDatabase.ts";
+import type {AppSettingsRepository} from "../store/AppSettingsRepository.ts";
+
+const settingKey = "hub.sealedToken";
 
 /**
  * The user's optional Hugging Face token, sealed by the {@link SecretStore} (the OS keychain in
@@ -7,27 +9,29 @@ import type {PonderDatabase} from "../store/openDatabase.ts";
  * kept in memory, since every hub request asks for it.
  */
 export class HubTokenStore {
-    readonly #db: PonderDatabase;
+    readonly #settings: AppSettingsRepository;
     readonly #secrets: SecretStore;
     #token: string | null | undefined;
 
-    constructor(db: PonderDatabase, secrets: SecretStore) {
-        this.#db = db;
+    constructor(settings: AppSettingsRepository, secrets: SecretStore) {
+        this.#settings = settings;
         this.#secrets = secrets;
     }
 
     token(): string | null {
         if (this.#token === undefined) {
-            const row = this.#db.prepare("SELECT sealed_token FROM hub_settings WHERE id = 1").get() as {sealed_token: string | null} | undefined;
-            this.#token = row?.sealed_token == null ? null : this.#secrets.open(row.sealed_token);
+            const sealed = this.#settings.get(settingKey);
+            this.#token = sealed == null ? null : this.#secrets.open(sealed);
         }
         return this.#token;
     }
 
     /** Null removes it. */
     set(token: string | null): void {
-        const sealed = token == null ? null : this.#secrets.seal(token);
-        this.#db.prepare("INSERT INTO hub_settings (id, sealed_token) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET sealed_token = excluded.sealed_token").run(sealed);
+        if (token == null)
+            this.#settings.delete(settingKey);
+        else
+            this.#settings.set(settingKey, this.#secrets.seal(token));
         this.#token = token;
     }
 }

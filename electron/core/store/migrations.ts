@@ -173,12 +173,11 @@ export const migrations: readonly string[] = [
         limits TEXT NOT NULL
     );
     `,
-    // Discover (#18): the user's Hugging Face token (one row), sealed by the secret store like
-    // the remote engines' keys; gated repositories need it.
+    // App-wide preferences kept by the core (#20): the models folder the user chose, and the like.
     `
-    CREATE TABLE hub_settings (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        sealed_token TEXT
+    CREATE TABLE app_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
     );
     `
 ];
