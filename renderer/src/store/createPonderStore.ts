@@ -27,8 +27,10 @@ import {createNoticesSlice} from "./noticesSlice";
 import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
+import {createToolsSlice} from "./toolsSlice";
+import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -50,6 +52,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createLibrarySlice(api)(...store),
         ...createHubSlice(api)(...store),
         ...createSettingsSlice(api)(...store),
-        ...createFirstRunSlice(api)(...store)
+        ...createFirstRunSlice(api)(...store),
+        ...createToolsSlice(api)(...store)
     }));
 }
