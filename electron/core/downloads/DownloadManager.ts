@@ -8,8 +8,11 @@ import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
 import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
 import {HubAccess} from "../hub/HubAccess.ts";
+import {Logger} from "../logging/Logger.ts";
 
 export interface DownloadManagerOptions {
+    /** Failed downloads are logged here with their cause. */
+    logger?: Logger;
     /** The Hugging Face hub (or a mirror) that `hf:` addresses and catalog entries resolve against. Defaults to https://huggingface.co. */
     hubUrl?: string;
     /** The user's Hugging Face token, if any, sent to the hub only (gated repositories need it). */
@@ -50,6 +53,7 @@ export class DownloadManager {
     readonly #events: EventBus;
     readonly #options: DownloadManagerOptions;
     readonly hub: HubAccess;
+    readonly #logger: Logger;
     readonly #progress = new Map<string, Progress>();
     #active: {id: string; controller: AbortController; done: Promise<void>} | undefined;
     #emitTimer: NodeJS.Timeout | undefined;
@@ -64,6 +68,7 @@ export class DownloadManager {
         this.#events = events;
         this.#options = options;
         this.hub = new HubAccess(options.hubUrl ?? "https://huggingface.co", options.hubToken);
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     /** Counts the bytes already on disk and continues what was running when the app stopped. */
@@ -197,6 +202,7 @@ export class DownloadManager {
             }
             const modelId = `${record.dir}/${record.files[0]!.name}`;
             this.#repository.update(record.id, {status: "done", error: null, modelId});
+            this.#logger.info("Download finished", {downloadId: record.id, modelId});
             this.#options.onModelReady?.(modelId);
         } catch (error) {
             const reason = signal.aborted ? signal.reason as StopReason : undefined;
@@ -205,6 +211,7 @@ export class DownloadManager {
                 const diskFull = error instanceof DiskFullError;
                 this.#halted ||= diskFull;
                 this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: (error as Error).message});
+                this.#logger.warn(diskFull ? "Download paused: the disk is full" : "Download failed", {downloadId: record.id, cause: error});
             }
         } finally {
             progress.receivedBytes = await this.#bytesOnDisk(record);
