@@ -30,5 +30,5 @@ export function serveContractOverIpc(source: RpcPeerSource, contents: WebContent
             if (listener != null)
                 ipcMain.removeListener(ipcChannel, listener);
         }
-    });
+    }, {onMalformedMessage: (error) => console.warn("Ignored a malformed message from the window:", error.message)});
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
+import {keepRunningOnUnexpectedErrors} from "./server/keepRunningOnUnexpectedErrors.ts";
 import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
 import {serveContractOverIpc} from "./ipc.ts";
 
@@ -89,6 +90,8 @@ async function start() {
         app.quit();
         return;
     }
+    // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.
+    keepRunningOnUnexpectedErrors();
     await app.whenReady();
     // Everything is denied but writing text to the clipboard ("Copy answer"), which Chromium
     // allows only from a user gesture and sanitizes.

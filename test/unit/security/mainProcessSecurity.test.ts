@@ -30,6 +30,8 @@ vi.mock("electron-updater", () => {
 });
 
 let electron: FakeElectron;
+/** The process-wide error handlers main.ts installed (the test runner has its own). */
+const mainErrorListeners: {uncaught: ((...args: never[]) => void)[]; rejection: ((...args: never[]) => void)[]} = {uncaught: [], rejection: []};
 const userDataDirs: string[] = [];
 
 function windowOf(electronFake: FakeElectron) {
@@ -52,7 +54,10 @@ beforeAll(async () => {
     process.env.ELECTRON_RENDERER_URL = "http://attacker.example/";
     // Electron's resources folder; this build has no update feed (app-update.yml) in it.
     Object.assign(process, {resourcesPath: electron.app.getPath("userData")});
+    const listenersBefore = {uncaught: process.listeners("uncaughtException"), rejection: process.listeners("unhandledRejection")};
     await import(/* @vite-ignore */ mainBundle);
+    mainErrorListeners.uncaught = process.listeners("uncaughtException").filter((listener) => !listenersBefore.uncaught.includes(listener));
+    mainErrorListeners.rejection = process.listeners("unhandledRejection").filter((listener) => !listenersBefore.rejection.includes(listener));
     await vi.waitFor(() => windowOf(electron), {timeout: 30_000});
 }, 60_000);
 
@@ -67,6 +72,21 @@ afterAll(async () => {
 });
 
 describe("the main process follows Electron's security checklist", () => {
+    test("an error nobody caught is logged and the app keeps running, with its chats and Local API", () => {
+        expect(mainErrorListeners.uncaught).toHaveLength(1);
+        expect(mainErrorListeners.rejection).toHaveLength(1);
+        const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+        try {
+            (mainErrorListeners.uncaught[0] as (error: Error) => void)(new Error("from a client"));
+            (mainErrorListeners.rejection[0] as (reason: unknown) => void)(new Error("rejected"));
+            expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+                expect.stringContaining("keeps running"), expect.stringContaining("keeps running")
+            ]);
+        } finally {
+            logged.mockRestore();
+        }
+    });
+
     test("no update server is contacted while the build has no update feed", () => {
         expect(updater.imported).toBe(false);
     });
