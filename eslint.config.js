@@ -1,10 +1,15 @@
-// Lint enforces Ponder's layering (DESIGN.md): the renderer sees only the contract's types,
-// the core and native never import Electron, native knows nothing of chats or storage.
+// Lint enforces Ponder's layering (docs/architecture.md): the renderer sees only the contract's
+// types, the core and native never import Electron, only native uses node-llama-cpp, and native
+// knows nothing of chats or storage. Each layer's tsconfig adds the platform types it may use.
 import tseslint from "typescript-eslint";
 
 const electronOnlyInShell = {
     name: "electron",
     message: "Only electron/main.ts, preload.ts and ipc.ts may import Electron; keep the rest testable under Node."
+};
+const nodeLlamaCppOnlyInNative = {
+    name: "node-llama-cpp",
+    message: "Only native/ uses node-llama-cpp; the rest of Ponder goes through native/index.ts."
 };
 
 export default tseslint.config(
@@ -17,8 +22,12 @@ export default tseslint.config(
         }
     },
     {
-        files: ["electron/core/**", "electron/server/**", "native/**"],
-        rules: {"@typescript-eslint/no-restricted-imports": ["error", {paths: [electronOnlyInShell]}]}
+        files: ["electron/**"],
+        rules: {"@typescript-eslint/no-restricted-imports": ["error", {paths: [nodeLlamaCppOnlyInNative]}]}
+    },
+    {
+        files: ["electron/core/**", "electron/server/**"],
+        rules: {"@typescript-eslint/no-restricted-imports": ["error", {paths: [electronOnlyInShell, nodeLlamaCppOnlyInNative]}]}
     },
     {
         files: ["native/**"],
@@ -33,7 +42,7 @@ export default tseslint.config(
         files: ["renderer/**"],
         rules: {
             "@typescript-eslint/no-restricted-imports": ["error", {
-                paths: [{name: "electron", message: "The renderer talks only to window.ponder."}],
+                paths: [{name: "electron", message: "The renderer talks only to window.ponder."}, nodeLlamaCppOnlyInNative],
                 patterns: [
                     {group: ["**/native/**", "node:*"], message: "The renderer runs in a sandboxed page."},
                     {group: ["**/electron/*", "!**/electron/contract", "!**/electron/contract.ts"], message: "The renderer may only import types from electron/contract.ts."},

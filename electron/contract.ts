@@ -77,6 +77,8 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "chats.regenerate": z.strictObject({chatId: id, messageId: id}),
         "chats.continue": z.strictObject({chatId: id, messageId: id}),
         "chats.deleteMessage": z.strictObject({chatId: id, messageId: id}),
+        /** Undoes `chats.deleteMessage` of this message (until the app restarts). */
+        "chats.restoreMessage": z.strictObject({chatId: id, messageId: id}),
         /** Starts an export; its text is then read in pieces with `chats.readExport`. */
         "chats.export": z.strictObject({
             /** Omitted: every conversation. */
@@ -585,6 +587,7 @@ export interface RequestResults {
     "chats.regenerate": Chat;
     "chats.continue": Message;
     "chats.deleteMessage": Chat;
+    "chats.restoreMessage": Chat;
     "chats.export": ExportStart;
     "chats.readExport": ExportPiece;
     "chats.import": ChatSummary[];
@@ -643,7 +646,7 @@ export const requestNames = everyName<RequestName>()([
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.readExport", "chats.import",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey"

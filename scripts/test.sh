@@ -35,7 +35,7 @@ check() {
     step "$name"
     if "$@"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 }
-check "Type check" npx tsc -p tsconfig.json --noEmit
+check "Type check (each layer with its own platform types)" npm run -s typecheck
 check "Lint (layering included)" npx eslint .
 
 step "Tests"

@@ -148,6 +148,7 @@ export class PonderCore {
             "chats.regenerate": async ({chatId, messageId}) => this.chats.regenerate(chatId, messageId),
             "chats.continue": async ({chatId, messageId}) => this.chats.continue(chatId, messageId),
             "chats.deleteMessage": async ({chatId, messageId}) => this.chats.deleteMessage(chatId, messageId),
+            "chats.restoreMessage": async ({chatId, messageId}) => this.chats.restoreMessage(chatId, messageId),
             "chats.export": async ({chatId, format}) => this.chats.export(chatId, format),
             "chats.readExport": async ({exportId}) => this.chats.readExport(exportId),
             "chats.import": async ({archive}) => this.chats.import(archive),

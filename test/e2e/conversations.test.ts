@@ -84,8 +84,8 @@ describe("conversations in Chromium", () => {
         await entry.hover();
         await entry.getByRole("button", {name: "Delete", exact: true}).click();
         await expect.poll(() => conversations().getByRole("button", {name: /^Beta/}).count()).toBe(0);
-        await expect.poll(() => conversations().getByRole("status").first().textContent()).toMatch(/^Deleted “Beta/);
-        await conversations().getByRole("button", {name: "Undo"}).click();
+        await expect.poll(() => page.getByRole("status").filter({hasText: "Deleted"}).textContent()).toMatch(/^Deleted “Beta/);
+        await page.getByRole("button", {name: "Undo"}).click();
         await expect.poll(() => conversations().getByRole("button", {name: /^Beta/}).count()).toBe(1);
     });
 

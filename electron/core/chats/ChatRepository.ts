@@ -71,6 +71,7 @@ export class ChatRepository {
                 thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error
                 WHERE id = @id`),
             deleteMessage: db.prepare("DELETE FROM messages WHERE id = ?"),
+            setParent: db.prepare("UPDATE messages SET parent_id = ? WHERE id = ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
         };
     }
@@ -217,9 +218,14 @@ export class ChatRepository {
         this.#statements.saveMessage.run(toParams(message));
     }
 
-    /** Deletes a message and, through the parent links, every message that followed it. */
+    /** Deletes a message and, through the parent links, every message still under it (move those away first to keep them). */
     deleteMessage(messageId: string): void {
         this.#statements.deleteMessage.run(messageId);
+    }
+
+    /** Re-attaches a message (and what follows it) under another parent, or at the root. */
+    setParent(messageId: string, parentId: string | null): void {
+        this.#statements.setParent.run(parentId, messageId);
     }
 
     /** Messages still "streaming" at startup were cut off by a crash or a kill. Returns how many. */

@@ -37,6 +37,18 @@ interface Generation {
     delivered: Message;
 }
 
+/** What {@link ChatService.deleteMessage} changed, to put back on undo. */
+interface MessageDeletion {
+    /** The message and, for a question, its answers, parents first. */
+    removed: Message[];
+    /** The messages that followed, with the parent each had before. */
+    reattached: Array<{id: string; parentId: string | null}>;
+    leafBefore: string | null;
+}
+
+/** Message deletions kept for undo; older ones can no longer be undone. */
+const maxUndoableMessageDeletes = 20;
+
 const titleLength = 80;
 /** Chats in a page of the list when the caller doesn't say: more than a sidebar shows at once. */
 const defaultPageSize = 50;
@@ -54,6 +66,8 @@ export class ChatService {
     readonly #replySettings: ChatServiceOptions["replySettings"];
     readonly #generations = new Map<string, Generation>();
     readonly #transfer: ChatTransfer;
+    /** Message deletions that can still be undone, by the id of the message deleted, oldest first. */
+    readonly #deletedMessages = new Map<string, MessageDeletion>();
 
     constructor(repository: ChatRepository, models: ModelHost, events: EventBus, options: ChatServiceOptions = {}) {
         this.#repository = repository;
@@ -210,14 +224,27 @@ export class ChatService {
         return resumed;
     }
 
-    /** Deletes a message and what followed it; the branch on screen moves to a remaining version, or back. */
+    /**
+     * Deletes one message: a question goes with its answers, and what followed is re-attached where
+     * the deleted messages were, so the rest of the conversation stays. The branch on screen keeps
+     * its end if that survived; otherwise it moves to a remaining version, or back. Undone by
+     * {@link restoreMessage} until the app restarts.
+     */
     deleteMessage(chatId: string, messageId: string): Chat {
         this.#requireIdle(chatId);
         const message = this.#requireMessage(chatId, messageId);
-        const onScreen = this.#repository.activeBranch(chatId).messages.some((shown) => shown.id === messageId);
+        const all = this.#repository.allMessages(chatId);
+        const removed = [message, ...(message.role === "user" ? all.filter((other) => other.parentId === messageId) : [])];
+        const removedIds = new Set(removed.map((gone) => gone.id));
+        const reattached = all.filter((other) => other.parentId != null && removedIds.has(other.parentId) && !removedIds.has(other.id));
+        const leafBefore = this.#repository.activeLeafId(chatId);
         this.#repository.transaction(() => {
-            this.#repository.deleteMessage(messageId);
-            if (!onScreen)
+            for (const follower of reattached)
+                this.#repository.setParent(follower.id, message.parentId);
+            // Answers first: a question's delete would cascade to them anyway.
+            for (const gone of [...removed].reverse())
+                this.#repository.deleteMessage(gone.id);
+            if (leafBefore == null || !removedIds.has(leafBefore))
                 return;
             const alternative = this.#repository.allMessages(chatId)
                 .filter((other) => other.parentId === message.parentId && other.role === message.role)
@@ -226,6 +253,32 @@ export class ChatService {
                 ? this.#repository.newestLeafUnder(chatId, alternative.id)
                 : message.parentId);
         });
+        this.#deletedMessages.set(messageId, {removed, reattached: reattached.map(({id, parentId}) => ({id, parentId})), leafBefore});
+        // Each kept deletion holds its messages' text; the oldest undo lapses first.
+        if (this.#deletedMessages.size > maxUndoableMessageDeletes)
+            this.#deletedMessages.delete(this.#deletedMessages.keys().next().value!);
+        return this.get(chatId);
+    }
+
+    /** Undoes {@link deleteMessage}: the messages come back where they were, and the branch on screen with them. */
+    restoreMessage(chatId: string, messageId: string): Chat {
+        this.#requireIdle(chatId);
+        const deletion = this.#deletedMessages.get(messageId);
+        if (deletion == null || deletion.removed[0]!.chatId !== chatId)
+            throw new Error("That message can no longer be restored.");
+        this.#requireChat(chatId);
+        const parentId = deletion.removed[0]!.parentId;
+        if (parentId != null && !this.#repository.hasMessage(parentId))
+            throw new Error("That message can no longer be restored.");
+        this.#repository.transaction(() => {
+            for (const message of deletion.removed)
+                this.#repository.insertMessage(message);
+            for (const {id, parentId: originalParentId} of deletion.reattached)
+                this.#repository.setParent(id, originalParentId);
+            if (deletion.leafBefore != null && this.#repository.hasMessage(deletion.leafBefore))
+                this.#repository.setActiveLeaf(chatId, deletion.leafBefore);
+        });
+        this.#deletedMessages.delete(messageId);
         return this.get(chatId);
     }
 

@@ -17,7 +17,7 @@ export const requestNames = listOfEvery<RequestName>()([
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.export", "chats.readExport", "chats.import",
+    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update"
 ]);
 

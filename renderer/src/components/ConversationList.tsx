@@ -7,7 +7,7 @@ import {usePonder} from "../store/PonderStoreContext";
 import {ConversationTransfer} from "./ConversationTransfer";
 import {SearchResults} from "./SearchResults";
 
-/** The sidebar's conversations: search, grouped list with rename/pin/delete, undo, export/import. */
+/** The sidebar's conversations: search, grouped list with rename/pin/delete, export/import. */
 export function ConversationList() {
     const {t} = useTranslation();
     const chats = usePonder((state) => state.chatList);
@@ -38,7 +38,6 @@ export function ConversationList() {
                         setDraft("");
                 }}
             />
-            <UndoDelete />
             {draft.trim() !== ""
                 ? <SearchResults />
                 : chats.length === 0
@@ -154,22 +153,6 @@ function ChatItem({chat}: {chat: ChatSummary}) {
                 <button type="button" className="icon-button" onClick={() => void deleteChat(chat.id)}>{t("conversations.delete")}</button>
             </span>
         </li>
-    );
-}
-
-function UndoDelete() {
-    const {t} = useTranslation();
-    const deleted = usePonder((state) => state.deletedChat);
-    const undo = usePonder((state) => state.undoDelete);
-    return (
-        <div className="conversations__undo" role="status">
-            {deleted != null && (
-                <>
-                    <span>{t("conversations.deleted", {title: deleted.title === "" ? t("chats.untitled") : deleted.title})}</span>
-                    <button type="button" className="button" onClick={() => void undo()}>{t("conversations.undo")}</button>
-                </>
-            )}
-        </div>
     );
 }
 

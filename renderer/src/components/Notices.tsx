@@ -1,7 +1,8 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+import {UndoBar} from "./UndoBar";
 
-/** Failed requests, each an alert until dismissed. */
+/** Failed requests, each an alert until dismissed, and the undo of the latest delete. */
 export function Notices() {
     const {t} = useTranslation();
     const notices = usePonder((state) => state.notices);
@@ -17,6 +18,7 @@ export function Notices() {
                     </button>
                 </div>
             ))}
+            <UndoBar />
         </section>
     );
 }

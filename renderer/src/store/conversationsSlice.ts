@@ -1,12 +1,17 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatArchive, ChatSummary, PonderApi, SearchHit} from "../../../electron/contract";
+import type {Chat, ChatArchive, ChatSummary, Message, PonderApi, SearchHit} from "../../../electron/contract";
 import type {FileToSave} from "../format/saveFile";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
 
+/** Something deleted that the user can still bring back. */
+export type Deletion =
+    | {kind: "chat"; chat: ChatSummary}
+    | {kind: "message"; chatId: string; messageId: string; role: Message["role"]};
+
 export interface ConversationsSlice {
-    /** The chat deleted last, while its deletion can still be undone. */
-    deletedChat: ChatSummary | null;
+    /** The latest deletion, while the undo for it is offered. */
+    lastDeletion: Deletion | null;
     searchQuery: string;
     /** Results of `searchQuery`; null while there is no query. */
     searchHits: readonly SearchHit[] | null;
@@ -16,7 +21,10 @@ export interface ConversationsSlice {
     setPinned(chatId: string, pinned: boolean): Promise<void>;
     updateChatSettings(chatId: string, settings: {systemPrompt?: string; sendReasoning?: boolean}): Promise<void>;
     deleteChat(chatId: string): Promise<void>;
+    /** Brings back {@link lastDeletion}. */
     undoDelete(): Promise<void>;
+    /** Stops offering the undo (it timed out or was dismissed). */
+    dismissUndo(): void;
     search(query: string): Promise<void>;
     openSearchHit(hit: SearchHit): Promise<void>;
     clearFocusedMessage(): void;
@@ -54,7 +62,7 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
     let searchSequence = 0;
 
     return {
-        deletedChat: null,
+        lastDeletion: null,
         searchQuery: "",
         searchHits: null,
         focusedMessageId: null,
@@ -77,15 +85,20 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
                 get().reportError(error);
                 return;
             }
-            set((state) => ({deletedChat: chat, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
+            set((state) => ({lastDeletion: {kind: "chat", chat}, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
         },
         async undoDelete() {
-            const chat = get().deletedChat;
-            if (chat == null)
+            const deletion = get().lastDeletion;
+            if (deletion == null)
                 return;
-            set({deletedChat: null});
-            if (await attempt(() => api.chats.restore({chatId: chat.id})) != null)
-                await get().openChat(chat.id);
+            set({lastDeletion: null});
+            if (deletion.kind === "message")
+                show(await attempt(() => api.chats.restoreMessage({chatId: deletion.chatId, messageId: deletion.messageId})));
+            else if (await attempt(() => api.chats.restore({chatId: deletion.chat.id})) != null)
+                await get().openChat(deletion.chat.id);
+        },
+        dismissUndo() {
+            set({lastDeletion: null});
         },
         async search(query) {
             const sequence = ++searchSequence;
@@ -122,7 +135,12 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             await attempt(() => api.chats.continue({chatId, messageId}));
         },
         async deleteMessage(chatId, messageId) {
-            show(await attempt(() => api.chats.deleteMessage({chatId, messageId})));
+            const role = get().messages[messageId]?.role ?? "user";
+            const chat = await attempt(() => api.chats.deleteMessage({chatId, messageId}));
+            if (chat == null)
+                return;
+            show(chat);
+            set({lastDeletion: {kind: "message", chatId, messageId, role}});
         },
         async exportChats(format, chatId) {
             return await attempt(async () => {

@@ -55,6 +55,7 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "chats.regenerate": record({summary: chat, messages: [], alternatives: {}}),
         "chats.continue": record(null as never),
         "chats.deleteMessage": record({summary: chat, messages: [], alternatives: {}}),
+        "chats.restoreMessage": record({summary: chat, messages: [], alternatives: {}}),
         "chats.export": record({exportId: "e1", fileName: "c.md", mimeType: "text/markdown"}),
         "chats.readExport": record({content: "", done: true}),
         "chats.import": record([chat]),
