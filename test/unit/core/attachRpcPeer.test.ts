@@ -109,7 +109,7 @@ describe("attachRpcPeer", () => {
         const calls: unknown[] = [];
         const {main, renderer} = channelPair();
         attachRpcPeer({handlers: handlersRecording(calls), events: new EventBus()}, main);
-        const rpc = createBirpc<Record<string, () => unknown>, RendererFunctions>({} as RendererFunctions, renderer);
+        const rpc = createBirpc<Record<string, (args: unknown) => unknown>, RendererFunctions>({} as RendererFunctions, renderer);
         for (const name of ["valueOf", "constructor", "toString", "hasOwnProperty", "__proto__", "toJSON", "isPrototypeOf"])
             await expect(rpc.$call(name, {}), name).rejects.toThrow(`function "${name}" not found`);
         expect(calls).toEqual([]);
