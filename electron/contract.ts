@@ -112,9 +112,63 @@ export const requestSchemas = /* @__PURE__ */ (() => {
             allowNetwork: z.boolean().optional(),
             port: z.number().int().min(1).max(65535).optional()
         }),
-        "api.rotateKey": z.undefined()
+        "api.rotateKey": z.undefined(),
+        /** MCP servers with their state and tools, and the limits of tool calls. */
+        "tools.list": z.undefined(),
+        /** A local command (stdio) or a Streamable HTTP URL; started at once. */
+        "tools.addServer": toolServerSchema(),
+        /** The `mcpServers` JSON of Claude Desktop, LM Studio or Cursor; every server in it is added. */
+        "tools.importServers": z.strictObject({json: z.string().trim().min(1).max(1_000_000)}),
+        /** Disabled: stopped, and its tools offered to no model; enabled: started. */
+        "tools.updateServer": z.strictObject({serverId: id, enabled: z.boolean()}),
+        /** Stops (if running) and starts the server again, e.g. after it crashed. */
+        "tools.restartServer": z.strictObject({serverId: id}),
+        "tools.removeServer": z.strictObject({serverId: id}),
+        "tools.updateTool": z.strictObject({
+            serverId: id,
+            /** The name the server gives the tool. */
+            tool: z.string().min(1).max(200),
+            enabled: z.boolean().optional(),
+            /** Run without asking each time ("Always allow"). */
+            alwaysAllow: z.boolean().optional()
+        }),
+        "tools.configure": toolLimitsSchema().partial()
     } as const;
 })();
+
+/** An MCP server as the user adds it: a command with arguments, or a URL with headers. */
+function toolServerSchema() {
+    const name = z.string().trim().min(1).max(100);
+    const values = z.record(z.string().min(1).max(200), z.string().max(10_000))
+        .refine((record) => Object.keys(record).length <= 100, "has more than 100 entries");
+    return z.union([
+        z.strictObject({
+            name: name.optional(),
+            command: z.string().trim().min(1).max(4096),
+            args: z.array(z.string().max(4096)).max(200).optional(),
+            /** Variables given to the server on top of a minimal environment (PATH, HOME…). */
+            env: values.optional(),
+            /** Working folder. */
+            cwd: z.string().trim().min(1).max(4096).optional()
+        }),
+        z.strictObject({
+            name: name.optional(),
+            url: z.string().trim().min(1).max(2000),
+            /** Sent with every request, e.g. `Authorization: Bearer …`. */
+            headers: values.optional()
+        })
+    ]);
+}
+
+/** Limits on the tool calls of one reply. */
+function toolLimitsSchema() {
+    return z.strictObject({
+        callTimeoutSeconds: z.number().int().min(1).max(3600),
+        /** A longer result is cut to this many characters, with a note saying so. */
+        maxResultChars: z.number().int().min(1000).max(1_000_000),
+        maxCallsPerReply: z.number().int().min(1).max(100)
+    });
+}
 
 /** Every generation setting with its allowed range; `null` means "unlimited" or "automatic". */
 function generationSettingsSchema() {
@@ -422,6 +476,50 @@ export interface ApiServerState {
     error: string | null;
 }
 
+/** An MCP server as the user added it, with its state now; environment values and headers never come back. */
+export interface ToolServerInfo {
+    id: string;
+    name: string;
+    enabled: boolean;
+    kind: "stdio" | "http";
+    /** stdio: the command, its arguments and working folder, and the names of the variables it is given. */
+    command?: string;
+    args?: string[];
+    cwd?: string;
+    envNames?: string[];
+    /** http: the address, and the names of the headers sent. */
+    url?: string;
+    headerNames?: string[];
+    /** `stopped` while disabled (or, in `serve` without `--allow-tool-commands`, a command server). */
+    status: "stopped" | "starting" | "ready" | "failed";
+    /** Why it failed or stopped (the HTTP error, a timeout, an exit). */
+    error: string | null;
+    /** What a failed command server wrote to stderr last; empty when none. */
+    stderr: string;
+    /** What it lists now (empty unless ready). */
+    tools: ToolInfo[];
+}
+
+export interface ToolInfo {
+    /** The server's name for it. */
+    name: string;
+    /** What the model calls: the same name, qualified with the server's only when another enabled server has a tool of that name. */
+    callName: string;
+    description: string;
+    enabled: boolean;
+    /** Runs without asking ("Always allow"). */
+    alwaysAllow: boolean;
+}
+
+export type ToolLimits = z.infer<ReturnType<typeof toolLimitsSchema>>;
+
+export interface ToolsView {
+    servers: ToolServerInfo[];
+    limits: ToolLimits;
+    /** False in `serve` unless started with `--allow-tool-commands`: command servers can't be added or run. */
+    allowCommands: boolean;
+}
+
 export interface SendResult {
     chatId: string;
     userMessage: Message;
@@ -525,6 +623,8 @@ export interface EventPayloads {
     "chats.messageUpdated": Message;
     "engines.listChanged": RemoteEngineInfo[];
     "api.stateChanged": ApiServerState;
+    /** The servers' states, tools or the limits changed. */
+    "tools.changed": ToolsView;
 }
 export type EventName = keyof EventPayloads;
 
@@ -599,6 +699,14 @@ export interface RequestResults {
     "api.getState": ApiServerState;
     "api.configure": ApiServerState;
     "api.rotateKey": ApiServerState;
+    "tools.list": ToolsView;
+    "tools.addServer": ToolServerInfo;
+    "tools.importServers": ToolServerInfo[];
+    "tools.updateServer": ToolsView;
+    "tools.restartServer": ToolsView;
+    "tools.removeServer": ToolsView;
+    "tools.updateTool": ToolsView;
+    "tools.configure": ToolsView;
 }
 
 /** The main side's implementation of every request, after validation. */
@@ -649,13 +757,15 @@ export const requestNames = everyName<RequestName>()([
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update",
     "engines.list", "engines.add", "engines.remove",
-    "api.getState", "api.configure", "api.rotateKey"
+    "api.getState", "api.configure", "api.rotateKey",
+    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
+    "tools.removeServer", "tools.updateTool", "tools.configure"
 ]);
 
 export const eventNames = everyName<EventName>()([
     "models.stateChanged", "models.listChanged", "downloads.changed",
     "chats.listChanged", "chats.delta", "chats.messageUpdated",
-    "engines.listChanged", "api.stateChanged"
+    "engines.listChanged", "api.stateChanged", "tools.changed"
 ]);
 
 /** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */

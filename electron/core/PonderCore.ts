@@ -18,6 +18,7 @@ import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
+import {ToolServers} from "./tools/ToolServers.ts";
 
 export interface PonderCoreOptions {
     dataDir: string;
@@ -38,6 +39,11 @@ export interface PonderCoreOptions {
     secrets?: SecretStore;
     /** The desktop app's file manager and open dialog (with `shell: "desktop"`); without it, revealing and picking files are refused. */
     desktop?: DesktopShell;
+    /**
+     * MCP tool servers. Command (stdio) servers are allowed by default only in the desktop app:
+     * in `serve`, adding one from a browser would run a command on the host.
+     */
+    tools?: {allowCommands?: boolean; startTimeoutMs?: number};
 }
 
 /**
@@ -53,6 +59,7 @@ export class PonderCore {
     readonly chats: ChatService;
     readonly settings: SettingsService;
     readonly downloads: DownloadManager;
+    readonly tools: ToolServers;
     readonly libraryService: LibraryService;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
@@ -65,7 +72,13 @@ export class PonderCore {
         // Deleting a chat can be undone until the app closes.
         repository.purgeDeleted();
         this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db));
-        this.engines = new RemoteEngines(this.#db, options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key")), this.events);
+        const secrets = options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key"));
+        this.engines = new RemoteEngines(this.#db, secrets, this.events);
+        this.tools = new ToolServers(this.#db, secrets, this.events, {
+            allowCommands: options.tools?.allowCommands ?? options.shell === "desktop",
+            clientVersion: options.version,
+            startTimeoutMs: options.tools?.startTimeoutMs
+        });
         this.settings = new SettingsService(this.#db, this.library);
         this.models = new ModelHost(this.library, this.events, {
             runtime: options.runtime, load: options.load, remote: this.engines,
@@ -159,7 +172,15 @@ export class PonderCore {
             "engines.remove": ({engineId}) => this.engines.remove(engineId),
             "api.getState": async () => this.api.state,
             "api.configure": (changes) => this.api.configure(changes),
-            "api.rotateKey": () => this.api.rotateKey()
+            "api.rotateKey": () => this.api.rotateKey(),
+            "tools.list": async () => this.tools.view(),
+            "tools.addServer": (definition) => this.tools.add(definition),
+            "tools.importServers": ({json}) => this.tools.import(json),
+            "tools.updateServer": ({serverId, enabled}) => this.tools.setEnabled(serverId, enabled),
+            "tools.restartServer": ({serverId}) => this.tools.restart(serverId),
+            "tools.removeServer": ({serverId}) => this.tools.remove(serverId),
+            "tools.updateTool": async ({serverId, tool, ...changes}) => this.tools.updateTool(serverId, tool, changes),
+            "tools.configure": async (limits) => this.tools.configure(limits)
         };
     }
 
@@ -168,6 +189,7 @@ export class PonderCore {
         await core.models.start();
         // Continues the downloads that were running when the app last stopped (or crashed).
         await core.downloads.start();
+        core.tools.start();
         return core;
     }
 
@@ -176,9 +198,10 @@ export class PonderCore {
         return this.models.load(this.library.addFile(filePath));
     }
 
-    /** Saves streaming replies, frees the model and closes the database. */
+    /** Saves streaming replies, stops tool servers, frees the model and closes the database. */
     async dispose(): Promise<void> {
         await this.chats.dispose();
+        await this.tools.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
         await this.models.dispose();

@@ -23,7 +23,10 @@ const usage = `Usage: npm run serve -- [options]
   --api-key KEY      the key of the OpenAI-compatible API under /v1 (default: the access token)
   --api-cors ORIGIN  let web pages of this origin call /v1 (repeatable; default: none)
   --allow-host NAME  also answer requests addressed to this host name, e.g. behind a reverse
-                     proxy (repeatable; always: 127.0.0.1, localhost, [::1] and --host)`;
+                     proxy (repeatable; always: 127.0.0.1, localhost, [::1] and --host)
+  --allow-tool-commands
+                     let the page add and run MCP tool servers that are local commands
+                     (anyone with the token can then run commands on this machine)`;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -42,6 +45,7 @@ async function main() {
             "api-key": {type: "string"},
             "api-cors": {type: "string", multiple: true},
             "allow-host": {type: "string", multiple: true},
+            "allow-tool-commands": {type: "boolean", default: false},
             help: {type: "boolean", default: false}
         }
     });
@@ -64,7 +68,8 @@ async function main() {
         load: {
             threads: optionalInteger(values.threads, "--threads"),
             contextSize: optionalInteger(values["context-size"], "--context-size")
-        }
+        },
+        tools: {allowCommands: values["allow-tool-commands"]}
     });
     // Kept across restarts, so an open page reconnects and a bookmark keeps working.
     const token = await loadOrCreateToken(path.join(dataDir, "serve-token"));

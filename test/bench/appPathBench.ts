@@ -118,7 +118,8 @@ class AppClient {
             "models.listChanged": () => undefined,
             "downloads.changed": () => undefined,
             "engines.listChanged": () => undefined,
-            "api.stateChanged": () => undefined
+            "api.stateChanged": () => undefined,
+            "tools.changed": () => undefined
         }, {
             post: (data) => socket.send(data),
             on: (receive) => void socket.on("message", (data) => receive(data.toString())),

@@ -147,5 +147,30 @@ export const migrations: readonly string[] = [
     DROP TABLE messages_words;
     CREATE VIRTUAL TABLE messages_words USING fts5(text, reasoning, content = '', contentless_delete = 1, tokenize = 'unicode61', prefix = '1 2');
     INSERT INTO messages_words (rowid, text, reasoning) SELECT rowid, ponder_spaced_cjk(text), ponder_spaced_cjk(reasoning) FROM messages;
+    `,
+    // MCP tool servers (#17): how to start each one (its environment values and headers sealed by
+    // the secret store, as engine keys are), the user's choices per tool, and the limits of calls.
+    `
+    CREATE TABLE tool_servers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL,
+        -- JSON: {kind: "stdio", command, args, cwd, envNames} or {kind: "http", url, headerNames}.
+        endpoint TEXT NOT NULL,
+        -- Sealed JSON of the environment values (stdio) or header values (http); null when none.
+        sealed_values TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE tool_preferences (
+        server_id TEXT NOT NULL REFERENCES tool_servers (id) ON DELETE CASCADE,
+        tool_name TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        always_allow INTEGER NOT NULL,
+        PRIMARY KEY (server_id, tool_name)
+    );
+    CREATE TABLE tool_limits (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        limits TEXT NOT NULL
+    );
     `
 ];

@@ -18,11 +18,13 @@ export const requestNames = listOfEvery<RequestName>()([
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update"
+    "settings.get", "settings.update",
+    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
+    "tools.removeServer", "tools.updateTool", "tools.configure"
 ]);
 
 export const eventNames = listOfEvery<EventName>()([
-    "engines.listChanged", "api.stateChanged",
+    "engines.listChanged", "api.stateChanged", "tools.changed",
     "models.stateChanged", "models.listChanged", "downloads.changed",
     "chats.listChanged", "chats.delta", "chats.messageUpdated"
 ]);

@@ -66,7 +66,15 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "engines.remove": record(undefined),
         "api.getState": record(null as never),
         "api.configure": record(null as never),
-        "api.rotateKey": record(null as never)
+        "api.rotateKey": record(null as never),
+        "tools.list": record(null as never),
+        "tools.addServer": record(null as never),
+        "tools.importServers": record([]),
+        "tools.updateServer": record(null as never),
+        "tools.restartServer": record(null as never),
+        "tools.removeServer": record(null as never),
+        "tools.updateTool": record(null as never),
+        "tools.configure": record(null as never)
     };
 }
 
