@@ -188,7 +188,9 @@ function generationSettingsSchema() {
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
         threads: count(1024),
-        batchSize: z.number().int().min(32).max(65_536).nullable()
+        batchSize: z.number().int().min(32).max(65_536).nullable(),
+        /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
+        parallelReplies: count(32)
     });
 }
 
@@ -232,7 +234,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -342,6 +344,10 @@ export interface RuntimeState {
     error?: string;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
+    /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
+    unsupportedSettings?: GenerationSettingName[];
+    /** Whether the engine can write on where a cut-short answer ended. */
+    continuesReplies?: boolean;
 }
 
 export interface ChatSummary {
@@ -354,7 +360,12 @@ export interface ChatSummary {
     systemPrompt: string;
     /** Whether earlier answers' reasoning is sent back to the model (off by default). */
     sendReasoning: boolean;
+    /** Present while a reply streams into the chat or waits to start. */
+    reply?: ChatReplyState;
 }
+
+/** A chat's reply in progress: generating, or waiting for a free sequence behind `ahead` others. */
+export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: number};
 
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
@@ -538,9 +549,11 @@ export interface FitEstimate {
     vramBytes: number;
     availableRamBytes: number;
     availableVramBytes: number;
-    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    /** The largest context (tokens per reply) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** The parallel replies estimated for: each holds its own KV cache of {@link contextSize} tokens. */
+    parallel: number;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -635,7 +648,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";

@@ -63,7 +63,7 @@ export class LibraryService {
     /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path);
+            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, (await this.#host.loadOptionsFor(args.modelId)).parallel);
         const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
         return this.#host.estimateFit(resolved.files[0]!.url);
     }
