@@ -34,6 +34,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "models.importPicked": z.undefined(),
         /** Desktop only: shows a listed model's file in the system file manager (the core finds the path). */
         "models.reveal": z.strictObject({modelId: id}),
+        /** Desktop only: shows the models folder in the system file manager. */
+        "models.openFolder": z.undefined(),
+        /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
+        "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
         "models.estimateFit": z.union([
             z.strictObject({modelId: id}),
@@ -678,6 +682,8 @@ export interface RequestResults {
     "models.import": ModelFile[];
     "models.importPicked": ModelFile[];
     "models.reveal": void;
+    "models.openFolder": void;
+    "models.changeFolder": AppInfo;
     "models.estimateFit": FitEstimate;
     "catalog.list": CatalogEntry[];
     "catalog.recommend": ModelRecommendation;
@@ -763,7 +769,7 @@ function everyName<T extends string>() {
 export const requestNames = everyName<RequestName>()([
     "app.getInfo", "app.getSystem",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
