@@ -23,6 +23,12 @@ export function serveContractOverIpc(source: RpcPeerSource, contents: WebContent
             listener = (event, data) => {
                 if (isTrustedSender(event))
                     receive(data);
+                else
+                    source.logger.warn("Ignored a message from an untrusted sender", {
+                        ownWindow: event.sender === contents,
+                        mainFrame: event.senderFrame != null && event.senderFrame === contents.mainFrame,
+                        url: event.senderFrame?.url ?? null
+                    });
             };
             ipcMain.on(ipcChannel, listener);
         },
@@ -30,5 +36,5 @@ export function serveContractOverIpc(source: RpcPeerSource, contents: WebContent
             if (listener != null)
                 ipcMain.removeListener(ipcChannel, listener);
         }
-    }, {onMalformedMessage: (error) => console.warn("Ignored a malformed message from the window:", error.message)});
+    });
 }

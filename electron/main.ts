@@ -90,8 +90,6 @@ async function start() {
         app.quit();
         return;
     }
-    // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.
-    keepRunningOnUnexpectedErrors();
     await app.whenReady();
     // Everything is denied but writing text to the clipboard ("Copy answer"), which Chromium
     // allows only from a user gesture and sanitizes.
@@ -133,6 +131,8 @@ async function start() {
             }
         }
     });
+    // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.
+    keepRunningOnUnexpectedErrors(core.logger.scoped("process"));
     // The local API server starts here if the user switched it on (a failure shows in its setting).
     void core.api.useLauncher(startOpenAiServer);
     createWindow(core);

@@ -88,7 +88,7 @@ async function main() {
         })
     });
     const address = await server.listen();
-    keepRunningOnUnexpectedErrors();
+    keepRunningOnUnexpectedErrors(core.logger.scoped("process"));
     core.api.useServe({url: new URL("/v1", address).href, apiKey});
 
     let closing = false;

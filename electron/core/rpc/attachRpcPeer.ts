@@ -2,10 +2,13 @@ import {createBirpc, type ChannelOptions} from "birpc";
 import {z} from "zod";
 import {requestNames, requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import type {Logger} from "../logging/Logger.ts";
 
 export interface RpcPeerSource {
     handlers: RequestHandlers;
     events: EventBus;
+    /** Refused and failed requests are logged here, and what a transport drops. */
+    logger: Logger;
 }
 
 /** Rejected input: the message names the request and the first problem, never internals. */
@@ -21,7 +24,8 @@ export class MalformedMessageError extends Error {
 export interface RpcPeerOptions {
     /**
      * Told of a message that could not be read (not JSON, not an RPC message) or a reply that could
-     * not be sent; the transport decides whether to drop the peer. Nothing is thrown past this.
+     * not be sent, after it is logged; the transport decides whether to drop the peer. Nothing is
+     * thrown past this.
      */
     onMalformedMessage?: (error: Error) => void;
 }
@@ -41,7 +45,7 @@ const rpcMessage = z.union([
  */
 export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions, options: RpcPeerOptions = {}): () => void {
     const deserialize = channel.deserialize ?? ((data: unknown) => data);
-    const rpc = createBirpc<RendererFunctions, MainFunctions>(validatedFunctions(source.handlers), {
+    const rpc = createBirpc<RendererFunctions, MainFunctions>(validatedFunctions(source.handlers, source.logger), {
         ...channel,
         deserialize: (data) => {
             let message: unknown;
@@ -57,6 +61,7 @@ export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions, op
         },
         // Returning true tells birpc the error is handled; it would otherwise reject with nobody listening.
         onGeneralError: (error) => {
+            source.logger.warn("Dropped a malformed RPC message", {cause: error});
             options.onMalformedMessage?.(error instanceof Error ? error : new MalformedMessageError(String(error)));
             return true;
         },
@@ -73,7 +78,7 @@ export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions, op
     };
 }
 
-function validatedFunctions(handlers: RequestHandlers): MainFunctions {
+function validatedFunctions(handlers: RequestHandlers, logger: Logger): MainFunctions {
     // No prototype: birpc looks methods up by the name a peer sends, and `valueOf` or
     // `constructor` must be "not found" like any other name outside the contract.
     const functions: Partial<Record<RequestName, (args?: unknown) => Promise<unknown>>> = Object.create(null);
@@ -84,9 +89,17 @@ function validatedFunctions(handlers: RequestHandlers): MainFunctions {
             const parsed = schema.safeParse(args);
             if (!parsed.success) {
                 const issue = parsed.error.issues[0];
-                throw new InvalidRequestError(`Invalid request ${name}: ${issue?.path.join(".") || "argument"} ${issue?.message ?? "is invalid"}`);
+                const error = new InvalidRequestError(`Invalid request ${name}: ${issue?.path.join(".") || "argument"} ${issue?.message ?? "is invalid"}`);
+                logger.warn("Refused a request", {request: name, cause: error});
+                throw error;
             }
-            return handler(parsed.data);
+            try {
+                return await handler(parsed.data);
+            } catch (error) {
+                // The client shows the message; the log keeps where it came from.
+                logger.warn("A request failed", {request: name, cause: error});
+                throw error;
+            }
         };
     }
     return functions as MainFunctions;

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import WebSocket from "ws";
 import type {MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
+import {Logger} from "../../../electron/core/logging/Logger.ts";
 import {OpenAiApi, type ApiRequestLog} from "../../../electron/server/openai/OpenAiApi.ts";
 import {startOpenAiServer} from "../../../electron/server/openai/startOpenAiServer.ts";
 import {PonderServer} from "../../../electron/server/PonderServer.ts";
@@ -34,7 +35,7 @@ beforeAll(async () => {
     mkdirSync(path.join(dir, "renderer"), {recursive: true});
     writeFileSync(path.join(dir, "renderer", "index.html"), "<!doctype html><title>Ponder</title>");
     const api = new OpenAiApi({models: {loaded: undefined}, apiKey: () => "key", onRequestLog: (entry) => void requestLog.push(entry)});
-    server = new PonderServer({handlers, events: new EventBus()}, {rendererDir: path.join(dir, "renderer"), port: 0, api});
+    server = new PonderServer({handlers, events: new EventBus(), logger: Logger.silent()}, {rendererDir: path.join(dir, "renderer"), port: 0, api});
     const address = new URL(await server.listen());
     token = address.searchParams.get("token")!;
     port = Number(address.port);
@@ -162,7 +163,7 @@ describe("limits on slow and numerous clients", () => {
     let limitedToken: string;
 
     beforeAll(async () => {
-        limited = new PonderServer({handlers, events: new EventBus()}, {
+        limited = new PonderServer({handlers, events: new EventBus(), logger: Logger.silent()}, {
             rendererDir: path.join(dir, "renderer"), port: 0, maxConnections: 3,
             timeouts: {headersMs: 300, requestMs: 600}
         });
