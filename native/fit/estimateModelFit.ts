@@ -1,5 +1,5 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
-import {defaultParallelReplies, sequencesFor} from "../LoadedModel/LoadedModel.ts";
+import {defaultParallelReplies, flashAttentionDefault, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
 export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
@@ -55,7 +55,7 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
 
     const needs = async (contextSize: number, layers: number) => {
         const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
-        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers, sequences: sequencesFor(parallel)});
+        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers, sequences: sequencesFor(parallel), flashAttention: flashAttentionDefault});
         return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
     };
     const onGpu = async (contextSize: number) => {

@@ -6,8 +6,8 @@ import {median, round2, round3, streamTiming, type Measure, type RunTiming} from
 import {startLlamaServer} from "./support/llamaServer.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";
 
-const generatedTokens = 128;
-const rounds = 5;
+const generatedTokens = 64;
+const rounds = 3;
 const clients = 4;
 const contextSize = 2048;
 /** `PONDER_BENCH_THREADS=1,2` measures at each thread count; the default is 2, as the targets are set. */
@@ -49,18 +49,21 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         await stream(ponder, "Warm up.");
         await stream(llama, "Warm up.");
 
+        console.log(`  ${threads} threads: one client…`);
         const oneClient = {ponder: [] as RunTiming[], llama: [] as RunTiming[]};
         for (let round = 0; round < rounds; round++) {
             oneClient.ponder.push(await stream(ponder, prompt()));
             oneClient.llama.push(await stream(llama, prompt()));
         }
+        console.log(`  ${threads} threads: four clients at once…`);
         const concurrent = {ponder: [] as number[], llama: [] as number[]};
-        for (let round = 0; round < 3; round++) {
+        for (let round = 0; round < 2; round++) {
             concurrent.ponder.push(await aggregateRate(ponder, prompt));
             concurrent.llama.push(await aggregateRate(llama, prompt));
         }
         const chatIdle: number[] = [];
         const chatBusy: number[] = [];
+        console.log(`  ${threads} threads: a desktop chat, idle and during four API streams…`);
         for (let round = 0; round < 3; round++) {
             chatIdle.push(await chatFirstToken(bench.core, prompt()));
             chatBusy.push(await chatFirstTokenWhileBusy(bench.core, ponder, prompt));
