@@ -34,6 +34,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "models.importPicked": z.undefined(),
         /** Desktop only: shows a listed model's file in the system file manager (the core finds the path). */
         "models.reveal": z.strictObject({modelId: id}),
+        /** Desktop only: shows the models folder in the system file manager. */
+        "models.openFolder": z.undefined(),
+        /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
+        "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
         "models.estimateFit": z.union([
             z.strictObject({modelId: id}),
@@ -188,7 +192,9 @@ function generationSettingsSchema() {
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
         threads: count(1024),
-        batchSize: z.number().int().min(32).max(65_536).nullable()
+        batchSize: z.number().int().min(32).max(65_536).nullable(),
+        /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
+        parallelReplies: count(32)
     });
 }
 
@@ -232,7 +238,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -342,6 +348,10 @@ export interface RuntimeState {
     error?: string;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
+    /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
+    unsupportedSettings?: GenerationSettingName[];
+    /** Whether the engine can write on where a cut-short answer ended. */
+    continuesReplies?: boolean;
 }
 
 export interface ChatSummary {
@@ -354,7 +364,12 @@ export interface ChatSummary {
     systemPrompt: string;
     /** Whether earlier answers' reasoning is sent back to the model (off by default). */
     sendReasoning: boolean;
+    /** Present while a reply streams into the chat or waits to start. */
+    reply?: ChatReplyState;
 }
+
+/** A chat's reply in progress: generating, or waiting for a free sequence behind `ahead` others. */
+export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: number};
 
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
@@ -538,9 +553,11 @@ export interface FitEstimate {
     vramBytes: number;
     availableRamBytes: number;
     availableVramBytes: number;
-    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    /** The largest context (tokens per reply) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** The parallel replies estimated for: each holds its own KV cache of {@link contextSize} tokens. */
+    parallel: number;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -635,7 +652,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
@@ -665,6 +682,8 @@ export interface RequestResults {
     "models.import": ModelFile[];
     "models.importPicked": ModelFile[];
     "models.reveal": void;
+    "models.openFolder": void;
+    "models.changeFolder": AppInfo;
     "models.estimateFit": FitEstimate;
     "catalog.list": CatalogEntry[];
     "catalog.recommend": ModelRecommendation;
@@ -750,7 +769,7 @@ function everyName<T extends string>() {
 export const requestNames = everyName<RequestName>()([
     "app.getInfo", "app.getSystem",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",

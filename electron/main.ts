@@ -116,6 +116,17 @@ async function start() {
                 const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};
                 const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
                 return canceled ? [] : filePaths;
+            },
+            async openFolder(dir) {
+                const failure = await shell.openPath(dir);
+                if (failure !== "")
+                    throw new Error(failure);
+            },
+            async pickFolder() {
+                const window = BrowserWindow.getFocusedWindow();
+                const options: Electron.OpenDialogOptions = {properties: ["openDirectory", "createDirectory"]};
+                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
+                return canceled ? null : filePaths[0] ?? null;
             }
         }
     });

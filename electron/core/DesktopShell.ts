@@ -8,4 +8,8 @@ export interface DesktopShell {
     reveal(filePath: string): void;
     /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
     pickModelFiles(): Promise<string[]>;
+    /** Opens the folder in the system file manager. */
+    openFolder(dir: string): Promise<void>;
+    /** Asks the user for a folder with the system's open dialog; resolves to null when cancelled. */
+    pickFolder(): Promise<string | null>;
 }

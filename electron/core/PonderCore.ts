@@ -17,12 +17,13 @@ import {LibraryService} from "./models/LibraryService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
+import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
 import {ToolServers} from "./tools/ToolServers.ts";
 
 export interface PonderCoreOptions {
     dataDir: string;
-    /** Defaults to `models/` in the data folder. */
+    /** Overrides the folder the user chose in the app; defaults to `models/` in the data folder. */
     modelsDir?: string;
     shell: AppInfo["shell"];
     version: string;
@@ -46,6 +47,9 @@ export interface PonderCoreOptions {
     tools?: {allowCommands?: boolean; startTimeoutMs?: number};
 }
 
+/** The app setting that keeps the models folder the user chose. */
+const modelsDirSetting = "modelsDir";
+
 /**
  * Ponder's app services, independent of any transport: the desktop window (IPC), `serve`
  * (WebSocket) and tests all drive this same object through {@link PonderCore.handlers}.
@@ -65,8 +69,9 @@ export class PonderCore {
     readonly #db: PonderDatabase;
 
     private constructor(options: PonderCoreOptions) {
-        const modelsDir = options.modelsDir ?? path.join(options.dataDir, "models");
         this.#db = openDatabase(path.join(options.dataDir, "ponder.db"));
+        const appSettings = new AppSettingsRepository(this.#db);
+        const modelsDir = options.modelsDir ?? appSettings.get(modelsDirSetting) ?? path.join(options.dataDir, "models");
         const repository = new ChatRepository(this.#db);
         repository.markInterrupted();
         // Deleting a chat can be undone until the app closes.
@@ -139,6 +144,12 @@ export class PonderCore {
             "models.import": ({path: fileOrFolder}) => this.libraryService.import(fileOrFolder),
             "models.importPicked": () => this.libraryService.importPicked(),
             "models.reveal": ({modelId}) => this.libraryService.reveal(modelId),
+            "models.openFolder": () => this.libraryService.openFolder(),
+            "models.changeFolder": async ({path: folder}) => {
+                info.modelsDir = await this.libraryService.changeFolder(folder);
+                appSettings.set(modelsDirSetting, info.modelsDir);
+                return {...info};
+            },
             "models.estimateFit": (args) => this.libraryService.estimateFit(args),
             "catalog.list": async () => [...this.libraryService.catalog],
             "catalog.recommend": () => this.libraryService.recommend(),

@@ -1,4 +1,5 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
+import {defaultParallelReplies, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
 export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
@@ -20,9 +21,11 @@ export interface ModelFit {
     ramBytes: number;
     vramBytes: number;
     memory: MachineMemory;
-    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    /** The largest context (tokens per reply) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** Parallel replies the estimate is for: each holds its own KV cache of {@link contextSize} tokens. */
+    parallel: number;
 }
 
 /** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
@@ -32,10 +35,10 @@ const contextStep = 256;
 
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
- * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache,
- * and the largest context that does.
+ * so nothing is downloaded) whether a model fits this machine's memory, including the KV cache
+ * of every sequence the parallel replies need, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, signal?: AbortSignal): Promise<ModelFit> {
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, signal}: {parallel?: number; signal?: AbortSignal} = {}): Promise<ModelFit> {
     const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
     const insights = await GgufInsights.from(info, llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
@@ -44,7 +47,7 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
 
     const needs = async (contextSize: number, layers: number) => {
         const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
-        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers});
+        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers, sequences: sequencesFor(parallel)});
         return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
     };
     const onGpu = async (contextSize: number) => {
@@ -67,10 +70,10 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             continue;
         const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
         const {need} = await check(contextSize);
-        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize};
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel};
     }
     const {need} = await pooled(smallest);
-    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize};
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel};
 }
 
 /** Binary search for the largest size in [low, high] that fits, given that `low` fits. */

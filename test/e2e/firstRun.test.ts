@@ -37,12 +37,20 @@ describe("first run in Chromium", () => {
 
         const machine = page.getByRole("definition").filter({hasText: /GB|MB/});
         await expect.poll(() => machine.first().textContent()).toMatch(/^[\d.,]+ GB$/);
-        await expect.poll(() => page.getByLabel("This computer").textContent()).toContain("No supported GPU: models run on the CPU");
+        await expect.poll(() => page.getByLabel("This computer", {exact: true}).textContent()).toContain("No supported GPU: models run on the CPU");
 
         // No GPU here: QwQ-32B would crawl on the CPU, so the largest distill that reasons at a usable speed there.
         const pick = page.getByRole("article", {name: "Recommended for this computer"});
         await expect.poll(() => pick.textContent(), {timeout: 30_000}).toContain("DeepSeek-R1-Distill-Qwen-7B Q4_K_M");
         await expect.poll(() => pick.getByRole("status").textContent()).toMatch(/^Runs on the CPUneeds .+ · up to [\d,]+ tokens of context$/);
+
+        // The catalog's badge follows this machine's pick, not the catalog's default (QwQ-32B).
+        await page.getByRole("button", {name: "All models"}).click();
+        const catalog = page.getByRole("list", {name: "Catalog"});
+        const badged = catalog.getByRole("listitem").filter({has: page.getByText("Recommended", {exact: true})});
+        await expect.poll(() => badged.count()).toBe(1);
+        expect(await badged.getAttribute("aria-label")).toBe("DeepSeek-R1-Distill-Qwen-7B Q4_K_M");
+        await page.getByRole("button", {name: "Back to chat"}).click();
     });
 
     test("one click downloads the model, loads it, and an example prompt gets an answer", async () => {

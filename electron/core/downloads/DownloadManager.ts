@@ -41,7 +41,8 @@ const eventIntervalMs = 250;
  */
 export class DownloadManager {
     readonly #repository: DownloadRepository;
-    readonly #modelsDir: string;
+    /** Where downloads go: the models folder, which the user may change while none is unfinished. */
+    #modelsDir: string;
     readonly #catalog: readonly CatalogEntry[];
     readonly #events: EventBus;
     readonly #options: DownloadManagerOptions;
@@ -72,6 +73,18 @@ export class DownloadManager {
                 this.#repository.update(record.id, {status: "queued", error: null});
         }
         this.#pump();
+    }
+
+    /** Whether a download is queued, running or paused: its bytes are in the models folder, which must not change under it. */
+    get unfinished(): boolean {
+        return this.#repository.list().some((record) => record.status !== "done" && record.status !== "error");
+    }
+
+    /** Downloads go to another models folder from now on; refused while one is unfinished. */
+    moveTo(modelsDir: string): void {
+        if (this.unfinished)
+            throw new Error("Finish or cancel the downloads before changing the models folder.");
+        this.#modelsDir = modelsDir;
     }
 
     list(): Download[] {

@@ -1,3 +1,5 @@
+import {stat} from "node:fs/promises";
+import path from "node:path";
 import type {CatalogEntry, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
 import type {DownloadManager} from "../downloads/DownloadManager.ts";
 import type {DesktopShell} from "../DesktopShell.ts";
@@ -52,6 +54,29 @@ export class LibraryService {
         desktop.reveal((await this.#library.resolve(modelId)).path);
     }
 
+    /** Desktop only: shows the models folder in the system file manager. */
+    async openFolder(): Promise<void> {
+        await this.#desktopShell().openFolder(this.#library.modelsDir);
+    }
+
+    /**
+     * Lists (and downloads to) another existing folder from now on: the one given, or in the
+     * desktop app the one picked in the open dialog. Resolves to the folder now in use.
+     */
+    async changeFolder(folder: string | undefined): Promise<string> {
+        const chosen = folder ?? await this.#desktopShell().pickFolder();
+        if (chosen == null)
+            return this.#library.modelsDir;
+        const absolute = path.resolve(chosen);
+        const info = await stat(absolute).catch(() => undefined);
+        if (info?.isDirectory() !== true)
+            throw new Error(`There is no folder at ${absolute}.`);
+        this.#downloads.moveTo(absolute);
+        this.#library.modelsDir = absolute;
+        await this.announceList();
+        return absolute;
+    }
+
     /** Unloads the model first if it is the one loaded. */
     async delete(modelId: string): Promise<ModelFile[]> {
         if (this.#host.state.modelId === modelId)
@@ -63,7 +88,7 @@ export class LibraryService {
     /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path);
+            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, (await this.#host.loadOptionsFor(args.modelId)).parallel);
         const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
         return this.#host.estimateFit(resolved.files[0]!.url);
     }

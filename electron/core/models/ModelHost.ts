@@ -1,6 +1,7 @@
-import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
-import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
+import {LocalEngine} from "../replies/LocalEngine.ts";
+import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 
@@ -41,7 +42,7 @@ export class ModelHost {
 
     /** The loaded model when it runs on this machine, for what only a local model has (its tokenizer). */
     get localModel(): LoadedModel | undefined {
-        return this.#loaded?.model instanceof LoadedModel ? this.#loaded.model : undefined;
+        return this.#loaded?.model instanceof LocalEngine ? this.#loaded.model.loaded : undefined;
     }
 
     /** Starts llama.cpp so the backend it runs on is known before any model loads. */
@@ -56,7 +57,7 @@ export class ModelHost {
             if (remote != null) {
                 await this.#unloadNow();
                 this.#loaded = {modelId, model: remote.model};
-                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName});
+                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName, ...capabilitiesOf(remote.model)});
                 return this.#state;
             }
             const {path: modelPath} = await this.#library.resolve(modelId);
@@ -65,8 +66,9 @@ export class ModelHost {
             try {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
-                const model = await runtime.loadModel(modelPath, {...this.#options.load, ...chosen});
-                this.#loaded = {modelId, model};
+                const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
+                const engine = new LocalEngine(model);
+                this.#loaded = {modelId, model: engine};
                 this.#setState({
                     status: "ready",
                     modelId,
@@ -74,11 +76,13 @@ export class ModelHost {
                     thinks: model.thinks,
                     chatWrapper: model.format.wrapper.wrapperName,
                     contextSize: model.contextSize,
+                    ...capabilitiesOf(engine),
                     loadedWith: {
                         contextSize: chosen.contextSize ?? null,
                         gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
                         threads: chosen.threads ?? null,
-                        batchSize: chosen.batchSize ?? null
+                        batchSize: chosen.batchSize ?? null,
+                        parallelReplies: chosen.parallel ?? null
                     }
                 });
             } catch (error) {
@@ -88,9 +92,14 @@ export class ModelHost {
         });
     }
 
-    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory, and with what context? */
-    async estimateFit(source: string): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source);
+    /** What a model loads with: the app's options, then the user's for it. */
+    async loadOptionsFor(modelId: string): Promise<LoadModelOptions> {
+        return {...this.#options.load, ...await this.#options.loadOptions?.(modelId)};
+    }
+
+    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies, and with what context? */
+    async estimateFit(source: string, parallel?: number): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, {parallel});
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 
@@ -135,4 +144,8 @@ export class ModelHost {
         this.#queue = result.catch(() => undefined);
         return result;
     }
+}
+
+function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies"> {
+    return {unsupportedSettings: [...engine.capabilities.unsupportedSettings], continuesReplies: engine.capabilities.continuesReplies};
 }

@@ -16,17 +16,27 @@ interface CachedEntry {
  * file's size or time changes.
  */
 export class ModelLibrary {
-    readonly modelsDir: string;
+    #modelsDir: string;
     readonly #addedFiles = new Set<string>();
     readonly #cache = new Map<string, CachedEntry>();
     readonly #imported: ImportedModelRepository | undefined;
 
     /** `imported` keeps files the user added from elsewhere listed across restarts. */
     constructor(modelsDir: string, imported?: ImportedModelRepository) {
-        this.modelsDir = path.resolve(modelsDir);
+        this.#modelsDir = path.resolve(modelsDir);
         this.#imported = imported;
         for (const filePath of imported?.list() ?? [])
             this.#addedFiles.add(filePath);
+    }
+
+    get modelsDir(): string {
+        return this.#modelsDir;
+    }
+
+    /** Lists the models of another folder from now on; files added by path stay listed. */
+    set modelsDir(dir: string) {
+        this.#modelsDir = path.resolve(dir);
+        this.#cache.clear();
     }
 
     /** Lists a file that lives outside the models folder. Returns its model id. */

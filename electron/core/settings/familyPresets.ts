@@ -19,7 +19,8 @@ const genericPreset: GenerationSettings = {
     contextSize: null,
     gpuLayers: null,
     threads: null,
-    batchSize: null
+    batchSize: null,
+    parallelReplies: null
 };
 
 /**

@@ -1,9 +1,10 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
-import {ContextOverflowError, type GenerateReplyResult} from "../../../native/index.ts";
-import type {ActiveModel} from "../../core/engines/ReplyEngine.ts";
+import {ContextOverflowError} from "../../../native/index.ts";
+import type {ActiveModel} from "../../core/replies/ReplyEngine.ts";
+import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {ApiError, sendJson} from "./ApiError.ts";
-import {parseChatCompletionRequest, stopSequences, toGenerateOptions, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
+import {parseChatCompletionRequest, stopSequences, toReplyRequest, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
 import {StopSequenceFilter} from "./StopSequenceFilter.ts";
 
 export interface OpenAiApiOptions {
@@ -41,8 +42,10 @@ const defaultMaxBodyBytes = 4 * 1024 * 1024;
 /**
  * The OpenAI-compatible API under `/v1`: `GET /v1/models` and `POST /v1/chat/completions`,
  * streamed as server-sent events or not. Reasoning is returned apart from the answer, as
- * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests queue
- * on the model's own reply queue, so concurrent requests and the desktop chat take turns.
+ * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests run
+ * concurrently, batched on the loaded model with each other and with desktop chats; past the
+ * model's parallel replies they wait, behind any desktop chat, and a request whose client
+ * leaves while it waits is dropped without evaluating anything.
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
@@ -144,7 +147,6 @@ export class OpenAiApi {
         const id = `chatcmpl-${randomUUID()}`;
         const created = Math.floor(Date.now() / 1000);
         const stream = body.stream === true;
-        let reasoning = "";
         let content = "";
         let streamStarted = false;
 
@@ -167,30 +169,30 @@ export class OpenAiApi {
                 writeChunk({content: text});
         };
 
-        let result: GenerateReplyResult;
-        try {
-            result = await active.model.generate({
-                ...toGenerateOptions(body),
-                signal: controller.signal,
-                onChunk: ({segment, text}) => {
-                    if (stop.stopped)
-                        return;
-                    if (segment === "thought") {
-                        reasoning += text;
-                        if (stream)
-                            writeChunk({reasoning_content: text});
-                        return;
-                    }
-                    addAnswer(stop.push(text));
-                    if (stop.stopped)
-                        controller.abort();
-                }
-            });
-        } catch (error) {
+        // Every piece goes out as it comes (no batching): an API client reads tokens as they are made.
+        const streamer = new ReplyStreamer({
+            modelId: active.modelId,
+            deltaIntervalMs: 0,
+            onDelta: (delta) => {
+                if (stop.stopped)
+                    return;
+                if (delta.reasoning !== "" && stream)
+                    writeChunk({reasoning_content: delta.reasoning});
+                if (delta.text === "")
+                    return;
+                addAnswer(stop.push(delta.text));
+                if (stop.stopped)
+                    controller.abort();
+            }
+        });
+        const finished = await streamer.run(active.model, toReplyRequest(body), controller.signal);
+        const result = finished.counts;
+        if (result == null) {
+            const error = finished.error!;
             log.outcome = disconnected ? "disconnected" : "error";
             const apiError = error instanceof ContextOverflowError
                 ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
-                : new ApiError(500, `Generation failed: ${(error as Error).message}`, {type: "server_error"});
+                : new ApiError(500, `Generation failed: ${error.message}`, {type: "server_error"});
             if (!streamStarted)
                 throw apiError;
             writeEvent(response, apiError.body);
@@ -198,6 +200,7 @@ export class OpenAiApi {
             return;
         }
         addAnswer(stop.end());
+        const reasoning = finished.reasoning;
 
         const finishReason: FinishReason = result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {

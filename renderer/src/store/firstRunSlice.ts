@@ -11,6 +11,8 @@ export interface FirstRunSlice {
     recommendation: ModelRecommendation | "pending" | null;
     /** The download the welcome started, until its model has loaded (or it was cancelled). */
     firstRunDownloadId: string | null;
+    /** The hub couldn't be reached when last asked (offline): downloads can't work. */
+    hubUnreachable(): boolean;
     loadSystem(): Promise<void>;
     recommendModel(): Promise<void>;
     /** Resolves to the reason it failed (shown in the welcome), or null once queued. */
@@ -62,6 +64,10 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
         systemError: null,
         recommendation: null,
         firstRunDownloadId: null,
+        hubUnreachable() {
+            const recommendation = get().recommendation;
+            return typeof recommendation === "object" && recommendation?.status === "unreachable";
+        },
         async loadSystem() {
             try {
                 set({system: await api.app.getSystem(), systemError: null});

@@ -33,6 +33,8 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "models.import": record([]),
         "models.importPicked": record([]),
         "models.reveal": record(undefined),
+        "models.openFolder": record(undefined),
+        "models.changeFolder": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
         "models.estimateFit": record({verdict: "cpu"} as never),
         "catalog.list": record([]),
         "catalog.recommend": record({status: "nothingFits"}),
