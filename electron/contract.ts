@@ -22,6 +22,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "app.getInfo": z.undefined(),
         /** Versions and hardware, for the About box and the first-run welcome. Starts llama.cpp if needed. */
         "app.getSystem": z.undefined(),
+        /** The log's folder and its last lines, for a bug report (About → Copy details). */
+        "app.getLogs": z.undefined(),
+        /** Desktop only: opens the logs folder in the system file manager. */
+        "app.openLogsFolder": z.undefined(),
         "models.list": z.undefined(),
         "models.load": z.strictObject({modelId: id}),
         "models.unload": z.undefined(),
@@ -291,6 +295,12 @@ export interface SystemInfo {
         /** Apple silicon: the GPU shares the RAM. */
         unifiedMemory: boolean;
     };
+}
+
+/** The end of Ponder's log: info and above never hold message text or document content. */
+export interface LogTail {
+    folder: string;
+    lines: string[];
 }
 
 /**
@@ -674,6 +684,8 @@ export interface SettingsView {
 export interface RequestResults {
     "app.getInfo": AppInfo;
     "app.getSystem": SystemInfo;
+    "app.getLogs": LogTail;
+    "app.openLogsFolder": void;
     "models.list": ModelFile[];
     "models.load": RuntimeState;
     "models.unload": RuntimeState;
@@ -767,7 +779,7 @@ function everyName<T extends string>() {
 
 /** Request names, for transports that must list them without loading zod. */
 export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem",
+    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
     "models.list", "models.load", "models.unload", "models.getState",
     "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",

@@ -7,8 +7,11 @@ import {DiskFullError, downloadFile} from "./downloadFile.ts";
 import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
 import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
+import {Logger} from "../logging/Logger.ts";
 
 export interface DownloadManagerOptions {
+    /** Failed downloads are logged here with their cause. */
+    logger?: Logger;
     /** The Hugging Face hub (or a mirror) that `hf:` addresses and catalog entries resolve against. Defaults to https://huggingface.co. */
     hubUrl?: string;
     /** Bytes free in a folder. Defaults to the file system's own figure; tests give a smaller disk. */
@@ -46,6 +49,7 @@ export class DownloadManager {
     readonly #catalog: readonly CatalogEntry[];
     readonly #events: EventBus;
     readonly #options: DownloadManagerOptions;
+    readonly #logger: Logger;
     readonly #progress = new Map<string, Progress>();
     #active: {id: string; controller: AbortController; done: Promise<void>} | undefined;
     #emitTimer: NodeJS.Timeout | undefined;
@@ -59,6 +63,7 @@ export class DownloadManager {
         this.#catalog = catalog;
         this.#events = events;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     get hubUrl(): string {
@@ -195,6 +200,7 @@ export class DownloadManager {
             }
             const modelId = `${record.dir}/${record.files[0]!.name}`;
             this.#repository.update(record.id, {status: "done", error: null, modelId});
+            this.#logger.info("Download finished", {downloadId: record.id, modelId});
             this.#options.onModelReady?.(modelId);
         } catch (error) {
             const reason = signal.aborted ? signal.reason as StopReason : undefined;
@@ -203,6 +209,7 @@ export class DownloadManager {
                 const diskFull = error instanceof DiskFullError;
                 this.#halted ||= diskFull;
                 this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: (error as Error).message});
+                this.#logger.warn(diskFull ? "Download paused: the disk is full" : "Download failed", {downloadId: record.id, cause: error});
             }
         } finally {
             progress.receivedBytes = await this.#bytesOnDisk(record);

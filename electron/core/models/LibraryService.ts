@@ -2,7 +2,7 @@ import {stat} from "node:fs/promises";
 import path from "node:path";
 import type {CatalogEntry, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
 import type {DownloadManager} from "../downloads/DownloadManager.ts";
-import type {DesktopShell} from "../DesktopShell.ts";
+import {requireDesktop, type DesktopShell} from "../DesktopShell.ts";
 import {resolveAddress} from "../downloads/resolveAddress.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "./ModelHost.ts";
@@ -98,9 +98,7 @@ export class LibraryService {
     }
 
     #desktopShell(): DesktopShell {
-        if (this.#desktop == null)
-            throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
-        return this.#desktop;
+        return requireDesktop(this.#desktop);
     }
 
     /** Tells every window the models list changed (after an import, a delete, a finished download). */

@@ -1,10 +1,13 @@
 import {createBirpc, type ChannelOptions} from "birpc";
 import {requestNames, requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import type {Logger} from "../logging/Logger.ts";
 
 export interface RpcPeerSource {
     handlers: RequestHandlers;
     events: EventBus;
+    /** Refused and failed requests are logged here, and what a transport drops. */
+    logger: Logger;
 }
 
 /** Rejected input: the message names the request and the first problem, never internals. */
@@ -18,7 +21,7 @@ export class InvalidRequestError extends Error {
  * before the core sees it, and the core's events are forwarded until the peer is detached.
  */
 export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions): () => void {
-    const rpc = createBirpc<RendererFunctions, MainFunctions>(validatedFunctions(source.handlers), {
+    const rpc = createBirpc<RendererFunctions, MainFunctions>(validatedFunctions(source.handlers, source.logger), {
         ...channel,
         // Long prompts on a big model take a while; a reply is never given up on by time alone.
         timeout: -1
@@ -33,7 +36,7 @@ export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions): (
     };
 }
 
-function validatedFunctions(handlers: RequestHandlers): MainFunctions {
+function validatedFunctions(handlers: RequestHandlers, logger: Logger): MainFunctions {
     const functions: Partial<Record<RequestName, (args?: unknown) => Promise<unknown>>> = {};
     for (const name of requestNames) {
         const schema = requestSchemas[name];
@@ -42,9 +45,17 @@ function validatedFunctions(handlers: RequestHandlers): MainFunctions {
             const parsed = schema.safeParse(args);
             if (!parsed.success) {
                 const issue = parsed.error.issues[0];
-                throw new InvalidRequestError(`Invalid request ${name}: ${issue?.path.join(".") || "argument"} ${issue?.message ?? "is invalid"}`);
+                const error = new InvalidRequestError(`Invalid request ${name}: ${issue?.path.join(".") || "argument"} ${issue?.message ?? "is invalid"}`);
+                logger.warn("Refused a request", {request: name, cause: error});
+                throw error;
             }
-            return handler(parsed.data);
+            try {
+                return await handler(parsed.data);
+            } catch (error) {
+                // The client shows the message; the log keeps where it came from.
+                logger.warn("A request failed", {request: name, cause: error});
+                throw error;
+            }
         };
     }
     return functions as MainFunctions;

@@ -9,7 +9,7 @@ function listOfEvery<T extends string>() {
 }
 
 export const requestNames = listOfEvery<RequestName>()([
-    "app.getInfo", "app.getSystem",
+    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
     "models.list", "models.load", "models.unload", "models.getState",

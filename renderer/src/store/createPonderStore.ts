@@ -25,8 +25,10 @@ import {createNoticesSlice} from "./noticesSlice";
 import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
+import {createToolsSlice} from "./toolsSlice";
+import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -47,6 +49,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
         ...createSettingsSlice(api)(...store),
-        ...createFirstRunSlice(api)(...store)
+        ...createFirstRunSlice(api)(...store),
+        ...createToolsSlice(api)(...store)
     }));
 }

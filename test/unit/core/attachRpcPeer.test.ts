@@ -3,6 +3,7 @@ import {createBirpc} from "birpc";
 import {describe, expect, test} from "vitest";
 import type {ChatSummary, MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
+import {Logger, MemoryLogSink} from "../../../electron/core/logging/Logger.ts";
 import {attachRpcPeer} from "../../../electron/core/rpc/attachRpcPeer.ts";
 
 /** Two ends of an in-memory channel, each delivering asynchronously like a real transport. */
@@ -25,6 +26,8 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
     return {
         "app.getInfo": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
         "app.getSystem": record(null as never),
+        "app.getLogs": record({folder: "/d/logs", lines: []}),
+        "app.openLogsFolder": record(undefined),
         "models.list": record([]),
         "models.load": record({status: "ready"}),
         "models.unload": record({status: "empty"}),
@@ -85,7 +88,8 @@ describe("attachRpcPeer", () => {
         const calls: unknown[] = [];
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        attachRpcPeer({handlers: handlersRecording(calls), events}, main);
+        const log = new MemoryLogSink();
+        attachRpcPeer({handlers: handlersRecording(calls), events, logger: new Logger(log)}, main);
         const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
 
         await expect(rpc.$call("chats.get", {chatId: "c1"})).resolves.toMatchObject({summary: {id: "c1"}});
@@ -96,12 +100,28 @@ describe("attachRpcPeer", () => {
         // The window names a model, never a path for the file manager to open.
         await expect(rpc.$call("models.reveal", {path: "/etc"})).rejects.toThrow(/Invalid request models.reveal/);
         expect(calls).toEqual([{chatId: "c1"}]);
+        expect(log.lines.filter((line) => line.includes("WARN  [core] Refused a request request="))).toHaveLength(5);
+    });
+
+    test("a failed request is logged with its cause; the client gets the message", async () => {
+        const log = new MemoryLogSink();
+        const {main, renderer} = channelPair();
+        const handlers = handlersRecording([]);
+        handlers["chats.get"] = async () => {
+            throw new Error("That conversation no longer exists.", {cause: new Error("row missing")});
+        };
+        attachRpcPeer({handlers, events: new EventBus(), logger: new Logger(log)}, main);
+        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
+        await expect(rpc.$call("chats.get", {chatId: "c1"})).rejects.toThrow("That conversation no longer exists.");
+        const text = log.lines.join("\n");
+        expect(text).toContain(`A request failed request="chats.get"`);
+        expect(text).toContain("row missing");
     });
 
     test("events reach the renderer until the peer is detached", async () => {
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        const detach = attachRpcPeer({handlers: handlersRecording([]), events}, main);
+        const detach = attachRpcPeer({handlers: handlersRecording([]), events, logger: Logger.silent()}, main);
         const received: string[] = [];
         createBirpc<MainFunctions, RendererFunctions>({
             "chats.delta": (delta) => received.push(delta.text)

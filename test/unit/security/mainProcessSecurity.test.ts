@@ -188,6 +188,10 @@ describe("the main process follows Electron's security checklist", () => {
         const info = await trusted.$call("app.getInfo", undefined);
         expect(info.shell).toBe("desktop");
         expect(answered).toEqual([]);
+        // Each dropped message leaves a trace in the log, for a report of a window that "does nothing".
+        const log = readFileSync(path.join(electron.app.getPath("userData"), "logs", "ponder.log"), "utf8");
+        expect(log.match(/WARN  \[core\] Ignored a message from an untrusted sender/g)).toHaveLength(3);
+        expect(log).toContain(`url="https://attacker.example/"`);
 
         await expect(trusted.$call("chats.get", {chatId: 42} as never), "arguments are validated").rejects.toThrow();
     });
