@@ -1,5 +1,6 @@
 import {createBirpc, type ChannelOptions} from "birpc";
-import {requestNames, requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
+import {requestNames} from "../../contract/values.ts";
+import {requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {Logger} from "../logging/Logger.ts";
 
