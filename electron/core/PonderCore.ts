@@ -6,6 +6,8 @@ import {ChatService, type ChatServiceOptions} from "./chats/ChatService.ts";
 import {ApiServerControl} from "./api/ApiServerControl.ts";
 import {requireDesktop, type DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
+import {HubDiscovery} from "./hub/HubDiscovery.ts";
+import {HubTokenStore} from "./hub/HubTokenStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
 import {DownloadManager, type DownloadManagerOptions} from "./downloads/DownloadManager.ts";
@@ -74,6 +76,7 @@ export class PonderCore {
     readonly downloads: DownloadManager;
     readonly tools: ToolServers;
     readonly libraryService: LibraryService;
+    readonly hub: HubDiscovery;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
@@ -90,6 +93,7 @@ export class PonderCore {
         this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db), this.logger.scoped("library"));
         const secrets = options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key"));
         this.engines = new RemoteEngines(this.#db, secrets, this.events);
+        const hubToken = new HubTokenStore(appSettings, secrets);
         this.tools = new ToolServers(this.#db, secrets, this.events, {
             allowCommands: options.tools?.allowCommands ?? options.shell === "desktop",
             clientVersion: options.version,
@@ -112,9 +116,12 @@ export class PonderCore {
         this.downloads = new DownloadManager(new DownloadRepository(this.#db), this.library.modelsDir, catalog, this.events, {
             ...options.downloads,
             hubUrl: options.hubUrl,
+            hubToken: () => hubToken.token(),
             logger: this.logger.scoped("downloads"),
             onModelReady: () => void this.libraryService.announceList()
         });
+        this.hub = new HubDiscovery(this.downloads.hub);
+        const hubSettings = () => ({url: this.downloads.hub.url.href, hasToken: hubToken.token() != null, protection: secrets.protection});
         this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         const info: AppInfo = {
             version: options.version,
@@ -169,6 +176,13 @@ export class PonderCore {
             "models.estimateFit": (args) => this.libraryService.estimateFit(args),
             "catalog.list": async () => [...this.libraryService.catalog],
             "catalog.recommend": () => this.libraryService.recommend(),
+            "hub.search": (query) => this.hub.search(query),
+            "hub.repository": ({repo}) => this.hub.repository(repo),
+            "hub.getSettings": async () => hubSettings(),
+            "hub.setToken": async ({token}) => {
+                hubToken.set(token);
+                return hubSettings();
+            },
             "downloads.list": async () => this.downloads.list(),
             "downloads.add": ({address}) => this.downloads.add(address),
             "downloads.pause": ({downloadId}) => this.downloads.pause(downloadId),

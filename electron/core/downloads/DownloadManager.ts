@@ -7,6 +7,7 @@ import {DiskFullError, downloadFile} from "./downloadFile.ts";
 import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
 import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
+import {HubAccess} from "../hub/HubAccess.ts";
 import {Logger} from "../logging/Logger.ts";
 
 export interface DownloadManagerOptions {
@@ -14,6 +15,8 @@ export interface DownloadManagerOptions {
     logger?: Logger;
     /** The Hugging Face hub (or a mirror) that `hf:` addresses and catalog entries resolve against. Defaults to https://huggingface.co. */
     hubUrl?: string;
+    /** The user's Hugging Face token, if any, sent to the hub only (gated repositories need it). */
+    hubToken?: () => string | null;
     /** Bytes free in a folder. Defaults to the file system's own figure; tests give a smaller disk. */
     freeSpace?: (dir: string) => Promise<number>;
     /** Space always left free on the disk. Defaults to 512 MiB. */
@@ -49,6 +52,7 @@ export class DownloadManager {
     readonly #catalog: readonly CatalogEntry[];
     readonly #events: EventBus;
     readonly #options: DownloadManagerOptions;
+    readonly hub: HubAccess;
     readonly #logger: Logger;
     readonly #progress = new Map<string, Progress>();
     #active: {id: string; controller: AbortController; done: Promise<void>} | undefined;
@@ -63,11 +67,8 @@ export class DownloadManager {
         this.#catalog = catalog;
         this.#events = events;
         this.#options = options;
+        this.hub = new HubAccess(options.hubUrl ?? "https://huggingface.co", options.hubToken);
         this.#logger = options.logger ?? Logger.silent();
-    }
-
-    get hubUrl(): string {
-        return this.#options.hubUrl ?? "https://huggingface.co";
     }
 
     /** Counts the bytes already on disk and continues what was running when the app stopped. */
@@ -98,7 +99,7 @@ export class DownloadManager {
 
     /** Resolves the address (sizes and sha256 from the hub) and queues it; the same model twice is one download. */
     async add(address: string): Promise<Download> {
-        const resolved = await resolveAddress(address, this.hubUrl, this.#catalog);
+        const resolved = await resolveAddress(address, this.hub, this.#catalog);
         const same = this.#repository.list().find((record) => record.dir === resolved.dir && record.files[0]?.name === resolved.files[0]?.name);
         if (same?.status === "done") {
             // Asked again after it finished (perhaps deleted since): a fresh entry; files still on disk are kept, not fetched again.
@@ -183,6 +184,7 @@ export class DownloadManager {
                 if (await sizeOf(finalPath) !== file.sizeBytes) {
                     await downloadFile({
                         url: file.url,
+                        headers: this.hub.headersFor(file.url),
                         partPath: finalPath + ".part",
                         sizeBytes: file.sizeBytes,
                         sha256: file.sha256,

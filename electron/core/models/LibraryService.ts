@@ -88,9 +88,15 @@ export class LibraryService {
     /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, (await this.#host.loadOptionsFor(args.modelId)).parallel);
-        const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
-        return this.#host.estimateFit(resolved.files[0]!.url);
+            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, {parallel: (await this.#host.loadOptionsFor(args.modelId)).parallel});
+        const {hub} = this.#downloads;
+        const resolved = await resolveAddress(args.address, hub, this.catalog);
+        const {url} = resolved.files[0]!;
+        const onHub = new URL(url).origin === hub.url.origin;
+        // A gated file or a rate limit gets the hub's own clear message, not a header reader's status code.
+        if (onHub)
+            await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => `${resolved.dir} has no GGUF file "${resolved.files[0]!.name}".`});
+        return this.#host.estimateFit(url, {headers: hub.headersFor(url)});
     }
 
     recommend(): Promise<ModelRecommendation> {

@@ -1,4 +1,4 @@
-import {LlamaRuntime, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -105,8 +105,8 @@ export class ModelHost {
     }
 
     /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies, and with what context? */
-    async estimateFit(source: string, parallel?: number): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, {parallel});
+    async estimateFit(source: string, options?: FitSourceOptions): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, options);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 
