@@ -33,6 +33,12 @@ const imageSignatures: Array<[string, number[]]> = [
 const zipSignature = [0x50, 0x4b, 0x03, 0x04];
 const pdfSignature = [0x25, 0x50, 0x44, 0x46, 0x2d];
 
+/** Refuses, before anything is read, a file too large to be a question's material (a 2 GB log). */
+export function assertAttachableSize(fileName: string, sizeBytes: number): void {
+    if (sizeBytes > maxDocumentBytes)
+        throw new DocumentError(`${fileName} is too large to attach (${megabytes(sizeBytes)}; at most ${megabytes(maxDocumentBytes)}).`);
+}
+
 /**
  * Reads a document's text: PDF (pdf.js through unpdf, by page), DOCX (mammoth), HTML, and plain
  * text, Markdown or source code in any common encoding (UTF-8/16, GB18030/GBK, Big5, Shift_JIS,
@@ -40,8 +46,7 @@ const pdfSignature = [0x25, 0x50, 0x44, 0x46, 0x2d];
  * {@link DocumentError} that says why; so is a PDF without a text layer (scanned pages).
  */
 export async function extractDocument(bytes: Uint8Array, fileName: string): Promise<ExtractedDocument> {
-    if (bytes.length > maxDocumentBytes)
-        throw new DocumentError(`${fileName} is too large to attach (${megabytes(bytes.length)}; at most ${megabytes(maxDocumentBytes)}).`);
+    assertAttachableSize(fileName, bytes.length);
     const extension = path.extname(fileName).toLowerCase();
     const image = imageSignatures.find(([, signature]) => startsWith(bytes, signature))?.[0]
         ?? (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && new TextDecoder().decode(bytes.subarray(8, 12)) === "WEBP" ? "WebP" : undefined);
