@@ -4,7 +4,7 @@ import {describe, expect, test} from "vitest";
 import type {ChatSummary, MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
 import {Logger, MemoryLogSink} from "../../../electron/core/logging/Logger.ts";
-import {attachRpcPeer} from "../../../electron/core/rpc/attachRpcPeer.ts";
+import {attachRpcPeer, MalformedMessageError} from "../../../electron/core/rpc/attachRpcPeer.ts";
 
 /** Two ends of an in-memory channel, each delivering asynchronously like a real transport. */
 function channelPair() {
@@ -140,5 +140,32 @@ describe("attachRpcPeer", () => {
         events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", thinkingStartedAt: null, thinkingEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));
         expect(received).toEqual(["one"]);
+    });
+
+    test("only the contract's own names are callable: names every object has are not found", async () => {
+        const calls: unknown[] = [];
+        const {main, renderer} = channelPair();
+        attachRpcPeer({handlers: handlersRecording(calls), events: new EventBus(), logger: Logger.silent()}, main);
+        const rpc = createBirpc<Record<string, (args: unknown) => unknown>, RendererFunctions>({} as RendererFunctions, renderer);
+        for (const name of ["valueOf", "constructor", "toString", "hasOwnProperty", "__proto__", "toJSON", "isPrototypeOf"])
+            await expect(rpc.$call(name, {}), name).rejects.toThrow(`function "${name}" not found`);
+        expect(calls).toEqual([]);
+    });
+
+    test("a message that isn't an RPC message is logged and reported, never thrown", async () => {
+        const {main} = channelPair();
+        const reported: Error[] = [];
+        const log = new MemoryLogSink();
+        let deliver: ((data: unknown) => void) | undefined;
+        attachRpcPeer({handlers: handlersRecording([]), events: new EventBus(), logger: new Logger(log)}, {
+            ...main,
+            on: (receive) => void (deliver = receive),
+            deserialize: (text) => JSON.parse(text as string)
+        }, {onMalformedMessage: (error) => void reported.push(error)});
+        for (const text of ["not json", "null", "42", "\"q\"", "[]", "{}", "{\"t\":\"q\",\"m\":1}", "{\"t\":\"q\",\"m\":\"chats.list\",\"a\":{}}", "{\"t\":\"s\"}"])
+            await (deliver!(text) as unknown as Promise<void>);
+        expect(reported).toHaveLength(9);
+        expect(reported.every((error) => error instanceof MalformedMessageError)).toBe(true);
+        expect(log.lines.filter((line) => line.includes("Dropped a malformed RPC message"))).toHaveLength(9);
     });
 });
