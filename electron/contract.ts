@@ -1,13 +1,14 @@
 /**
  * THE contract between Ponder's main side (core + native, in Electron's main process or in
  * `serve`) and the renderer. Everything that crosses the process boundary is declared here:
- * request argument schemas (validated on arrival by the main side), result and event payload
- * types, and the names used on the wire.
+ * request argument schemas (validated on arrival by the main side), and result and event
+ * payload types. The names on the wire and the values both sides share are in contract/values.ts.
  *
- * The renderer imports this file with `import type` only; the preload imports only the name
- * lists, so zod stays out of both bundles' hot path.
+ * The renderer imports this file with `import type` only, so zod stays out of its bundle; the
+ * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
+import {languageLocks} from "./contract/values.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
@@ -79,8 +80,16 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "chats.send": z.strictObject({
             /** Omitted: start a new chat with this message. */
             chatId: id.optional(),
-            text: z.string().trim().min(1).max(200_000)
+            text: z.string().trim().min(1).max(200_000),
+            /** Documents stored with `attachments.finish`, read into the prompt with the message. */
+            attachments: z.array(attachmentRefSchema()).max(20).optional()
         }),
+        /** Starts an upload of a document's bytes, sent in pieces with `attachments.write`; refuses what is too large. */
+        "attachments.begin": z.strictObject({name: z.string().trim().min(1).max(255), sizeBytes: z.number().int().min(0).max(2 ** 50)}),
+        /** One piece (base64, at most 1 MiB of bytes), at its offset; pieces come in order. */
+        "attachments.write": z.strictObject({uploadId: id, offset: z.number().int().min(0), data: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/)}),
+        /** Reads the uploaded document's text and stores it once per content hash. */
+        "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
         "chats.update": z.strictObject({
             chatId: id,
@@ -190,6 +199,11 @@ function toolLimitsSchema() {
     });
 }
 
+/** A stored document as a message names it: its content hash and the file's name. */
+function attachmentRefSchema() {
+    return z.strictObject({id: z.string().regex(/^[0-9a-f]{64}$/), name: z.string().trim().min(1).max(255)});
+}
+
 /** Every generation setting with its allowed range; `null` means "unlimited" or "automatic". */
 function generationSettingsSchema() {
     const count = (max: number) => z.number().int().min(1).max(max).nullable();
@@ -203,7 +217,7 @@ function generationSettingsSchema() {
         seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
         maxTokens: count(1_000_000),
         thinkingBudget: count(1_000_000),
-        languageLock: z.enum(["off", "match", "english", "chinese"]),
+        languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
@@ -226,7 +240,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingMs: z.number().nonnegative(),
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
-        stopReason: z.enum(["finished", "stopped", "budget", "length", "error"])
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"])
     });
     const message = z.strictObject({
         id,
@@ -240,7 +254,13 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingStartedAt: time.nullable(),
         thinkingEndedAt: time.nullable(),
         stats: stats.nullable(),
-        error: z.string().nullable()
+        error: z.string().nullable(),
+        attachments: z.array(attachmentRefSchema().extend({
+            kind: z.enum(["text", "pdf", "docx", "html"]),
+            pages: z.number().int().positive().nullable(),
+            tokens: z.number().int().nonnegative(),
+            sizeBytes: z.number().int().nonnegative()
+        })).max(20).optional()
     });
     const chat = z.strictObject({
         summary: z.strictObject({
@@ -396,7 +416,8 @@ export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: n
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
 export type MessageStatus = "streaming" | "done" | "stopped" | "error" | "interrupted";
-export type StopReason = "finished" | "stopped" | "budget" | "length" | "error";
+/** `toolCall`: the model called a tool and waits for its result (API replies; a chat runs the call and goes on). */
+export type StopReason = "finished" | "stopped" | "budget" | "length" | "error" | "toolCall";
 
 export interface MessageStats {
     modelId: string;
@@ -427,6 +448,21 @@ export interface Message {
     thinkingEndedAt: number | null;
     stats: MessageStats | null;
     error: string | null;
+    /** Documents attached to a question; absent when none. */
+    attachments?: Attachment[];
+}
+
+/** A document attached to a message; its text is kept once per content hash in the data folder. */
+export interface Attachment {
+    /** The sha256 of the file's bytes. */
+    id: string;
+    name: string;
+    kind: "text" | "pdf" | "docx" | "html";
+    /** A PDF's page count; null for other kinds. */
+    pages: number | null;
+    /** What it takes of the context: counted by the model loaded when it was attached if that runs here, estimated otherwise. */
+    tokens: number;
+    sizeBytes: number;
 }
 
 export interface Chat {
@@ -773,6 +809,9 @@ export interface RequestResults {
     "chats.get": Chat;
     "chats.create": ChatSummary;
     "chats.send": SendResult;
+    "attachments.begin": {uploadId: string};
+    "attachments.write": void;
+    "attachments.finish": Attachment;
     "chats.stop": void;
     "chats.update": ChatSummary;
     "chats.delete": void;
@@ -836,40 +875,3 @@ export type PonderApi = {
         {[N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (...args: ArgsOf<N>) => Promise<RequestResults[N]>} &
         {[E in Extract<EventName, `${D}.${string}`> as EventMember<E>]: (listener: (payload: EventPayloads[E]) => void) => Unsubscribe};
 };
-
-/** Checks at compile time that a name list holds every name of its union. */
-function everyName<T extends string>() {
-    return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
-}
-
-/** Request names, for transports that must list them without loading zod. */
-export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
-    "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
-    "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
-    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
-    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update",
-    "engines.list", "engines.add", "engines.remove",
-    "api.getState", "api.configure", "api.rotateKey",
-    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
-    "tools.removeServer", "tools.updateTool", "tools.configure"
-]);
-
-export const eventNames = everyName<EventName>()([
-    "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated",
-    "engines.listChanged", "api.stateChanged", "tools.changed"
-]);
-
-/** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */
-export function eventMemberName(event: EventName): string {
-    const member = event.slice(event.indexOf(".") + 1);
-    return "on" + member.charAt(0).toUpperCase() + member.slice(1);
-}
-
-/** Electron IPC channel carrying birpc messages; the only channel Ponder uses. */
-export const ipcChannel = "ponder:rpc";

@@ -1,7 +1,8 @@
-import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
+import type {Attachment, ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
+import {chatListOrder} from "../../contract/values.ts";
 
 interface MessageRow {
     id: string;
@@ -16,6 +17,8 @@ interface MessageRow {
     thinking_ended_at: number | null;
     stats: string | null;
     error: string | null;
+    /** JSON of the message's {@link Attachment}s; null when none. */
+    attachments: string | null;
 }
 
 interface SummaryRow {
@@ -32,6 +35,10 @@ interface ChatRow extends SummaryRow {
     active_leaf_id: string | null;
 }
 
+/** The conversation list's order ({@link chatListOrder}) in columns, all descending, so a page continues with a row comparison. */
+const listColumns = chatListOrder.map((field) => ({pinned: "pinned", updatedAt: "updated_at", id: "id"})[field]);
+const listOrderBy = `ORDER BY ${listColumns.map((column) => `${column} DESC`).join(", ")}`;
+
 export type ChatChanges = Partial<Pick<ChatSummary, "title" | "pinned" | "systemPrompt" | "sendReasoning">>;
 
 /** SQL for chats and messages; statements are prepared once. */
@@ -46,10 +53,10 @@ export class ChatRepository {
         this.#statements = {
             // Both walk the index chats_by_activity backwards and stop after `limit` rows (-1: no limit).
             firstChats: db.prepare<[number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
-                FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
+                FROM chats WHERE deleted_at IS NULL ${listOrderBy} LIMIT ?`),
             chatsAfter: db.prepare<[number, number, string, number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
-                FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (?, ?, ?)
-                ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
+                FROM chats WHERE deleted_at IS NULL AND (${listColumns.join(", ")}) < (?, ?, ?)
+                ${listOrderBy} LIMIT ?`),
             getChat: db.prepare<[string], ChatRow>("SELECT * FROM chats WHERE id = ? AND deleted_at IS NULL"),
             chatExists: db.prepare<[string], {id: string}>("SELECT id FROM chats WHERE id = ?"),
             insertChat: db.prepare(`INSERT INTO chats (id, title, created_at, updated_at, pinned, system_prompt, send_reasoning, active_leaf_id)
@@ -66,8 +73,8 @@ export class ChatRepository {
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
             messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
-                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error)
-                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error)`),
+                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, attachments)
+                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @attachments)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
                 thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error
                 WHERE id = @id`),
@@ -241,10 +248,12 @@ function toMessage(row: MessageRow): Message {
         thinkingStartedAt: row.thinking_started_at,
         thinkingEndedAt: row.thinking_ended_at,
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
-        error: row.error
+        error: row.error,
+        ...(row.attachments == null ? {} : {attachments: JSON.parse(row.attachments) as Attachment[]})
     };
 }
 
 function toParams(message: Message) {
-    return {...message, stats: message.stats == null ? null : JSON.stringify(message.stats)};
+    const {attachments, ...rest} = message;
+    return {...rest, stats: message.stats == null ? null : JSON.stringify(message.stats), attachments: attachments == null || attachments.length === 0 ? null : JSON.stringify(attachments)};
 }

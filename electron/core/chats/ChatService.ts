@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
@@ -7,6 +7,7 @@ import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
 import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
+import {chatPageSize} from "../../contract/values.ts";
 
 export interface ChatServiceOptions extends ChatRepliesOptions {
     /** Chats' own generation settings, so that exports and imports carry them. */
@@ -26,8 +27,6 @@ interface MessageDeletion {
 const maxUndoableMessageDeletes = 20;
 
 const titleLength = 80;
-/** Chats in a page of the list when the caller doesn't say: more than a sidebar shows at once. */
-const defaultPageSize = 50;
 
 /**
  * Conversations: the list, their message trees, and the requests that start a reply in one
@@ -49,7 +48,7 @@ export class ChatService {
     }
 
     /** A page of the list, pinned chats first, then by last activity; `after` is the previous page's last chat. */
-    list(after?: ChatListCursor, limit = defaultPageSize): ChatPage {
+    list(after?: ChatListCursor, limit = chatPageSize): ChatPage {
         const chats = this.#repository.listChats({after, limit: limit + 1});
         return {chats: chats.slice(0, limit).map((chat) => this.#replies.describe(chat)), more: chats.length > limit};
     }
@@ -71,13 +70,13 @@ export class ChatService {
         return chat;
     }
 
-    send(chatId: string | undefined, text: string): SendResult {
+    send(chatId: string | undefined, text: string, attachments: Attachment[] = []): SendResult {
         const loaded = this.#replies.requireModel();
         if (chatId != null)
             this.#replies.requireIdle(chatId);
         const chat = chatId == null ? this.create() : this.#requireChat(chatId);
         const history = this.#repository.activeBranch(chat.id).messages;
-        return this.#ask(loaded, chat, history, text);
+        return this.#ask(loaded, chat, history, text, attachments);
     }
 
     search(query: string): SearchHit[] {
@@ -255,9 +254,9 @@ export class ChatService {
     }
 
     /** Adds a user message after `history` (a new branch when history isn't the whole chat) and starts its answer. */
-    #ask(loaded: ActiveModel, chat: ChatSummary, history: Message[], text: string): SendResult {
+    #ask(loaded: ActiveModel, chat: ChatSummary, history: Message[], text: string, attachments: Attachment[] = []): SendResult {
         const now = Date.now();
-        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done"});
+        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done", ...(attachments.length === 0 ? {} : {attachments})});
         const assistantMessage = newMessage(chat.id, userMessage.id, "assistant", now + 1, {status: "streaming"});
         this.#repository.transaction(() => {
             this.#repository.insertMessage(userMessage);
