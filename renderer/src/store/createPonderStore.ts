@@ -17,6 +17,8 @@ import type {FirstRunSlice} from "./firstRunSlice";
 import type {EnginesSlice} from "./enginesSlice";
 import {createLibrarySlice} from "./librarySlice";
 import type {LibrarySlice} from "./librarySlice";
+import {createLayoutSlice} from "./layoutSlice";
+import type {LayoutSlice} from "./layoutSlice";
 import {createMessagesSlice} from "./messagesSlice";
 import type {MessagesSlice} from "./messagesSlice";
 import {createModelsSlice} from "./modelsSlice";
@@ -26,7 +28,7 @@ import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice & LayoutSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -47,6 +49,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
         ...createSettingsSlice(api)(...store),
-        ...createFirstRunSlice(api)(...store)
+        ...createFirstRunSlice(api)(...store),
+        ...createLayoutSlice(...store)
     }));
 }
