@@ -1,13 +1,14 @@
 /**
  * THE contract between Ponder's main side (core + native, in Electron's main process or in
  * `serve`) and the renderer. Everything that crosses the process boundary is declared here:
- * request argument schemas (validated on arrival by the main side), result and event payload
- * types, and the names used on the wire.
+ * request argument schemas (validated on arrival by the main side), and result and event
+ * payload types. The names on the wire and the values both sides share are in contract/values.ts.
  *
- * The renderer imports this file with `import type` only; the preload imports only the name
- * lists, so zod stays out of both bundles' hot path.
+ * The renderer imports this file with `import type` only, so zod stays out of its bundle; the
+ * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
+import {languageLocks} from "./contract/values.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
@@ -22,6 +23,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "app.getInfo": z.undefined(),
         /** Versions and hardware, for the About box and the first-run welcome. Starts llama.cpp if needed. */
         "app.getSystem": z.undefined(),
+        /** The log's folder and its last lines, for a bug report (About → Copy details). */
+        "app.getLogs": z.undefined(),
+        /** Desktop only: opens the logs folder in the system file manager. */
+        "app.openLogsFolder": z.undefined(),
         "models.list": z.undefined(),
         "models.load": z.strictObject({modelId: id}),
         "models.unload": z.undefined(),
@@ -46,6 +51,18 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "catalog.list": z.undefined(),
         /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
         "catalog.recommend": z.undefined(),
+        /** GGUF models on the hub whose name contains the query, a page at a time. */
+        "hub.search": z.strictObject({
+            query: z.string().trim().min(1).max(200),
+            sort: z.enum(["downloads", "recent"]),
+            /** The previous page's `next`. */
+            cursor: z.string().min(1).max(2000).optional()
+        }),
+        /** A repository's page: its facts and GGUF files by quantization. */
+        "hub.repository": z.strictObject({repo: z.string().max(200).regex(/^[\w.-]+\/[\w.-]+$/)}),
+        "hub.getSettings": z.undefined(),
+        /** A Hugging Face token for gated repositories, sealed like the remote engines' keys; null removes it. */
+        "hub.setToken": z.strictObject({token: z.string().trim().min(1).max(1000).regex(/^[\x21-\x7e]+$/).nullable()}),
         "downloads.list": z.undefined(),
         /** A catalog id, an `hf:owner/repo:QUANT` or `hf:owner/repo/file.gguf` URI, or a GGUF URL. */
         "downloads.add": z.strictObject({address: z.string().trim().min(1).max(2000)}),
@@ -187,7 +204,7 @@ function generationSettingsSchema() {
         seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
         maxTokens: count(1_000_000),
         thinkingBudget: count(1_000_000),
-        languageLock: z.enum(["off", "match", "english", "chinese"]),
+        languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
@@ -210,7 +227,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingMs: z.number().nonnegative(),
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
-        stopReason: z.enum(["finished", "stopped", "budget", "length", "error"])
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"])
     });
     const message = z.strictObject({
         id,
@@ -291,6 +308,12 @@ export interface SystemInfo {
         /** Apple silicon: the GPU shares the RAM. */
         unifiedMemory: boolean;
     };
+}
+
+/** The end of Ponder's log: info and above never hold message text or document content. */
+export interface LogTail {
+    folder: string;
+    lines: string[];
 }
 
 /**
@@ -374,7 +397,8 @@ export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: n
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
 export type MessageStatus = "streaming" | "done" | "stopped" | "error" | "interrupted";
-export type StopReason = "finished" | "stopped" | "budget" | "length" | "error";
+/** `toolCall`: the model called a tool and waits for its result (API replies; a chat runs the call and goes on). */
+export type StopReason = "finished" | "stopped" | "budget" | "length" | "error" | "toolCall";
 
 export interface MessageStats {
     modelId: string;
@@ -585,6 +609,55 @@ export interface CatalogEntry {
     unverified: string[];
 }
 
+/** A GGUF model repository on the hub, as its search lists it. */
+export interface HubModel {
+    /** `owner/repo`. */
+    id: string;
+    author: string;
+    downloads: number;
+    likes: number;
+    /** Epoch ms; null when the hub doesn't say. */
+    lastModified: number | null;
+    /** The `license:` tag (`apache-2.0`, `mit`, `other`…); null when none. */
+    licence: string | null;
+    /** Its chat template has it think in `<think>`, or its tags say it reasons. */
+    reasons: boolean;
+    /** Its licence must be accepted on the hub before the files can be downloaded (with a token). */
+    gated: boolean;
+}
+
+/** A page of `hub.search`; `next` asks for the following one, null at the end. */
+export interface HubSearchPage {
+    models: HubModel[];
+    next: string | null;
+}
+
+/** One downloadable GGUF model of a repository; a split model's parts are one entry. */
+export interface HubQuantization {
+    /** `Q4_K_M`, `IQ3_XXS`, `BF16`…, or the file's name when it names none. */
+    quantization: string;
+    /** The file's name, without the `-00001-of-0000n` of a split model. */
+    fileName: string;
+    parts: number;
+    /** All parts together. */
+    sizeBytes: number;
+    /** `hf:owner/repo/file.gguf` (the first part): what `downloads.add` and `models.estimateFit` take. */
+    address: string;
+}
+
+export interface HubRepository extends HubModel {
+    /** Smallest first. */
+    quantizations: HubQuantization[];
+}
+
+export interface HubSettings {
+    /** The hub (or mirror) Ponder searches and downloads from. */
+    url: string;
+    hasToken: boolean;
+    /** How the token is kept: the OS keychain (desktop app) or a key file in the data folder (`serve`). */
+    protection: "os-keychain" | "key-file";
+}
+
 /** `paused` with an error: stopped by a full disk; Resume continues once there is room. */
 export type DownloadStatus = "queued" | "downloading" | "paused" | "done" | "error";
 
@@ -674,6 +747,8 @@ export interface SettingsView {
 export interface RequestResults {
     "app.getInfo": AppInfo;
     "app.getSystem": SystemInfo;
+    "app.getLogs": LogTail;
+    "app.openLogsFolder": void;
     "models.list": ModelFile[];
     "models.load": RuntimeState;
     "models.unload": RuntimeState;
@@ -687,6 +762,10 @@ export interface RequestResults {
     "models.estimateFit": FitEstimate;
     "catalog.list": CatalogEntry[];
     "catalog.recommend": ModelRecommendation;
+    "hub.search": HubSearchPage;
+    "hub.repository": HubRepository;
+    "hub.getSettings": HubSettings;
+    "hub.setToken": HubSettings;
     "downloads.list": Download[];
     "downloads.add": Download;
     "downloads.pause": Download;
@@ -759,39 +838,3 @@ export type PonderApi = {
         {[N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (...args: ArgsOf<N>) => Promise<RequestResults[N]>} &
         {[E in Extract<EventName, `${D}.${string}`> as EventMember<E>]: (listener: (payload: EventPayloads[E]) => void) => Unsubscribe};
 };
-
-/** Checks at compile time that a name list holds every name of its union. */
-function everyName<T extends string>() {
-    return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
-}
-
-/** Request names, for transports that must list them without loading zod. */
-export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem",
-    "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
-    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
-    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update",
-    "engines.list", "engines.add", "engines.remove",
-    "api.getState", "api.configure", "api.rotateKey",
-    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
-    "tools.removeServer", "tools.updateTool", "tools.configure"
-]);
-
-export const eventNames = everyName<EventName>()([
-    "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated",
-    "engines.listChanged", "api.stateChanged", "tools.changed"
-]);
-
-/** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */
-export function eventMemberName(event: EventName): string {
-    const member = event.slice(event.indexOf(".") + 1);
-    return "on" + member.charAt(0).toUpperCase() + member.slice(1);
-}
-
-/** Electron IPC channel carrying birpc messages; the only channel Ponder uses. */
-export const ipcChannel = "ponder:rpc";

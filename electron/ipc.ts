@@ -1,5 +1,5 @@
 import {ipcMain, type IpcMainEvent, type WebContents} from "electron";
-import {ipcChannel} from "./contract.ts";
+import {ipcChannel} from "./contract/values.ts";
 import {attachRpcPeer, type RpcPeerSource} from "./core/rpc/attachRpcPeer.ts";
 
 /**
@@ -23,6 +23,12 @@ export function serveContractOverIpc(source: RpcPeerSource, contents: WebContent
             listener = (event, data) => {
                 if (isTrustedSender(event))
                     receive(data);
+                else
+                    source.logger.warn("Ignored a message from an untrusted sender", {
+                        ownWindow: event.sender === contents,
+                        mainFrame: event.senderFrame != null && event.senderFrame === contents.mainFrame,
+                        url: event.senderFrame?.url ?? null
+                    });
             };
             ipcMain.on(ipcChannel, listener);
         },

@@ -3,6 +3,7 @@ import path from "node:path";
 import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
+import {keepRunningOnUnexpectedErrors} from "./server/keepRunningOnUnexpectedErrors.ts";
 import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
 import {serveContractOverIpc} from "./ipc.ts";
 
@@ -130,6 +131,8 @@ async function start() {
             }
         }
     });
+    // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.
+    keepRunningOnUnexpectedErrors(core.logger.scoped("process"));
     // The local API server starts here if the user switched it on (a failure shows in its setting).
     void core.api.useLauncher(startOpenAiServer);
     createWindow(core);

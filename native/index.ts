@@ -1,17 +1,20 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
 export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
-export type {FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
+export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";
 export {
     ContextOverflowError,
+    type AssistantPart,
     type ContextOverflowPolicy,
     type ConversationTurn,
     type GenerateReplyOptions,
     type GenerateReplyResult,
     type ReplyStopReason,
-    type SamplingOptions
+    type SamplingOptions,
+    type ToolDefinition
 } from "./generation/generateReply.ts";
+export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
 export {InvalidModelFileError, readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";

@@ -3,7 +3,7 @@ import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
-import {estimateModelFit, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
+import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 
@@ -107,7 +107,7 @@ export class LlamaRuntime {
     }
 
     /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its parallel replies, and the largest context that does. */
-    async estimateFit(source: string, options: {parallel?: number; signal?: AbortSignal} = {}): Promise<ModelFit> {
+    async estimateFit(source: string, options: FitSourceOptions = {}): Promise<ModelFit> {
         return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 

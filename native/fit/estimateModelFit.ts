@@ -33,13 +33,21 @@ const minimumContextSize = 2048;
 /** Context sizes are searched in steps of this many tokens. */
 const contextStep = 256;
 
+/** `headers` go with the range requests of a remote header (a hub token for a gated repository). */
+export interface FitSourceOptions {
+    /** Replies decoded at once, each with its own KV cache; defaults to the loaded model's. */
+    parallel?: number;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+}
+
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
  * so nothing is downloaded) whether a model fits this machine's memory, including the KV cache
  * of every sequence the parallel replies need, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, signal}: {parallel?: number; signal?: AbortSignal} = {}): Promise<ModelFit> {
-    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
+    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, fetchHeaders: headers, signal});
     const insights = await GgufInsights.from(info, llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);

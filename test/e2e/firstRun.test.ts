@@ -20,7 +20,7 @@ beforeAll(async () => {
     for (const size of ["14B", "7B", "1.5B"])
         await hub.addFile(`bartowski/DeepSeek-R1-Distill-Qwen-${size}-GGUF`, `DeepSeek-R1-Distill-Qwen-${size}-Q4_K_M.gguf`, fixtures.prefilled);
     // An empty models folder: a first run.
-    session = await openPonder({serveArgs: ["--hub-url", hub.url]});
+    session = await openPonder({serveArgs: ["--hub-url", hub.url], permissions: ["clipboard-read", "clipboard-write"]});
 });
 
 afterAll(async () => {
@@ -94,6 +94,14 @@ describe("first run in Chromium", () => {
         expect(text).toContain(`Node.js${process.versions.node}`);
         // `serve` runs without Electron, so the box doesn't invent a version for it.
         expect(text).not.toContain("Electron");
+        // Where the log is, and its last lines in what "Copy details" puts on the clipboard for a bug report.
+        expect(text).toContain(`Logs${path.join(session.dataDir, "logs")}`);
+        expect(await about.getByRole("button", {name: "Open logs folder"}).count(), "serve can't open a folder on the server's screen").toBe(0);
+        await about.getByRole("button", {name: "Copy details"}).click();
+        await expect.poll(() => about.getByRole("button", {name: "Copied"}).count()).toBe(1);
+        const copied = await session.page.evaluate(() => navigator.clipboard.readText());
+        expect(copied).toContain("Last lines of the log:");
+        expect(copied).toMatch(/INFO  \[core\] Ponder started version=/);
         await about.getByRole("button", {name: "Close"}).click();
         await expect.poll(() => about.isVisible()).toBe(false);
     });

@@ -171,6 +171,13 @@ describe("the desktop shell: file manager and open dialog", () => {
         expect(shell.revealed).toEqual([filePath]);
     });
 
+    test("About's Open logs folder opens the data folder's logs, nothing else", async () => {
+        const shell = recordingShell();
+        const core = await openCore("logs-folder", {shell: "desktop", desktop: shell.desktop});
+        await core.handlers["app.openLogsFolder"](undefined);
+        expect(shell.revealed).toEqual([`folder:${path.join(dir, "logs-folder", "data", "logs")}`]);
+    });
+
     test("files picked in the open dialog are imported and listed; a cancelled dialog changes nothing", async () => {
         const elsewhere = path.join(dir, "picked-elsewhere");
         mkdirSync(elsewhere, {recursive: true});
@@ -215,6 +222,7 @@ describe("the desktop shell: file manager and open dialog", () => {
         copyFileSync(fixtures.prefilled, path.join(dir, "headless-shell", "models", "thinker.gguf"));
         await expect(core.handlers["models.reveal"]({modelId: "thinker.gguf"})).rejects.toThrow("Only the desktop app can open the file manager");
         await expect(core.handlers["models.importPicked"](undefined)).rejects.toThrow("type the file's path");
+        await expect(core.handlers["app.openLogsFolder"](undefined)).rejects.toThrow("Only the desktop app can open the file manager");
         await expect(core.handlers["models.openFolder"](undefined)).rejects.toThrow("Only the desktop app can open the file manager");
     });
 });

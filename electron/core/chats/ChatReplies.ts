@@ -1,5 +1,6 @@
 import type {ChatReplyState, ChatSummary, Message} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ActiveModel, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import {ReplyStreamer, type FinishedReply, type ReplyText} from "../replies/ReplyStreamer.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
@@ -16,6 +17,8 @@ export interface ChatRepliesOptions {
     generation?: GenerationDefaults;
     /** The user's settings for a reply in a chat (SettingsService); `generation` overrides them. */
     replySettings?: (modelId: string, chatId: string, turns: readonly ReplyTurn[]) => GenerationDefaults;
+    /** Failed replies are logged here with their cause (never the conversation's text). */
+    logger?: Logger;
 }
 
 interface RunningReply {
@@ -40,6 +43,7 @@ export class ChatReplies {
     readonly #saveIntervalMs: number;
     readonly #options: ChatRepliesOptions;
     readonly #running = new Map<string, RunningReply>();
+    readonly #logger: Logger;
 
     constructor(repository: ChatRepository, models: {readonly loaded: ActiveModel | undefined}, events: EventBus, options: ChatRepliesOptions = {}) {
         this.#repository = repository;
@@ -48,6 +52,7 @@ export class ChatReplies {
         this.#deltaIntervalMs = options.deltaIntervalMs ?? 33;
         this.#saveIntervalMs = options.saveIntervalMs ?? 500;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     /** The model replies go to; throws the user-facing reason when none is loaded. */
@@ -132,6 +137,8 @@ export class ChatReplies {
         let ended: Message = {...message, status: "error"};
         try {
             const finished = await reply;
+            if (finished.error != null)
+                this.#logger.error("A reply failed", {chatId: message.chatId, messageId: message.id, cause: finished.error});
             ended = {
                 ...message,
                 ...textOf(finished),
@@ -145,6 +152,7 @@ export class ChatReplies {
             });
         } catch (error) {
             // The final save failed: the renderer still hears that the reply ended, with why.
+            this.#logger.error("A finished reply could not be saved", {chatId: message.chatId, messageId: message.id, cause: error});
             ended = {...ended, status: "error", error: (error as Error).message};
         } finally {
             this.#running.delete(message.chatId);

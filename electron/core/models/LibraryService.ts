@@ -2,7 +2,7 @@ import {stat} from "node:fs/promises";
 import path from "node:path";
 import type {CatalogEntry, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
 import type {DownloadManager} from "../downloads/DownloadManager.ts";
-import type {DesktopShell} from "../DesktopShell.ts";
+import {requireDesktop, type DesktopShell} from "../DesktopShell.ts";
 import {resolveAddress} from "../downloads/resolveAddress.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "./ModelHost.ts";
@@ -88,9 +88,15 @@ export class LibraryService {
     /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, (await this.#host.loadOptionsFor(args.modelId)).parallel);
-        const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
-        return this.#host.estimateFit(resolved.files[0]!.url);
+            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, {parallel: (await this.#host.loadOptionsFor(args.modelId)).parallel});
+        const {hub} = this.#downloads;
+        const resolved = await resolveAddress(args.address, hub, this.catalog);
+        const {url} = resolved.files[0]!;
+        const onHub = new URL(url).origin === hub.url.origin;
+        // A gated file or a rate limit gets the hub's own clear message, not a header reader's status code.
+        if (onHub)
+            await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => `${resolved.dir} has no GGUF file "${resolved.files[0]!.name}".`});
+        return this.#host.estimateFit(url, {headers: hub.headersFor(url)});
     }
 
     recommend(): Promise<ModelRecommendation> {
@@ -98,9 +104,7 @@ export class LibraryService {
     }
 
     #desktopShell(): DesktopShell {
-        if (this.#desktop == null)
-            throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
-        return this.#desktop;
+        return requireDesktop(this.#desktop);
     }
 
     /** Tells every window the models list changed (after an import, a delete, a finished download). */

@@ -1,8 +1,9 @@
-import {LlamaRuntime, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 
 export interface ModelHostOptions {
@@ -12,6 +13,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    /** Loads and their failures are logged here. */
+    logger?: Logger;
 }
 
 /** Owns the llama.cpp runtime and the one loaded model, and reports every change of state. */
@@ -19,6 +22,7 @@ export class ModelHost {
     readonly #library: ModelLibrary;
     readonly #events: EventBus;
     readonly #options: ModelHostOptions;
+    readonly #logger: Logger;
     #runtime: Promise<LlamaRuntime> | undefined;
     #loaded: ActiveModel | undefined;
     #state: RuntimeState = {status: "empty"};
@@ -29,6 +33,7 @@ export class ModelHost {
         this.#library = library;
         this.#events = events;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     get state(): RuntimeState {
@@ -85,7 +90,9 @@ export class ModelHost {
                         parallelReplies: chosen.parallel ?? null
                     }
                 });
+                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
+                this.#logger.error("Model failed to load", {modelId, cause: error});
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
             }
             return this.#state;
@@ -98,8 +105,8 @@ export class ModelHost {
     }
 
     /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies, and with what context? */
-    async estimateFit(source: string, parallel?: number): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, {parallel});
+    async estimateFit(source: string, options?: FitSourceOptions): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, options);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 

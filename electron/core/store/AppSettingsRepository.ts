@@ -15,4 +15,8 @@ export class AppSettingsRepository {
     set(key: string, value: string): void {
         this.#db.prepare("INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
     }
+
+    delete(key: string): void {
+        this.#db.prepare("DELETE FROM app_settings WHERE key = ?").run(key);
+    }
 }

@@ -6,6 +6,7 @@ import {formatBytes} from "../format/formatBytes";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
+import {HubSearch} from "./HubSearch";
 import {localizeError} from "../i18n/localizeError";
 import {AddModelFiles, ModelsFolder, SubmitForm} from "./ModelSources";
 import {ShowSidebarButton} from "./Sidebar";
@@ -20,6 +21,7 @@ export function ModelsView() {
     const connection = usePonder((state) => state.connection);
     const loadLibrary = usePonder((state) => state.loadLibrary);
     const showView = usePonder((state) => state.showView);
+    const loadHubSettings = usePonder((state) => state.loadHubSettings);
     const catalog = usePonder((state) => state.catalog);
     const addDownload = usePonder((state) => state.addDownload);
     const shell = usePonder((state) => state.shell);
@@ -35,9 +37,11 @@ export function ModelsView() {
 
     // Listed afresh on every (re)connect: downloads went on while the page was away.
     useEffect(() => {
-        if (connection === "connected")
+        if (connection === "connected") {
             void loadLibrary();
-    }, [connection, loadLibrary]);
+            void loadHubSettings();
+        }
+    }, [connection, loadLibrary, loadHubSettings]);
 
     // A dropped file has no path a browser (or our sandboxed window) may tell: say so rather than let Chromium open the file.
     function acceptFiles(event: DragEvent) {
@@ -57,6 +61,7 @@ export function ModelsView() {
             </header>
             <div className="library__body">
                 <SubmitForm label={t("library.address")} placeholder={t("library.addressPlaceholder")} submitLabel={t("library.add")} pendingLabel={t("library.adding")} action={addDownload} />
+                <HubSearch />
                 <section aria-labelledby={downloadsId}>
                     <h2 className="library__heading" id={downloadsId}>{t("library.downloads")}</h2>
                     <DownloadList labelledBy={downloadsId} />

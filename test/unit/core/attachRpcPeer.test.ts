@@ -2,8 +2,10 @@ import {EventEmitter} from "node:events";
 import {createBirpc} from "birpc";
 import {describe, expect, test} from "vitest";
 import type {ChatSummary, MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
+import {requestNames} from "../../../electron/contract/values.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
-import {attachRpcPeer} from "../../../electron/core/rpc/attachRpcPeer.ts";
+import {Logger, MemoryLogSink} from "../../../electron/core/logging/Logger.ts";
+import {attachRpcPeer, MalformedMessageError} from "../../../electron/core/rpc/attachRpcPeer.ts";
 
 /** Two ends of an in-memory channel, each delivering asynchronously like a real transport. */
 function channelPair() {
@@ -16,68 +18,13 @@ function channelPair() {
     return {main: end(a, b), renderer: end(b, a)};
 }
 
+/** Every request records its argument; only `chats.get` answers anything (these tests call only it). */
 function handlersRecording(calls: unknown[]): RequestHandlers {
     const chat: ChatSummary = {id: "c1", title: "t", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false};
-    const record = <T>(value: T) => async (args?: unknown) => {
+    return Object.fromEntries(requestNames.map((name) => [name, async (args?: unknown) => {
         calls.push(args);
-        return value;
-    };
-    return {
-        "app.getInfo": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
-        "app.getSystem": record(null as never),
-        "models.list": record([]),
-        "models.load": record({status: "ready"}),
-        "models.unload": record({status: "empty"}),
-        "models.getState": record({status: "empty"}),
-        "models.delete": record([]),
-        "models.import": record([]),
-        "models.importPicked": record([]),
-        "models.reveal": record(undefined),
-        "models.openFolder": record(undefined),
-        "models.changeFolder": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
-        "models.estimateFit": record({verdict: "cpu"} as never),
-        "catalog.list": record([]),
-        "catalog.recommend": record({status: "nothingFits"}),
-        "downloads.list": record([]),
-        "downloads.add": record({id: "d1"} as never),
-        "downloads.pause": record({id: "d1"} as never),
-        "downloads.resume": record({id: "d1"} as never),
-        "downloads.cancel": record(undefined),
-        "chats.list": record({chats: [chat], more: false}),
-        "chats.get": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.create": record(chat),
-        "chats.send": record({chatId: "c1", userMessage: null, assistantMessage: null} as never),
-        "chats.stop": record(undefined),
-        "chats.update": record(chat),
-        "chats.delete": record(undefined),
-        "chats.restore": record(chat),
-        "chats.search": record([]),
-        "chats.showMessage": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.edit": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.regenerate": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.continue": record(null as never),
-        "chats.deleteMessage": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.restoreMessage": record({summary: chat, messages: [], alternatives: {}}),
-        "chats.export": record({exportId: "e1", fileName: "c.md", mimeType: "text/markdown"}),
-        "chats.readExport": record({content: "", done: true}),
-        "chats.import": record([chat]),
-        "settings.get": record(null as never),
-        "settings.update": record(null as never),
-        "engines.list": record([]),
-        "engines.add": record(null as never),
-        "engines.remove": record(undefined),
-        "api.getState": record(null as never),
-        "api.configure": record(null as never),
-        "api.rotateKey": record(null as never),
-        "tools.list": record(null as never),
-        "tools.addServer": record(null as never),
-        "tools.importServers": record([]),
-        "tools.updateServer": record(null as never),
-        "tools.restartServer": record(null as never),
-        "tools.removeServer": record(null as never),
-        "tools.updateTool": record(null as never),
-        "tools.configure": record(null as never)
-    };
+        return name === "chats.get" ? {summary: chat, messages: [], alternatives: {}} : null;
+    }])) as unknown as RequestHandlers;
 }
 
 describe("attachRpcPeer", () => {
@@ -85,7 +32,8 @@ describe("attachRpcPeer", () => {
         const calls: unknown[] = [];
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        attachRpcPeer({handlers: handlersRecording(calls), events}, main);
+        const log = new MemoryLogSink();
+        attachRpcPeer({handlers: handlersRecording(calls), events, logger: new Logger(log)}, main);
         const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
 
         await expect(rpc.$call("chats.get", {chatId: "c1"})).resolves.toMatchObject({summary: {id: "c1"}});
@@ -96,12 +44,28 @@ describe("attachRpcPeer", () => {
         // The window names a model, never a path for the file manager to open.
         await expect(rpc.$call("models.reveal", {path: "/etc"})).rejects.toThrow(/Invalid request models.reveal/);
         expect(calls).toEqual([{chatId: "c1"}]);
+        expect(log.lines.filter((line) => line.includes("WARN  [core] Refused a request request="))).toHaveLength(5);
+    });
+
+    test("a failed request is logged with its cause; the client gets the message", async () => {
+        const log = new MemoryLogSink();
+        const {main, renderer} = channelPair();
+        const handlers = handlersRecording([]);
+        handlers["chats.get"] = async () => {
+            throw new Error("That conversation no longer exists.", {cause: new Error("row missing")});
+        };
+        attachRpcPeer({handlers, events: new EventBus(), logger: new Logger(log)}, main);
+        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
+        await expect(rpc.$call("chats.get", {chatId: "c1"})).rejects.toThrow("That conversation no longer exists.");
+        const text = log.lines.join("\n");
+        expect(text).toContain(`A request failed request="chats.get"`);
+        expect(text).toContain("row missing");
     });
 
     test("events reach the renderer until the peer is detached", async () => {
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        const detach = attachRpcPeer({handlers: handlersRecording([]), events}, main);
+        const detach = attachRpcPeer({handlers: handlersRecording([]), events, logger: Logger.silent()}, main);
         const received: string[] = [];
         createBirpc<MainFunctions, RendererFunctions>({
             "chats.delta": (delta) => received.push(delta.text)
@@ -113,5 +77,32 @@ describe("attachRpcPeer", () => {
         events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", thinkingStartedAt: null, thinkingEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));
         expect(received).toEqual(["one"]);
+    });
+
+    test("only the contract's own names are callable: names every object has are not found", async () => {
+        const calls: unknown[] = [];
+        const {main, renderer} = channelPair();
+        attachRpcPeer({handlers: handlersRecording(calls), events: new EventBus(), logger: Logger.silent()}, main);
+        const rpc = createBirpc<Record<string, (args: unknown) => unknown>, RendererFunctions>({} as RendererFunctions, renderer);
+        for (const name of ["valueOf", "constructor", "toString", "hasOwnProperty", "__proto__", "toJSON", "isPrototypeOf"])
+            await expect(rpc.$call(name, {}), name).rejects.toThrow(`function "${name}" not found`);
+        expect(calls).toEqual([]);
+    });
+
+    test("a message that isn't an RPC message is logged and reported, never thrown", async () => {
+        const {main} = channelPair();
+        const reported: Error[] = [];
+        const log = new MemoryLogSink();
+        let deliver: ((data: unknown) => void) | undefined;
+        attachRpcPeer({handlers: handlersRecording([]), events: new EventBus(), logger: new Logger(log)}, {
+            ...main,
+            on: (receive) => void (deliver = receive),
+            deserialize: (text) => JSON.parse(text as string)
+        }, {onMalformedMessage: (error) => void reported.push(error)});
+        for (const text of ["not json", "null", "42", "\"q\"", "[]", "{}", "{\"t\":\"q\",\"m\":1}", "{\"t\":\"q\",\"m\":\"chats.list\",\"a\":{}}", "{\"t\":\"s\"}"])
+            await (deliver!(text) as unknown as Promise<void>);
+        expect(reported).toHaveLength(9);
+        expect(reported.every((error) => error instanceof MalformedMessageError)).toBe(true);
+        expect(log.lines.filter((line) => line.includes("Dropped a malformed RPC message"))).toHaveLength(9);
     });
 });

@@ -8,6 +8,7 @@ import {LanguageSelect} from "../LanguageSelect";
 import {ModelsFolder} from "../ModelSources";
 import {RemoteEnginesPanel} from "../RemoteEnginesPanel";
 import {ShowSidebarButton} from "../Sidebar";
+import {ToolsPanel} from "../ToolsPanel";
 import {ThemeSelect} from "./ThemeSelect";
 
 /**
@@ -16,13 +17,14 @@ import {ThemeSelect} from "./ThemeSelect";
  */
 export interface SettingsSection {
     id: string;
-    titleKey: "settingsView.generation" | "settingsView.engines" | "settingsView.api" | "settingsView.appearance" | "settingsView.storage";
+    titleKey: "settingsView.generation" | "settingsView.engines" | "tools.heading" | "settingsView.api" | "settingsView.appearance" | "settingsView.storage";
     Content: ComponentType;
 }
 
 export const settingsSections: readonly SettingsSection[] = [
     {id: "generation", titleKey: "settingsView.generation", Content: GenerationDefaults},
     {id: "engines", titleKey: "settingsView.engines", Content: RemoteEnginesPanel},
+    {id: "tools", titleKey: "tools.heading", Content: ToolsPanel},
     {id: "api", titleKey: "settingsView.api", Content: ApiServerPanel},
     {id: "appearance", titleKey: "settingsView.appearance", Content: Appearance},
     {id: "storage", titleKey: "settingsView.storage", Content: Storage}
