@@ -9,6 +9,10 @@
  */
 import {z} from "zod";
 
+/** How a model's KV cache stores keys and values (native/kvCache says what each means to llama.cpp). */
+export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;
+export type KvCacheType = (typeof kvCacheTypes)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
 
@@ -35,9 +39,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Desktop only: shows a listed model's file in the system file manager (the core finds the path). */
         "models.reveal": z.strictObject({modelId: id}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
+        /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
         "models.estimateFit": z.union([
-            z.strictObject({modelId: id}),
-            z.strictObject({address: z.string().trim().min(1).max(2000)})
+            z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional()}),
+            z.strictObject({address: z.string().trim().min(1).max(2000), kvCacheType: z.enum(kvCacheTypes).optional()})
         ]),
         "catalog.list": z.undefined(),
         /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
@@ -188,7 +193,9 @@ function generationSettingsSchema() {
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
         threads: count(1024),
-        batchSize: z.number().int().min(32).max(65_536).nullable()
+        batchSize: z.number().int().min(32).max(65_536).nullable(),
+        /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
+        kvCacheType: z.enum(kvCacheTypes)
     });
 }
 
@@ -232,7 +239,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, kvCacheType: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -541,6 +548,8 @@ export interface FitEstimate {
     /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** The KV cache type estimated for. */
+    kvCacheType: KvCacheType;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -635,7 +644,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "kvCacheType">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";

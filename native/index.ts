@@ -1,6 +1,7 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
 export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
-export type {FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
+export type {EstimateFitOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
+export {KvCacheUnsupportedError, kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";
 export {LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export {
     ContextOverflowError,

@@ -3,7 +3,7 @@ import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
-import {estimateModelFit, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
+import {estimateModelFit, type EstimateFitOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 
@@ -106,16 +106,16 @@ export class LlamaRuntime {
         };
     }
 
-    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits, and the largest context that does. */
-    async estimateFit(source: string, signal?: AbortSignal): Promise<ModelFit> {
-        return estimateModelFit(this.#llama, source, await this.memory(), signal);
+    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its KV cache type, and the largest context that does. */
+    async estimateFit(source: string, options: EstimateFitOptions = {}): Promise<ModelFit> {
+        return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 
     /** Refuses with {@link ModelTooLargeError} a model that cannot fit, before llama.cpp allocates anything. */
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
         await readModelMetadata(modelPath);
-        const fit = await this.estimateFit(modelPath);
+        const fit = await this.estimateFit(modelPath, {kvCacheType: options.kvCacheType});
         if (fit.verdict === "tooLarge")
             throw new ModelTooLargeError(fit);
         return LoadedModel.load(this.#llama, modelPath, options);

@@ -4,6 +4,7 @@ import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatForma
 import {generateReply, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
@@ -14,6 +15,8 @@ export interface LoadModelOptions {
     gpuLayers?: number | "auto";
     /** Tokens evaluated per batch while reading a prompt. Defaults to node-llama-cpp's choice (the context size, up to 512). */
     batchSize?: number;
+    /** How the KV cache stores keys and values. Defaults to f16. */
+    kvCacheType?: KvCacheType;
     signal?: AbortSignal;
 }
 
@@ -55,7 +58,9 @@ export class LoadedModel {
             throw new InvalidModelFileError(`llama.cpp could not load ${path.basename(filePath)}: ${(error as Error).message}`);
         }
         try {
+            const kvCacheType = options.kvCacheType ?? "f16";
             const context = await model.createContext({
+                ...kvCacheContextOptions(kvCacheType, model.fileInsights),
                 contextSize: options.contextSize ?? {max: model.trainContextSize ?? 8192},
                 // node-llama-cpp's own default can exceed the cores (4 on a 2-core machine), and
                 // oversubscribed threads spin against each other: generation became 90× slower here.

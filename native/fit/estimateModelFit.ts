@@ -1,4 +1,5 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
+import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
 export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
@@ -23,6 +24,14 @@ export interface ModelFit {
     /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** The KV cache type the estimate is for. */
+    kvCacheType: KvCacheType;
+}
+
+export interface EstimateFitOptions {
+    /** Defaults to f16. A quantized cache holds more context in the same memory. */
+    kvCacheType?: KvCacheType;
+    signal?: AbortSignal;
 }
 
 /** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
@@ -32,24 +41,33 @@ const contextStep = 256;
 
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
- * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache,
- * and the largest context that does.
+ * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache
+ * of the chosen type, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, signal?: AbortSignal): Promise<ModelFit> {
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {kvCacheType = "f16", signal}: EstimateFitOptions = {}): Promise<ModelFit> {
     const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
     const insights = await GgufInsights.from(info, llama);
+    const kvCache = kvCacheContextOptions(kvCacheType, insights);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);
     const gpuLayers = memory.vramBytes > 0 ? insights.totalLayers : 0;
 
     const needs = async (contextSize: number, layers: number) => {
         const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
-        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers});
+        const context = await insights.estimateContextResourceRequirementsV2({
+            contextSize,
+            modelGpuLayers: layers,
+            flashAttention: kvCache.flashAttention,
+            kvCacheKeyType: kvCache.experimentalKvCacheKeyType,
+            kvCacheValueType: kvCache.experimentalKvCacheValueType
+        });
         return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
     };
     const onGpu = async (contextSize: number) => {
         const need = await needs(contextSize, gpuLayers);
-        return {need, fits: need.vramBytes <= memory.vramBytes && need.ramBytes <= memory.ramBytes};
+        // On unified memory (Apple silicon) what the GPU holds comes out of the same RAM.
+        const ramUsed = memory.unified ? need.ramBytes + need.vramBytes : need.ramBytes;
+        return {need, fits: need.vramBytes <= memory.vramBytes && ramUsed <= memory.ramBytes};
     };
     // Split across both: the whole need must fit in what the two pools hold together.
     const pooled = async (contextSize: number) => {
@@ -67,10 +85,10 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             continue;
         const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
         const {need} = await check(contextSize);
-        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize};
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, kvCacheType};
     }
     const {need} = await pooled(smallest);
-    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize};
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, kvCacheType};
 }
 
 /** Binary search for the largest size in [low, high] that fits, given that `low` fits. */

@@ -60,12 +60,17 @@ export class LibraryService {
         return this.announceList();
     }
 
-    /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
+    /**
+     * A listed model is read from disk, with the KV cache it loads with unless another is asked;
+     * a catalog id, `hf:` URI or URL is read remotely (its header only).
+     */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
-        if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path);
+        if ("modelId" in args) {
+            const {path} = await this.#library.resolve(args.modelId);
+            return this.#host.estimateFit(path, args.kvCacheType ?? (await this.#host.loadOptionsFor(args.modelId)).kvCacheType);
+        }
         const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
-        return this.#host.estimateFit(resolved.files[0]!.url);
+        return this.#host.estimateFit(resolved.files[0]!.url, args.kvCacheType);
     }
 
     recommend(): Promise<ModelRecommendation> {

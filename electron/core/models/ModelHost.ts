@@ -1,5 +1,5 @@
 import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
-import type {FitEstimate, RuntimeState} from "../../contract.ts";
+import type {FitEstimate, KvCacheType, RuntimeState} from "../../contract.ts";
 import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
@@ -65,7 +65,7 @@ export class ModelHost {
             try {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
-                const model = await runtime.loadModel(modelPath, {...this.#options.load, ...chosen});
+                const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
                 this.#loaded = {modelId, model};
                 this.#setState({
                     status: "ready",
@@ -78,7 +78,8 @@ export class ModelHost {
                         contextSize: chosen.contextSize ?? null,
                         gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
                         threads: chosen.threads ?? null,
-                        batchSize: chosen.batchSize ?? null
+                        batchSize: chosen.batchSize ?? null,
+                        kvCacheType: chosen.kvCacheType ?? "f16"
                     }
                 });
             } catch (error) {
@@ -88,9 +89,14 @@ export class ModelHost {
         });
     }
 
-    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory, and with what context? */
-    async estimateFit(source: string): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source);
+    /** What a model loads with: the app's options, then the user's for it. */
+    async loadOptionsFor(modelId: string): Promise<LoadModelOptions> {
+        return {...this.#options.load, ...await this.#options.loadOptions?.(modelId)};
+    }
+
+    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with this KV cache, and with what context? */
+    async estimateFit(source: string, kvCacheType?: KvCacheType): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, {kvCacheType});
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 

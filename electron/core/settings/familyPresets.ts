@@ -2,7 +2,8 @@ import type {GenerationSettings, ModelFamily} from "../../contract.ts";
 
 /**
  * llama.cpp's own sampling defaults, for models whose family publishes no recommendation. Load
- * options are `null` (automatic: the context that fits, GPU layers by llama.cpp, all math cores).
+ * options are `null` (automatic: the context that fits, GPU layers by llama.cpp, all math cores),
+ * and the KV cache is llama.cpp's f16.
  */
 const genericPreset: GenerationSettings = {
     temperature: 0.8,
@@ -19,7 +20,8 @@ const genericPreset: GenerationSettings = {
     contextSize: null,
     gpuLayers: null,
     threads: null,
-    batchSize: null
+    batchSize: null,
+    kvCacheType: "f16"
 };
 
 /**

@@ -1,11 +1,13 @@
 import {useEffect, useId, useState} from "react";
 import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
-import type {GenerationSettingName, GenerationSettings, LoadSettings, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 const languageLocks = ["off", "match", "english", "chinese"] as const;
+// The contract's list is a value the renderer can't import (it takes only types from it).
+const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const satisfies readonly KvCacheType[];
 
 type NumberSettingName = {[N in GenerationSettingName]: GenerationSettings[N] extends number | null ? N : never}[GenerationSettingName];
 
@@ -20,8 +22,8 @@ const samplingFields: ReadonlyArray<{name: NumberSettingName; step: number; null
     {name: "seed", step: 1, nullable: true},
     {name: "maxTokens", step: 1, nullable: true}
 ];
-/** Load options, all of which may be left empty (automatic). */
-const loadFields: ReadonlyArray<{name: keyof LoadSettings; step: number}> = [
+/** Load options that are numbers, all of which may be left empty (automatic). */
+const loadFields: ReadonlyArray<{name: NumberSettingName & keyof LoadSettings; step: number}> = [
     {name: "contextSize", step: 256},
     {name: "gpuLayers", step: 1},
     {name: "threads", step: 1},
@@ -54,7 +56,8 @@ export function GenerationSettingsPanel() {
     const change = (values: Partial<GenerationSettings>) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, values});
     const reset = (names: GenerationSettingName[]) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, reset: names});
     // Load options only take effect at the next load: say so while the model runs with others.
-    const reloadNeeded = view != null && loadedWith != null && loadFields.some(({name}) => view.effective[name] !== loadedWith[name]);
+    const reloadNeeded = view != null && loadedWith != null &&
+        [...loadFields.map(({name}) => name), "kvCacheType" as const].some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
@@ -149,6 +152,11 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
                     {loadFields.map(({name, step}) => field(name, (id) => (
                         <NumberInput id={id} value={effective[name]} step={step} nullable placeholder={t("settings.automatic")} onCommit={(value) => onChange({[name]: value})} />
                     )))}
+                    {field("kvCacheType", (id) => (
+                        <select id={id} value={effective.kvCacheType} onChange={(event) => onChange({kvCacheType: event.target.value as KvCacheType})}>
+                            {kvCacheTypes.map((type) => <option key={type} value={type}>{t(`settings.kvCache.${type}`)}</option>)}
+                        </select>
+                    ))}
                 </>
             )}
             <button type="button" className="button button--small" disabled={changedHere.length === 0} onClick={() => onReset(changedHere)}>
