@@ -26,6 +26,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "app.getInfo": z.undefined(),
         /** Versions and hardware, for the About box and the first-run welcome. Starts llama.cpp if needed. */
         "app.getSystem": z.undefined(),
+        /** The log's folder and its last lines, for a bug report (About → Copy details). */
+        "app.getLogs": z.undefined(),
+        /** Desktop only: opens the logs folder in the system file manager. */
+        "app.openLogsFolder": z.undefined(),
         "models.list": z.undefined(),
         "models.load": z.strictObject({modelId: id}),
         "models.unload": z.undefined(),
@@ -38,6 +42,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "models.importPicked": z.undefined(),
         /** Desktop only: shows a listed model's file in the system file manager (the core finds the path). */
         "models.reveal": z.strictObject({modelId: id}),
+        /** Desktop only: shows the models folder in the system file manager. */
+        "models.openFolder": z.undefined(),
+        /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
+        "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
         /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
         "models.estimateFit": z.union([
@@ -47,6 +55,18 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "catalog.list": z.undefined(),
         /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
         "catalog.recommend": z.undefined(),
+        /** GGUF models on the hub whose name contains the query, a page at a time. */
+        "hub.search": z.strictObject({
+            query: z.string().trim().min(1).max(200),
+            sort: z.enum(["downloads", "recent"]),
+            /** The previous page's `next`. */
+            cursor: z.string().min(1).max(2000).optional()
+        }),
+        /** A repository's page: its facts and GGUF files by quantization. */
+        "hub.repository": z.strictObject({repo: z.string().max(200).regex(/^[\w.-]+\/[\w.-]+$/)}),
+        "hub.getSettings": z.undefined(),
+        /** A Hugging Face token for gated repositories, sealed like the remote engines' keys; null removes it. */
+        "hub.setToken": z.strictObject({token: z.string().trim().min(1).max(1000).regex(/^[\x21-\x7e]+$/).nullable()}),
         "downloads.list": z.undefined(),
         /** A catalog id, an `hf:owner/repo:QUANT` or `hf:owner/repo/file.gguf` URI, or a GGUF URL. */
         "downloads.add": z.strictObject({address: z.string().trim().min(1).max(2000)}),
@@ -194,6 +214,8 @@ function generationSettingsSchema() {
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
         threads: count(1024),
         batchSize: z.number().int().min(32).max(65_536).nullable(),
+        /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
+        parallelReplies: count(32),
         /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
         kvCacheType: z.enum(kvCacheTypes)
     });
@@ -239,7 +261,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, kvCacheType: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -292,6 +314,12 @@ export interface SystemInfo {
         /** Apple silicon: the GPU shares the RAM. */
         unifiedMemory: boolean;
     };
+}
+
+/** The end of Ponder's log: info and above never hold message text or document content. */
+export interface LogTail {
+    folder: string;
+    lines: string[];
 }
 
 /**
@@ -349,6 +377,10 @@ export interface RuntimeState {
     error?: string;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
+    /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
+    unsupportedSettings?: GenerationSettingName[];
+    /** Whether the engine can write on where a cut-short answer ended. */
+    continuesReplies?: boolean;
 }
 
 export interface ChatSummary {
@@ -361,7 +393,12 @@ export interface ChatSummary {
     systemPrompt: string;
     /** Whether earlier answers' reasoning is sent back to the model (off by default). */
     sendReasoning: boolean;
+    /** Present while a reply streams into the chat or waits to start. */
+    reply?: ChatReplyState;
 }
+
+/** A chat's reply in progress: generating, or waiting for a free sequence behind `ahead` others. */
+export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: number};
 
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
@@ -545,9 +582,11 @@ export interface FitEstimate {
     vramBytes: number;
     availableRamBytes: number;
     availableVramBytes: number;
-    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    /** The largest context (tokens per reply) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** The parallel replies estimated for: each holds its own KV cache of {@link contextSize} tokens. */
+    parallel: number;
     /** The KV cache type estimated for. */
     kvCacheType: KvCacheType;
 }
@@ -575,6 +614,55 @@ export interface CatalogEntry {
     translations?: Record<string, {description: string; note?: string}>;
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
+}
+
+/** A GGUF model repository on the hub, as its search lists it. */
+export interface HubModel {
+    /** `owner/repo`. */
+    id: string;
+    author: string;
+    downloads: number;
+    likes: number;
+    /** Epoch ms; null when the hub doesn't say. */
+    lastModified: number | null;
+    /** The `license:` tag (`apache-2.0`, `mit`, `other`…); null when none. */
+    licence: string | null;
+    /** Its chat template has it think in `<think>`, or its tags say it reasons. */
+    reasons: boolean;
+    /** Its licence must be accepted on the hub before the files can be downloaded (with a token). */
+    gated: boolean;
+}
+
+/** A page of `hub.search`; `next` asks for the following one, null at the end. */
+export interface HubSearchPage {
+    models: HubModel[];
+    next: string | null;
+}
+
+/** One downloadable GGUF model of a repository; a split model's parts are one entry. */
+export interface HubQuantization {
+    /** `Q4_K_M`, `IQ3_XXS`, `BF16`…, or the file's name when it names none. */
+    quantization: string;
+    /** The file's name, without the `-00001-of-0000n` of a split model. */
+    fileName: string;
+    parts: number;
+    /** All parts together. */
+    sizeBytes: number;
+    /** `hf:owner/repo/file.gguf` (the first part): what `downloads.add` and `models.estimateFit` take. */
+    address: string;
+}
+
+export interface HubRepository extends HubModel {
+    /** Smallest first. */
+    quantizations: HubQuantization[];
+}
+
+export interface HubSettings {
+    /** The hub (or mirror) Ponder searches and downloads from. */
+    url: string;
+    hasToken: boolean;
+    /** How the token is kept: the OS keychain (desktop app) or a key file in the data folder (`serve`). */
+    protection: "os-keychain" | "key-file";
 }
 
 /** `paused` with an error: stopped by a full disk; Resume continues once there is room. */
@@ -644,7 +732,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "kvCacheType">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
@@ -666,6 +754,8 @@ export interface SettingsView {
 export interface RequestResults {
     "app.getInfo": AppInfo;
     "app.getSystem": SystemInfo;
+    "app.getLogs": LogTail;
+    "app.openLogsFolder": void;
     "models.list": ModelFile[];
     "models.load": RuntimeState;
     "models.unload": RuntimeState;
@@ -674,9 +764,15 @@ export interface RequestResults {
     "models.import": ModelFile[];
     "models.importPicked": ModelFile[];
     "models.reveal": void;
+    "models.openFolder": void;
+    "models.changeFolder": AppInfo;
     "models.estimateFit": FitEstimate;
     "catalog.list": CatalogEntry[];
     "catalog.recommend": ModelRecommendation;
+    "hub.search": HubSearchPage;
+    "hub.repository": HubRepository;
+    "hub.getSettings": HubSettings;
+    "hub.setToken": HubSettings;
     "downloads.list": Download[];
     "downloads.add": Download;
     "downloads.pause": Download;
@@ -757,9 +853,10 @@ function everyName<T extends string>() {
 
 /** Request names, for transports that must list them without loading zod. */
 export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem",
+    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",

@@ -23,6 +23,12 @@ export function serveContractOverIpc(source: RpcPeerSource, contents: WebContent
             listener = (event, data) => {
                 if (isTrustedSender(event))
                     receive(data);
+                else
+                    source.logger.warn("Ignored a message from an untrusted sender", {
+                        ownWindow: event.sender === contents,
+                        mainFrame: event.senderFrame != null && event.senderFrame === contents.mainFrame,
+                        url: event.senderFrame?.url ?? null
+                    });
             };
             ipcMain.on(ipcChannel, listener);
         },

@@ -3,6 +3,7 @@ import path from "node:path";
 import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
+import {keepRunningOnUnexpectedErrors} from "./server/keepRunningOnUnexpectedErrors.ts";
 import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
 import {serveContractOverIpc} from "./ipc.ts";
 
@@ -116,9 +117,22 @@ async function start() {
                 const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};
                 const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
                 return canceled ? [] : filePaths;
+            },
+            async openFolder(dir) {
+                const failure = await shell.openPath(dir);
+                if (failure !== "")
+                    throw new Error(failure);
+            },
+            async pickFolder() {
+                const window = BrowserWindow.getFocusedWindow();
+                const options: Electron.OpenDialogOptions = {properties: ["openDirectory", "createDirectory"]};
+                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
+                return canceled ? null : filePaths[0] ?? null;
             }
         }
     });
+    // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.
+    keepRunningOnUnexpectedErrors(core.logger.scoped("process"));
     // The local API server starts here if the user switched it on (a failure shows in its setting).
     void core.api.useLauncher(startOpenAiServer);
     createWindow(core);

@@ -8,4 +8,15 @@ export interface DesktopShell {
     reveal(filePath: string): void;
     /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
     pickModelFiles(): Promise<string[]>;
+    /** Opens the folder in the system file manager. */
+    openFolder(dir: string): Promise<void>;
+    /** Asks the user for a folder with the system's open dialog; resolves to null when cancelled. */
+    pickFolder(): Promise<string | null>;
+}
+
+/** The desktop shell, or the error a browser on `serve` gets for asking what only the desktop app can do. */
+export function requireDesktop(desktop: DesktopShell | undefined): DesktopShell {
+    if (desktop == null)
+        throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
+    return desktop;
 }

@@ -4,25 +4,30 @@ import type {AppInfo, RequestHandlers} from "../contract.ts";
 import {ChatRepository} from "./chats/ChatRepository.ts";
 import {ChatService, type ChatServiceOptions} from "./chats/ChatService.ts";
 import {ApiServerControl} from "./api/ApiServerControl.ts";
-import type {DesktopShell} from "./DesktopShell.ts";
+import {requireDesktop, type DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
+import {HubDiscovery} from "./hub/HubDiscovery.ts";
+import {HubTokenStore} from "./hub/HubTokenStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
 import {DownloadManager, type DownloadManagerOptions} from "./downloads/DownloadManager.ts";
 import {DownloadRepository} from "./downloads/DownloadRepository.ts";
 import {readCatalog} from "./downloads/readCatalog.ts";
 import {EventBus} from "./events/EventBus.ts";
+import {Logger, type LogLevel, type LogSink} from "./logging/Logger.ts";
+import {RotatingLogFile} from "./logging/RotatingLogFile.ts";
 import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
 import {LibraryService} from "./models/LibraryService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
+import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
 import {ToolServers} from "./tools/ToolServers.ts";
 
 export interface PonderCoreOptions {
     dataDir: string;
-    /** Defaults to `models/` in the data folder. */
+    /** Overrides the folder the user chose in the app; defaults to `models/` in the data folder. */
     modelsDir?: string;
     shell: AppInfo["shell"];
     version: string;
@@ -37,6 +42,10 @@ export interface PonderCoreOptions {
     downloads?: Omit<DownloadManagerOptions, "hubUrl" | "onModelReady">;
     /** Seals remote engines' API keys. Defaults to a key file in the data folder; the desktop app passes the OS keychain. */
     secrets?: SecretStore;
+    /** Where log lines go; defaults to `logs/ponder.log` in the data folder, rotated. */
+    logSink?: LogSink;
+    /** Defaults to `PONDER_LOG_LEVEL`, else `info` (which never holds message text). */
+    logLevel?: LogLevel;
     /** The desktop app's file manager and open dialog (with `shell: "desktop"`); without it, revealing and picking files are refused. */
     desktop?: DesktopShell;
     /**
@@ -46,12 +55,18 @@ export interface PonderCoreOptions {
     tools?: {allowCommands?: boolean; startTimeoutMs?: number};
 }
 
+/** The app setting that keeps the models folder the user chose. */
+const modelsDirSetting = "modelsDir";
+
 /**
  * Ponder's app services, independent of any transport: the desktop window (IPC), `serve`
  * (WebSocket) and tests all drive this same object through {@link PonderCore.handlers}.
  */
 export class PonderCore {
     readonly events = new EventBus();
+    readonly logger: Logger;
+    /** The folder `logs/ponder.log` is in, for "Open logs folder". */
+    readonly logsDir: string;
     readonly library: ModelLibrary;
     readonly models: ModelHost;
     readonly engines: RemoteEngines;
@@ -61,19 +76,24 @@ export class PonderCore {
     readonly downloads: DownloadManager;
     readonly tools: ToolServers;
     readonly libraryService: LibraryService;
+    readonly hub: HubDiscovery;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
     private constructor(options: PonderCoreOptions) {
-        const modelsDir = options.modelsDir ?? path.join(options.dataDir, "models");
         this.#db = openDatabase(path.join(options.dataDir, "ponder.db"));
+        const appSettings = new AppSettingsRepository(this.#db);
+        const modelsDir = options.modelsDir ?? appSettings.get(modelsDirSetting) ?? path.join(options.dataDir, "models");
+        this.logsDir = path.resolve(options.dataDir, "logs");
+        this.logger = new Logger(options.logSink ?? new RotatingLogFile(this.logsDir), options.logLevel ?? logLevelFromEnvironment());
         const repository = new ChatRepository(this.#db);
         repository.markInterrupted();
         // Deleting a chat can be undone until the app closes.
         repository.purgeDeleted();
-        this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db));
+        this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db), this.logger.scoped("library"));
         const secrets = options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key"));
         this.engines = new RemoteEngines(this.#db, secrets, this.events);
+        const hubToken = new HubTokenStore(appSettings, secrets);
         this.tools = new ToolServers(this.#db, secrets, this.events, {
             allowCommands: options.tools?.allowCommands ?? options.shell === "desktop",
             clientVersion: options.version,
@@ -82,20 +102,26 @@ export class PonderCore {
         this.settings = new SettingsService(this.#db, this.library);
         this.models = new ModelHost(this.library, this.events, {
             runtime: options.runtime, load: options.load, remote: this.engines,
-            loadOptions: (modelId) => this.settings.loadOptions(modelId)
+            loadOptions: (modelId) => this.settings.loadOptions(modelId),
+            logger: this.logger.scoped("models")
         });
         this.api = new ApiServerControl(this.#db, this.events, this.models);
         this.chats = new ChatService(repository, this.models, this.events, {
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
+            logger: this.logger.scoped("chats"),
             ...options.chats
         });
         const catalog = readCatalog();
         this.downloads = new DownloadManager(new DownloadRepository(this.#db), this.library.modelsDir, catalog, this.events, {
             ...options.downloads,
             hubUrl: options.hubUrl,
+            hubToken: () => hubToken.token(),
+            logger: this.logger.scoped("downloads"),
             onModelReady: () => void this.libraryService.announceList()
         });
+        this.hub = new HubDiscovery(this.downloads.hub);
+        const hubSettings = () => ({url: this.downloads.hub.url.href, hasToken: hubToken.token() != null, protection: secrets.protection});
         this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         const info: AppInfo = {
             version: options.version,
@@ -131,6 +157,8 @@ export class PonderCore {
                     }
                 };
             },
+            "app.getLogs": async () => ({folder: this.logsDir, lines: this.logger.tail(logLinesInReport)}),
+            "app.openLogsFolder": async () => requireDesktop(options.desktop).openFolder(this.logsDir),
             "models.list": () => this.library.list(),
             "models.load": ({modelId}) => this.models.load(modelId),
             "models.unload": () => this.models.unload(),
@@ -139,9 +167,22 @@ export class PonderCore {
             "models.import": ({path: fileOrFolder}) => this.libraryService.import(fileOrFolder),
             "models.importPicked": () => this.libraryService.importPicked(),
             "models.reveal": ({modelId}) => this.libraryService.reveal(modelId),
+            "models.openFolder": () => this.libraryService.openFolder(),
+            "models.changeFolder": async ({path: folder}) => {
+                info.modelsDir = await this.libraryService.changeFolder(folder);
+                appSettings.set(modelsDirSetting, info.modelsDir);
+                return {...info};
+            },
             "models.estimateFit": (args) => this.libraryService.estimateFit(args),
             "catalog.list": async () => [...this.libraryService.catalog],
             "catalog.recommend": () => this.libraryService.recommend(),
+            "hub.search": (query) => this.hub.search(query),
+            "hub.repository": ({repo}) => this.hub.repository(repo),
+            "hub.getSettings": async () => hubSettings(),
+            "hub.setToken": async ({token}) => {
+                hubToken.set(token);
+                return hubSettings();
+            },
             "downloads.list": async () => this.downloads.list(),
             "downloads.add": ({address}) => this.downloads.add(address),
             "downloads.pause": ({downloadId}) => this.downloads.pause(downloadId),
@@ -186,6 +227,7 @@ export class PonderCore {
 
     static async create(options: PonderCoreOptions): Promise<PonderCore> {
         const core = new PonderCore(options);
+        core.logger.info("Ponder started", {version: options.version, shell: options.shell, platform: process.platform, arch: process.arch});
         await core.models.start();
         // Continues the downloads that were running when the app last stopped (or crashed).
         await core.downloads.start();
@@ -206,5 +248,16 @@ export class PonderCore {
         await this.downloads.dispose();
         await this.models.dispose();
         this.#db.close();
+        this.logger.info("Ponder stopped");
     }
+}
+
+/** Enough lines to see what led up to a problem, few enough to paste into an issue. */
+const logLinesInReport = 100;
+
+const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+function logLevelFromEnvironment(): LogLevel {
+    const level = process.env.PONDER_LOG_LEVEL;
+    return logLevels.find((known) => known === level) ?? "info";
 }

@@ -1,11 +1,14 @@
 import {randomBytes, timingSafeEqual} from "node:crypto";
 import {createReadStream} from "node:fs";
 import {stat} from "node:fs/promises";
-import http, {type IncomingMessage, type ServerResponse} from "node:http";
+import type {IncomingMessage, Server, ServerResponse} from "node:http";
 import type {AddressInfo} from "node:net";
 import path from "node:path";
+import {pipeline, type Duplex} from "node:stream";
 import {WebSocketServer, type WebSocket} from "ws";
 import {attachRpcPeer, type RpcPeerSource} from "../core/rpc/attachRpcPeer.ts";
+import {decodePath, formatHost, GuardedHttpServer, parseTarget, type GuardOptions} from "./guardedHttpServer.ts";
+import {refuseWithApiError} from "./openai/ApiError.ts";
 import {OpenAiApi} from "./openai/OpenAiApi.ts";
 
 export interface PonderServerOptions {
@@ -18,6 +21,11 @@ export interface PonderServerOptions {
     token?: string;
     /** The OpenAI-compatible API, served under `/v1` on the same port. */
     api?: OpenAiApi;
+    /** Host names to answer besides 127.0.0.1, localhost, [::1] and `host` (DNS-rebinding defence). */
+    allowedHosts?: readonly string[];
+    /** Connections past this many at once are refused with 503. */
+    maxConnections?: number;
+    timeouts?: GuardOptions["timeouts"];
 }
 
 const tokenCookie = "ponder_token";
@@ -48,34 +56,40 @@ export class PonderServer {
     readonly token: string;
     readonly #source: RpcPeerSource;
     readonly #options: PonderServerOptions;
-    readonly #http: http.Server;
+    readonly #guard: GuardedHttpServer;
+    readonly #http: Server;
     readonly #sockets: WebSocketServer;
 
     constructor(source: RpcPeerSource, options: PonderServerOptions) {
         this.#source = source;
         this.#options = options;
         this.token = options.token ?? randomBytes(24).toString("base64url");
-        this.#http = http.createServer((request, response) => {
-            if (options.api != null && OpenAiApi.handles(request))
-                return void options.api.handle(request, response);
-            this.#serveFile(request, response).catch(() => sendText(response, 500, "Internal error"));
-        });
-        this.#sockets = new WebSocketServer({noServer: true, maxPayload: 4 * 1024 * 1024});
-        this.#http.on("upgrade", (request, socket, head) => {
-            const {pathname} = new URL(request.url ?? "/", "http://localhost");
-            if (pathname !== "/rpc" || !this.#isAuthorized(request) || !isSameOrigin(request)) {
-                socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
-                return;
+        this.#guard = new GuardedHttpServer(
+            {host: options.host ?? "127.0.0.1", allowedHosts: options.allowedHosts, maxConnections: options.maxConnections, timeouts: options.timeouts},
+            (request, response, url) => {
+                if (options.api != null && OpenAiApi.handles(request))
+                    return options.api.handle(request, response);
+                return this.#serveFile(request, response, url);
+            },
+            (request, response, status, message) => {
+                if (options.api != null && OpenAiApi.handles(request))
+                    return refuseWithApiError(request, response, status, message);
+                sendText(response, status, message);
             }
-            this.#sockets.handleUpgrade(request, socket, head, (ws) => this.#attach(ws));
-        });
+        );
+        this.#http = this.#guard.server;
+        this.#sockets = new WebSocketServer({noServer: true, maxPayload: 4 * 1024 * 1024});
+        this.#http.on("upgrade", (request, socket, head) => this.#upgrade(request, socket, head));
     }
 
     async listen(): Promise<string> {
         const host = this.#options.host ?? "127.0.0.1";
         await new Promise<void>((resolve, reject) => {
             this.#http.once("error", reject);
-            this.#http.listen(this.#options.port ?? 0, host, resolve);
+            this.#http.listen(this.#options.port ?? 0, host, () => {
+                this.#http.off("error", reject);
+                resolve();
+            });
         });
         return `http://${formatHost(host)}:${(this.#http.address() as AddressInfo).port}/?token=${this.token}`;
     }
@@ -88,7 +102,26 @@ export class PonderServer {
         await new Promise<void>((resolve) => this.#http.close(() => resolve()));
     }
 
+    #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+        // A client that resets mid-handshake (or while told 401) errors this socket; that ends it alone.
+        socket.on("error", () => socket.destroy());
+        if (this.#guard.isRefused(socket))
+            return void socket.destroy();
+        const url = parseTarget(request);
+        // Browsers send Origin on WebSocket upgrades: another site's page must not reach our socket.
+        const refusal = url?.pathname !== "/rpc" ? "404 Not Found"
+            : !this.#guard.allowsHost(request) || (request.headers.origin != null && !this.#guard.allowsOrigin(request.headers.origin)) ? "403 Forbidden"
+                : !this.#isAuthorized(request, url) ? "401 Unauthorized"
+                    : undefined;
+        if (refusal != null)
+            return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        this.#sockets.handleUpgrade(request, socket, head, (ws) => this.#attach(ws));
+    }
+
     #attach(ws: WebSocket) {
+        // Protocol errors (an oversized frame, invalid UTF-8, a reserved opcode): ws has already
+        // sent the matching close code and ends this connection; the error is the client's, not ours.
+        ws.on("error", () => undefined);
         const detach = attachRpcPeer(this.#source, {
             post: (data) => {
                 if (ws.readyState === ws.OPEN)
@@ -97,26 +130,27 @@ export class PonderServer {
             on: (receive) => ws.on("message", (data) => receive(data.toString())),
             serialize: (value) => JSON.stringify(value, errorsAsObjects),
             deserialize: (text) => JSON.parse(text as string)
-        });
+        }, {onMalformedMessage: () => ws.close(1008, "Not an RPC message")});
         ws.on("close", detach);
     }
 
-    #isAuthorized(request: IncomingMessage): boolean {
-        const url = new URL(request.url ?? "/", "http://localhost");
+    #isAuthorized(request: IncomingMessage, url: URL): boolean {
         const offered = url.searchParams.get("token") ?? readCookie(request, tokenCookie);
         return offered != null && sameSecret(offered, this.token);
     }
 
-    async #serveFile(request: IncomingMessage, response: ServerResponse) {
+    async #serveFile(request: IncomingMessage, response: ServerResponse, url: URL) {
         if (request.method !== "GET" && request.method !== "HEAD")
             return sendText(response, 405, "Method not allowed");
-        if (!this.#isAuthorized(request))
+        if (!this.#isAuthorized(request, url))
             return sendText(response, 401, "Ponder is running here. Open the address it printed, with its token.");
-        const url = new URL(request.url ?? "/", "http://localhost");
         if (url.searchParams.has("token"))
             response.setHeader("Set-Cookie", `${tokenCookie}=${this.token}; HttpOnly; SameSite=Strict; Path=/`);
         const root = path.resolve(this.#options.rendererDir);
-        const filePath = path.resolve(root, "." + decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
+        const decoded = decodePath(url.pathname === "/" ? "/index.html" : url.pathname);
+        if (decoded == null)
+            return sendText(response, 400, "Malformed percent-encoding in the address.");
+        const filePath = path.resolve(root, "." + decoded);
         if (!filePath.startsWith(root + path.sep))
             return sendText(response, 404, "Not found");
         const info = await stat(filePath).catch(() => undefined);
@@ -131,7 +165,8 @@ export class PonderServer {
         });
         if (request.method === "HEAD")
             return void response.end();
-        createReadStream(filePath).pipe(response);
+        // The file may vanish mid-read (a rebuild): that ends this response, nothing more.
+        pipeline(createReadStream(filePath), response, () => undefined);
     }
 }
 
@@ -153,16 +188,6 @@ function readCookie(request: IncomingMessage, name: string): string | undefined 
             return value.join("=");
     }
     return undefined;
-}
-
-/** Browsers send Origin on WebSocket upgrades: another site's page must not reach our socket. */
-function isSameOrigin(request: IncomingMessage) {
-    const origin = request.headers.origin;
-    return origin == null || origin === `http://${request.headers.host}`;
-}
-
-function formatHost(host: string) {
-    return host.includes(":") ? `[${host}]` : host;
 }
 
 /** birpc sends a thrown Error as its value; JSON would turn it into `{}`, losing the message the UI shows. */

@@ -5,6 +5,7 @@ import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {PonderCore} from "../core/PonderCore.ts";
 import {defaultDataDir} from "./defaultDataDir.ts";
+import {keepRunningOnUnexpectedErrors} from "./keepRunningOnUnexpectedErrors.ts";
 import {OpenAiApi} from "./openai/OpenAiApi.ts";
 import {formatRequestLog} from "./openai/formatRequestLog.ts";
 import {PonderServer} from "./PonderServer.ts";
@@ -21,6 +22,8 @@ const usage = `Usage: npm run serve -- [options]
   --hub-url URL      the Hugging Face hub (or a mirror) models download from (default https://huggingface.co)
   --api-key KEY      the key of the OpenAI-compatible API under /v1 (default: the access token)
   --api-cors ORIGIN  let web pages of this origin call /v1 (repeatable; default: none)
+  --allow-host NAME  also answer requests addressed to this host name, e.g. behind a reverse
+                     proxy (repeatable; always: 127.0.0.1, localhost, [::1] and --host)
   --allow-tool-commands
                      let the page add and run MCP tool servers that are local commands
                      (anyone with the token can then run commands on this machine)`;
@@ -41,6 +44,7 @@ async function main() {
             "hub-url": {type: "string"},
             "api-key": {type: "string"},
             "api-cors": {type: "string", multiple: true},
+            "allow-host": {type: "string", multiple: true},
             "allow-tool-commands": {type: "boolean", default: false},
             help: {type: "boolean", default: false}
         }
@@ -74,6 +78,7 @@ async function main() {
         rendererDir,
         host: values.host,
         port: optionalInteger(values.port, "--port"),
+        allowedHosts: values["allow-host"],
         token,
         api: new OpenAiApi({
             models: core.models,
@@ -83,6 +88,7 @@ async function main() {
         })
     });
     const address = await server.listen();
+    keepRunningOnUnexpectedErrors(core.logger.scoped("process"));
     core.api.useServe({url: new URL("/v1", address).href, apiKey});
 
     let closing = false;

@@ -3,7 +3,7 @@ import {createRequire} from "node:module";
 import os from "node:os";
 import path from "node:path";
 import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama-cpp";
-import {estimateModelFit, type EstimateFitOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
+import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 
@@ -106,8 +106,8 @@ export class LlamaRuntime {
         };
     }
 
-    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its KV cache type, and the largest context that does. */
-    async estimateFit(source: string, options: EstimateFitOptions = {}): Promise<ModelFit> {
+    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its parallel replies and KV cache type, and the largest context that does. */
+    async estimateFit(source: string, options: FitSourceOptions = {}): Promise<ModelFit> {
         return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 
@@ -115,7 +115,7 @@ export class LlamaRuntime {
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
         await readModelMetadata(modelPath);
-        const fit = await this.estimateFit(modelPath, {kvCacheType: options.kvCacheType});
+        const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType});
         if (fit.verdict === "tooLarge")
             throw new ModelTooLargeError(fit);
         return LoadedModel.load(this.#llama, modelPath, options);

@@ -1,8 +1,9 @@
 import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
-import {generateReply, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
+import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
+import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
@@ -15,30 +16,52 @@ export interface LoadModelOptions {
     gpuLayers?: number | "auto";
     /** Tokens evaluated per batch while reading a prompt. Defaults to node-llama-cpp's choice (the context size, up to 512). */
     batchSize?: number;
+    /**
+     * Replies of API clients that run at once, batched together; each has its own context of
+     * `contextSize` tokens. One more sequence is kept for desktop chats, so they never wait
+     * behind API clients' replies. Defaults to {@link defaultParallelReplies}.
+     */
+    parallel?: number;
     /** How the KV cache stores keys and values. Defaults to f16. */
     kvCacheType?: KvCacheType;
     signal?: AbortSignal;
 }
 
+/** Parallel replies when the user hasn't chosen: LM Studio's default too. */
+export const defaultParallelReplies = 4;
+
+/** The context sequences a model is loaded with: the parallel replies, and the one kept for desktop chats. */
+export function sequencesFor(parallel = defaultParallelReplies): number {
+    return parallel + 1;
+}
+
 /**
- * A model in memory with one context sequence that keeps the last conversation evaluated,
- * so a follow-up only evaluates what's new. Replies are generated one at a time.
+ * A model in memory with a context of several sequences, so several replies are generated at
+ * once, evaluated together in one batch. Each sequence keeps the last conversation it
+ * evaluated, and a reply goes to the free sequence that holds most of its prompt, so a
+ * follow-up only evaluates what's new.
  */
 export class LoadedModel {
     readonly filePath: string;
     readonly format: ChatFormat;
+    /** Replies of API clients that may run at once (desktop chats have one more sequence). */
+    readonly parallel: number;
     readonly #model: LlamaModel;
     readonly #context: LlamaContext;
-    readonly #sequence: LlamaContextSequence;
-    /** Remembers the last prompt's tokens, as the sequence remembers its evaluation. */
+    readonly #scheduler: SequenceScheduler<LlamaContextSequence, FittedPrompt>;
+    /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
-    #queue: Promise<unknown> = Promise.resolve();
 
-    private constructor(filePath: string, model: LlamaModel, context: LlamaContext) {
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number) {
         this.filePath = filePath;
+        this.parallel = parallel;
         this.#model = model;
         this.#context = context;
-        this.#sequence = context.getSequence();
+        const sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.#scheduler = new SequenceScheduler(sequences, {
+            backgroundLimit: parallel,
+            reusablePrefix: (sequence, prompt) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex
+        });
         this.#prompts = new PromptTokenizer(model.tokenizer);
         // Resolved now, not on the first prompt: a wrong template shows at load, and the first reply isn't slowed.
         this.format = resolveChatFormat(model);
@@ -57,10 +80,11 @@ export class LoadedModel {
         } catch (error) {
             throw new InvalidModelFileError(`llama.cpp could not load ${path.basename(filePath)}: ${(error as Error).message}`);
         }
+        const parallel = options.parallel ?? defaultParallelReplies;
         try {
-            const kvCacheType = options.kvCacheType ?? "f16";
             const context = await model.createContext({
-                ...kvCacheContextOptions(kvCacheType, model.fileInsights),
+                ...kvCacheContextOptions(options.kvCacheType ?? "f16", model.fileInsights),
+                sequences: sequencesFor(parallel),
                 contextSize: options.contextSize ?? {max: model.trainContextSize ?? 8192},
                 // node-llama-cpp's own default can exceed the cores (4 on a 2-core machine), and
                 // oversubscribed threads spin against each other: generation became 90× slower here.
@@ -68,7 +92,7 @@ export class LoadedModel {
                 batchSize: options.batchSize,
                 createSignal: options.signal
             });
-            return new LoadedModel(filePath, model, context);
+            return new LoadedModel(filePath, model, context, parallel);
         } catch (error) {
             await model.dispose();
             throw error;
@@ -87,15 +111,42 @@ export class LoadedModel {
         return this.format.thoughtOpenTag != null;
     }
 
-    /** Queued behind any reply in progress: one sequence can only generate one reply at a time. */
-    generate(options: GenerateReplyOptions): Promise<GenerateReplyResult> {
-        const reply = this.#queue.then(() => generateReply(this.#sequence, this.format, options, this.#prompts));
-        this.#queue = reply.catch(() => undefined);
-        return reply;
+    /** Replies running now, and waiting for a sequence. */
+    get load(): {active: number; waiting: number} {
+        return {active: this.#scheduler.active, waiting: this.#scheduler.waiting};
     }
 
+    /**
+     * Starts at once when a sequence is free to the reply's priority, else waits its turn (see
+     * {@link SequenceScheduler}). A reply whose signal aborts while it waits ends as stopped
+     * without evaluating anything.
+     */
+    async generate(options: GenerateReplyOptions): Promise<GenerateReplyResult> {
+        // Fitted before waiting, so a conversation too long for the context fails at once.
+        const prompt = fitPrompt(this.#model, this.contextSize, this.format, options, this.#prompts);
+        let lease;
+        try {
+            lease = await this.#scheduler.acquire({
+                prompt,
+                priority: options.priority ?? "interactive",
+                signal: options.signal,
+                onQueuePosition: options.onQueuePosition
+            });
+        } catch (error) {
+            if (error instanceof LeftWhileWaitingError)
+                return stoppedBeforeStart(prompt);
+            throw error;
+        }
+        try {
+            return await generateReply(lease.sequence, this.format, prompt, options);
+        } finally {
+            lease.release();
+        }
+    }
+
+    /** Refuses replies still waiting, lets running ones end, then frees the model. */
     async dispose(): Promise<void> {
-        await this.#queue;
+        await this.#scheduler.close();
         await this.#context.dispose();
         await this.#model.dispose();
     }

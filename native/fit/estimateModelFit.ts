@@ -1,5 +1,6 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
+import {defaultParallelReplies, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
 export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
@@ -21,17 +22,13 @@ export interface ModelFit {
     ramBytes: number;
     vramBytes: number;
     memory: MachineMemory;
-    /** The largest context (tokens) that fits, up to the model's own; 0 when none does. */
+    /** The largest context (tokens per reply) that fits, up to the model's own; 0 when none does. */
     contextSize: number;
     trainContextSize: number;
+    /** Parallel replies the estimate is for: each holds its own KV cache of {@link contextSize} tokens. */
+    parallel: number;
     /** The KV cache type the estimate is for. */
     kvCacheType: KvCacheType;
-}
-
-export interface EstimateFitOptions {
-    /** Defaults to f16. A quantized cache holds more context in the same memory. */
-    kvCacheType?: KvCacheType;
-    signal?: AbortSignal;
 }
 
 /** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
@@ -39,24 +36,35 @@ const minimumContextSize = 2048;
 /** Context sizes are searched in steps of this many tokens. */
 const contextStep = 256;
 
+/** `headers` go with the range requests of a remote header (a hub token for a gated repository). */
+export interface FitSourceOptions {
+    /** Replies decoded at once, each with its own KV cache; defaults to the loaded model's. */
+    parallel?: number;
+    /** Defaults to f16. A quantized cache holds more context in the same memory. */
+    kvCacheType?: KvCacheType;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+}
+
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
- * so nothing is downloaded) whether a model fits this machine's memory, including its KV cache
- * of the chosen type, and the largest context that does.
+ * so nothing is downloaded) whether a model fits this machine's memory, including the KV cache
+ * (of the chosen type) of every sequence the parallel replies need, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {kvCacheType = "f16", signal}: EstimateFitOptions = {}): Promise<ModelFit> {
-    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, signal});
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, kvCacheType = "f16", headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
+    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, fetchHeaders: headers, signal});
     const insights = await GgufInsights.from(info, llama);
-    const kvCache = kvCacheContextOptions(kvCacheType, insights);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);
     const gpuLayers = memory.vramBytes > 0 ? insights.totalLayers : 0;
+    const kvCache = kvCacheContextOptions(kvCacheType, insights);
 
     const needs = async (contextSize: number, layers: number) => {
         const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
         const context = await insights.estimateContextResourceRequirementsV2({
             contextSize,
             modelGpuLayers: layers,
+            sequences: sequencesFor(parallel),
             flashAttention: kvCache.flashAttention,
             kvCacheKeyType: kvCache.experimentalKvCacheKeyType,
             kvCacheValueType: kvCache.experimentalKvCacheValueType
@@ -85,10 +93,10 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             continue;
         const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
         const {need} = await check(contextSize);
-        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, kvCacheType};
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel, kvCacheType};
     }
     const {need} = await pooled(smallest);
-    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, kvCacheType};
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel, kvCacheType};
 }
 
 /** Binary search for the largest size in [low, high] that fits, given that `low` fits. */

@@ -1,7 +1,8 @@
-import {LlamaText, type ChatHistoryItem, type LlamaContextSequence, type Token, type TokenBias} from "node-llama-cpp";
+import {LlamaText, type ChatHistoryItem, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
-import {PromptTokenizer} from "./PromptTokenizer.ts";
+import type {PromptTokenizer} from "./PromptTokenizer.ts";
+import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
 
@@ -53,11 +54,16 @@ export interface GenerateReplyOptions {
      * continuation, reporting only the new text, instead of a new reply. Defaults to false.
      */
     continueLastTurn?: boolean;
+    /** `"interactive"` (the default) for a person waiting at the keyboard, `"background"` for API clients: see {@link SequenceScheduler}. */
+    priority?: ReplyPriority;
+    /** While the reply waits for a free sequence: how many replies will start before it. */
+    onQueuePosition?: (ahead: number) => void;
     onChunk?: (chunk: SegmentChunk) => void;
     /** After each generated token: the context tokens the conversation fills so far (the prompt and the reply, reasoning included). */
     onContextTokens?: (tokens: number) => void;
 }
 
+/** `stopped`: the signal aborted (a reply that never left the queue is stopped with nothing evaluated). */
 export type ReplyStopReason = "finished" | "stopped" | "length";
 
 export interface GenerateReplyResult {
@@ -71,8 +77,8 @@ export interface GenerateReplyResult {
     reusedPromptTokens: number;
     thoughtTokens: number;
     answerTokens: number;
-    timeToFirstTokenMs: number;
-    tokensPerSecond: number;
+    /** When the first token was generated (`performance.now()`); absent when none was. */
+    firstTokenAt?: number;
 }
 
 /** The user-facing reason a conversation can't be answered in the model's context. */
@@ -89,14 +95,16 @@ export class ContextOverflowError extends Error {
 export async function generateReply(
     sequence: LlamaContextSequence,
     format: ChatFormat,
-    options: GenerateReplyOptions,
-    prompts = new PromptTokenizer(sequence.model.tokenizer)
+    prompt: FittedPrompt,
+    options: GenerateReplyOptions
 ): Promise<GenerateReplyResult> {
-    const startedAt = performance.now();
     const {model} = sequence;
-    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = fitPrompt(sequence, format, options, prompts);
+    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = prompt;
     const room = sequence.contextSize - promptTokens.length;
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
+    // Stopped between getting its sequence and starting: evaluating the prompt would be wasted.
+    if (options.signal?.aborted)
+        return stoppedBeforeStart(prompt);
 
     const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens);
     const decoder = new TokenTextDecoder(model);
@@ -128,6 +136,8 @@ export async function generateReply(
         topP: sampling.topP,
         minP: sampling.minP,
         seed: sampling.seed,
+        // When a batch can't take every sequence's tokens, a person's prompt goes before an API client's.
+        evaluationPriority: options.priority === "background" ? 1 : 5,
         tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
         repeatPenalty: penalized
             ? {
@@ -183,9 +193,6 @@ export async function generateReply(
     emit(segmenter.push(decoder.flush()));
     emit(segmenter.end(stopReason != null && stopReason !== "finished"));
 
-    const endedAt = performance.now();
-    const generatedCount = thoughtTokens + answerTokens;
-    const decodeSeconds = firstTokenAt == null ? 0 : (endedAt - firstTokenAt) / 1000;
     return {
         stopReason: stopReason ?? "finished",
         thoughtCutByBudget,
@@ -194,8 +201,20 @@ export async function generateReply(
         reusedPromptTokens,
         thoughtTokens,
         answerTokens,
-        timeToFirstTokenMs: (firstTokenAt ?? endedAt) - startedAt,
-        tokensPerSecond: generatedCount > 1 && decodeSeconds > 0 ? (generatedCount - 1) / decodeSeconds : 0
+        ...(firstTokenAt == null ? {} : {firstTokenAt})
+    };
+}
+
+/** A reply that never started: it left the queue, or was stopped before its prompt was evaluated. */
+export function stoppedBeforeStart(prompt: FittedPrompt): GenerateReplyResult {
+    return {
+        stopReason: "stopped",
+        thoughtCutByBudget: false,
+        promptTokens: prompt.tokens.length,
+        droppedTurns: prompt.droppedTurns,
+        reusedPromptTokens: 0,
+        thoughtTokens: 0,
+        answerTokens: 0
     };
 }
 
@@ -205,12 +224,14 @@ const penaltyWindow = 1024;
 /** Tokens kept free for closing a thought when the budget or the context runs out. */
 const closingReserve = 16;
 
-/** The prompt, after the overflow policy has had its say. */
-function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
-    const {contextSize} = sequence;
+/** A reply's prompt, tokenized, after the overflow policy has had its say. */
+export type FittedPrompt = ReturnType<typeof buildPrompt> & {droppedTurns: number};
+
+/** The prompt for a context of `contextSize` tokens per sequence; throws {@link ContextOverflowError} when it can't fit. */
+export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer): FittedPrompt {
     const turns = [...options.turns];
     const keepFirst = turns[0]?.role === "system" ? 1 : 0;
-    let prompt = buildPrompt(sequence, format, options, prompts);
+    let prompt = buildPrompt(model, format, options, prompts);
     let droppedTurns = 0;
     if (options.contextOverflow === "dropOldest") {
         const wantedRoom = Math.max(closingReserve * 2, Math.min(options.maxTokens ?? Infinity, Math.floor(contextSize / 4)));
@@ -221,7 +242,7 @@ function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: 
                 end++;
             droppedTurns += end - keepFirst;
             turns.splice(keepFirst, end - keepFirst);
-            prompt = buildPrompt(sequence, format, {...options, turns}, prompts);
+            prompt = buildPrompt(model, format, {...options, turns}, prompts);
         }
     }
     if (contextSize - prompt.tokens.length < 2)
@@ -232,8 +253,8 @@ function fitPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: 
     return {...prompt, droppedTurns};
 }
 
-function buildPrompt(sequence: LlamaContextSequence, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
-    const {tokenizer} = sequence.model;
+function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
+    const {tokenizer} = model;
     const turns = [...options.turns];
     const continued = options.continueLastTurn && turns.at(-1)?.role === "assistant" ? turns.pop() : undefined;
     const chatHistory: ChatHistoryItem[] = turns.map(toHistoryItem);

@@ -29,7 +29,7 @@ export async function apiPathBench(): Promise<Measure[]> {
             const startedAt = performance.now();
             let firstAt = 0;
             let lastAt = 0;
-            const result = await core.models.loaded!.model.generate({
+            const result = await core.models.localModel!.generate({
                 turns: [{role: "user", text: prompt}],
                 maxTokens: generatedTokens,
                 sampling: {temperature: 0},

@@ -6,10 +6,10 @@ import {referenceM3} from "../fixtures/machines/referenceMachines.ts";
 import {ensureBenchModel, ensureQwq32bHeader} from "../fixtures/models/fixtureModels.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
 
-const rounds = 5;
-const generatedTokens = 96;
+const rounds = 3;
+const generatedTokens = 64;
 /** Long enough that attention over the cache is part of every decoded token's cost. */
-const promptWords = 600;
+const promptWords = 400;
 
 /**
  * Decode speed with a q8_0 KV cache against f16, the same random Qwen2.5-0.5B-shaped model,

@@ -20,7 +20,7 @@ beforeAll(async () => {
     for (const size of ["14B", "7B", "1.5B"])
         await hub.addFile(`bartowski/DeepSeek-R1-Distill-Qwen-${size}-GGUF`, `DeepSeek-R1-Distill-Qwen-${size}-Q4_K_M.gguf`, fixtures.prefilled);
     // An empty models folder: a first run.
-    session = await openPonder({serveArgs: ["--hub-url", hub.url]});
+    session = await openPonder({serveArgs: ["--hub-url", hub.url], permissions: ["clipboard-read", "clipboard-write"]});
 });
 
 afterAll(async () => {
@@ -37,12 +37,20 @@ describe("first run in Chromium", () => {
 
         const machine = page.getByRole("definition").filter({hasText: /GB|MB/});
         await expect.poll(() => machine.first().textContent()).toMatch(/^[\d.,]+ GB$/);
-        await expect.poll(() => page.getByLabel("This computer").textContent()).toContain("No supported GPU: models run on the CPU");
+        await expect.poll(() => page.getByLabel("This computer", {exact: true}).textContent()).toContain("No supported GPU: models run on the CPU");
 
         // No GPU here: QwQ-32B would crawl on the CPU, so the largest distill that reasons at a usable speed there.
         const pick = page.getByRole("article", {name: "Recommended for this computer"});
         await expect.poll(() => pick.textContent(), {timeout: 30_000}).toContain("DeepSeek-R1-Distill-Qwen-7B Q4_K_M");
         await expect.poll(() => pick.getByRole("status").textContent()).toMatch(/^Runs on the CPUneeds .+ · up to [\d,]+ tokens of context$/);
+
+        // The catalog's badge follows this machine's pick, not the catalog's default (QwQ-32B).
+        await page.getByRole("button", {name: "All models"}).click();
+        const catalog = page.getByRole("list", {name: "Catalog"});
+        const badged = catalog.getByRole("listitem").filter({has: page.getByText("Recommended", {exact: true})});
+        await expect.poll(() => badged.count()).toBe(1);
+        expect(await badged.getAttribute("aria-label")).toBe("DeepSeek-R1-Distill-Qwen-7B Q4_K_M");
+        await page.getByRole("button", {name: "Back to chat"}).click();
     });
 
     test("one click downloads the model, loads it, and an example prompt gets an answer", async () => {
@@ -86,6 +94,14 @@ describe("first run in Chromium", () => {
         expect(text).toContain(`Node.js${process.versions.node}`);
         // `serve` runs without Electron, so the box doesn't invent a version for it.
         expect(text).not.toContain("Electron");
+        // Where the log is, and its last lines in what "Copy details" puts on the clipboard for a bug report.
+        expect(text).toContain(`Logs${path.join(session.dataDir, "logs")}`);
+        expect(await about.getByRole("button", {name: "Open logs folder"}).count(), "serve can't open a folder on the server's screen").toBe(0);
+        await about.getByRole("button", {name: "Copy details"}).click();
+        await expect.poll(() => about.getByRole("button", {name: "Copied"}).count()).toBe(1);
+        const copied = await session.page.evaluate(() => navigator.clipboard.readText());
+        expect(copied).toContain("Last lines of the log:");
+        expect(copied).toMatch(/INFO  \[core\] Ponder started version=/);
         await about.getByRole("button", {name: "Close"}).click();
         await expect.poll(() => about.isVisible()).toBe(false);
     });

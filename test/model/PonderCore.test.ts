@@ -1,3 +1,4 @@
+import {readFileSync} from "node:fs";
 import path from "node:path";
 import {describe, expect, test} from "vitest";
 import type {EventName, EventPayloads, Message} from "../../electron/contract.ts";
@@ -104,5 +105,23 @@ describe("PonderCore with a real model", () => {
         expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).status).toBe("ready");
         await expect(core.handlers["models.load"]({modelId: "../../etc/passwd"})).rejects.toThrow(/no longer in the models folder/);
     });
-});
 
+    test("the log in the data folder says what happened without what was written", async () => {
+        const dataDir = path.join(workspace.dir, "logged");
+        const core = await openCore(dataDir);
+        expect((await core.handlers["models.load"]({modelId: "broken.gguf"})).status).toBe("error");
+        expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).status).toBe("ready");
+        const secret = "my bank PIN is 4921";
+        const sent = await core.handlers["chats.send"]({text: secret});
+        await finished(core, sent.assistantMessage.id);
+        await workspace.closeCore(core);
+
+        const log = readFileSync(path.join(dataDir, "logs", "ponder.log"), "utf8");
+        expect(log).toMatch(/INFO  \[core\] Ponder started version="test"/);
+        expect(log).toMatch(/ERROR \[models\] Model failed to load modelId="broken.gguf"\n {4}InvalidModelFileError: .*not a GGUF/);
+        expect(log).toMatch(/INFO  \[models\] Model loaded modelId="qwq-tiny.gguf"/);
+        expect(log).toContain("Ponder stopped");
+        expect(log).not.toContain(secret);
+        expect(log).not.toContain(expectedTexts.answer.trim().slice(0, 20));
+    });
+});

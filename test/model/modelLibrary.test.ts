@@ -146,9 +146,17 @@ describe("the library", () => {
 });
 
 describe("the desktop shell: file manager and open dialog", () => {
-    function recordingShell(picks: string[][] = []) {
+    function recordingShell(picks: string[][] = [], folderPicks: Array<string | null> = []) {
         const revealed: string[] = [];
-        return {revealed, desktop: {reveal: (filePath: string) => void revealed.push(filePath), pickModelFiles: async () => picks.shift() ?? []}};
+        return {
+            revealed,
+            desktop: {
+                reveal: (filePath: string) => void revealed.push(filePath),
+                pickModelFiles: async () => picks.shift() ?? [],
+                openFolder: async (folder: string) => void revealed.push(`folder:${folder}`),
+                pickFolder: async () => folderPicks.shift() ?? null
+            }
+        };
     }
 
     test("reveal shows the listed model's own file; an id the library doesn't list is refused and nothing opens", async () => {
@@ -163,6 +171,13 @@ describe("the desktop shell: file manager and open dialog", () => {
         expect(shell.revealed).toEqual([filePath]);
     });
 
+    test("About's Open logs folder opens the data folder's logs, nothing else", async () => {
+        const shell = recordingShell();
+        const core = await openCore("logs-folder", {shell: "desktop", desktop: shell.desktop});
+        await core.handlers["app.openLogsFolder"](undefined);
+        expect(shell.revealed).toEqual([`folder:${path.join(dir, "logs-folder", "data", "logs")}`]);
+    });
+
     test("files picked in the open dialog are imported and listed; a cancelled dialog changes nothing", async () => {
         const elsewhere = path.join(dir, "picked-elsewhere");
         mkdirSync(elsewhere, {recursive: true});
@@ -175,11 +190,40 @@ describe("the desktop shell: file manager and open dialog", () => {
         expect(await core.handlers["models.importPicked"](undefined)).toEqual(listed);
     });
 
+    test("the models folder opens in the file manager, changes to a picked or typed folder, and is remembered", async () => {
+        const other = path.join(dir, "folder-other");
+        const third = path.join(dir, "folder-third");
+        mkdirSync(other, {recursive: true});
+        mkdirSync(third, {recursive: true});
+        copyFileSync(fixtures.prefilled, path.join(other, "elsewhere.gguf"));
+        const shell = recordingShell([], [other, null]);
+        const options = {shell: "desktop" as const, desktop: shell.desktop, modelsDir: undefined};
+        const core = await openCore("folder", options);
+        await core.handlers["models.openFolder"](undefined);
+        expect(shell.revealed).toEqual([`folder:${path.join(dir, "folder", "data", "models")}`]);
+
+        expect((await core.handlers["models.changeFolder"]({})).modelsDir).toBe(other);
+        expect((await core.handlers["models.list"](undefined)).map((file) => file.id)).toEqual(["elsewhere.gguf"]);
+        expect((await core.handlers["app.getInfo"](undefined)).modelsDir).toBe(other);
+        // A cancelled dialog keeps the folder; a typed path that isn't a folder is refused.
+        expect((await core.handlers["models.changeFolder"]({})).modelsDir).toBe(other);
+        await expect(core.handlers["models.changeFolder"]({path: path.join(dir, "no-such-folder")})).rejects.toThrow("There is no folder at");
+
+        await core.dispose();
+        cores.splice(cores.indexOf(core), 1);
+        const again = await openCore("folder", options);
+        expect((await again.handlers["app.getInfo"](undefined)).modelsDir).toBe(other);
+        expect((await again.handlers["models.changeFolder"]({path: third})).modelsDir).toBe(third);
+        expect(await again.handlers["models.list"](undefined)).toEqual([]);
+    });
+
     test("serve has no file manager or dialog: both are refused with a message saying what to do instead", async () => {
         const core = await openCore("headless-shell");
         copyFileSync(fixtures.prefilled, path.join(dir, "headless-shell", "models", "thinker.gguf"));
         await expect(core.handlers["models.reveal"]({modelId: "thinker.gguf"})).rejects.toThrow("Only the desktop app can open the file manager");
         await expect(core.handlers["models.importPicked"](undefined)).rejects.toThrow("type the file's path");
+        await expect(core.handlers["app.openLogsFolder"](undefined)).rejects.toThrow("Only the desktop app can open the file manager");
+        await expect(core.handlers["models.openFolder"](undefined)).rejects.toThrow("Only the desktop app can open the file manager");
     });
 });
 

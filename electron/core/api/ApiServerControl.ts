@@ -1,6 +1,6 @@
 import {randomBytes} from "node:crypto";
 import type {ApiServerState, RequestArgs} from "../../contract.ts";
-import type {ActiveModel} from "../engines/ReplyEngine.ts";
+import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 

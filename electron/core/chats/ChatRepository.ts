@@ -1,5 +1,6 @@
 import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
+import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
 
 interface MessageRow {
@@ -163,42 +164,19 @@ export class ChatRepository {
      * of the same role: edits, regenerations) of each message on it.
      */
     activeBranch(chatId: string): {messages: Message[]; alternatives: Record<string, string[]>} {
-        const rows = this.#statements.chatMessages.all(chatId);
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        const leafId = this.activeLeafId(chatId);
-        const branch: Message[] = [];
-        for (let row = leafId == null ? undefined : byId.get(leafId); row != null; row = row.parent_id == null ? undefined : byId.get(row.parent_id))
-            branch.push(toMessage(row));
-        branch.reverse();
-
-        const siblings = new Map<string, string[]>();
-        for (const row of rows) {
-            const key = `${row.parent_id ?? ""}/${row.role}`;
-            const list = siblings.get(key) ?? [];
-            list.push(row.id);
-            siblings.set(key, list);
-        }
-        const alternatives: Record<string, string[]> = {};
-        for (const message of branch) {
-            const list = siblings.get(`${message.parentId ?? ""}/${message.role}`)!;
-            if (list.length > 1)
-                alternatives[message.id] = list;
-        }
-        return {messages: branch, alternatives};
+        // Only the branch's rows become messages: a long chat's other branches are read as ids alone.
+        const nodes = this.#treeOf(chatId);
+        const branch = pathTo(nodes, this.activeLeafId(chatId));
+        return {messages: branch.map(({row}) => toMessage(row)), alternatives: alternativesOn(nodes, branch)};
     }
 
     /** The newest message under this one, following the newest child at each step: where its branch ends. */
     newestLeafUnder(chatId: string, messageId: string): string {
-        const children = new Map<string, string>();
-        // Oldest first, so the last child seen of each parent is its newest.
-        for (const row of this.#statements.chatMessages.all(chatId)) {
-            if (row.parent_id != null)
-                children.set(row.parent_id, row.id);
-        }
-        let leaf = messageId;
-        for (let next = children.get(leaf); next != null; next = children.get(leaf))
-            leaf = next;
-        return leaf;
+        return newestLeafUnder(this.#treeOf(chatId), messageId);
+    }
+
+    #treeOf(chatId: string): Array<TreeMessage & {row: MessageRow}> {
+        return this.#statements.chatMessages.all(chatId).map((row) => ({id: row.id, parentId: row.parent_id, role: row.role, row}));
     }
 
     search(query: string): SearchHit[] {

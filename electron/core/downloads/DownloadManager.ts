@@ -7,10 +7,16 @@ import {DiskFullError, downloadFile} from "./downloadFile.ts";
 import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
 import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
+import {HubAccess} from "../hub/HubAccess.ts";
+import {Logger} from "../logging/Logger.ts";
 
 export interface DownloadManagerOptions {
+    /** Failed downloads are logged here with their cause. */
+    logger?: Logger;
     /** The Hugging Face hub (or a mirror) that `hf:` addresses and catalog entries resolve against. Defaults to https://huggingface.co. */
     hubUrl?: string;
+    /** The user's Hugging Face token, if any, sent to the hub only (gated repositories need it). */
+    hubToken?: () => string | null;
     /** Bytes free in a folder. Defaults to the file system's own figure; tests give a smaller disk. */
     freeSpace?: (dir: string) => Promise<number>;
     /** Space always left free on the disk. Defaults to 512 MiB. */
@@ -41,10 +47,13 @@ const eventIntervalMs = 250;
  */
 export class DownloadManager {
     readonly #repository: DownloadRepository;
-    readonly #modelsDir: string;
+    /** Where downloads go: the models folder, which the user may change while none is unfinished. */
+    #modelsDir: string;
     readonly #catalog: readonly CatalogEntry[];
     readonly #events: EventBus;
     readonly #options: DownloadManagerOptions;
+    readonly hub: HubAccess;
+    readonly #logger: Logger;
     readonly #progress = new Map<string, Progress>();
     #active: {id: string; controller: AbortController; done: Promise<void>} | undefined;
     #emitTimer: NodeJS.Timeout | undefined;
@@ -58,10 +67,8 @@ export class DownloadManager {
         this.#catalog = catalog;
         this.#events = events;
         this.#options = options;
-    }
-
-    get hubUrl(): string {
-        return this.#options.hubUrl ?? "https://huggingface.co";
+        this.hub = new HubAccess(options.hubUrl ?? "https://huggingface.co", options.hubToken);
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     /** Counts the bytes already on disk and continues what was running when the app stopped. */
@@ -74,13 +81,25 @@ export class DownloadManager {
         this.#pump();
     }
 
+    /** Whether a download is queued, running or paused: its bytes are in the models folder, which must not change under it. */
+    get unfinished(): boolean {
+        return this.#repository.list().some((record) => record.status !== "done" && record.status !== "error");
+    }
+
+    /** Downloads go to another models folder from now on; refused while one is unfinished. */
+    moveTo(modelsDir: string): void {
+        if (this.unfinished)
+            throw new Error("Finish or cancel the downloads before changing the models folder.");
+        this.#modelsDir = modelsDir;
+    }
+
     list(): Download[] {
         return this.#repository.list().map((record) => this.#describe(record));
     }
 
     /** Resolves the address (sizes and sha256 from the hub) and queues it; the same model twice is one download. */
     async add(address: string): Promise<Download> {
-        const resolved = await resolveAddress(address, this.hubUrl, this.#catalog);
+        const resolved = await resolveAddress(address, this.hub, this.#catalog);
         const same = this.#repository.list().find((record) => record.dir === resolved.dir && record.files[0]?.name === resolved.files[0]?.name);
         if (same?.status === "done") {
             // Asked again after it finished (perhaps deleted since): a fresh entry; files still on disk are kept, not fetched again.
@@ -165,6 +184,7 @@ export class DownloadManager {
                 if (await sizeOf(finalPath) !== file.sizeBytes) {
                     await downloadFile({
                         url: file.url,
+                        headers: this.hub.headersFor(file.url),
                         partPath: finalPath + ".part",
                         sizeBytes: file.sizeBytes,
                         sha256: file.sha256,
@@ -182,6 +202,7 @@ export class DownloadManager {
             }
             const modelId = `${record.dir}/${record.files[0]!.name}`;
             this.#repository.update(record.id, {status: "done", error: null, modelId});
+            this.#logger.info("Download finished", {downloadId: record.id, modelId});
             this.#options.onModelReady?.(modelId);
         } catch (error) {
             const reason = signal.aborted ? signal.reason as StopReason : undefined;
@@ -190,6 +211,7 @@ export class DownloadManager {
                 const diskFull = error instanceof DiskFullError;
                 this.#halted ||= diskFull;
                 this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: (error as Error).message});
+                this.#logger.warn(diskFull ? "Download paused: the disk is full" : "Download failed", {downloadId: record.id, cause: error});
             }
         } finally {
             progress.receivedBytes = await this.#bytesOnDisk(record);

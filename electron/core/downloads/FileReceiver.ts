@@ -36,7 +36,7 @@ let notified = 0;
 
 parentPort.on("message", (message) => {
     if (message.type === "receive")
-        receive(message.url, message.start, message.sizeBytes);
+        receive(message.url, message.headers, message.start, message.sizeBytes);
     else if (message.type === "stop")
         stopCurrent?.();
 });
@@ -56,7 +56,9 @@ function failure(kind, error) {
     return {kind, message: error.message, code: error.code};
 }
 
-function receive(url, start, sizeBytes) {
+/** \`headers\` (the hub's token) go to the first URL's origin only: a redirect elsewhere (a CDN) never sees them. */
+function receive(url, headers, start, sizeBytes) {
+    const origin = new URL(url).origin;
     let position = start;
     let fd = null;
     let request = null;
@@ -105,7 +107,10 @@ function receive(url, start, sizeBytes) {
 
     const get = (address, redirects) => {
         const target = new URL(address);
-        const sent = request = (target.protocol === "https:" ? https : http).get(target, {headers: start > 0 ? {range: "bytes=" + start + "-"} : {}});
+        const sent = request = (target.protocol === "https:" ? https : http).get(target, {headers: {
+            ...(target.origin === origin ? headers : {}),
+            ...(start > 0 ? {range: "bytes=" + start + "-"} : {})
+        }});
         sent.setTimeout(idleTimeoutMs, () => sent.destroy(Object.assign(new Error("no data for " + idleTimeoutMs / 1000 + " s"), {code: "ETIMEDOUT"})));
         sent.on("error", (error) => {
             if (request === sent)
@@ -182,15 +187,18 @@ export class FileReceiver {
         });
     }
 
-    /** Requests the bytes from `start` on and writes them at their place; settles when the response ends, fails or `stop()` is called. */
-    receive(url: string, start: number, sizeBytes: number, onProgress: (position: number) => void): Promise<ReceiveEnd> {
+    /**
+     * Requests the bytes from `start` on and writes them at their place; settles when the response ends, fails or `stop()` is called.
+     * `headers` are sent to `url`'s origin only, not after a redirect to another.
+     */
+    receive(url: string, headers: Record<string, string>, start: number, sizeBytes: number, onProgress: (position: number) => void): Promise<ReceiveEnd> {
         if (this.#failure != null)
             return Promise.reject(this.#failure);
         if (this.#pending != null)
             throw new Error("A receive is already running.");
         return new Promise((resolve, reject) => {
             this.#pending = {onProgress, resolve, reject};
-            this.#worker.postMessage({type: "receive", url, start, sizeBytes});
+            this.#worker.postMessage({type: "receive", url, headers, start, sizeBytes});
         });
     }
 

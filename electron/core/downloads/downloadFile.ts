@@ -5,6 +5,8 @@ import {GrowingFileHasher} from "./GrowingFileHasher.ts";
 
 export interface DownloadFileOptions {
     url: string;
+    /** Sent with the requests to `url`'s origin (the hub's token), never after a redirect elsewhere. */
+    headers?: Record<string, string>;
     /** Where the bytes go while they arrive; bytes already there are kept and continued from. */
     partPath: string;
     sizeBytes: number;
@@ -109,7 +111,7 @@ async function receiveRest(options: DownloadFileOptions, start: number, receiver
     signal.addEventListener("abort", stop);
     let end: ReceiveEnd;
     try {
-        end = await receiver.receive(options.url, start, options.sizeBytes, (position) => {
+        end = await receiver.receive(options.url, options.headers ?? {}, start, options.sizeBytes, (position) => {
             options.onProgress(position);
             if (spaceCheck != null || Date.now() - lastSpaceCheck < freeSpaceCheckMs)
                 return;
@@ -141,6 +143,8 @@ async function receiveRest(options: DownloadFileOptions, start: number, receiver
         case "status":
             if (failure.status >= 500 || failure.status === 429 || failure.status === 408)
                 return {position: end.position, retry: `the server answered ${failure.status} ${failure.message}`};
+            if (failure.status === 401 || failure.status === 403)
+                throw new DownloadFailedError(`The server refused the file (${failure.status} ${failure.message}): the repository is gated or private. Accept its licence on the hub while signed in, then add a Hugging Face token under Models.`);
             throw new DownloadFailedError(`The server answered ${failure.status} ${failure.message} for ${options.url}.`);
         case "file":
             if (failure.code === "ENOSPC")

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type {CatalogEntry} from "../../contract.ts";
+import type {HubAccess, HubTreeEntry} from "../hub/HubAccess.ts";
 
 export interface ResolvedFile {
     name: string;
@@ -22,31 +23,22 @@ export class AddressError extends Error {
     override readonly name = "AddressError";
 }
 
-/** One entry of the hub's `GET /api/models/{owner}/{repo}/tree/{revision}` answer. */
-interface HubTreeEntry {
-    type: "file" | "directory";
-    path: string;
-    size: number;
-    /** Present for files stored with Git LFS (every GGUF); `oid` is the sha256 of the content. */
-    lfs?: {oid: string; size: number};
-}
-
 const defaultQuantization = "Q4_K_M";
-const splitPart = /-(\d{5})-of-(\d{5})\.gguf$/i;
+/** `-00001-of-00003.gguf`: one part of a split model. */
+export const splitPart = /-(\d{5})-of-(\d{5})\.gguf$/i;
 
 /**
  * Turns what a user typed or picked into the files to download, with their sizes and the
  * sha256 the hub publishes: a catalog id, `hf:owner/repo[:QUANT]`, `hf:owner/repo/path.gguf`,
  * a hub `…/resolve/main/…` URL, or any other GGUF URL.
  */
-export async function resolveAddress(address: string, hubUrl: string, catalog: readonly CatalogEntry[], signal?: AbortSignal): Promise<ResolvedModel> {
+export async function resolveAddress(address: string, hub: HubAccess, catalog: readonly CatalogEntry[], signal?: AbortSignal): Promise<ResolvedModel> {
     const entry = catalog.find((candidate) => candidate.id === address);
     if (entry != null) {
-        const resolved = await resolveAddress(entry.address, hubUrl, [], signal);
+        const resolved = await resolveAddress(entry.address, hub, [], signal);
         return {...resolved, title: `${entry.name} ${entry.quantization}`};
     }
-    const hub = new URL(hubUrl.endsWith("/") ? hubUrl : hubUrl + "/");
-    const uri = address.startsWith("hf:") ? address.slice(3).replace(/^\/+/, "") : hubPathOf(address, hub);
+    const uri = address.startsWith("hf:") ? address.slice(3).replace(/^\/+/, "") : hubPathOf(address, hub.url);
     if (uri == null)
         return resolveUrl(address, signal);
 
@@ -57,7 +49,7 @@ export async function resolveAddress(address: string, hubUrl: string, catalog: r
     // Owner and repo become folder names: nothing that could climb out of the models folder.
     if (![owner, repo].every((name) => /^[\w.-]+$/.test(name) && !name.startsWith(".")))
         throw new AddressError(`"${owner}/${repo}" is not a valid repository name.`);
-    const tree = await fetchTree(hub, owner, repo, signal);
+    const tree = await hub.tree(owner, repo, signal);
     const ggufFiles = tree.filter((file) => file.type === "file" && file.path.toLowerCase().endsWith(".gguf"));
 
     let first: HubTreeEntry | undefined;
@@ -84,7 +76,7 @@ export async function resolveAddress(address: string, hubUrl: string, catalog: r
         dir: `${owner}/${repo}`,
         files: parts.map((file) => ({
             name: path.posix.basename(file.path),
-            url: new URL(`${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/resolve/main/${file.path.split("/").map(encodeURIComponent).join("/")}`, hub).href,
+            url: hub.fileUrl(owner, repo, file.path).href,
             sizeBytes: file.lfs?.size ?? file.size,
             sha256: file.lfs?.oid ?? null
         }))
@@ -122,42 +114,6 @@ function splitPartsOf(first: HubTreeEntry, files: readonly HubTreeEntry[]) {
         parts.push(file);
     }
     return parts;
-}
-
-/** The hub lists a big repository a page at a time; more pages than this is a loop, not a repository. */
-const maxTreePages = 100;
-
-/** Every entry of the repository's file tree, following the `Link: <…>; rel="next"` pages the hub answers with. */
-async function fetchTree(hub: URL, owner: string, repo: string, signal?: AbortSignal): Promise<HubTreeEntry[]> {
-    const entries: HubTreeEntry[] = [];
-    let url: URL | undefined = new URL(`api/models/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tree/main?recursive=true`, hub);
-    for (let page = 0; url != null; page++) {
-        if (page === maxTreePages)
-            throw new AddressError(`${hub.host} kept paging when listing ${owner}/${repo}; it lists more than ${maxTreePages} pages.`);
-        let response: Response;
-        try {
-            response = await fetch(url, {signal});
-        } catch (error) {
-            throw new AddressError(`Could not reach ${hub.host}: ${(error as Error).message}`);
-        }
-        if (response.status === 404 || response.status === 401)
-            throw new AddressError(`${owner}/${repo} does not exist on ${hub.host} (or is private).`);
-        if (!response.ok)
-            throw new AddressError(`${hub.host} answered ${response.status} ${response.statusText} when listing ${owner}/${repo}.`);
-        entries.push(...await response.json() as HubTreeEntry[]);
-        url = nextPageOf(response, url, hub);
-    }
-    return entries;
-}
-
-/** The `rel="next"` target of a `Link` header, if it stays on the hub. */
-function nextPageOf(response: Response, current: URL, hub: URL): URL | undefined {
-    const link = response.headers.get("link");
-    const target = link?.split(",").map((part) => /^\s*<([^>]*)>\s*;(.*)$/.exec(part)).find((match) => match != null && /\brel="?next"?/i.test(match[2]!))?.[1];
-    if (target == null)
-        return undefined;
-    const next = new URL(target, current);
-    return next.origin === hub.origin ? next : undefined;
 }
 
 /** Any other URL: its size from a HEAD request; there is no published sha256 to check. */

@@ -1,5 +1,5 @@
-import {ThoughtSegmenter, type GenerateReplyOptions, type GenerateReplyResult, type SegmentChunk} from "../../../native/index.ts";
-import type {ReplyEngine} from "./ReplyEngine.ts";
+import {ThoughtSegmenter, type SegmentChunk} from "../../../native/index.ts";
+import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
 
 export interface RemoteEndpoint {
     /** The OpenAI-compatible base address, e.g. `http://gpu-box:8000/v1`. */
@@ -17,6 +17,15 @@ interface StreamChunk {
     usage?: {prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: {cached_tokens?: number}; completion_tokens_details?: {reasoning_tokens?: number}} | null;
     error?: {message?: string};
 }
+
+/**
+ * What an OpenAI-compatible API can't be asked for: the repeat penalty, language lock and
+ * overflow policy are Ponder's own, and load options belong to the server.
+ */
+const remoteCapabilities: EngineCapabilities = {
+    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
+    continuesReplies: false
+};
 
 /** How long listing models may take before the engine counts as unreachable. */
 const listTimeoutMs = 10_000;
@@ -44,21 +53,26 @@ export class RemoteEngine {
         return body.data.map((model) => model.id).filter((id): id is string => typeof id === "string");
     }
 
-    /** One of the engine's models as a {@link ReplyEngine}; the engine queues concurrent requests itself. */
+    /**
+     * One of the engine's models as a {@link ReplyEngine}. Replies are requested concurrently,
+     * each on its own connection; the engine batches or queues them itself.
+     */
     model(name: string): ReplyEngine {
         return {
-            generate: (options) => this.#generate(name, options),
+            capabilities: remoteCapabilities,
+            generate: (request, listener, signal) => this.#generate(name, request, listener, signal),
             dispose: async () => undefined
         };
     }
 
-    async #generate(model: string, options: GenerateReplyOptions): Promise<GenerateReplyResult> {
-        const startedAt = performance.now();
-        const {sampling = {}} = options;
+    async #generate(model: string, request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply> {
+        if (request.continueLastTurn)
+            throw new RemoteEngineError("The loaded engine can't continue an answer. Regenerate it instead.");
+        const {sampling = {}} = request;
         const body = {
             model,
             // Earlier reasoning stays here: DeepSeek's API refuses `reasoning_content` in requests.
-            messages: options.turns.map((turn) => ({role: turn.role, content: turn.text})),
+            messages: request.turns.map((turn) => ({role: turn.role, content: turn.text})),
             stream: true,
             stream_options: {include_usage: true},
             ...definedOnly({
@@ -69,8 +83,8 @@ export class RemoteEngine {
                 seed: sampling.seed,
                 presence_penalty: sampling.presencePenalty,
                 frequency_penalty: sampling.frequencyPenalty,
-                max_tokens: options.maxTokens,
-                thinking_budget: options.thoughtBudget
+                max_tokens: request.maxTokens,
+                thinking_budget: request.thoughtBudget
             })
         };
         // Servers without a reasoning parser leave `<think>…</think>` in the content.
@@ -86,13 +100,13 @@ export class RemoteEngine {
                     thoughtDeltas++;
                 else
                     answerDeltas++;
-                options.onChunk?.(chunk);
+                listener.onChunk(chunk.segment, chunk.text);
             }
         };
 
         let stopped = false;
         try {
-            const response = await this.#request("/chat/completions", {method: "POST", body: JSON.stringify(body), signal: options.signal});
+            const response = await this.#request("/chat/completions", {method: "POST", body: JSON.stringify(body), signal});
             for await (const chunk of readServerSentEvents(response)) {
                 if (chunk.error != null)
                     throw new RemoteEngineError(`The remote engine failed: ${chunk.error.message ?? "no reason given"}`);
@@ -111,17 +125,15 @@ export class RemoteEngine {
                     emit(segmenter.push(content));
             }
         } catch (error) {
-            if (!options.signal?.aborted)
+            if (!signal.aborted)
                 throw error;
             stopped = true;
         }
         emit(segmenter.end());
 
-        const endedAt = performance.now();
         // Token counts come from the engine's usage when it reports them, else one per streamed piece.
         const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
         const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
-        const decodeSeconds = firstTokenAt == null ? 0 : (endedAt - firstTokenAt) / 1000;
         return {
             stopReason: stopped ? "stopped" : finishReason === "length" ? "length" : "finished",
             thoughtCutByBudget: false,
@@ -130,8 +142,7 @@ export class RemoteEngine {
             reusedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
             thoughtTokens,
             answerTokens: completionTokens - thoughtTokens,
-            timeToFirstTokenMs: (firstTokenAt ?? endedAt) - startedAt,
-            tokensPerSecond: completionTokens > 1 && decodeSeconds > 0 ? (completionTokens - 1) / decodeSeconds : 0
+            ...(firstTokenAt == null ? {} : {firstTokenAt})
         };
     }
 

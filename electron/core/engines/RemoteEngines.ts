@@ -3,7 +3,7 @@ import type {RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {RemoteEngine, RemoteEngineError} from "./RemoteEngine.ts";
-import type {ReplyEngine} from "./ReplyEngine.ts";
+import type {ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {SecretStore} from "./SecretStore.ts";
 
 interface EngineRow {

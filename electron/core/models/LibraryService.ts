@@ -1,6 +1,8 @@
+import {stat} from "node:fs/promises";
+import path from "node:path";
 import type {CatalogEntry, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
 import type {DownloadManager} from "../downloads/DownloadManager.ts";
-import type {DesktopShell} from "../DesktopShell.ts";
+import {requireDesktop, type DesktopShell} from "../DesktopShell.ts";
 import {resolveAddress} from "../downloads/resolveAddress.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "./ModelHost.ts";
@@ -52,6 +54,29 @@ export class LibraryService {
         desktop.reveal((await this.#library.resolve(modelId)).path);
     }
 
+    /** Desktop only: shows the models folder in the system file manager. */
+    async openFolder(): Promise<void> {
+        await this.#desktopShell().openFolder(this.#library.modelsDir);
+    }
+
+    /**
+     * Lists (and downloads to) another existing folder from now on: the one given, or in the
+     * desktop app the one picked in the open dialog. Resolves to the folder now in use.
+     */
+    async changeFolder(folder: string | undefined): Promise<string> {
+        const chosen = folder ?? await this.#desktopShell().pickFolder();
+        if (chosen == null)
+            return this.#library.modelsDir;
+        const absolute = path.resolve(chosen);
+        const info = await stat(absolute).catch(() => undefined);
+        if (info?.isDirectory() !== true)
+            throw new Error(`There is no folder at ${absolute}.`);
+        this.#downloads.moveTo(absolute);
+        this.#library.modelsDir = absolute;
+        await this.announceList();
+        return absolute;
+    }
+
     /** Unloads the model first if it is the one loaded. */
     async delete(modelId: string): Promise<ModelFile[]> {
         if (this.#host.state.modelId === modelId)
@@ -61,16 +86,23 @@ export class LibraryService {
     }
 
     /**
-     * A listed model is read from disk, with the KV cache it loads with unless another is asked;
-     * a catalog id, `hf:` URI or URL is read remotely (its header only).
+     * A listed model is read from disk, with the parallel replies and KV cache it loads with (or
+     * the KV cache asked); a catalog id, `hf:` URI or URL is read remotely (its header only).
      */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args) {
             const {path} = await this.#library.resolve(args.modelId);
-            return this.#host.estimateFit(path, args.kvCacheType ?? (await this.#host.loadOptionsFor(args.modelId)).kvCacheType);
+            const {parallel, kvCacheType} = await this.#host.loadOptionsFor(args.modelId);
+            return this.#host.estimateFit(path, {parallel, kvCacheType: args.kvCacheType ?? kvCacheType});
         }
-        const resolved = await resolveAddress(args.address, this.#downloads.hubUrl, this.catalog);
-        return this.#host.estimateFit(resolved.files[0]!.url, args.kvCacheType);
+        const {hub} = this.#downloads;
+        const resolved = await resolveAddress(args.address, hub, this.catalog);
+        const {url} = resolved.files[0]!;
+        const onHub = new URL(url).origin === hub.url.origin;
+        // A gated file or a rate limit gets the hub's own clear message, not a header reader's status code.
+        if (onHub)
+            await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => `${resolved.dir} has no GGUF file "${resolved.files[0]!.name}".`});
+        return this.#host.estimateFit(url, {headers: hub.headersFor(url), kvCacheType: args.kvCacheType});
     }
 
     recommend(): Promise<ModelRecommendation> {
@@ -78,9 +110,7 @@ export class LibraryService {
     }
 
     #desktopShell(): DesktopShell {
-        if (this.#desktop == null)
-            throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
-        return this.#desktop;
+        return requireDesktop(this.#desktop);
     }
 
     /** Tells every window the models list changed (after an import, a delete, a finished download). */

@@ -1,7 +1,9 @@
-import {LlamaRuntime, LoadedModel, type LlamaRuntimeOptions, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
-import type {FitEstimate, KvCacheType, RuntimeState} from "../../contract.ts";
-import type {ActiveModel, ReplyEngine} from "../engines/ReplyEngine.ts";
+import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import type {FitEstimate, RuntimeState} from "../../contract.ts";
+import {LocalEngine} from "../replies/LocalEngine.ts";
+import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 
 export interface ModelHostOptions {
@@ -11,6 +13,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    /** Loads and their failures are logged here. */
+    logger?: Logger;
 }
 
 /** Owns the llama.cpp runtime and the one loaded model, and reports every change of state. */
@@ -18,6 +22,7 @@ export class ModelHost {
     readonly #library: ModelLibrary;
     readonly #events: EventBus;
     readonly #options: ModelHostOptions;
+    readonly #logger: Logger;
     #runtime: Promise<LlamaRuntime> | undefined;
     #loaded: ActiveModel | undefined;
     #state: RuntimeState = {status: "empty"};
@@ -28,6 +33,7 @@ export class ModelHost {
         this.#library = library;
         this.#events = events;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     get state(): RuntimeState {
@@ -41,7 +47,7 @@ export class ModelHost {
 
     /** The loaded model when it runs on this machine, for what only a local model has (its tokenizer). */
     get localModel(): LoadedModel | undefined {
-        return this.#loaded?.model instanceof LoadedModel ? this.#loaded.model : undefined;
+        return this.#loaded?.model instanceof LocalEngine ? this.#loaded.model.loaded : undefined;
     }
 
     /** Starts llama.cpp so the backend it runs on is known before any model loads. */
@@ -56,7 +62,7 @@ export class ModelHost {
             if (remote != null) {
                 await this.#unloadNow();
                 this.#loaded = {modelId, model: remote.model};
-                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName});
+                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName, ...capabilitiesOf(remote.model)});
                 return this.#state;
             }
             const {path: modelPath} = await this.#library.resolve(modelId);
@@ -66,7 +72,8 @@ export class ModelHost {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
                 const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
-                this.#loaded = {modelId, model};
+                const engine = new LocalEngine(model);
+                this.#loaded = {modelId, model: engine};
                 this.#setState({
                     status: "ready",
                     modelId,
@@ -74,15 +81,19 @@ export class ModelHost {
                     thinks: model.thinks,
                     chatWrapper: model.format.wrapper.wrapperName,
                     contextSize: model.contextSize,
+                    ...capabilitiesOf(engine),
                     loadedWith: {
                         contextSize: chosen.contextSize ?? null,
                         gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
                         threads: chosen.threads ?? null,
                         batchSize: chosen.batchSize ?? null,
+                        parallelReplies: chosen.parallel ?? null,
                         kvCacheType: chosen.kvCacheType ?? "f16"
                     }
                 });
+                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
+                this.#logger.error("Model failed to load", {modelId, cause: error});
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
             }
             return this.#state;
@@ -94,9 +105,9 @@ export class ModelHost {
         return {...this.#options.load, ...await this.#options.loadOptions?.(modelId)};
     }
 
-    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with this KV cache, and with what context? */
-    async estimateFit(source: string, kvCacheType?: KvCacheType): Promise<FitEstimate> {
-        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, {kvCacheType});
+    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies and KV cache, and with what context? */
+    async estimateFit(source: string, options?: FitSourceOptions): Promise<FitEstimate> {
+        const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, options);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};
     }
 
@@ -141,4 +152,8 @@ export class ModelHost {
         this.#queue = result.catch(() => undefined);
         return result;
     }
+}
+
+function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies"> {
+    return {unsupportedSettings: [...engine.capabilities.unsupportedSettings], continuesReplies: engine.capabilities.continuesReplies};
 }

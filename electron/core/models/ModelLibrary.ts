@@ -2,6 +2,7 @@ import {readdir, rm, stat} from "node:fs/promises";
 import path from "node:path";
 import {readModelMetadata} from "../../../native/index.ts";
 import type {ModelFile} from "../../contract.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {ImportedModelRepository} from "./ImportedModelRepository.ts";
 
 interface CachedEntry {
@@ -16,17 +17,29 @@ interface CachedEntry {
  * file's size or time changes.
  */
 export class ModelLibrary {
-    readonly modelsDir: string;
+    #modelsDir: string;
     readonly #addedFiles = new Set<string>();
     readonly #cache = new Map<string, CachedEntry>();
     readonly #imported: ImportedModelRepository | undefined;
+    readonly #logger: Logger;
 
     /** `imported` keeps files the user added from elsewhere listed across restarts. */
-    constructor(modelsDir: string, imported?: ImportedModelRepository) {
-        this.modelsDir = path.resolve(modelsDir);
+    constructor(modelsDir: string, imported?: ImportedModelRepository, logger = Logger.silent()) {
+        this.#modelsDir = path.resolve(modelsDir);
         this.#imported = imported;
+        this.#logger = logger;
         for (const filePath of imported?.list() ?? [])
             this.#addedFiles.add(filePath);
+    }
+
+    get modelsDir(): string {
+        return this.#modelsDir;
+    }
+
+    /** Lists the models of another folder from now on; files added by path stay listed. */
+    set modelsDir(dir: string) {
+        this.#modelsDir = path.resolve(dir);
+        this.#cache.clear();
     }
 
     /** Lists a file that lives outside the models folder. Returns its model id. */
@@ -46,8 +59,8 @@ export class ModelLibrary {
         let info;
         try {
             info = await stat(absolute);
-        } catch {
-            throw new Error(`There is no file or folder at ${absolute}.`);
+        } catch (error) {
+            throw unreadable(absolute, error);
         }
         const files = info.isDirectory() ? await findGgufFiles(absolute) : [absolute];
         if (files.length === 0 || !files.every((filePath) => filePath.toLowerCase().endsWith(".gguf")))
@@ -120,6 +133,7 @@ export class ModelLibrary {
                 thinks: metadata.thinks
             };
         } catch (error) {
+            this.#logger.warn("A model file can't be used", {file: filePath, cause: error});
             file.error = (error as Error).message;
         }
         this.#cache.set(filePath, {sizeBytes: info.size, modifiedMs: info.mtimeMs, file});
@@ -148,11 +162,24 @@ async function findGgufFiles(dir: string): Promise<string[]> {
     let entries;
     try {
         entries = await readdir(dir, {withFileTypes: true, recursive: true});
-    } catch {
-        return [];
+    } catch (error) {
+        // No models folder yet is an empty list; one Ponder may not read is an error to show.
+        if ((error as NodeJS.ErrnoException).code === "ENOENT")
+            return [];
+        throw unreadable(dir, error);
     }
     return entries
         .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(".gguf"))
         .filter((entry) => Number(splitPart.exec(entry.name)?.[1] ?? 1) === 1)
         .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** Why a path the user gave (or the models folder) can't be read, in words, keeping the OS error as the cause. */
+function unreadable(target: string, error: unknown): Error {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR")
+        return new Error(`There is no file or folder at ${target}.`, {cause: error});
+    if (code === "EACCES" || code === "EPERM")
+        return new Error(`Ponder isn't allowed to read ${target}.`, {cause: error});
+    return new Error(`Could not read ${target}: ${(error as Error).message}`, {cause: error});
 }

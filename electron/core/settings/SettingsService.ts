@@ -1,14 +1,15 @@
-import {languageOfText, type ConversationTurn, type GenerateReplyOptions, type LoadModelOptions} from "../../../native/index.ts";
+import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
 import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView} from "../../contract.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
+import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {modelFamilyOf, presetFor} from "./familyPresets.ts";
 
-/** What a reply takes from the settings; ChatService spreads it into `generate`. */
-export type ReplySettings = Pick<GenerateReplyOptions, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+/** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
+export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "kvCacheType"] as const satisfies readonly GenerationSettingName[];
+const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -39,7 +40,7 @@ export class SettingsService {
     async update({modelId, chatId, values, reset = []}: RequestArgs<"settings.update">): Promise<SettingsView> {
         const family = await this.#familyOf(modelId);
         if (chatId != null && loadSettingNames.some((name) => name in values))
-            throw new Error("Context size, GPU layers, threads, batch size and the KV cache belong to the model, not to one chat.");
+            throw new Error("Context size, GPU layers, threads, batch size, parallel replies and the KV cache belong to the model, not to one chat.");
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         for (const name of reset)
@@ -57,7 +58,7 @@ export class SettingsService {
     }
 
     /** The settings of the next reply in a chat, with "Match my message" decided from the last user turn. */
-    replySettings(modelId: string, chatId: string, turns: readonly ConversationTurn[]): ReplySettings {
+    replySettings(modelId: string, chatId: string, turns: readonly ReplyTurn[]): ReplySettings {
         const family = this.#families.get(modelId) ?? modelFamilyOf(modelId);
         const settings = this.#view(family, modelId, chatId).effective;
         const lastUserText = turns.findLast((turn) => turn.role === "user")?.text ?? "";
@@ -88,6 +89,7 @@ export class SettingsService {
             ...(effective.gpuLayers == null ? {} : {gpuLayers: effective.gpuLayers}),
             ...(effective.threads == null ? {} : {threads: effective.threads}),
             ...(effective.batchSize == null ? {} : {batchSize: effective.batchSize}),
+            ...(effective.parallelReplies == null ? {} : {parallel: effective.parallelReplies}),
             ...(effective.kvCacheType === "f16" ? {} : {kvCacheType: effective.kvCacheType})
         };
     }

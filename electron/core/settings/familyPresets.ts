@@ -2,8 +2,7 @@ import type {GenerationSettings, ModelFamily} from "../../contract.ts";
 
 /**
  * llama.cpp's own sampling defaults, for models whose family publishes no recommendation. Load
- * options are `null` (automatic: the context that fits, GPU layers by llama.cpp, all math cores),
- * and the KV cache is llama.cpp's f16.
+ * options are `null` (automatic: the context that fits, GPU layers by llama.cpp, all math cores).
  */
 const genericPreset: GenerationSettings = {
     temperature: 0.8,
@@ -21,6 +20,7 @@ const genericPreset: GenerationSettings = {
     gpuLayers: null,
     threads: null,
     batchSize: null,
+    parallelReplies: null,
     kvCacheType: "f16"
 };
 

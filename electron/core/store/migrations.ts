@@ -172,5 +172,12 @@ export const migrations: readonly string[] = [
         id INTEGER PRIMARY KEY CHECK (id = 1),
         limits TEXT NOT NULL
     );
+    `,
+    // App-wide preferences kept by the core (#20): the models folder the user chose, and the like.
+    `
+    CREATE TABLE app_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     `
 ];

@@ -1,4 +1,4 @@
-import {mkdirSync} from "node:fs";
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {migrations} from "./migrations.ts";
@@ -12,13 +12,31 @@ export type PonderDatabase = Database.Database;
  * `synchronous = NORMAL` a crash loses at most the last transactions, never the file.
  */
 export function openDatabase(filePath: string): PonderDatabase {
-    mkdirSync(path.dirname(filePath), {recursive: true});
+    keepPrivate(filePath);
     const db = new Database(filePath);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db);
     return db;
+}
+
+/**
+ * Conversations are for their owner only: the folder is 0700 and the database 0600 on POSIX,
+ * tightened too where an older Ponder left them readable. SQLite gives the WAL and shared-memory
+ * files the database's own mode when it creates them; existing ones are tightened here.
+ */
+function keepPrivate(filePath: string) {
+    const dir = path.dirname(filePath);
+    mkdirSync(dir, {recursive: true, mode: 0o700});
+    closeSync(openSync(filePath, "a", 0o600));
+    if (process.platform === "win32")
+        return;
+    chmodSync(dir, 0o700);
+    for (const file of [filePath, `${filePath}-wal`, `${filePath}-shm`]) {
+        if (existsSync(file))
+            chmodSync(file, 0o600);
+    }
 }
 
 /**

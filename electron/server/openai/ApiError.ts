@@ -1,4 +1,4 @@
-import type {ServerResponse} from "node:http";
+import type {IncomingMessage, ServerResponse} from "node:http";
 
 export type ApiErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
 
@@ -27,4 +27,10 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
     const text = JSON.stringify(body);
     response.writeHead(status, {...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text)});
     response.end(text);
+}
+
+/** A request refused before the API saw it (a foreign Host, an unreadable address), in the API's error shape. */
+export function refuseWithApiError(_request: IncomingMessage, response: ServerResponse, status: number, message: string) {
+    const error = new ApiError(status, message, {type: status >= 500 ? "server_error" : "invalid_request_error"});
+    sendJson(response, status, error.body);
 }

@@ -1,9 +1,11 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
-import {ContextOverflowError, type GenerateReplyResult} from "../../../native/index.ts";
-import type {ActiveModel} from "../../core/engines/ReplyEngine.ts";
+import {ContextOverflowError} from "../../../native/index.ts";
+import type {ActiveModel} from "../../core/replies/ReplyEngine.ts";
+import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
+import {decodePath, parseTarget} from "../guardedHttpServer.ts";
 import {ApiError, sendJson} from "./ApiError.ts";
-import {parseChatCompletionRequest, stopSequences, toGenerateOptions, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
+import {parseChatCompletionRequest, stopSequences, toReplyRequest, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
 import {StopSequenceFilter} from "./StopSequenceFilter.ts";
 
 export interface OpenAiApiOptions {
@@ -37,12 +39,16 @@ type Delta = {role?: "assistant"; content?: string; reasoning_content?: string};
 type FinishReason = "stop" | "length";
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024;
+/** nginx's status for a request whose client closed the connection before any answer. */
+const clientClosedRequest = 499;
 
 /**
  * The OpenAI-compatible API under `/v1`: `GET /v1/models` and `POST /v1/chat/completions`,
  * streamed as server-sent events or not. Reasoning is returned apart from the answer, as
- * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests queue
- * on the model's own reply queue, so concurrent requests and the desktop chat take turns.
+ * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests run
+ * concurrently, batched on the loaded model with each other and with desktop chats; past the
+ * model's parallel replies they wait, behind any desktop chat, and a request whose client
+ * leaves while it waits is dropped without evaluating anything.
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
@@ -53,18 +59,27 @@ export class OpenAiApi {
     }
 
     static handles(request: IncomingMessage): boolean {
-        const {pathname} = new URL(request.url ?? "/", "http://localhost");
-        return pathname === "/v1" || pathname.startsWith("/v1/");
+        const pathname = parseTarget(request)?.pathname;
+        return pathname != null && (pathname === "/v1" || pathname.startsWith("/v1/"));
     }
 
-    /** Answers one `/v1` request; never throws. */
+    /** Answers one `/v1` request; never throws. Logs it once its work has ended and its connection is done with it. */
     async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-        const {pathname} = new URL(request.url ?? "/", "http://localhost");
+        const pathname = parseTarget(request)?.pathname ?? "";
         const log: ApiRequestLog = {method: request.method ?? "", path: pathname, status: 0};
-        response.once("close", () => {
-            log.status = response.statusCode;
-            this.#options.onRequestLog?.(log);
-        });
+        // Whether the whole answer was written, and whether its headers were, when the connection ended.
+        const delivered = new Promise<{finished: boolean; headersSent: boolean}>((resolve) =>
+            response.once("close", () => resolve({finished: response.writableFinished, headersSent: response.headersSent})));
+        await this.#answer(request, response, pathname, log);
+        const {finished, headersSent} = await delivered;
+        // A client that left before the answer was complete: the log says so, not a status it never got.
+        log.status = headersSent ? response.statusCode : clientClosedRequest;
+        if (!finished)
+            log.outcome = "disconnected";
+        this.#options.onRequestLog?.(log);
+    }
+
+    async #answer(request: IncomingMessage, response: ServerResponse, pathname: string, log: ApiRequestLog): Promise<void> {
         const cors = this.#corsHeaders(request);
         try {
             if (cors == null)
@@ -76,7 +91,7 @@ export class OpenAiApi {
             this.#authorize(request);
             if (pathname === "/v1/models" || pathname.startsWith("/v1/models/")) {
                 expectMethod(request, "GET");
-                return this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeURIComponent(pathname.slice("/v1/models/".length)));
+                return this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeModelId(pathname.slice("/v1/models/".length)));
             }
             if (pathname === "/v1/chat/completions") {
                 expectMethod(request, "POST");
@@ -144,7 +159,6 @@ export class OpenAiApi {
         const id = `chatcmpl-${randomUUID()}`;
         const created = Math.floor(Date.now() / 1000);
         const stream = body.stream === true;
-        let reasoning = "";
         let content = "";
         let streamStarted = false;
 
@@ -167,30 +181,30 @@ export class OpenAiApi {
                 writeChunk({content: text});
         };
 
-        let result: GenerateReplyResult;
-        try {
-            result = await active.model.generate({
-                ...toGenerateOptions(body),
-                signal: controller.signal,
-                onChunk: ({segment, text}) => {
-                    if (stop.stopped)
-                        return;
-                    if (segment === "thought") {
-                        reasoning += text;
-                        if (stream)
-                            writeChunk({reasoning_content: text});
-                        return;
-                    }
-                    addAnswer(stop.push(text));
-                    if (stop.stopped)
-                        controller.abort();
-                }
-            });
-        } catch (error) {
+        // Every piece goes out as it comes (no batching): an API client reads tokens as they are made.
+        const streamer = new ReplyStreamer({
+            modelId: active.modelId,
+            deltaIntervalMs: 0,
+            onDelta: (delta) => {
+                if (stop.stopped)
+                    return;
+                if (delta.reasoning !== "" && stream)
+                    writeChunk({reasoning_content: delta.reasoning});
+                if (delta.text === "")
+                    return;
+                addAnswer(stop.push(delta.text));
+                if (stop.stopped)
+                    controller.abort();
+            }
+        });
+        const finished = await streamer.run(active.model, toReplyRequest(body), controller.signal);
+        const result = finished.counts;
+        if (result == null) {
+            const error = finished.error!;
             log.outcome = disconnected ? "disconnected" : "error";
             const apiError = error instanceof ContextOverflowError
                 ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
-                : new ApiError(500, `Generation failed: ${(error as Error).message}`, {type: "server_error"});
+                : new ApiError(500, `Generation failed: ${error.message}`, {type: "server_error"});
             if (!streamStarted)
                 throw apiError;
             writeEvent(response, apiError.body);
@@ -198,6 +212,7 @@ export class OpenAiApi {
             return;
         }
         addAnswer(stop.end());
+        const reasoning = finished.reasoning;
 
         const finishReason: FinishReason = result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {
@@ -243,6 +258,13 @@ function expectMethod(request: IncomingMessage, method: string) {
         throw new ApiError(405, `Use ${method} for this path.`, {code: "method_not_allowed"});
 }
 
+function decodeModelId(encoded: string): string {
+    const id = decodePath(encoded);
+    if (id == null)
+        throw new ApiError(400, "The model name in the address has malformed percent-encoding.", {param: "model", code: "invalid_model_name"});
+    return id;
+}
+
 function modelNotFound(requested: string, loaded: string | undefined) {
     const hint = loaded == null ? "No model is loaded in Ponder: load one first." : `The loaded model is \`${loaded}\`.`;
     return new ApiError(404, `The model \`${requested}\` does not exist or is not loaded. ${hint}`, {type: "not_found_error", param: "model", code: "model_not_found"});
@@ -276,5 +298,7 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
         request.on("data", onData);
         request.on("end", onEnd);
         request.once("error", reject);
+        // A client gone mid-body never sends its end; without this the request would wait forever.
+        request.once("close", () => reject(new ApiError(400, "The client closed the connection before sending the whole body.", {code: "incomplete_body"})));
     });
 }

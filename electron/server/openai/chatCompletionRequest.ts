@@ -1,5 +1,5 @@
 import {z} from "zod";
-import type {ConversationTurn, GenerateReplyOptions} from "../../../native/index.ts";
+import type {ReplyRequest, ReplyTurn} from "../../core/replies/ReplyEngine.ts";
 import {ApiError} from "./ApiError.ts";
 
 const textPart = z.looseObject({type: z.literal("text"), text: z.string()});
@@ -55,9 +55,9 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
     return parsed.data;
 }
 
-/** The generation a request asks for, minus what the route supplies (signal, chunk handler). */
-export function toGenerateOptions(request: ChatCompletionRequest): Omit<GenerateReplyOptions, "signal" | "onChunk"> {
-    const turns: ConversationTurn[] = request.messages.map((entry) => ({
+/** The reply a request asks for; API clients' replies queue behind those of the person at the keyboard. */
+export function toReplyRequest(request: ChatCompletionRequest): ReplyRequest {
+    const turns: ReplyTurn[] = request.messages.map((entry) => ({
         role: entry.role === "developer" ? "system" : entry.role,
         text: typeof entry.content === "string" ? entry.content : (entry.content ?? []).map((part) => part.text).join(""),
         ...(entry.role === "assistant" && entry.reasoning_content ? {reasoning: entry.reasoning_content} : {})
@@ -65,6 +65,7 @@ export function toGenerateOptions(request: ChatCompletionRequest): Omit<Generate
     const thoughtBudget = request.thinking_budget ?? (request.reasoning_effort == null ? undefined : effortBudgets[request.reasoning_effort]);
     return {
         turns,
+        priority: "background",
         maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
         thoughtBudget,
         sampling: {

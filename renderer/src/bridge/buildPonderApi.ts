@@ -9,11 +9,12 @@ function listOfEvery<T extends string>() {
 }
 
 export const requestNames = listOfEvery<RequestName>()([
-    "app.getInfo", "app.getSystem",
+    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
     "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
+    "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",

@@ -10,10 +10,12 @@ export function AboutButton() {
     const {t} = useTranslation();
     const dialogRef = useRef<HTMLDialogElement>(null);
     const loadSystem = usePonder((state) => state.loadSystem);
+    const loadLogTail = usePonder((state) => state.loadLogTail);
     const [open, setOpen] = useState(false);
 
     function show() {
         void loadSystem();
+        void loadLogTail();
         setOpen(true);
         dialogRef.current?.showModal();
     }
@@ -58,6 +60,9 @@ function AboutDetails() {
     const system = usePonder((state) => state.system);
     const systemError = usePonder((state) => state.systemError);
     const reportError = usePonder((state) => state.reportError);
+    const logTail = usePonder((state) => state.logTail);
+    const shell = usePonder((state) => state.shell);
+    const openLogsFolder = usePonder((state) => state.openLogsFolder);
     const [copied, setCopied] = useState(false);
     useEffect(() => {
         if (!copied)
@@ -72,10 +77,16 @@ function AboutDetails() {
             : <p role="alert">{t("firstRun.systemError", {error: localizeError(systemError)})}</p>;
     }
     const rows = aboutRows(system, t, i18n.language);
+    if (logTail != null)
+        rows.push([t("about.logs"), logTail.folder]);
 
     async function copy() {
         try {
-            await navigator.clipboard.writeText(rows.map(([name, value]) => `${name}: ${value}`).join("\n"));
+            const details = rows.map(([name, value]) => `${name}: ${value}`);
+            // The log's last lines say what led up to the problem; info level never holds what the user wrote.
+            if (logTail != null && logTail.lines.length > 0)
+                details.push("", `${t("about.lastLogLines")}:`, ...logTail.lines);
+            await navigator.clipboard.writeText(details.join("\n"));
             setCopied(true);
         } catch (error) {
             // No clipboard (a page served over plain http to another machine) or permission refused.
@@ -94,7 +105,10 @@ function AboutDetails() {
                     </div>
                 ))}
             </dl>
-            <button type="button" className="button button--small" onClick={() => void copy()}>{copied ? t("about.copied") : t("about.copy")}</button>
+            <div className="about__buttons">
+                <button type="button" className="button button--small" onClick={() => void copy()}>{copied ? t("about.copied") : t("about.copy")}</button>
+                {shell === "desktop" && <button type="button" className="button button--small" onClick={() => void openLogsFolder()}>{t("about.openLogs")}</button>}
+            </div>
         </>
     );
 }

@@ -27,7 +27,8 @@ const loadFields: ReadonlyArray<{name: NumberSettingName & keyof LoadSettings; s
     {name: "contextSize", step: 256},
     {name: "gpuLayers", step: 1},
     {name: "threads", step: 1},
-    {name: "batchSize", step: 32}
+    {name: "batchSize", step: 32},
+    {name: "parallelReplies", step: 1}
 ];
 
 /**

@@ -1,4 +1,4 @@
-import {useEffect, useId, useState, type DragEvent, type FormEvent} from "react";
+import {useEffect, useId, useState, type DragEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {CatalogEntry, ModelFile} from "../../../electron/contract";
 import {catalogText} from "../format/catalogText";
@@ -6,7 +6,9 @@ import {formatBytes} from "../format/formatBytes";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
+import {HubSearch} from "./HubSearch";
 import {localizeError} from "../i18n/localizeError";
+import {AddModelFiles, ModelsFolder, SubmitForm} from "./ModelSources";
 
 /** Where models are found, downloaded, checked for fit, imported and deleted. */
 export function ModelsView() {
@@ -14,12 +16,13 @@ export function ModelsView() {
     const downloadsId = useId();
     const catalogId = useId();
     const installedId = useId();
+    const hubReasonId = useId();
     const connection = usePonder((state) => state.connection);
     const loadLibrary = usePonder((state) => state.loadLibrary);
+    const loadHubSettings = usePonder((state) => state.loadHubSettings);
     const openModelsView = usePonder((state) => state.openModelsView);
     const catalog = usePonder((state) => state.catalog);
     const addDownload = usePonder((state) => state.addDownload);
-    const importModel = usePonder((state) => state.importModel);
     const shell = usePonder((state) => state.shell);
     const [dropped, setDropped] = useState(false);
 
@@ -31,11 +34,21 @@ export function ModelsView() {
             openModelsView(false);
     }, [activeChatId, openedWithChat, openModelsView]);
 
+    // The Recommended badge is this machine's pick, and an unreachable hub disables downloads: both need the recommendation.
+    const recommendModel = usePonder((state) => state.recommendModel);
+    const recommendationAsked = usePonder((state) => state.recommendation != null);
+    useEffect(() => {
+        if (!recommendationAsked)
+            void recommendModel();
+    }, [recommendationAsked, recommendModel]);
+
     // Listed afresh on every (re)connect: downloads went on while the page was away.
     useEffect(() => {
-        if (connection === "connected")
+        if (connection === "connected") {
             void loadLibrary();
-    }, [connection, loadLibrary]);
+            void loadHubSettings();
+        }
+    }, [connection, loadLibrary, loadHubSettings]);
 
     // A dropped file has no path a browser (or our sandboxed window) may tell: say so rather than let Chromium open the file.
     function acceptFiles(event: DragEvent) {
@@ -54,21 +67,22 @@ export function ModelsView() {
             </header>
             <div className="library__body">
                 <SubmitForm label={t("library.address")} placeholder={t("library.addressPlaceholder")} submitLabel={t("library.add")} pendingLabel={t("library.adding")} action={addDownload} />
+                <HubSearch />
                 <section aria-labelledby={downloadsId}>
                     <h2 className="library__heading" id={downloadsId}>{t("library.downloads")}</h2>
                     <DownloadList labelledBy={downloadsId} />
                 </section>
                 <section aria-labelledby={catalogId}>
                     <h2 className="library__heading" id={catalogId}>{t("library.catalog")}</h2>
+                    <HubUnreachable reasonId={hubReasonId} />
                     <ul className="library__list" aria-labelledby={catalogId}>
-                        {catalog?.map((entry) => <CatalogItem key={entry.id} entry={entry} />)}
+                        {catalog?.map((entry) => <CatalogItem key={entry.id} entry={entry} hubReasonId={hubReasonId} />)}
                     </ul>
                 </section>
                 <section aria-labelledby={installedId}>
                     <h2 className="library__heading" id={installedId}>{t("library.installed")}</h2>
-                    {shell === "desktop" && <PickFilesButton />}
-                    <SubmitForm label={t("library.importPath")} placeholder={t("library.importPlaceholder")} submitLabel={t("library.import")} pendingLabel={t("library.import")} action={importModel} />
-                    {shell === "headless" && <p className="library__hint">{t("library.pathHint")}</p>}
+                    <ModelsFolder />
+                    <AddModelFiles />
                     {dropped && <p className="library__error" role="alert">{t(shell === "desktop" ? "library.dropInDesktop" : "library.dropInBrowser")}</p>}
                     <InstalledList labelledBy={installedId} />
                 </section>
@@ -77,67 +91,29 @@ export function ModelsView() {
     );
 }
 
-/** A labelled text field and its button; the action's failure shows beside it. */
-function SubmitForm({label, placeholder, submitLabel, pendingLabel, action}: {
-    label: string;
-    placeholder: string;
-    submitLabel: string;
-    pendingLabel: string;
-    action: (value: string) => Promise<string | null>;
-}) {
-    const [value, setValue] = useState("");
-    const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
-
-    async function submit(event: FormEvent) {
-        event.preventDefault();
-        setPending(true);
-        const failure = await action(value.trim());
-        setPending(false);
-        setError(failure);
-        if (failure == null)
-            setValue("");
-    }
-
-    return (
-        <form className="library__form" onSubmit={(event) => void submit(event)}>
-            <label className="library__label">
-                {label}
-                <input className="library__input" type="text" placeholder={placeholder} value={value} onChange={(event) => setValue(event.target.value)} />
-            </label>
-            <button type="submit" className="button button--small" disabled={pending || value.trim() === ""}>{pending ? pendingLabel : submitLabel}</button>
-            {error != null && <p className="library__error" role="alert">{localizeError(error)}</p>}
-        </form>
-    );
-}
-
-/** Desktop only: the system's open dialog, shown by the main process; the window never sees a path. */
-function PickFilesButton() {
+/** Said once above the catalog, and named by each Download button it disables. */
+function HubUnreachable({reasonId}: {reasonId: string}) {
     const {t} = useTranslation();
-    const importPickedModels = usePonder((state) => state.importPickedModels);
-    const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
-
-    async function pick() {
-        setPending(true);
-        setError(await importPickedModels());
-        setPending(false);
-    }
-
+    const unreachable = usePonder((state) => state.hubUnreachable());
+    const recommendModel = usePonder((state) => state.recommendModel);
+    if (!unreachable)
+        return null;
     return (
-        <div className="library__form">
-            <button type="button" className="button button--small" disabled={pending} onClick={() => void pick()}>{t("library.choose")}</button>
-            {error != null && <p className="library__error" role="alert">{localizeError(error)}</p>}
+        <div className="library__offline">
+            <p id={reasonId} role="status">{t("library.hubUnreachable")}</p>
+            <button type="button" className="button button--small" onClick={() => void recommendModel()}>{t("library.retryHub")}</button>
         </div>
     );
 }
 
-function CatalogItem({entry}: {entry: CatalogEntry}) {
+function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: string}) {
     const {t, i18n} = useTranslation();
     const fit = usePonder((state) => state.fits[entry.id]);
     const estimateFit = usePonder((state) => state.estimateFit);
     const addDownload = usePonder((state) => state.addDownload);
     const reportError = usePonder((state) => state.reportError);
+    const recommended = usePonder((state) => typeof state.recommendation === "object" && state.recommendation?.status === "recommended" && state.recommendation.entryId === entry.id);
+    const hubUnreachable = usePonder((state) => state.hubUnreachable());
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);
 
@@ -152,7 +128,7 @@ function CatalogItem({entry}: {entry: CatalogEntry}) {
             <div className="catalog-entry__text">
                 <span className="model__name">
                     {t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})}
-                    {entry.isDefault && <span className="model__badge">{t("library.default")}</span>}
+                    {recommended && <span className="model__badge">{t("library.default")}</span>}
                 </span>
                 <span className="model__details">
                     {t("library.catalogDetails", {
@@ -173,7 +149,15 @@ function CatalogItem({entry}: {entry: CatalogEntry}) {
                 <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(entry.id, {address: entry.id})}>
                     {t("library.checkFit")}
                 </button>
-                <button type="button" className="button button--small button--primary" onClick={() => void download()}>{t("library.download")}</button>
+                <button
+                    type="button"
+                    className="button button--small button--primary"
+                    disabled={hubUnreachable}
+                    aria-describedby={hubUnreachable ? hubReasonId : undefined}
+                    onClick={() => void download()}
+                >
+                    {t("library.download")}
+                </button>
             </div>
         </li>
     );

@@ -7,6 +7,7 @@ import {ApiServerPanel} from "./ApiServerPanel";
 import {LanguageSelect} from "./LanguageSelect";
 import {ModelPanel} from "./ModelPanel";
 import {RemoteEnginesPanel} from "./RemoteEnginesPanel";
+import {ToolsPanel} from "./ToolsPanel";
 
 export function Sidebar() {
     const {t} = useTranslation();
@@ -23,6 +24,7 @@ export function Sidebar() {
                 <ModelPanel />
                 <GenerationSettingsPanel />
                 <RemoteEnginesPanel />
+                <ToolsPanel />
                 <ApiServerPanel />
             </div>
             <footer className="sidebar__footer">

@@ -7,10 +7,12 @@ import {usePonder} from "../store/PonderStoreContext";
 import {DownloadItem} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
 import {localizeError} from "../i18n/localizeError";
+import {AddModelFiles, ModelsFolder} from "./ModelSources";
 
 /**
  * First run, with no model yet: what this computer has, the best reasoning model of the catalog
- * for it (QwQ-32B where it fits, a distill where it doesn't), and one click to download and start.
+ * for it (QwQ-32B where it fits, a distill where it doesn't), and one click to download and start;
+ * offline, a way to add the GGUF files the user has and where the models folder is.
  */
 export function Welcome() {
     const {t} = useTranslation();
@@ -43,6 +45,12 @@ export function Welcome() {
                 ? <MachineSummary system={system} />
                 : <p className="welcome__error" role="alert">{t("firstRun.systemError", {error: localizeError(systemError)})}</p>}
             <Recommendation />
+            <section className="welcome__own" aria-labelledby="welcome-own">
+                <h3 id="welcome-own" className="welcome__pick-heading">{t("firstRun.haveModel")}</h3>
+                <p className="welcome__status">{t("firstRun.haveModelHint")}</p>
+                <AddModelFiles />
+                <ModelsFolder />
+            </section>
         </section>
     );
 }
@@ -90,9 +98,10 @@ function Recommendation() {
     if (recommendation.status !== "recommended") {
         return (
             <div className="welcome__problem">
-                <p role="alert">
-                    {recommendation.status === "nothingFits" ? t("firstRun.nothingFits") : t("firstRun.unreachable", {error: localizeError(recommendation.error)})}
-                </p>
+                <p role="alert">{recommendation.status === "nothingFits" ? t("firstRun.nothingFits") : t("firstRun.offline")}</p>
+                {recommendation.status === "unreachable" && (
+                    <p className="welcome__status">{t("firstRun.offlineDetail", {error: localizeError(recommendation.error)})}</p>
+                )}
                 <div className="welcome__actions">
                     {recommendation.status === "unreachable" && <button type="button" className="button" onClick={() => void recommendModel()}>{t("firstRun.retry")}</button>}
                     {browse}

@@ -9,7 +9,7 @@ import type {PonderStore} from "./createPonderStore";
  */
 export function attachConnection(store: PonderStore, connection: PonderConnection, initialChatId?: string): Unsubscribe {
     const state = store.getState;
-    const {chats, models, engines, downloads, api} = connection.api;
+    const {chats, models, engines, downloads, api, tools} = connection.api;
     let synced = false;
 
     function onStatus(status: ConnectionStatus): void {
@@ -29,6 +29,7 @@ export function attachConnection(store: PonderStore, connection: PonderConnectio
         models.onStateChanged((runtime) => state().setRuntime(runtime)),
         engines.onListChanged((list) => state().setEngines(list)),
         api.onStateChanged((apiServer) => state().setApiServer(apiServer)),
+        tools.onChanged((view) => state().setTools(view)),
         downloads.onChanged((list) => state().setDownloads(list)),
         connection.onStatusChange(onStatus)
     ];

@@ -15,6 +15,8 @@ import {createEnginesSlice} from "./enginesSlice";
 import {createFirstRunSlice} from "./firstRunSlice";
 import type {FirstRunSlice} from "./firstRunSlice";
 import type {EnginesSlice} from "./enginesSlice";
+import {createHubSlice} from "./hubSlice";
+import type {HubSlice} from "./hubSlice";
 import {createLibrarySlice} from "./librarySlice";
 import type {LibrarySlice} from "./librarySlice";
 import {createMessagesSlice} from "./messagesSlice";
@@ -25,8 +27,10 @@ import {createNoticesSlice} from "./noticesSlice";
 import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
+import {createToolsSlice} from "./toolsSlice";
+import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & ApiServerSlice & SettingsSlice & FirstRunSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -46,7 +50,9 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createEnginesSlice(api)(...store),
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
+        ...createHubSlice(api)(...store),
         ...createSettingsSlice(api)(...store),
-        ...createFirstRunSlice(api)(...store)
+        ...createFirstRunSlice(api)(...store),
+        ...createToolsSlice(api)(...store)
     }));
 }

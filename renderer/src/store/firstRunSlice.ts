@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {ModelRecommendation, PonderApi, SystemInfo} from "../../../electron/contract";
+import type {LogTail, ModelRecommendation, PonderApi, SystemInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 
 export interface FirstRunSlice {
@@ -11,7 +11,14 @@ export interface FirstRunSlice {
     recommendation: ModelRecommendation | "pending" | null;
     /** The download the welcome started, until its model has loaded (or it was cancelled). */
     firstRunDownloadId: string | null;
+    /** The hub couldn't be reached when last asked (offline): downloads can't work. */
+    hubUnreachable(): boolean;
     loadSystem(): Promise<void>;
+    /** The log's folder and last lines, for About's Copy details; null until read (or when it can't be). */
+    logTail: LogTail | null;
+    loadLogTail(): Promise<void>;
+    /** Desktop only: shows the logs folder in the system file manager. */
+    openLogsFolder(): Promise<void>;
     recommendModel(): Promise<void>;
     /** Resolves to the reason it failed (shown in the welcome), or null once queued. */
     downloadAndStart(entryId: string): Promise<string | null>;
@@ -60,13 +67,32 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
     return {
         system: null,
         systemError: null,
+        logTail: null,
         recommendation: null,
         firstRunDownloadId: null,
+        hubUnreachable() {
+            const recommendation = get().recommendation;
+            return typeof recommendation === "object" && recommendation?.status === "unreachable";
+        },
         async loadSystem() {
             try {
                 set({system: await api.app.getSystem(), systemError: null});
             } catch (error) {
                 set({systemError: messageOf(error)});
+            }
+        },
+        async loadLogTail() {
+            try {
+                set({logTail: await api.app.getLogs()});
+            } catch (error) {
+                get().reportError(error);
+            }
+        },
+        async openLogsFolder() {
+            try {
+                await api.app.openLogsFolder();
+            } catch (error) {
+                get().reportError(error);
             }
         },
         async recommendModel() {

@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {AppInfo, CatalogEntry, Download, FitEstimate, PonderApi} from "../../../electron/contract";
+import type {AppInfo, CatalogEntry, Download, FitEstimate, ModelFile, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 
 /** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
@@ -14,6 +14,8 @@ export interface LibrarySlice {
     fits: Readonly<Record<string, FitState>>;
     /** Where the core runs: only the desktop app can reveal files and show an open dialog. Null until the library loads. */
     shell: AppInfo["shell"] | null;
+    /** The folder models are listed from and downloaded to; null until the library loads. */
+    modelsDir: string | null;
     openModelsView(open: boolean): void;
     loadLibrary(): Promise<void>;
     setDownloads(downloads: readonly Download[]): void;
@@ -27,6 +29,10 @@ export interface LibrarySlice {
     importModel(fileOrFolder: string): Promise<string | null>;
     /** Desktop only: the system's open dialog; resolves to the reason it failed, or null (also when cancelled). */
     importPickedModels(): Promise<string | null>;
+    /** Desktop only: shows the models folder in the system file manager. */
+    openModelsFolder(): Promise<void>;
+    /** Another folder for models: the one typed, or (desktop, without a path) the one picked; resolves to the reason it failed, or null. */
+    changeModelsFolder(folder?: string): Promise<string | null>;
     /** Desktop only: shows the model's file in the system file manager. */
     revealModel(modelId: string): Promise<void>;
     deleteModel(modelId: string): Promise<void>;
@@ -45,19 +51,40 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
         }
     }
 
+    /**
+     * Lists the models a request added; with none loaded, the first usable new one loads, so a
+     * first run with a GGUF file on disk needs no visit to the Models view. Resolves to the reason it failed, or null.
+     */
+    async function addModels(request: () => Promise<readonly ModelFile[]>): Promise<string | null> {
+        const known = new Set(get().modelFiles.map((file) => file.id));
+        let files;
+        try {
+            files = await request();
+        } catch (error) {
+            return messageOf(error);
+        }
+        get().setModelFiles(files);
+        const added = files.find((file) => !known.has(file.id) && file.error == null);
+        const {status} = get().runtime;
+        if (added != null && (status === "empty" || status === "error"))
+            void get().loadModel(added.id);
+        return null;
+    }
+
     return {
         modelsViewOpen: false,
         catalog: null,
         downloads: [],
         fits: {},
         shell: null,
+        modelsDir: null,
         openModelsView(open) {
             set({modelsViewOpen: open});
         },
         loadLibrary() {
             return report(async () => {
                 const [catalog, downloads, info] = await Promise.all([api.catalog.list(), api.downloads.list(), api.app.getInfo()]);
-                set({catalog, downloads, shell: info.shell});
+                set({catalog, downloads, shell: info.shell, modelsDir: info.modelsDir});
             });
         },
         setDownloads(downloads) {
@@ -90,21 +117,20 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
             }
             set((state) => ({fits: {...state.fits, [key]: result}}));
         },
-        async importModel(fileOrFolder) {
-            try {
-                get().setModelFiles(await api.models.import({path: fileOrFolder}));
-                return null;
-            } catch (error) {
-                return messageOf(error);
-            }
+        importModel(fileOrFolder) {
+            return addModels(() => api.models.import({path: fileOrFolder}));
         },
-        async importPickedModels() {
-            try {
-                get().setModelFiles(await api.models.importPicked());
-                return null;
-            } catch (error) {
-                return messageOf(error);
-            }
+        importPickedModels() {
+            return addModels(() => api.models.importPicked());
+        },
+        openModelsFolder() {
+            return report(() => api.models.openFolder());
+        },
+        async changeModelsFolder(folder) {
+            return addModels(async () => {
+                set({modelsDir: (await api.models.changeFolder(folder == null ? {} : {path: folder})).modelsDir});
+                return api.models.list();
+            });
         },
         revealModel(modelId) {
             return report(() => api.models.reveal({modelId}));

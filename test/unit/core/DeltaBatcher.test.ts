@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, test, vi} from "vitest";
-import {DeltaBatcher, type PendingDelta} from "../../../electron/core/chats/DeltaBatcher.ts";
+import {DeltaBatcher, type PendingDelta} from "../../../electron/core/replies/DeltaBatcher.ts";
 
 describe("DeltaBatcher", () => {
     beforeEach(() => void vi.useFakeTimers({toFake: ["setTimeout", "clearTimeout", "performance"]}));

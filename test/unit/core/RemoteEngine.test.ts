@@ -72,10 +72,10 @@ async function reply(model: string) {
     const chunks: SegmentChunk[] = [];
     const result = await new RemoteEngine({baseUrl, apiKey: "right"}).model(model).generate({
         turns: [{role: "user", text: "2 + 2?"}],
+        priority: "background",
         maxTokens: 100,
-        sampling: {temperature: 0.5, topP: 0.9},
-        onChunk: (chunk) => chunks.push(chunk)
-    });
+        sampling: {temperature: 0.5, topP: 0.9}
+    }, {onChunk: (segment, text) => chunks.push({segment, text})}, new AbortController().signal);
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
     return {reasoning: text("thought"), answer: text("answer"), result};
 }

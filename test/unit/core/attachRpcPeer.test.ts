@@ -3,7 +3,8 @@ import {createBirpc} from "birpc";
 import {describe, expect, test} from "vitest";
 import type {ChatSummary, MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
-import {attachRpcPeer} from "../../../electron/core/rpc/attachRpcPeer.ts";
+import {Logger, MemoryLogSink} from "../../../electron/core/logging/Logger.ts";
+import {attachRpcPeer, MalformedMessageError} from "../../../electron/core/rpc/attachRpcPeer.ts";
 
 /** Two ends of an in-memory channel, each delivering asynchronously like a real transport. */
 function channelPair() {
@@ -25,6 +26,8 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
     return {
         "app.getInfo": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
         "app.getSystem": record(null as never),
+        "app.getLogs": record({folder: "/d/logs", lines: []}),
+        "app.openLogsFolder": record(undefined),
         "models.list": record([]),
         "models.load": record({status: "ready"}),
         "models.unload": record({status: "empty"}),
@@ -33,9 +36,15 @@ function handlersRecording(calls: unknown[]): RequestHandlers {
         "models.import": record([]),
         "models.importPicked": record([]),
         "models.reveal": record(undefined),
+        "models.openFolder": record(undefined),
+        "models.changeFolder": record({version: "0", shell: "headless", platform: "linux", arch: "x64", modelsDir: "/m", dataDir: "/d"}),
         "models.estimateFit": record({verdict: "cpu"} as never),
         "catalog.list": record([]),
         "catalog.recommend": record({status: "nothingFits"}),
+        "hub.search": record({models: [], next: null}),
+        "hub.repository": record(null as never),
+        "hub.getSettings": record({url: "https://huggingface.co/", hasToken: false, protection: "key-file"}),
+        "hub.setToken": record(null as never),
         "downloads.list": record([]),
         "downloads.add": record({id: "d1"} as never),
         "downloads.pause": record({id: "d1"} as never),
@@ -83,7 +92,8 @@ describe("attachRpcPeer", () => {
         const calls: unknown[] = [];
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        attachRpcPeer({handlers: handlersRecording(calls), events}, main);
+        const log = new MemoryLogSink();
+        attachRpcPeer({handlers: handlersRecording(calls), events, logger: new Logger(log)}, main);
         const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
 
         await expect(rpc.$call("chats.get", {chatId: "c1"})).resolves.toMatchObject({summary: {id: "c1"}});
@@ -94,12 +104,28 @@ describe("attachRpcPeer", () => {
         // The window names a model, never a path for the file manager to open.
         await expect(rpc.$call("models.reveal", {path: "/etc"})).rejects.toThrow(/Invalid request models.reveal/);
         expect(calls).toEqual([{chatId: "c1"}]);
+        expect(log.lines.filter((line) => line.includes("WARN  [core] Refused a request request="))).toHaveLength(5);
+    });
+
+    test("a failed request is logged with its cause; the client gets the message", async () => {
+        const log = new MemoryLogSink();
+        const {main, renderer} = channelPair();
+        const handlers = handlersRecording([]);
+        handlers["chats.get"] = async () => {
+            throw new Error("That conversation no longer exists.", {cause: new Error("row missing")});
+        };
+        attachRpcPeer({handlers, events: new EventBus(), logger: new Logger(log)}, main);
+        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, renderer);
+        await expect(rpc.$call("chats.get", {chatId: "c1"})).rejects.toThrow("That conversation no longer exists.");
+        const text = log.lines.join("\n");
+        expect(text).toContain(`A request failed request="chats.get"`);
+        expect(text).toContain("row missing");
     });
 
     test("events reach the renderer until the peer is detached", async () => {
         const events = new EventBus();
         const {main, renderer} = channelPair();
-        const detach = attachRpcPeer({handlers: handlersRecording([]), events}, main);
+        const detach = attachRpcPeer({handlers: handlersRecording([]), events, logger: Logger.silent()}, main);
         const received: string[] = [];
         createBirpc<MainFunctions, RendererFunctions>({
             "chats.delta": (delta) => received.push(delta.text)
@@ -111,5 +137,32 @@ describe("attachRpcPeer", () => {
         events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", thinkingStartedAt: null, thinkingEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));
         expect(received).toEqual(["one"]);
+    });
+
+    test("only the contract's own names are callable: names every object has are not found", async () => {
+        const calls: unknown[] = [];
+        const {main, renderer} = channelPair();
+        attachRpcPeer({handlers: handlersRecording(calls), events: new EventBus(), logger: Logger.silent()}, main);
+        const rpc = createBirpc<Record<string, (args: unknown) => unknown>, RendererFunctions>({} as RendererFunctions, renderer);
+        for (const name of ["valueOf", "constructor", "toString", "hasOwnProperty", "__proto__", "toJSON", "isPrototypeOf"])
+            await expect(rpc.$call(name, {}), name).rejects.toThrow(`function "${name}" not found`);
+        expect(calls).toEqual([]);
+    });
+
+    test("a message that isn't an RPC message is logged and reported, never thrown", async () => {
+        const {main} = channelPair();
+        const reported: Error[] = [];
+        const log = new MemoryLogSink();
+        let deliver: ((data: unknown) => void) | undefined;
+        attachRpcPeer({handlers: handlersRecording([]), events: new EventBus(), logger: new Logger(log)}, {
+            ...main,
+            on: (receive) => void (deliver = receive),
+            deserialize: (text) => JSON.parse(text as string)
+        }, {onMalformedMessage: (error) => void reported.push(error)});
+        for (const text of ["not json", "null", "42", "\"q\"", "[]", "{}", "{\"t\":\"q\",\"m\":1}", "{\"t\":\"q\",\"m\":\"chats.list\",\"a\":{}}", "{\"t\":\"s\"}"])
+            await (deliver!(text) as unknown as Promise<void>);
+        expect(reported).toHaveLength(9);
+        expect(reported.every((error) => error instanceof MalformedMessageError)).toBe(true);
+        expect(log.lines.filter((line) => line.includes("Dropped a malformed RPC message"))).toHaveLength(9);
     });
 });

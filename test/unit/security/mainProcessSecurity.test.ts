@@ -30,6 +30,8 @@ vi.mock("electron-updater", () => {
 });
 
 let electron: FakeElectron;
+/** The process-wide error handlers before main.ts ran (the test runner has its own). */
+const listenersBeforeMain: {uncaught: unknown[]; rejection: unknown[]} = {uncaught: [], rejection: []};
 const userDataDirs: string[] = [];
 
 function windowOf(electronFake: FakeElectron) {
@@ -52,6 +54,8 @@ beforeAll(async () => {
     process.env.ELECTRON_RENDERER_URL = "http://attacker.example/";
     // Electron's resources folder; this build has no update feed (app-update.yml) in it.
     Object.assign(process, {resourcesPath: electron.app.getPath("userData")});
+    listenersBeforeMain.uncaught = process.listeners("uncaughtException");
+    listenersBeforeMain.rejection = process.listeners("unhandledRejection");
     await import(/* @vite-ignore */ mainBundle);
     await vi.waitFor(() => windowOf(electron), {timeout: 30_000});
 }, 60_000);
@@ -67,6 +71,26 @@ afterAll(async () => {
 });
 
 describe("the main process follows Electron's security checklist", () => {
+    test("an error nobody caught is logged, to the log file too, and the app keeps running", () => {
+        const uncaught = process.listeners("uncaughtException").filter((listener) => !listenersBeforeMain.uncaught.includes(listener));
+        const rejection = process.listeners("unhandledRejection").filter((listener) => !listenersBeforeMain.rejection.includes(listener));
+        expect(uncaught).toHaveLength(1);
+        expect(rejection).toHaveLength(1);
+        const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+        try {
+            uncaught[0]!(new Error("thrown while serving a client"), "uncaughtException");
+            rejection[0]!(new Error("rejected with nobody listening"), Promise.resolve());
+            expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+                expect.stringContaining("keeps running"), expect.stringContaining("keeps running")
+            ]);
+        } finally {
+            logged.mockRestore();
+        }
+        const logFile = readFileSync(path.join(electron.app.getPath("userData"), "logs", "ponder.log"), "utf8");
+        expect(logFile).toContain("thrown while serving a client");
+        expect(logFile).toContain("rejected with nobody listening");
+    });
+
     test("no update server is contacted while the build has no update feed", () => {
         expect(updater.imported).toBe(false);
     });
@@ -188,6 +212,10 @@ describe("the main process follows Electron's security checklist", () => {
         const info = await trusted.$call("app.getInfo", undefined);
         expect(info.shell).toBe("desktop");
         expect(answered).toEqual([]);
+        // Each dropped message leaves a trace in the log, for a report of a window that "does nothing".
+        const log = readFileSync(path.join(electron.app.getPath("userData"), "logs", "ponder.log"), "utf8");
+        expect(log.match(/WARN  \[core\] Ignored a message from an untrusted sender/g)).toHaveLength(3);
+        expect(log).toContain(`url="https://attacker.example/"`);
 
         await expect(trusted.$call("chats.get", {chatId: 42} as never), "arguments are validated").rejects.toThrow();
     });

@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import WebSocket from "ws";
 import type {MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
+import {Logger} from "../../../electron/core/logging/Logger.ts";
 import {PonderServer} from "../../../electron/server/PonderServer.ts";
 
 let dir: string;
@@ -26,7 +27,7 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, "renderer", "index.html"), "<!doctype html><title>Ponder</title>");
     writeFileSync(path.join(dir, "renderer", "assets", "app.js"), "console.log(1)");
     writeFileSync(path.join(dir, "secret.txt"), "outside");
-    server = new PonderServer({handlers, events: new EventBus()}, {rendererDir: path.join(dir, "renderer"), port: 0});
+    server = new PonderServer({handlers, events: new EventBus(), logger: Logger.silent()}, {rendererDir: path.join(dir, "renderer"), port: 0});
     const address = new URL(await server.listen());
     token = address.searchParams.get("token")!;
     base = `http://${address.host}`;

@@ -1,0 +1,187 @@
+import type {ChatReplyState, ChatSummary, Message} from "../../contract.ts";
+import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
+import type {ActiveModel, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
+import {ReplyStreamer, type FinishedReply, type ReplyText} from "../replies/ReplyStreamer.ts";
+import type {ChatRepository} from "./ChatRepository.ts";
+
+/** Generation settings every chat reply starts from. */
+export type GenerationDefaults = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+
+export interface ChatRepliesOptions {
+    /** At most one delta event per stream per this many ms. Defaults to 33 (30 a second). */
+    deltaIntervalMs?: number;
+    /** A streaming message is written to the database at least this often. Defaults to 500. */
+    saveIntervalMs?: number;
+    /** Generation settings for every reply (per-model and per-chat settings build on these). */
+    generation?: GenerationDefaults;
+    /** The user's settings for a reply in a chat (SettingsService); `generation` overrides them. */
+    replySettings?: (modelId: string, chatId: string, turns: readonly ReplyTurn[]) => GenerationDefaults;
+    /** Failed replies are logged here with their cause (never the conversation's text). */
+    logger?: Logger;
+}
+
+interface RunningReply {
+    controller: AbortController;
+    streamer: ReplyStreamer;
+    /** The streaming message as stored when the reply started. */
+    message: Message;
+    state: ChatReplyState;
+    done: Promise<void>;
+}
+
+/**
+ * The replies streaming into chats: at most one per chat, any number of chats at once. Each
+ * reply's deltas, saves and stats come from its {@link ReplyStreamer}; the chat list hears when
+ * a chat starts generating, waits for a free sequence, or is done.
+ */
+export class ChatReplies {
+    readonly #repository: ChatRepository;
+    readonly #models: {readonly loaded: ActiveModel | undefined};
+    readonly #events: EventBus;
+    readonly #deltaIntervalMs: number;
+    readonly #saveIntervalMs: number;
+    readonly #options: ChatRepliesOptions;
+    readonly #running = new Map<string, RunningReply>();
+    readonly #logger: Logger;
+
+    constructor(repository: ChatRepository, models: {readonly loaded: ActiveModel | undefined}, events: EventBus, options: ChatRepliesOptions = {}) {
+        this.#repository = repository;
+        this.#models = models;
+        this.#events = events;
+        this.#deltaIntervalMs = options.deltaIntervalMs ?? 33;
+        this.#saveIntervalMs = options.saveIntervalMs ?? 500;
+        this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
+    }
+
+    /** The model replies go to; throws the user-facing reason when none is loaded. */
+    requireModel(): ActiveModel {
+        const loaded = this.#models.loaded;
+        if (loaded == null)
+            throw new Error("Load a model before sending a message.");
+        return loaded;
+    }
+
+    requireIdle(chatId: string): void {
+        if (this.#running.has(chatId))
+            throw new Error("Ponder is still answering in this conversation. Stop it or wait for the answer.");
+    }
+
+    /** The chat as the list shows it: with its reply's state while one streams or waits. */
+    describe(summary: ChatSummary): ChatSummary {
+        const running = this.#running.get(summary.id);
+        return running == null ? summary : {...summary, reply: running.state};
+    }
+
+    /** The streaming message as its deltas have delivered it (the database lags by up to a save interval). */
+    delivered(chatId: string, messageId: string): Message | undefined {
+        const running = this.#running.get(chatId);
+        return running?.message.id === messageId ? {...running.message, ...running.streamer.delivered} : undefined;
+    }
+
+    /**
+     * Streams a reply into `message` (stored, streaming), answering `branch` (the messages the
+     * model reads, oldest first); with `continues`, `message` is the branch's last and gets the
+     * continuation of its text.
+     */
+    start(active: ActiveModel, chat: ChatSummary, message: Message, branch: readonly Message[], continues = false): void {
+        const {chatId} = message;
+        const turns = conversationTurns(chat, continues ? branch.slice(0, -1) : branch);
+        // The answer being continued goes back whole, reasoning included: the model writes on from its last token.
+        if (continues)
+            turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
+        const request: ReplyRequest = {
+            ...this.#options.replySettings?.(active.modelId, chatId, turns),
+            ...this.#options.generation,
+            turns,
+            priority: "interactive",
+            continueLastTurn: continues,
+            keepEarlierReasoning: chat.sendReasoning
+        };
+        const streamer = new ReplyStreamer({
+            modelId: active.modelId,
+            deltaIntervalMs: this.#deltaIntervalMs,
+            continues: continues ? {reply: message, stats: message.stats} : undefined,
+            onDelta: (delta) => this.#events.emit("chats.delta", {chatId, messageId: message.id, ...delta}),
+            onQueuePosition: (ahead) => {
+                running.state = ahead == null ? {state: "generating"} : {state: "waiting", ahead};
+                this.#emitChanged(chatId);
+            },
+            save: {intervalMs: this.#saveIntervalMs, write: (reply) => this.#repository.saveMessage({...message, ...reply})}
+        });
+        const controller = new AbortController();
+        const running: RunningReply = {controller, streamer, message, state: {state: "generating"}, done: Promise.resolve()};
+        this.#running.set(chatId, running);
+        running.done = this.#finish(running, streamer.run(active.model, request, controller.signal));
+        this.#emitChanged(chatId);
+    }
+
+    /** Stops the chat's reply (also while it waits to start); resolves once what was generated is saved. */
+    async stop(chatId: string): Promise<void> {
+        const running = this.#running.get(chatId);
+        if (running == null)
+            return;
+        running.controller.abort();
+        await running.done;
+    }
+
+    /** Stops every reply (the app is quitting) and saves what was generated. */
+    async stopAll(): Promise<void> {
+        await Promise.all([...this.#running.keys()].map((chatId) => this.stop(chatId)));
+    }
+
+    /** Saves the ended reply; whatever fails, the chat is no longer "answering" afterwards. */
+    async #finish(running: RunningReply, reply: Promise<FinishedReply>): Promise<void> {
+        const {message} = running;
+        let ended: Message = {...message, status: "error"};
+        try {
+            const finished = await reply;
+            if (finished.error != null)
+                this.#logger.error("A reply failed", {chatId: message.chatId, messageId: message.id, cause: finished.error});
+            ended = {
+                ...message,
+                ...textOf(finished),
+                status: finished.stopReason === "error" ? "error" : finished.stopReason === "stopped" ? "stopped" : "done",
+                error: finished.error?.message ?? null,
+                stats: finished.stats ?? message.stats
+            };
+            this.#repository.transaction(() => {
+                this.#repository.saveMessage(ended);
+                this.#repository.touchChat(message.chatId, Date.now());
+            });
+        } catch (error) {
+            // The final save failed: the renderer still hears that the reply ended, with why.
+            this.#logger.error("A finished reply could not be saved", {chatId: message.chatId, messageId: message.id, cause: error});
+            ended = {...ended, status: "error", error: (error as Error).message};
+        } finally {
+            this.#running.delete(message.chatId);
+            this.#events.emit("chats.messageUpdated", ended);
+            this.#emitChanged(message.chatId);
+        }
+    }
+
+    /** Sends the chat's new state to the list (one chat, never the whole list); a deleted chat is left out. */
+    #emitChanged(chatId: string) {
+        const chat = this.#repository.getChat(chatId);
+        if (chat != null)
+            this.#events.emit("chats.listChanged", {kind: "upsert", chat: this.describe(chat)});
+    }
+}
+
+/** The conversation as the model reads it: the chat's system prompt, then the branch. */
+export function conversationTurns(chat: ChatSummary, branch: readonly Message[]): ReplyTurn[] {
+    const turns: ReplyTurn[] = chat.systemPrompt.trim() === "" ? [] : [{role: "system", text: chat.systemPrompt}];
+    for (const message of branch) {
+        if (message.role === "user")
+            turns.push({role: "user", text: message.text});
+        // An answer cut short before it began says nothing the model should read back.
+        else if (message.text !== "")
+            turns.push({role: "assistant", text: message.text, ...(chat.sendReasoning && message.reasoning !== "" ? {reasoning: message.reasoning} : {})});
+    }
+    return turns;
+}
+
+function textOf({reasoning, text, thinkingStartedAt, thinkingEndedAt}: ReplyText): ReplyText {
+    return {reasoning, text, thinkingStartedAt, thinkingEndedAt};
+}

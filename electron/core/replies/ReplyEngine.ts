@@ -1,0 +1,102 @@
+import type {GenerationSettingName} from "../../contract.ts";
+
+/** One turn of the conversation a reply answers. */
+export interface ReplyTurn {
+    role: "system" | "user" | "assistant";
+    text: string;
+    /** An earlier answer's reasoning; sent back only where the engine and the chat keep it. */
+    reasoning?: string;
+}
+
+export interface ReplySampling {
+    /** 0 is greedy. */
+    temperature?: number;
+    topK?: number;
+    topP?: number;
+    minP?: number;
+    seed?: number;
+    frequencyPenalty?: number;
+    presencePenalty?: number;
+    /** 1 is off. */
+    repeatPenalty?: number;
+}
+
+/**
+ * Whose reply it is: the person at the keyboard (a desktop chat) or a program (an API client).
+ * Interactive replies are served first, and never wait behind background ones.
+ */
+export type ReplyPriority = "interactive" | "background";
+
+/**
+ * What a reply is asked to be, in the core's own terms: chats and the `/v1` API both build one,
+ * and each engine turns it into what it runs (native's options, an HTTP request). What an
+ * engine can't do is declared in its {@link EngineCapabilities}, never silently dropped.
+ */
+export interface ReplyRequest {
+    turns: readonly ReplyTurn[];
+    priority: ReplyPriority;
+    /** Tokens generated at most (reasoning and answer together). */
+    maxTokens?: number;
+    /** Reasoning tokens at most; then the reasoning is closed and the model answers. */
+    thoughtBudget?: number;
+    sampling?: ReplySampling;
+    /** Suppresses the other script's tokens. */
+    languageLock?: "english" | "chinese";
+    /** What to do when the conversation leaves too little room for the reply. */
+    contextOverflow?: "dropOldest" | "stop";
+    /** Sends earlier answers' reasoning back to the model. */
+    keepEarlierReasoning?: boolean;
+    /** The last turn is an answer cut short: write its continuation instead of a new reply. */
+    continueLastTurn?: boolean;
+}
+
+/** What an engine reports while it writes a reply. */
+export interface ReplyListener {
+    onChunk(segment: "thought" | "answer", text: string): void;
+    /** The context tokens the conversation fills so far (prompt and reply), where the engine counts them. */
+    onContextTokens?(tokens: number): void;
+    /** While the reply waits for the engine: how many replies start before it. */
+    onQueuePosition?(ahead: number): void;
+}
+
+/** How a reply ended, as the engine counted it. */
+export interface EngineReply {
+    stopReason: "finished" | "stopped" | "length";
+    /** The thinking budget ran out and the reasoning was closed for the model. */
+    thoughtCutByBudget: boolean;
+    promptTokens: number;
+    /** Earlier turns left out of the prompt to fit the context. */
+    droppedTurns: number;
+    /** Prompt tokens whose evaluation was kept from an earlier reply. */
+    reusedPromptTokens: number;
+    thoughtTokens: number;
+    answerTokens: number;
+    /** When the first token came (`performance.now()`); absent when none did. */
+    firstTokenAt?: number;
+}
+
+/** What an engine can do, so the UI can say when a setting doesn't apply to it. */
+export interface EngineCapabilities {
+    /** Settings the engine can't apply: replies go without them. */
+    unsupportedSettings: readonly GenerationSettingName[];
+    /** Whether it can write on where a cut-short answer ended ({@link ReplyRequest.continueLastTurn}). */
+    continuesReplies: boolean;
+}
+
+/**
+ * What writes an assistant reply: a model loaded here or a model served by a remote engine.
+ * Chats and the OpenAI-compatible API only ever see this shape. Replies run concurrently;
+ * an engine queues what it can't run at once.
+ */
+export interface ReplyEngine {
+    readonly capabilities: EngineCapabilities;
+    /** Ends as `stopped` when `signal` aborts, also while the reply still waits to start. */
+    generate(request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply>;
+    dispose(): Promise<void>;
+}
+
+/** The model replies currently go to, and its id. */
+export interface ActiveModel {
+    modelId: string;
+    model: ReplyEngine;
+}

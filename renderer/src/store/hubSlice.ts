@@ -1,0 +1,111 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {HubModel, HubRepository, HubSettings, PonderApi} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export type HubSort = "downloads" | "recent";
+
+/** The Models view's search of the hub: the results so far and whether more are coming. */
+export interface HubSearchState {
+    query: string;
+    sort: HubSort;
+    models: readonly HubModel[];
+    /** Asks the hub for the page after these results; null at the end. */
+    next: string | null;
+    status: "idle" | "searching" | "done" | "error";
+    error: string | null;
+}
+
+/** The repository page open in the Models view. */
+export type HubRepositoryState =
+    | {repo: string; status: "loading"}
+    | {repo: string; status: "done"; repository: HubRepository}
+    | {repo: string; status: "error"; error: string};
+
+export interface HubSlice {
+    hubSearch: HubSearchState;
+    hubRepository: HubRepositoryState | null;
+    hubSettings: HubSettings | null;
+    /** A new search (a new query or sort) replaces the results. */
+    searchHub(query: string, sort: HubSort): Promise<void>;
+    showMoreHubResults(): Promise<void>;
+    /** Opens a repository's page and checks every quantization's fit. */
+    openHubRepository(repo: string): Promise<void>;
+    closeHubRepository(): void;
+    loadHubSettings(): Promise<void>;
+    /** Resolves to the reason it failed, or null once saved (null removes the token). */
+    setHubToken(token: string | null): Promise<string | null>;
+}
+
+const idleSearch: HubSearchState = {query: "", sort: "downloads", models: [], next: null, status: "idle", error: null};
+
+function messageOf(error: unknown) {
+    return error instanceof Error && error.message !== "" ? error.message : String(error);
+}
+
+export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], [], HubSlice> => (set, get) => {
+    // Only the latest search's answer is shown: typing on while an older one is in flight must not bring it back.
+    let searchNumber = 0;
+
+    async function fetchPage(search: HubSearchState, cursor: string | undefined) {
+        const number = ++searchNumber;
+        set({hubSearch: {...search, status: "searching", error: null}});
+        try {
+            const page = await api.hub.search({query: search.query, sort: search.sort, cursor});
+            if (number === searchNumber)
+                set({hubSearch: {...search, models: [...search.models, ...page.models], next: page.next, status: "done", error: null}});
+        } catch (error) {
+            if (number === searchNumber)
+                set({hubSearch: {...search, status: "error", error: messageOf(error)}});
+        }
+    }
+
+    return {
+        hubSearch: idleSearch,
+        hubRepository: null,
+        hubSettings: null,
+        searchHub(query, sort) {
+            if (query.trim() === "") {
+                searchNumber++;
+                set({hubSearch: {...idleSearch, sort}});
+                return Promise.resolve();
+            }
+            return fetchPage({...idleSearch, query: query.trim(), sort}, undefined);
+        },
+        showMoreHubResults() {
+            const search = get().hubSearch;
+            return search.next == null || search.status === "searching" ? Promise.resolve() : fetchPage(search, search.next);
+        },
+        async openHubRepository(repo) {
+            set({hubRepository: {repo, status: "loading"}});
+            let next: HubRepositoryState;
+            try {
+                next = {repo, status: "done", repository: await api.hub.repository({repo})};
+            } catch (error) {
+                next = {repo, status: "error", error: messageOf(error)};
+            }
+            if (get().hubRepository?.repo !== repo)
+                return;
+            set({hubRepository: next});
+            if (next.status === "done")
+                await Promise.all(next.repository.quantizations.map((quantization) => get().estimateFit(quantization.address, {address: quantization.address})));
+        },
+        closeHubRepository() {
+            set({hubRepository: null});
+        },
+        async loadHubSettings() {
+            try {
+                set({hubSettings: await api.hub.getSettings()});
+            } catch (error) {
+                get().reportError(error);
+            }
+        },
+        async setHubToken(token) {
+            try {
+                set({hubSettings: await api.hub.setToken({token})});
+                return null;
+            } catch (error) {
+                return messageOf(error);
+            }
+        }
+    };
+};

@@ -1,0 +1,53 @@
+import type {StateCreator} from "zustand/vanilla";
+import type {PonderApi, RequestArgs, ToolsView} from "../../../electron/contract";
+import type {PonderState} from "./createPonderStore";
+
+export interface ToolsSlice {
+    /** MCP servers with their state and tools, and the limits of calls; null until first loaded. */
+    tools: ToolsView | null;
+    setTools(view: ToolsView): void;
+    loadTools(): Promise<void>;
+    /** Resolves to the reason it was refused (shown beside the form), or null once added (it may still fail to start). */
+    addToolServer(definition: RequestArgs<"tools.addServer">): Promise<string | null>;
+    /** Resolves to the reason nothing was imported, or null. */
+    importToolServers(json: string): Promise<string | null>;
+    setToolServerEnabled(serverId: string, enabled: boolean): Promise<void>;
+    restartToolServer(serverId: string): Promise<void>;
+    removeToolServer(serverId: string): Promise<void>;
+    updateTool(change: RequestArgs<"tools.updateTool">): Promise<void>;
+    configureTools(limits: RequestArgs<"tools.configure">): Promise<void>;
+}
+
+export const createToolsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ToolsSlice> => (set, get) => {
+    async function update(request: () => Promise<ToolsView>) {
+        try {
+            set({tools: await request()});
+        } catch (error) {
+            get().reportError(error);
+        }
+    }
+
+    async function refusal(request: () => Promise<unknown>): Promise<string | null> {
+        try {
+            await request();
+            return null;
+        } catch (error) {
+            return error instanceof Error && error.message !== "" ? error.message : String(error);
+        }
+    }
+
+    return {
+        tools: null,
+        setTools(view) {
+            set({tools: view});
+        },
+        loadTools: () => update(() => api.tools.list()),
+        addToolServer: (definition) => refusal(() => api.tools.addServer(definition)),
+        importToolServers: (json) => refusal(() => api.tools.importServers({json})),
+        setToolServerEnabled: (serverId, enabled) => update(() => api.tools.updateServer({serverId, enabled})),
+        restartToolServer: (serverId) => update(() => api.tools.restartServer({serverId})),
+        removeToolServer: (serverId) => update(() => api.tools.removeServer({serverId})),
+        updateTool: (change) => update(() => api.tools.updateTool(change)),
+        configureTools: (limits) => update(() => api.tools.configure(limits))
+    };
+};
