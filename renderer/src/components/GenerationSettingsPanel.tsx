@@ -3,11 +3,9 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
+import {kvCacheTypes, languageLocks} from "../../../electron/contract/values";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
-const languageLocks = ["off", "match", "english", "chinese"] as const;
-// The contract's list is a value the renderer can't import (it takes only types from it).
-const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const satisfies readonly KvCacheType[];
 
 type NumberSettingName = {[N in GenerationSettingName]: GenerationSettings[N] extends number | null ? N : never}[GenerationSettingName];
 
@@ -43,6 +41,7 @@ export function GenerationSettingsPanel() {
     const loadSettings = usePonder((state) => state.loadSettings);
     const changeSettings = usePonder((state) => state.changeSettings);
     const loadedWith = usePonder((state) => state.runtime.status === "ready" ? state.runtime.loadedWith : undefined);
+    const unsupported = usePonder((state) => state.runtime.status === "ready" ? state.runtime.unsupportedSettings : undefined);
     const loadModel = usePonder((state) => state.loadModel);
     const modelRequestPending = usePonder((state) => state.modelRequestPending);
     const [scope, setScope] = useState<"model" | "chat">("model");
@@ -75,6 +74,7 @@ export function GenerationSettingsPanel() {
                         onChange={change}
                         onReset={reset}
                         reload={reload}
+                        unsupported={unsupported ?? []}
                     />
                 )}
         </details>
@@ -90,9 +90,11 @@ interface SettingsFormProps {
     onReset(names: GenerationSettingName[]): void;
     /** Offered when the model runs with other load options than those set; null when it doesn't. */
     reload: {pending: boolean; start(): void} | null;
+    /** Settings the loaded engine can't apply (a remote engine's). */
+    unsupported: readonly GenerationSettingName[];
 }
 
-function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload}: SettingsFormProps) {
+function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload, unsupported}: SettingsFormProps) {
     const {t} = useTranslation();
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
@@ -103,6 +105,7 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
             label={t(`settings.field.${name}`)}
             differs={effective[name] !== preset[name]}
             changedHere={name in layer}
+            unsupported={unsupported.includes(name)}
             onReset={() => onReset([name])}
         >
             {control}
@@ -171,12 +174,14 @@ interface SettingFieldProps {
     label: string;
     differs: boolean;
     changedHere: boolean;
+    /** The loaded engine can't apply it: replies go without it. */
+    unsupported: boolean;
     onReset(): void;
     /** Renders the control with the id its label points at. */
     children: (id: string) => ReactNode;
 }
 
-function SettingField({label, differs, changedHere, onReset, children}: SettingFieldProps) {
+function SettingField({label, differs, changedHere, unsupported, onReset, children}: SettingFieldProps) {
     const {t} = useTranslation();
     const id = useId();
     return (
@@ -185,6 +190,7 @@ function SettingField({label, differs, changedHere, onReset, children}: SettingF
             <div className="settings__control">
                 {children(id)}
                 {differs && <span className="settings__differs">{t("settings.differs")}</span>}
+                {unsupported && <span className="settings__unsupported">{t("settings.unsupported")}</span>}
                 {changedHere && (
                     <button type="button" className="button button--small" aria-label={t("settings.resetField", {name: label})} onClick={onReset}>
                         {t("settings.reset")}
