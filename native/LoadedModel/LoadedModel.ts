@@ -45,6 +45,7 @@ export class LoadedModel {
     readonly parallel: number;
     readonly #model: LlamaModel;
     readonly #context: LlamaContext;
+    readonly #sequences: readonly LlamaContextSequence[];
     readonly #scheduler: SequenceScheduler<LlamaContextSequence, FittedPrompt>;
     /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
@@ -54,8 +55,8 @@ export class LoadedModel {
         this.parallel = parallel;
         this.#model = model;
         this.#context = context;
-        const sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
-        this.#scheduler = new SequenceScheduler(sequences, {
+        this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.#scheduler = new SequenceScheduler(this.#sequences, {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex
         });
@@ -107,9 +108,10 @@ export class LoadedModel {
         return this.format.thoughtOpenTag != null;
     }
 
-    /** Replies running now, and waiting for a sequence. */
-    get load(): {active: number; waiting: number} {
-        return {active: this.#scheduler.active, waiting: this.#scheduler.waiting};
+    /** Replies running now and waiting for a sequence, and the tokens llama.cpp has evaluated in all (prompts and replies). */
+    get load(): {active: number; waiting: number; evaluatedTokens: number} {
+        const evaluatedTokens = this.#sequences.reduce((sum, sequence) => sum + sequence.tokenMeter.usedInputTokens, 0);
+        return {active: this.#scheduler.active, waiting: this.#scheduler.waiting, evaluatedTokens};
     }
 
     /**

@@ -145,6 +145,11 @@ function ChatItem({chat}: {chat: ChatSummary}) {
                         {title}
                     </button>
                 )}
+            {chat.reply != null && (
+                <span className={`conversations__reply conversations__reply--${chat.reply.state}`}>
+                    {t(`conversations.reply.${chat.reply.state}`)}
+                </span>
+            )}
             <span className="conversations__actions">
                 <button type="button" className="icon-button" onClick={() => setRenaming(true)}>{t("conversations.rename")}</button>
                 <button type="button" className="icon-button" aria-pressed={chat.pinned} onClick={() => void setPinned(chat.id, !chat.pinned)}>

@@ -41,6 +41,7 @@ export function GenerationSettingsPanel() {
     const loadSettings = usePonder((state) => state.loadSettings);
     const changeSettings = usePonder((state) => state.changeSettings);
     const loadedWith = usePonder((state) => state.runtime.status === "ready" ? state.runtime.loadedWith : undefined);
+    const unsupported = usePonder((state) => state.runtime.status === "ready" ? state.runtime.unsupportedSettings : undefined);
     const loadModel = usePonder((state) => state.loadModel);
     const modelRequestPending = usePonder((state) => state.modelRequestPending);
     const [scope, setScope] = useState<"model" | "chat">("model");
@@ -72,6 +73,7 @@ export function GenerationSettingsPanel() {
                         onChange={change}
                         onReset={reset}
                         reload={reload}
+                        unsupported={unsupported ?? []}
                     />
                 )}
         </details>
@@ -87,9 +89,11 @@ interface SettingsFormProps {
     onReset(names: GenerationSettingName[]): void;
     /** Offered when the model runs with other load options than those set; null when it doesn't. */
     reload: {pending: boolean; start(): void} | null;
+    /** Settings the loaded engine can't apply (a remote engine's). */
+    unsupported: readonly GenerationSettingName[];
 }
 
-function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload}: SettingsFormProps) {
+function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload, unsupported}: SettingsFormProps) {
     const {t} = useTranslation();
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
@@ -100,6 +104,7 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
             label={t(`settings.field.${name}`)}
             differs={effective[name] !== preset[name]}
             changedHere={name in layer}
+            unsupported={unsupported.includes(name)}
             onReset={() => onReset([name])}
         >
             {control}
@@ -163,12 +168,14 @@ interface SettingFieldProps {
     label: string;
     differs: boolean;
     changedHere: boolean;
+    /** The loaded engine can't apply it: replies go without it. */
+    unsupported: boolean;
     onReset(): void;
     /** Renders the control with the id its label points at. */
     children: (id: string) => ReactNode;
 }
 
-function SettingField({label, differs, changedHere, onReset, children}: SettingFieldProps) {
+function SettingField({label, differs, changedHere, unsupported, onReset, children}: SettingFieldProps) {
     const {t} = useTranslation();
     const id = useId();
     return (
@@ -177,6 +184,7 @@ function SettingField({label, differs, changedHere, onReset, children}: SettingF
             <div className="settings__control">
                 {children(id)}
                 {differs && <span className="settings__differs">{t("settings.differs")}</span>}
+                {unsupported && <span className="settings__unsupported">{t("settings.unsupported")}</span>}
                 {changedHere && (
                     <button type="button" className="button button--small" aria-label={t("settings.resetField", {name: label})} onClick={onReset}>
                         {t("settings.reset")}

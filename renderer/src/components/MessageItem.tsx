@@ -91,14 +91,20 @@ function AssistantMessageBody({message}: {message: Message}) {
                 />
             )}
             {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
-            {streaming && !hasReasoning && !hasAnswer && <WaitingStatus />}
+            {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>
     );
 }
 
-function WaitingStatus() {
+/** Before the first token: the prompt is being read, or every sequence is busy and the reply waits its turn. */
+function WaitingStatus({chatId}: {chatId: string}) {
     const {t} = useTranslation();
-    return <p className="message__status message__status--waiting" role="status">{t("message.waiting")}</p>;
+    const reply = usePonder((state) => state.chatSummaries[chatId]?.reply);
+    return (
+        <p className="message__status message__status--waiting" role="status">
+            {reply?.state !== "waiting" ? t("message.waiting") : reply.ahead === 0 ? t("message.queuedNext") : t("message.queued", {count: reply.ahead})}
+        </p>
+    );
 }
 
 /** Depends on the message alone, so the deltas that re-render a streaming reply's text skip it. */

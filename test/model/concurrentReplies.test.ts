@@ -1,0 +1,197 @@
+import OpenAI from "openai";
+import {describe, expect, test} from "vitest";
+import type {EventName, EventPayloads} from "../../electron/contract.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
+import {OpenAiApi, type ApiRequestLog} from "../../electron/server/openai/OpenAiApi.ts";
+import {PonderServer} from "../../electron/server/PonderServer.ts";
+import {chineseToken, englishRunnerUp, scriptFor} from "../fixtures/models/scriptedModel.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
+
+const workspace = useCoreWorkspace("ponder-concurrent-", {"endless.gguf": "endless"});
+const modelId = "endless.gguf";
+const apiKey = "concurrent-key";
+
+/** The first `count` tokens the endless model reasons, greedily: its script, then its cycle forever. */
+function endlessReasoning(count: number, {englishOnly = false} = {}): string {
+    const [reasoning] = scriptFor("prefilled-think", {endless: true}).paths;
+    const tokens = reasoning!.steps.map(({token}) => token === chineseToken && englishOnly ? englishRunnerUp : token);
+    const cycleStart = tokens.findIndex((token) => token === reasoning!.loopTo);
+    let text = "";
+    for (let index = 0; index < count; index++)
+        text += tokens[index < tokens.length ? index : cycleStart + (index - tokens.length) % (tokens.length - cycleStart)];
+    return text;
+}
+
+/** A core with the endless model loaded, its `/v1` on 127.0.0.1, and every event it sends. */
+async function openServed(parallel?: number) {
+    const core = await workspace.openCore({
+        load: {threads: 1, contextSize: 1024, ...(parallel == null ? {} : {parallel})},
+        chats: {generation: {sampling: {temperature: 0}}}
+    });
+    expect((await core.handlers["models.load"]({modelId})).status).toBe("ready");
+    const requestLog: ApiRequestLog[] = [];
+    const server = new PonderServer(core, {rendererDir: workspace.dir, api: new OpenAiApi({models: core.models, apiKey: () => apiKey, onRequestLog: (entry) => requestLog.push(entry)})});
+    const client = new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0});
+    const events: Array<{[E in EventName]: {event: E; payload: EventPayloads[E]; at: number}}[EventName]> = [];
+    core.events.on((event, payload) => events.push({event, payload, at: performance.now()} as never));
+    return {core, client, requestLog, events, close: () => server.close()};
+}
+
+/** Streams a request and keeps its reasoning, with when its first and last piece came. */
+function streamReasoning(client: OpenAI, maxTokens: number | undefined, signal?: AbortSignal) {
+    const reply = {reasoning: "", firstAt: 0, lastAt: 0, done: Promise.resolve()};
+    reply.done = (async () => {
+        const stream = await client.chat.completions.create({
+            model: modelId, messages: [{role: "user", content: `Think about ${maxTokens ?? "forever"}`}],
+            temperature: 0, stream: true, ...(maxTokens == null ? {} : {max_tokens: maxTokens})
+        }, {signal});
+        for await (const chunk of stream) {
+            const delta = chunk.choices[0]?.delta as {reasoning_content?: string} | undefined;
+            if (!delta?.reasoning_content)
+                continue;
+            reply.lastAt = performance.now();
+            reply.firstAt ||= reply.lastAt;
+            reply.reasoning += delta.reasoning_content;
+        }
+    })();
+    return reply;
+}
+
+async function settings(core: PonderCore, chatId: string, values: {maxTokens?: number; languageLock?: "english"}) {
+    await core.handlers["settings.update"]({modelId, chatId, values});
+}
+
+const statusOf = async (core: PonderCore, chatId: string) => (await core.handlers["chats.get"]({chatId})).messages.at(-1)!;
+
+describe("several replies at once on one loaded model", () => {
+    test("two chats and two API clients generate at once, each getting exactly its own text", async () => {
+        const {core, client, events, close} = await openServed();
+        try {
+            const chatA = await core.handlers["chats.create"](undefined);
+            const chatB = await core.handlers["chats.create"](undefined);
+            await settings(core, chatA.id, {maxTokens: 40});
+            await settings(core, chatB.id, {maxTokens: 55, languageLock: "english"});
+
+            const apiC = streamReasoning(client, 30);
+            const apiD = streamReasoning(client, 47);
+            await core.handlers["chats.send"]({chatId: chatA.id, text: "First question"});
+            await core.handlers["chats.send"]({chatId: chatB.id, text: "Second question"});
+            await Promise.all([apiC.done, apiD.done]);
+            await expect.poll(async () => (await statusOf(core, chatA.id)).status).toBe("done");
+            await expect.poll(async () => (await statusOf(core, chatB.id)).status).toBe("done");
+
+            expect((await statusOf(core, chatA.id)).reasoning).toBe(endlessReasoning(40));
+            expect((await statusOf(core, chatB.id)).reasoning).toBe(endlessReasoning(55, {englishOnly: true}));
+            expect(apiC.reasoning).toBe(endlessReasoning(30));
+            expect(apiD.reasoning).toBe(endlessReasoning(47));
+            // Each chat's deltas went to its own conversation only, and add up to its text.
+            for (const chat of [chatA, chatB]) {
+                const deltas = events.filter((entry) => entry.event === "chats.delta" && entry.payload.chatId === chat.id);
+                expect(deltas.map((entry) => entry.event === "chats.delta" ? entry.payload.reasoning : "").join("")).toBe((await statusOf(core, chat.id)).reasoning);
+            }
+            // At once, not in turn: every reply had its first token before any reply had its last.
+            const chatTimes = [chatA, chatB].map((chat) => {
+                const times = events.filter((entry) => entry.event === "chats.delta" && entry.payload.chatId === chat.id).map((entry) => entry.at);
+                return {firstAt: times[0]!, lastAt: times.at(-1)!};
+            });
+            const replies = [...chatTimes, apiC, apiD];
+            expect(Math.max(...replies.map((reply) => reply.firstAt))).toBeLessThan(Math.min(...replies.map((reply) => reply.lastAt)));
+        } finally {
+            await close();
+        }
+    });
+
+    test("stopping one chat stops only that one; the other chat and the API stream go on", async () => {
+        const {core, client, close} = await openServed();
+        const controller = new AbortController();
+        const apiC = streamReasoning(client, undefined, controller.signal);
+        try {
+            const chatA = await core.handlers["chats.send"]({text: "Think A"});
+            const chatB = await core.handlers["chats.send"]({text: "Think B"});
+            await expect.poll(async () => (await statusOf(core, chatB.chatId)).reasoning.length).toBeGreaterThan(0);
+            await expect.poll(() => apiC.reasoning.length).toBeGreaterThan(0);
+
+            await core.handlers["chats.stop"]({chatId: chatA.chatId});
+            const stopped = await statusOf(core, chatA.chatId);
+            expect(stopped.status).toBe("stopped");
+            const chatBAtStop = (await statusOf(core, chatB.chatId)).reasoning.length;
+            const apiAtStop = apiC.reasoning.length;
+            await expect.poll(async () => (await statusOf(core, chatB.chatId)).reasoning.length).toBeGreaterThan(chatBAtStop + 50);
+            await expect.poll(() => apiC.reasoning.length).toBeGreaterThan(apiAtStop + 50);
+            expect((await statusOf(core, chatB.chatId)).status).toBe("streaming");
+            expect((await statusOf(core, chatA.chatId)).reasoning).toBe(stopped.reasoning);
+            expect((await core.handlers["chats.get"]({chatId: chatB.chatId})).summary.reply).toEqual({state: "generating"});
+            expect((await core.handlers["chats.get"]({chatId: chatA.chatId})).summary.reply).toBeUndefined();
+        } finally {
+            controller.abort();
+            await Promise.allSettled([apiC.done]);
+            await close();
+        }
+    });
+
+    test("a request whose client leaves while it waits is dropped without evaluating anything", async () => {
+        const {core, client, requestLog, close} = await openServed(1);
+        const stopRunning = new AbortController();
+        const running = streamReasoning(client, undefined, stopRunning.signal);
+        try {
+            const model = core.models.localModel!;
+            const evaluatedBefore = model.load.evaluatedTokens;
+            await expect.poll(() => running.reasoning.length).toBeGreaterThan(0);
+            const leaving = new AbortController();
+            const waiting = streamReasoning(client, 150, leaving.signal);
+            await expect.poll(() => model.load.waiting).toBe(1);
+            leaving.abort();
+            await expect(waiting.done).rejects.toThrow();
+            // It leaves the line at once, while the request ahead of it still runs.
+            await expect.poll(() => model.load.waiting).toBe(0);
+            expect(model.load.active).toBe(1);
+
+            stopRunning.abort();
+            await expect.poll(() => model.load).toMatchObject({active: 0, waiting: 0});
+            await expect.poll(() => requestLog.length).toBe(2);
+            const [left, served] = requestLog;
+            expect(left).toMatchObject({outcome: "disconnected", completionTokens: 0});
+            expect(left!.promptTokens).toBeGreaterThan(10);
+            // llama.cpp evaluated the running request's prompt and tokens, and nothing of the one that left.
+            expect(model.load.evaluatedTokens - evaluatedBefore).toBeLessThanOrEqual(served!.promptTokens! + served!.completionTokens!);
+        } finally {
+            stopRunning.abort();
+            await Promise.allSettled([running.done]);
+            await close();
+        }
+    });
+
+    test("a burst beyond the limit waits its turn and drains; a chat sent meanwhile starts at once and says when it waits", async () => {
+        const {core, client, events, close} = await openServed(2);
+        const stopApi = new AbortController();
+        const apiStreams: Array<ReturnType<typeof streamReasoning>> = [];
+        try {
+            const model = core.models.localModel!;
+            const burst = [20, 21, 22, 23, 24, 25].map((maxTokens) => streamReasoning(client, maxTokens));
+            await expect.poll(() => model.load.waiting + model.load.active).toBe(6);
+            await Promise.all(burst.map((reply) => reply.done));
+            burst.forEach((reply, index) => expect(reply.reasoning).toBe(endlessReasoning(20 + index)));
+            expect(model.load).toMatchObject({active: 0, waiting: 0});
+
+            // Two endless API streams take every sequence API clients may use; the chat gets the one kept for it.
+            apiStreams.push(streamReasoning(client, undefined, stopApi.signal), streamReasoning(client, undefined, stopApi.signal));
+            await expect.poll(() => Math.min(...apiStreams.map((reply) => reply.reasoning.length))).toBeGreaterThan(0);
+            const chatA = await core.handlers["chats.send"]({text: "Me first"});
+            await expect.poll(async () => (await statusOf(core, chatA.chatId)).reasoning.length).toBeGreaterThan(0);
+            expect(model.load.active).toBe(3);
+
+            // With every sequence busy, a second chat waits, ahead of nobody and first in line, and says so.
+            const chatB = await core.handlers["chats.send"]({text: "And me"});
+            await expect.poll(async () => (await core.handlers["chats.get"]({chatId: chatB.chatId})).summary.reply).toEqual({state: "waiting", ahead: 0});
+            const listed = events.filter((entry) => entry.event === "chats.listChanged" && entry.payload.kind === "upsert" && entry.payload.chat.id === chatB.chatId);
+            expect(listed.some((entry) => entry.event === "chats.listChanged" && entry.payload.kind === "upsert" && entry.payload.chat.reply?.state === "waiting")).toBe(true);
+            await core.handlers["chats.stop"]({chatId: chatA.chatId});
+            await expect.poll(async () => (await core.handlers["chats.get"]({chatId: chatB.chatId})).summary.reply).toEqual({state: "generating"});
+            await expect.poll(async () => (await statusOf(core, chatB.chatId)).reasoning.length).toBeGreaterThan(0);
+        } finally {
+            stopApi.abort();
+            await Promise.allSettled(apiStreams.map((reply) => reply.done));
+            await close();
+        }
+    });
+});
