@@ -6,6 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Before anything else: on an unsupported Node the first failure would be obscure and minutes in.
+node scripts/checkNode.mjs || { echo "0 passed, 1 failed"; exit 1; }
+
 step() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
