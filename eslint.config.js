@@ -1,5 +1,5 @@
 // Lint enforces Ponder's layering (docs/architecture.md): the renderer sees only the contract's
-// types, the core and native never import Electron, only native uses node-llama-cpp, and native
+// types and its zod-free shared values, the core and native never import Electron, only native uses node-llama-cpp, and native
 // knows nothing of chats or storage. Each layer's tsconfig adds the platform types it may use.
 import tseslint from "typescript-eslint";
 
@@ -45,8 +45,11 @@ export default tseslint.config(
                 paths: [{name: "electron", message: "The renderer talks only to window.ponder."}, nodeLlamaCppOnlyInNative],
                 patterns: [
                     {group: ["**/native/**", "node:*"], message: "The renderer runs in a sandboxed page."},
-                    {group: ["**/electron/*", "!**/electron/contract", "!**/electron/contract.ts"], message: "The renderer may only import types from electron/contract.ts."},
-                    {group: ["**/electron/contract", "**/electron/contract.ts"], allowTypeImports: true, message: "Import the contract with `import type`."}
+                    {
+                        regex: "/electron/(?!contract(\\.ts)?$|contract/values(\\.ts)?$)",
+                        message: "The renderer may only import types from electron/contract.ts and the shared values of electron/contract/values.ts."
+                    },
+                    {regex: "/electron/contract(\\.ts)?$", allowTypeImports: true, message: "Import the contract with `import type` (zod stays out of the page); names and shared values are in contract/values.ts."}
                 ]
             }]
         }

@@ -1,13 +1,14 @@
 /**
  * THE contract between Ponder's main side (core + native, in Electron's main process or in
  * `serve`) and the renderer. Everything that crosses the process boundary is declared here:
- * request argument schemas (validated on arrival by the main side), result and event payload
- * types, and the names used on the wire.
+ * request argument schemas (validated on arrival by the main side), and result and event
+ * payload types. The names on the wire and the values both sides share are in contract/values.ts.
  *
- * The renderer imports this file with `import type` only; the preload imports only the name
- * lists, so zod stays out of both bundles' hot path.
+ * The renderer imports this file with `import type` only, so zod stays out of its bundle; the
+ * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
+import {languageLocks} from "./contract/values.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
@@ -203,7 +204,7 @@ function generationSettingsSchema() {
         seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
         maxTokens: count(1_000_000),
         thinkingBudget: count(1_000_000),
-        languageLock: z.enum(["off", "match", "english", "chinese"]),
+        languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
@@ -836,40 +837,3 @@ export type PonderApi = {
         {[N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (...args: ArgsOf<N>) => Promise<RequestResults[N]>} &
         {[E in Extract<EventName, `${D}.${string}`> as EventMember<E>]: (listener: (payload: EventPayloads[E]) => void) => Unsubscribe};
 };
-
-/** Checks at compile time that a name list holds every name of its union. */
-function everyName<T extends string>() {
-    return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
-}
-
-/** Request names, for transports that must list them without loading zod. */
-export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
-    "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
-    "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
-    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop",
-    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update",
-    "engines.list", "engines.add", "engines.remove",
-    "api.getState", "api.configure", "api.rotateKey",
-    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
-    "tools.removeServer", "tools.updateTool", "tools.configure"
-]);
-
-export const eventNames = everyName<EventName>()([
-    "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated",
-    "engines.listChanged", "api.stateChanged", "tools.changed"
-]);
-
-/** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */
-export function eventMemberName(event: EventName): string {
-    const member = event.slice(event.indexOf(".") + 1);
-    return "on" + member.charAt(0).toUpperCase() + member.slice(1);
-}
-
-/** Electron IPC channel carrying birpc messages; the only channel Ponder uses. */
-export const ipcChannel = "ponder:rpc";

@@ -1,5 +1,5 @@
 import {ipcMain, type IpcMainEvent, type WebContents} from "electron";
-import {ipcChannel} from "./contract.ts";
+import {ipcChannel} from "./contract/values.ts";
 import {attachRpcPeer, type RpcPeerSource} from "./core/rpc/attachRpcPeer.ts";
 
 /**

@@ -1,9 +1,7 @@
 import {createBirpc} from "birpc";
 import {contextBridge, ipcRenderer} from "electron";
-import {
-    eventMemberName, eventNames, ipcChannel, requestNames,
-    type EventName, type EventPayloads, type MainFunctions, type PonderApi, type RendererFunctions
-} from "./contract.ts";
+import type {EventName, MainFunctions, RendererFunctions} from "./contract.ts";
+import {buildPonderApi, eventNames, ipcChannel} from "./contract/values.ts";
 
 /*
  * Exposes exactly the contract as `window.ponder`: one function per request and one `onX`
@@ -16,7 +14,7 @@ const listeners = new Map<EventName, Set<Listener>>(eventNames.map((name) => [na
 
 const rendererFunctions = Object.fromEntries(eventNames.map((name) => [
     name,
-    (payload: EventPayloads[typeof name]) => {
+    (payload: unknown) => {
         for (const listener of listeners.get(name) ?? [])
             listener(payload);
     }
@@ -28,19 +26,14 @@ const rpc = createBirpc<MainFunctions, RendererFunctions>(rendererFunctions, {
     timeout: -1
 });
 
-const api: Record<string, Record<string, unknown>> = {};
-const domainOf = (name: string) => (api[name.slice(0, name.indexOf("."))] ??= {});
-
-for (const name of requestNames)
-    domainOf(name)[name.slice(name.indexOf(".") + 1)] = (args?: unknown) => rpc.$call(name, args);
-
-for (const name of eventNames) {
-    domainOf(name)[eventMemberName(name)] = (listener: Listener) => {
+const api = buildPonderApi(
+    (name, args) => rpc.$call(name, args),
+    (event, listener) => {
         if (typeof listener !== "function")
             throw new TypeError("A listener must be a function.");
-        listeners.get(name)!.add(listener);
-        return () => void listeners.get(name)!.delete(listener);
-    };
-}
+        listeners.get(event)!.add(listener as Listener);
+        return () => void listeners.get(event)!.delete(listener as Listener);
+    }
+);
 
-contextBridge.exposeInMainWorld("ponder", api satisfies object as PonderApi);
+contextBridge.exposeInMainWorld("ponder", api);

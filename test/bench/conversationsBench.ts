@@ -3,7 +3,7 @@ import {availableParallelism} from "node:os";
 import path from "node:path";
 import type {Message} from "../../electron/contract.ts";
 import {PonderCore} from "../../electron/core/PonderCore.ts";
-import {chatPageSize} from "../../renderer/src/store/chatListSlice.ts";
+import {chatPageSize} from "../../electron/contract/values.ts";
 import {benchChatId, benchWords, ensureConversationsDatabase, longChatMessages, seededRandom} from "./conversationsDatabase.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";

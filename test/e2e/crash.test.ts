@@ -5,7 +5,8 @@ import Database from "better-sqlite3";
 import {createBirpc} from "birpc";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import WebSocket from "ws";
-import {eventNames, type ChatDelta, type MainFunctions, type Message, type RendererFunctions} from "../../electron/contract.ts";
+import type {ChatDelta, MainFunctions, Message, RendererFunctions} from "../../electron/contract.ts";
+import {eventNames} from "../../electron/contract/values.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {startServe, type RunningServe} from "./support/startServe.ts";
 

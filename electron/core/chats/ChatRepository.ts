@@ -2,6 +2,7 @@ import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, 
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
+import {chatListOrder} from "../../contract/values.ts";
 
 interface MessageRow {
     id: string;
@@ -32,6 +33,10 @@ interface ChatRow extends SummaryRow {
     active_leaf_id: string | null;
 }
 
+/** The conversation list's order ({@link chatListOrder}) in columns, all descending, so a page continues with a row comparison. */
+const listColumns = chatListOrder.map((field) => ({pinned: "pinned", updatedAt: "updated_at", id: "id"})[field]);
+const listOrderBy = `ORDER BY ${listColumns.map((column) => `${column} DESC`).join(", ")}`;
+
 export type ChatChanges = Partial<Pick<ChatSummary, "title" | "pinned" | "systemPrompt" | "sendReasoning">>;
 
 /** SQL for chats and messages; statements are prepared once. */
@@ -46,10 +51,10 @@ export class ChatRepository {
         this.#statements = {
             // Both walk the index chats_by_activity backwards and stop after `limit` rows (-1: no limit).
             firstChats: db.prepare<[number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
-                FROM chats WHERE deleted_at IS NULL ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
+                FROM chats WHERE deleted_at IS NULL ${listOrderBy} LIMIT ?`),
             chatsAfter: db.prepare<[number, number, string, number], SummaryRow>(`SELECT id, title, created_at, updated_at, pinned, system_prompt, send_reasoning
-                FROM chats WHERE deleted_at IS NULL AND (pinned, updated_at, id) < (?, ?, ?)
-                ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`),
+                FROM chats WHERE deleted_at IS NULL AND (${listColumns.join(", ")}) < (?, ?, ?)
+                ${listOrderBy} LIMIT ?`),
             getChat: db.prepare<[string], ChatRow>("SELECT * FROM chats WHERE id = ? AND deleted_at IS NULL"),
             chatExists: db.prepare<[string], {id: string}>("SELECT id FROM chats WHERE id = ?"),
             insertChat: db.prepare(`INSERT INTO chats (id, title, created_at, updated_at, pinned, system_prompt, send_reasoning, active_leaf_id)

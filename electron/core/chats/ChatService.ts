@@ -7,6 +7,7 @@ import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
 import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
+import {chatPageSize} from "../../contract/values.ts";
 
 export interface ChatServiceOptions extends ChatRepliesOptions {
     /** Chats' own generation settings, so that exports and imports carry them. */
@@ -26,8 +27,6 @@ interface MessageDeletion {
 const maxUndoableMessageDeletes = 20;
 
 const titleLength = 80;
-/** Chats in a page of the list when the caller doesn't say: more than a sidebar shows at once. */
-const defaultPageSize = 50;
 
 /**
  * Conversations: the list, their message trees, and the requests that start a reply in one
@@ -49,7 +48,7 @@ export class ChatService {
     }
 
     /** A page of the list, pinned chats first, then by last activity; `after` is the previous page's last chat. */
-    list(after?: ChatListCursor, limit = defaultPageSize): ChatPage {
+    list(after?: ChatListCursor, limit = chatPageSize): ChatPage {
         const chats = this.#repository.listChats({after, limit: limit + 1});
         return {chats: chats.slice(0, limit).map((chat) => this.#replies.describe(chat)), more: chats.length > limit};
     }

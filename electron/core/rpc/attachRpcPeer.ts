@@ -1,6 +1,7 @@
 import {createBirpc, type ChannelOptions} from "birpc";
 import {z} from "zod";
-import {requestNames, requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
+import {requestNames} from "../../contract/values.ts";
+import {requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {Logger} from "../logging/Logger.ts";
 

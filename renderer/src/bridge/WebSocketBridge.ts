@@ -3,8 +3,8 @@ import type {BirpcReturn} from "birpc";
 import type {
     EventName, MainFunctions, PonderApi, RendererFunctions, RequestName, Unsubscribe
 } from "../../../electron/contract";
-import {buildPonderApi, eventNames} from "./buildPonderApi";
-import type {EventListener} from "./buildPonderApi";
+import {buildPonderApi, eventNames} from "../../../electron/contract/values";
+import type {EventListener} from "../../../electron/contract/values";
 import {DisconnectedError} from "./DisconnectedError";
 import type {ConnectionStatus, PonderConnection} from "./PonderConnection";
 

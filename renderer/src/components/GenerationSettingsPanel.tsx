@@ -3,9 +3,9 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
+import {languageLocks} from "../../../electron/contract/values";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
-const languageLocks = ["off", "match", "english", "chinese"] as const;
 
 type NumberSettingName = {[N in GenerationSettingName]: GenerationSettings[N] extends number | null ? N : never}[GenerationSettingName];
 

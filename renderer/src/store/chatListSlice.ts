@@ -1,9 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {ChatListChange, ChatPage, ChatSummary, PonderApi} from "../../../electron/contract";
+import {chatPageSize, compareChats} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
-
-/** Chats fetched per page: more than the sidebar shows at once, so the first page fills it. */
-export const chatPageSize = 50;
 
 export interface ChatListSlice {
     /**
@@ -117,11 +115,6 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
         }
     };
 };
-
-/** The list's order, as the main side sorts it: pinned first, then by last activity, ties by id (descending). */
-export function compareChats(a: ChatSummary, b: ChatSummary): number {
-    return Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
 
 function byId(chats: readonly ChatSummary[]): Record<string, ChatSummary> {
     return Object.fromEntries(chats.map((chat) => [chat.id, chat]));

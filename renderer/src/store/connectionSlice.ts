@@ -1,7 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {Chat, PonderApi} from "../../../electron/contract";
 import type {ConnectionStatus} from "../bridge/PonderConnection";
-import {chatPageSize} from "./chatListSlice";
+import {chatPageSize} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
 
 export interface ConnectionSlice {

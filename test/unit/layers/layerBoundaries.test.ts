@@ -85,6 +85,16 @@ describe("lint keeps each library in its layer", () => {
             expect(await restrictedImports(file, importsLlama), file).toEqual([expect.stringContaining("Only native/ uses node-llama-cpp")]);
     });
 
+    test("the renderer takes the contract's types and its zod-free values, nothing else of the main side", async () => {
+        const page = "renderer/src/store/probe.ts";
+        expect(await restrictedImports(page, `import type {Chat} from "../../../electron/contract";\nexport type Shown = Chat;\n`)).toEqual([]);
+        expect(await restrictedImports(page, `import {chatPageSize} from "../../../electron/contract/values";\nexport const size = chatPageSize;\n`)).toEqual([]);
+        expect(await restrictedImports(page, `import {requestSchemas} from "../../../electron/contract";\nexport const schemas = requestSchemas;\n`))
+            .toEqual([expect.stringContaining("import type")]);
+        expect(await restrictedImports(page, `import {PonderCore} from "../../../electron/core/PonderCore";\nexport const core = PonderCore;\n`))
+            .toEqual([expect.stringContaining("may only import types")]);
+    });
+
     test("Electron only in the shell, node: modules never in the renderer", async () => {
         const importsElectron = `import {app} from "electron";\nexport const name = app.name;\n`;
         expect(await restrictedImports("electron/main.ts", importsElectron)).toEqual([]);

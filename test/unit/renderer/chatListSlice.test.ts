@@ -10,7 +10,7 @@ import {ModelHost} from "../../../electron/core/models/ModelHost.ts";
 import {ModelLibrary} from "../../../electron/core/models/ModelLibrary.ts";
 import {openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
 import {attachConnection} from "../../../renderer/src/store/attachConnection.ts";
-import {chatPageSize} from "../../../renderer/src/store/chatListSlice.ts";
+import {chatPageSize} from "../../../electron/contract/values.ts";
 import {createPonderStore, type PonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
 

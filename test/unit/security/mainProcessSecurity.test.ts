@@ -3,7 +3,8 @@ import {setImmediate as afterPendingCalls} from "node:timers/promises";
 import path from "node:path";
 import {createBirpc} from "birpc";
 import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
-import {ipcChannel, type MainFunctions, type RendererFunctions} from "../../../electron/contract.ts";
+import type {MainFunctions, RendererFunctions} from "../../../electron/contract.ts";
+import {ipcChannel} from "../../../electron/contract/values.ts";
 import {FakeWebContents, type FakeElectron} from "./support/createFakeElectron.ts";
 
 /*
