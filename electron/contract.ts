@@ -227,7 +227,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingMs: z.number().nonnegative(),
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
-        stopReason: z.enum(["finished", "stopped", "budget", "length", "error"])
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"])
     });
     const message = z.strictObject({
         id,
@@ -397,7 +397,8 @@ export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: n
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
 export type MessageStatus = "streaming" | "done" | "stopped" | "error" | "interrupted";
-export type StopReason = "finished" | "stopped" | "budget" | "length" | "error";
+/** `toolCall`: the model called a tool and waits for its result (API replies; a chat runs the call and goes on). */
+export type StopReason = "finished" | "stopped" | "budget" | "length" | "error" | "toolCall";
 
 export interface MessageStats {
     modelId: string;

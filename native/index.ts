@@ -5,13 +5,16 @@ export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./Load
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";
 export {
     ContextOverflowError,
+    type AssistantPart,
     type ContextOverflowPolicy,
     type ConversationTurn,
     type GenerateReplyOptions,
     type GenerateReplyResult,
     type ReplyStopReason,
-    type SamplingOptions
+    type SamplingOptions,
+    type ToolDefinition
 } from "./generation/generateReply.ts";
+export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
 export {InvalidModelFileError, readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";
