@@ -1,8 +1,8 @@
-import {useEffect, useId, useRef, useState} from "react";
+import {useEffect, useId, useRef} from "react";
 import type {ClipboardEvent, DragEvent, FormEvent, KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {PonderState} from "../store/createPonderStore";
-import {usePonder} from "../store/PonderStoreContext";
+import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
 /** Whether the active chat's last message is still being generated. */
@@ -33,8 +33,12 @@ export function Composer() {
     const attachFiles = usePonder((state) => state.attachFiles);
     const removePendingAttachment = usePonder((state) => state.removePendingAttachment);
     const uploading = pendingAttachments.some((pending) => pending.status === "uploading");
-    const [draft, setDraft] = useState("");
     const activeChatId = usePonder((state) => state.activeChatId);
+    // Kept in the store, per chat: switching views or chats never loses a half-typed message.
+    const draft = usePonder((state) => state.drafts[state.activeChatId ?? ""] ?? "");
+    const storeDraft = usePonder((state) => state.setDraft);
+    const store = usePonderStore();
+    const setDraft = (text: string) => storeDraft(activeChatId, text);
     const generating = usePonder(selectGenerating);
     const blocker = usePonder(selectBlocker);
     const send = usePonder((state) => state.send);
@@ -51,8 +55,8 @@ export function Composer() {
 
         setDraft("");
         // Give the text back if it didn't go out (the error is shown by the store), unless the user typed anew.
-        if (!await send(text))
-            setDraft((current) => current === "" ? text : current);
+        if (!await send(text) && (store.getState().drafts[activeChatId ?? ""] ?? "") === "")
+            setDraft(text);
     }
 
     function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
