@@ -146,7 +146,8 @@ async function chatFirstToken(core: BenchCore, text: string): Promise<number> {
         });
     });
     chatId = (await core.handlers["chats.send"]({text})).chatId;
-    const firstAt = await firstDelta;
+    // A chat that never streams (an end-of-text first token) fails the bench instead of hanging it.
+    const firstAt = await Promise.race([firstDelta, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("The chat's first token didn't come in 5 minutes.")), 300_000).unref())]);
     await core.handlers["chats.stop"]({chatId});
     return firstAt - startedAt;
 }
