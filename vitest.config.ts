@@ -1,7 +1,8 @@
 import {defineConfig} from "vitest/config";
 
 // Tests are split by cost, as node-llama-cpp does: unit needs nothing, model needs llama.cpp
-// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well.
+// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, packaged
+// needs the installer's unpacked app from `npm run dist` (`npm run test:packaged`).
 export default defineConfig({
     test: {
         projects: [
@@ -30,6 +31,17 @@ export default defineConfig({
                     testTimeout: 120_000,
                     // The UI is polled, not slept on; on a busy 2-core machine a state can take seconds to show.
                     expect: {poll: {timeout: 15_000}},
+                    hookTimeout: 300_000,
+                    fileParallelism: false
+                }
+            },
+            {
+                test: {
+                    name: "packaged",
+                    include: ["test/packaged/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 180_000,
+                    expect: {poll: {timeout: 30_000}},
                     hookTimeout: 300_000,
                     fileParallelism: false
                 }
