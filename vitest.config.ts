@@ -1,8 +1,8 @@
 import {defineConfig} from "vitest/config";
 
 // Tests are split by cost, as node-llama-cpp does: unit needs nothing, model needs llama.cpp
-// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, packaged
-// needs the installer's unpacked app from `npm run dist` (`npm run test:packaged`).
+// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, fuzz a `serve`,
+// packaged the installer's unpacked app from `npm run dist` (`npm run test:packaged`).
 export default defineConfig({
     test: {
         projects: [
@@ -33,6 +33,16 @@ export default defineConfig({
                     expect: {poll: {timeout: 15_000}},
                     hookTimeout: 300_000,
                     fileParallelism: false
+                }
+            },
+            {
+                test: {
+                    // Hostile traffic against a running `serve` for about 35 s (PONDER_FUZZ_MS), a minute with its start, on 127.0.0.1 only.
+                    name: "fuzz",
+                    include: ["test/fuzz/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 240_000,
+                    hookTimeout: 300_000
                 }
             },
             {
