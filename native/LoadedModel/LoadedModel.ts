@@ -4,7 +4,8 @@ import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatForma
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
-import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
@@ -76,7 +77,7 @@ export class LoadedModel {
                 loadSignal: options.signal
             });
         } catch (error) {
-            throw new InvalidModelFileError(`llama.cpp could not load ${path.basename(filePath)}: ${(error as Error).message}`);
+            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
         }
         const parallel = options.parallel ?? defaultParallelReplies;
         try {

@@ -1,7 +1,7 @@
 import {useId} from "react";
 import {useTranslation} from "react-i18next";
 import type {ModelFile, RuntimeState} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import {remoteModelName} from "../store/enginesSlice";
 import {usePonder} from "../store/PonderStoreContext";
 import {localizeError} from "../i18n/localizeError";
