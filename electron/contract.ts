@@ -80,8 +80,16 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "chats.send": z.strictObject({
             /** Omitted: start a new chat with this message. */
             chatId: id.optional(),
-            text: z.string().trim().min(1).max(200_000)
+            text: z.string().trim().min(1).max(200_000),
+            /** Documents stored with `attachments.finish`, read into the prompt with the message. */
+            attachments: z.array(attachmentRefSchema()).max(20).optional()
         }),
+        /** Starts an upload of a document's bytes, sent in pieces with `attachments.write`; refuses what is too large. */
+        "attachments.begin": z.strictObject({name: z.string().trim().min(1).max(255), sizeBytes: z.number().int().min(0).max(2 ** 50)}),
+        /** One piece (base64, at most 1 MiB of bytes), at its offset; pieces come in order. */
+        "attachments.write": z.strictObject({uploadId: id, offset: z.number().int().min(0), data: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/)}),
+        /** Reads the uploaded document's text and stores it once per content hash. */
+        "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
         "chats.update": z.strictObject({
             chatId: id,
@@ -191,6 +199,11 @@ function toolLimitsSchema() {
     });
 }
 
+/** A stored document as a message names it: its content hash and the file's name. */
+function attachmentRefSchema() {
+    return z.strictObject({id: z.string().regex(/^[0-9a-f]{64}$/), name: z.string().trim().min(1).max(255)});
+}
+
 /** Every generation setting with its allowed range; `null` means "unlimited" or "automatic". */
 function generationSettingsSchema() {
     const count = (max: number) => z.number().int().min(1).max(max).nullable();
@@ -227,7 +240,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingMs: z.number().nonnegative(),
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
-        stopReason: z.enum(["finished", "stopped", "budget", "length", "error"])
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"])
     });
     const message = z.strictObject({
         id,
@@ -241,7 +254,13 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingStartedAt: time.nullable(),
         thinkingEndedAt: time.nullable(),
         stats: stats.nullable(),
-        error: z.string().nullable()
+        error: z.string().nullable(),
+        attachments: z.array(attachmentRefSchema().extend({
+            kind: z.enum(["text", "pdf", "docx", "html"]),
+            pages: z.number().int().positive().nullable(),
+            tokens: z.number().int().nonnegative(),
+            sizeBytes: z.number().int().nonnegative()
+        })).max(20).optional()
     });
     const chat = z.strictObject({
         summary: z.strictObject({
@@ -397,7 +416,8 @@ export type ChatReplyState = {state: "generating"} | {state: "waiting"; ahead: n
 export type MessageRole = "user" | "assistant";
 /** `interrupted`: the app stopped (crash, quit) while the message streamed. */
 export type MessageStatus = "streaming" | "done" | "stopped" | "error" | "interrupted";
-export type StopReason = "finished" | "stopped" | "budget" | "length" | "error";
+/** `toolCall`: the model called a tool and waits for its result (API replies; a chat runs the call and goes on). */
+export type StopReason = "finished" | "stopped" | "budget" | "length" | "error" | "toolCall";
 
 export interface MessageStats {
     modelId: string;
@@ -428,6 +448,21 @@ export interface Message {
     thinkingEndedAt: number | null;
     stats: MessageStats | null;
     error: string | null;
+    /** Documents attached to a question; absent when none. */
+    attachments?: Attachment[];
+}
+
+/** A document attached to a message; its text is kept once per content hash in the data folder. */
+export interface Attachment {
+    /** The sha256 of the file's bytes. */
+    id: string;
+    name: string;
+    kind: "text" | "pdf" | "docx" | "html";
+    /** A PDF's page count; null for other kinds. */
+    pages: number | null;
+    /** What it takes of the context: counted by the model loaded when it was attached if that runs here, estimated otherwise. */
+    tokens: number;
+    sizeBytes: number;
 }
 
 export interface Chat {
@@ -774,6 +809,9 @@ export interface RequestResults {
     "chats.get": Chat;
     "chats.create": ChatSummary;
     "chats.send": SendResult;
+    "attachments.begin": {uploadId: string};
+    "attachments.write": void;
+    "attachments.finish": Attachment;
     "chats.stop": void;
     "chats.update": ChatSummary;
     "chats.delete": void;

@@ -4,13 +4,16 @@ export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/
 export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";
 export {
+    type AssistantPart,
     type ContextOverflowPolicy,
     type ConversationTurn,
     type GenerateReplyOptions,
     type GenerateReplyResult,
     type ReplyStopReason,
-    type SamplingOptions
+    type SamplingOptions,
+    type ToolDefinition
 } from "./generation/generateReply.ts";
+export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
 export {readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";

@@ -17,6 +17,11 @@ export interface ChatFormat {
     thoughtPrefill: LlamaText | null;
     /** What the model reads when its thinking budget closes the reasoning. */
     thoughtClosing: LlamaText | null;
+    /**
+     * The tags around a Hermes-style tool call (`<tool_call>{"name": …, "arguments": …}</tool_call>`,
+     * Qwen's and QwQ's form), or null when the wrapper writes calls another way: such models get no tools.
+     */
+    toolCallTags: {open: string; close: string} | null;
 }
 
 /** Resolved once, when the model loads: the wrapper, its thought tags and whether the template prefills them. */
@@ -43,8 +48,16 @@ export function resolveChatFormat(model: LlamaModel): ChatFormat {
         thoughtOpenTag,
         thoughtCloseTag,
         thoughtPrefill: prefillsThought && thought != null && !isOpenedOnStart(thought.prefix) ? LlamaText(thought.prefix) : null,
-        thoughtClosing: thought?.suffix == null ? null : LlamaText([thought.suffix, "\n\n"])
+        thoughtClosing: thought?.suffix == null ? null : LlamaText([thought.suffix, "\n\n"]),
+        toolCallTags: hermesToolCallTags(wrapper)
     };
+}
+
+function hermesToolCallTags(wrapper: ChatWrapper): ChatFormat["toolCallTags"] {
+    const {prefix, paramsPrefix, suffix} = wrapper.settings.functions.call;
+    const open = /<tool_call>/.exec(LlamaText(prefix).toString())?.[0];
+    const close = /<\/tool_call>/.exec(LlamaText(suffix).toString())?.[0];
+    return open != null && close != null && LlamaText(paramsPrefix).toString().includes("\"arguments\"") ? {open, close} : null;
 }
 
 /**

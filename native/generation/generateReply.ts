@@ -1,9 +1,10 @@
-import {LlamaText, type ChatHistoryItem, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
+import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
 import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
+import {ToolCallDetector, type DetectedToolCall} from "./ToolCallDetector.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 
@@ -12,6 +13,24 @@ export interface ConversationTurn {
     text: string;
     /** An earlier answer's reasoning; sent back only where the chat wrapper keeps it. */
     reasoning?: string;
+    /**
+     * An assistant turn that called tools, in the order it was written (it replaces `text` and
+     * `reasoning`). A last turn that ends with a call is continued after the call's result.
+     */
+    parts?: readonly AssistantPart[];
+}
+
+/** A piece of an assistant turn that used tools. */
+export type AssistantPart =
+    | {type: "thought"; text: string; ended: boolean}
+    | {type: "text"; text: string}
+    /** A call as the model wrote it between the call tags, with the result it was given. */
+    | {type: "toolCall"; body: string; name: string; arguments?: unknown; result: string};
+
+/** A tool the model may call: its JSON Schema parameters, as the chat template shows them. */
+export interface ToolDefinition {
+    description?: string;
+    parameters?: Record<string, unknown>;
 }
 
 export interface SamplingOptions {
@@ -55,6 +74,8 @@ export interface GenerateReplyOptions {
      * continuation, reporting only the new text, instead of a new reply. Defaults to false.
      */
     continueLastTurn?: boolean;
+    /** Tools the model may call, by name; ignored for a model whose format has no tool calls. A call ends the reply as `toolCall`. */
+    tools?: Readonly<Record<string, ToolDefinition>>;
     /** `"interactive"` (the default) for a person waiting at the keyboard, `"background"` for API clients: see {@link SequenceScheduler}. */
     priority?: ReplyPriority;
     /** While the reply waits for a free sequence: how many replies will start before it. */
@@ -64,8 +85,12 @@ export interface GenerateReplyOptions {
     onContextTokens?: (tokens: number) => void;
 }
 
-/** `stopped`: the signal aborted (a reply that never left the queue is stopped with nothing evaluated). */
-export type ReplyStopReason = "finished" | "stopped" | "length";
+/**
+ * `stopped`: the signal aborted (a reply that never left the queue is stopped with nothing
+ * evaluated); `toolCall`: the model called a tool ({@link GenerateReplyResult.toolCall}) and
+ * waits for its result.
+ */
+export type ReplyStopReason = "finished" | "stopped" | "length" | "toolCall";
 
 export interface GenerateReplyResult {
     stopReason: ReplyStopReason;
@@ -80,6 +105,8 @@ export interface GenerateReplyResult {
     answerTokens: number;
     /** When the first token was generated (`performance.now()`); absent when none was. */
     firstTokenAt?: number;
+    /** The call that ended the reply (`toolCall`); its text was not reported as reasoning or answer. */
+    toolCall?: DetectedToolCall;
 }
 
 /**
@@ -110,8 +137,12 @@ export async function generateReply(
         startInThought,
         resumes
     });
-    const emit = (chunks: SegmentChunk[]) => {
-        for (const chunk of chunks)
+    const detector = format.toolCallTags == null || options.tools == null ? undefined : new ToolCallDetector(format.toolCallTags);
+    let toolCall: DetectedToolCall | undefined;
+    const emit = (segmented: SegmentChunk[]) => {
+        const detected = detector?.push(segmented);
+        toolCall ??= detected?.call;
+        for (const chunk of detected?.chunks ?? segmented)
             options.onChunk?.(chunk);
     };
     const closing = format.thoughtClosing == null
@@ -177,6 +208,10 @@ export async function generateReply(
             // Counted before its text goes out, so the text's delta carries the count that includes it.
             options.onContextTokens?.(promptTokens.length + thoughtTokens + answerTokens);
             emit(chunks);
+            if (toolCall != null) {
+                stopReason = "toolCall";
+                break;
+            }
             if (thoughtTokens + answerTokens >= tokenLimit) {
                 stopReason = "length";
                 break;
@@ -186,8 +221,12 @@ export async function generateReply(
     } finally {
         await iterator.return();
     }
-    emit(segmenter.push(decoder.flush()));
-    emit(segmenter.end(stopReason != null && stopReason !== "finished"));
+    if (toolCall == null) {
+        emit(segmenter.push(decoder.flush()));
+        emit(segmenter.end(stopReason != null && stopReason !== "finished"));
+        for (const chunk of detector?.end() ?? [])
+            options.onChunk?.(chunk);
+    }
 
     return {
         stopReason: stopReason ?? "finished",
@@ -197,7 +236,8 @@ export async function generateReply(
         reusedPromptTokens,
         thoughtTokens,
         answerTokens,
-        ...(firstTokenAt == null ? {} : {firstTokenAt})
+        ...(firstTokenAt == null ? {} : {firstTokenAt}),
+        ...(toolCall == null ? {} : {toolCall})
     };
 }
 
@@ -251,13 +291,17 @@ function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateRep
     const {tokenizer} = model;
     const turns = [...options.turns];
     const continued = options.continueLastTurn && turns.at(-1)?.role === "assistant" ? turns.pop() : undefined;
-    const chatHistory: ChatHistoryItem[] = turns.map(toHistoryItem);
-    chatHistory.push({type: "model", response: []});
+    const chatHistory: ChatHistoryItem[] = turns.map((turn) => toHistoryItem(turn, format));
+    // A last turn that ends with a tool call goes on after its result, in the same turn.
+    const afterToolResult = turns.at(-1)?.parts?.at(-1)?.type === "toolCall";
+    if (!afterToolResult)
+        chatHistory.push({type: "model", response: []});
     const wrapper = options.keepEarlierReasoning ? format.wrapperKeepingReasoning : format.wrapper;
-    const state = wrapper.generateContextState({chatHistory});
+    const state = wrapper.generateContextState({chatHistory, availableFunctions: availableFunctions(format, options.tools)});
     let text = state.contextText;
     const {thoughtPrefill, thoughtOpenTag} = format;
-    const opensThought = thoughtPrefill != null && !text.toString().trimEnd().endsWith(thoughtOpenTag ?? "");
+    const endsInOpenThought = thoughtOpenTag != null && text.toString().trimEnd().endsWith(thoughtOpenTag);
+    const opensThought = thoughtPrefill != null && !endsInOpenThought;
     const reasoning = continued?.reasoning ?? "";
     const resumes = continued != null && (continued.text !== "" || reasoning !== "");
     const continuesThought = resumes && continued.text === "";
@@ -277,21 +321,50 @@ function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateRep
         if (triggerTokens.length === 1)
             stopTokens.add(triggerTokens[0]!);
     }
-    const startInThought = resumes ? continuesThought : format.thoughtPrefill != null;
+    const startInThought = resumes ? continuesThought : format.thoughtPrefill != null || endsInOpenThought;
     return {tokens: prompts.tokenize(text), stopTokens, startInThought, resumes};
 }
 
-function toHistoryItem(turn: ConversationTurn): ChatHistoryItem {
+function toHistoryItem(turn: ConversationTurn, format: ChatFormat): ChatHistoryItem {
     if (turn.role === "system")
         return {type: "system", text: turn.text};
     if (turn.role === "user")
         return {type: "user", text: turn.text};
+    if (turn.parts != null)
+        return {type: "model", response: turn.parts.map((part) => responseItem(part, format))};
     return {
         type: "model",
         response: turn.reasoning
             ? [{type: "segment", segmentType: "thought", text: turn.reasoning, ended: true}, turn.text]
             : [turn.text]
     };
+}
+
+function responseItem(part: AssistantPart, format: ChatFormat): ChatModelResponse["response"][number] {
+    if (part.type === "thought")
+        return {type: "segment", segmentType: "thought", text: part.text, ended: part.ended};
+    if (part.type === "text")
+        return part.text;
+    const tags = format.toolCallTags ?? {open: "", close: ""};
+    return {
+        type: "functionCall",
+        name: part.name,
+        params: part.arguments,
+        result: part.result,
+        // Written back exactly as the model wrote it, so the model reads its own tokens again.
+        rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()
+    };
+}
+
+/** The tools in the form the chat wrapper documents them in the prompt; none for a format without tool calls. */
+function availableFunctions(format: ChatFormat, tools: GenerateReplyOptions["tools"]): ChatModelFunctions | undefined {
+    if (format.toolCallTags == null || tools == null || Object.keys(tools).length === 0)
+        return undefined;
+    return Object.fromEntries(Object.entries(tools).map(([name, tool]) => [name, {
+        ...(tool.description == null ? {} : {description: tool.description}),
+        // MCP and OpenAI give JSON Schema; the wrapper only prints it.
+        ...(tool.parameters == null ? {} : {params: tool.parameters as GbnfJsonSchema})
+    }]));
 }
 
 /**

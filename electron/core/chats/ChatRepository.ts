@@ -1,4 +1,4 @@
-import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
+import type {Attachment, ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
@@ -17,6 +17,8 @@ interface MessageRow {
     thinking_ended_at: number | null;
     stats: string | null;
     error: string | null;
+    /** JSON of the message's {@link Attachment}s; null when none. */
+    attachments: string | null;
 }
 
 interface SummaryRow {
@@ -71,8 +73,8 @@ export class ChatRepository {
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
             messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
-                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error)
-                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error)`),
+                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, attachments)
+                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @attachments)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
                 thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error
                 WHERE id = @id`),
@@ -246,10 +248,12 @@ function toMessage(row: MessageRow): Message {
         thinkingStartedAt: row.thinking_started_at,
         thinkingEndedAt: row.thinking_ended_at,
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
-        error: row.error
+        error: row.error,
+        ...(row.attachments == null ? {} : {attachments: JSON.parse(row.attachments) as Attachment[]})
     };
 }
 
 function toParams(message: Message) {
-    return {...message, stats: message.stats == null ? null : JSON.stringify(message.stats)};
+    const {attachments, ...rest} = message;
+    return {...rest, stats: message.stats == null ? null : JSON.stringify(message.stats), attachments: attachments == null || attachments.length === 0 ? null : JSON.stringify(attachments)};
 }

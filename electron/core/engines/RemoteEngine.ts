@@ -24,7 +24,8 @@ interface StreamChunk {
  */
 const remoteCapabilities: EngineCapabilities = {
     unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
-    continuesReplies: false
+    continuesReplies: false,
+    callsTools: false
 };
 
 /** How long listing models may take before the engine counts as unreachable. */

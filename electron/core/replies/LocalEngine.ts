@@ -3,11 +3,12 @@ import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyR
 
 /** A model loaded on this machine: it does everything a reply can ask for. */
 export class LocalEngine implements ReplyEngine {
-    readonly capabilities: EngineCapabilities = {unsupportedSettings: [], continuesReplies: true};
+    readonly capabilities: EngineCapabilities;
     readonly loaded: LoadedModel;
 
     constructor(loaded: LoadedModel) {
         this.loaded = loaded;
+        this.capabilities = {unsupportedSettings: [], continuesReplies: true, callsTools: loaded.format.toolCallTags != null};
     }
 
     generate(request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply> {

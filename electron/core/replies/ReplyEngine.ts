@@ -1,4 +1,7 @@
+import type {AssistantPart, DetectedToolCall, ToolDefinition} from "../../../native/index.ts";
 import type {GenerationSettingName} from "../../contract.ts";
+
+export type {AssistantPart, DetectedToolCall, ToolDefinition};
 
 /** One turn of the conversation a reply answers. */
 export interface ReplyTurn {
@@ -6,6 +9,8 @@ export interface ReplyTurn {
     text: string;
     /** An earlier answer's reasoning; sent back only where the engine and the chat keep it. */
     reasoning?: string;
+    /** An assistant turn that called tools, in order (replaces `text` and `reasoning`); ending with a call, it is continued after the result. */
+    parts?: readonly AssistantPart[];
 }
 
 export interface ReplySampling {
@@ -48,6 +53,8 @@ export interface ReplyRequest {
     keepEarlierReasoning?: boolean;
     /** The last turn is an answer cut short: write its continuation instead of a new reply. */
     continueLastTurn?: boolean;
+    /** Tools the model may call, by the name it calls them; a call ends the reply as `toolCall`. */
+    tools?: Readonly<Record<string, ToolDefinition>>;
 }
 
 /** What an engine reports while it writes a reply. */
@@ -61,7 +68,8 @@ export interface ReplyListener {
 
 /** How a reply ended, as the engine counted it. */
 export interface EngineReply {
-    stopReason: "finished" | "stopped" | "length";
+    /** `toolCall`: the model called a tool ({@link toolCall}) and waits for its result. */
+    stopReason: "finished" | "stopped" | "length" | "toolCall";
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
     promptTokens: number;
@@ -73,6 +81,8 @@ export interface EngineReply {
     answerTokens: number;
     /** When the first token came (`performance.now()`); absent when none did. */
     firstTokenAt?: number;
+    /** The call that ended the reply; its text was not reported as reasoning or answer. */
+    toolCall?: DetectedToolCall;
 }
 
 /** What an engine can do, so the UI can say when a setting doesn't apply to it. */
@@ -81,6 +91,8 @@ export interface EngineCapabilities {
     unsupportedSettings: readonly GenerationSettingName[];
     /** Whether it can write on where a cut-short answer ended ({@link ReplyRequest.continueLastTurn}). */
     continuesReplies: boolean;
+    /** Whether the model can call tools ({@link ReplyRequest.tools}): its chat template has a tool-call form Ponder reads. */
+    callsTools: boolean;
 }
 
 /**

@@ -179,5 +179,10 @@ export const migrations: readonly string[] = [
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    `,
+    // Documents in a conversation (#18): the documents a question attached, as JSON
+    // ([{id, name, kind, pages, tokens, sizeBytes}]); their text is in attachments/ by hash.
+    `
+    ALTER TABLE messages ADD COLUMN attachments TEXT;
     `
 ];
