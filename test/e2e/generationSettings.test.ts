@@ -2,6 +2,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {chooseModel} from "./support/ponderUi.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 const composer = () => page.getByRole("textbox", {name: "Message"});
 const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
-const settings = () => page.locator("details.settings");
+const settings = () => page.getByRole("region", {name: "Generation settings"});
 
 async function ask(text: string) {
     await expect.poll(() => composer().isEditable(), {timeout: 30_000}).toBe(true);
@@ -34,7 +35,7 @@ async function ask(text: string) {
 
 describe("generation settings in the UI", () => {
     test("a custom thinking budget stops an endless thinker, which then answers; the message says so", async () => {
-        await settings().locator("summary").click();
+        await page.getByRole("button", {name: "Chat settings"}).click();
         const budget = page.getByLabel("Thinking budget", {exact: true});
         await expect.poll(() => budget.count(), {timeout: 30_000}).toBe(1);
         expect(await budget.inputValue()).toBe("unlimited");
@@ -58,11 +59,8 @@ describe("generation settings in the UI", () => {
     });
 
     test("the language lock offers its four choices; English keeps the Chinese word out, for this chat only", async () => {
-        const files = page.getByRole("list", {name: "Model files"});
-        // Listed by their GGUF names, "Ponder scripted prefilled-think" and "… endless".
-        const finite = files.getByRole("listitem").filter({hasNotText: "endless"});
-        await finite.getByRole("button", {name: "Load"}).click();
-        await expect.poll(() => finite.textContent(), {timeout: 30_000}).toContain("Loaded");
+        // The chat settings panel stays open from the test above.
+        await chooseModel(page, "qwq-tiny.gguf");
 
         const lock = page.getByLabel("Language lock", {exact: true});
         await expect.poll(() => lock.count()).toBe(1);
@@ -70,7 +68,9 @@ describe("generation settings in the UI", () => {
         // Its file is named qwq-tiny.gguf, so it gets QwQ's preset.
         await expect.poll(() => page.getByText("Preset: QwQ").count()).toBe(1);
         expect(await page.getByLabel("Temperature", {exact: true}).inputValue()).toBe("0.6");
-        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(1);
+        // Inside a chat the settings start on this chat only, which has no load options.
+        expect(await page.getByLabel("This chat only").isChecked()).toBe(true);
+        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(0);
 
         await page.getByRole("button", {name: "New chat"}).click();
         await ask("Hello");

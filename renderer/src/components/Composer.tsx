@@ -1,8 +1,8 @@
-import {useEffect, useId, useRef, useState} from "react";
+import {useEffect, useId, useRef} from "react";
 import type {FormEvent, KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {PonderState} from "../store/createPonderStore";
-import {usePonder} from "../store/PonderStoreContext";
+import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 
 /** Whether the active chat's last message is still being generated. */
 function selectGenerating(state: PonderState): boolean {
@@ -27,8 +27,12 @@ export function Composer() {
     const hintId = useId();
     const inputId = useId();
     const inputRef = useRef<HTMLTextAreaElement>(null);
-    const [draft, setDraft] = useState("");
     const activeChatId = usePonder((state) => state.activeChatId);
+    // Kept in the store, per chat: switching views or chats never loses a half-typed message.
+    const draft = usePonder((state) => state.drafts[state.activeChatId ?? ""] ?? "");
+    const storeDraft = usePonder((state) => state.setDraft);
+    const store = usePonderStore();
+    const setDraft = (text: string) => storeDraft(activeChatId, text);
     const generating = usePonder(selectGenerating);
     const blocker = usePonder(selectBlocker);
     const send = usePonder((state) => state.send);
@@ -45,8 +49,8 @@ export function Composer() {
 
         setDraft("");
         // Give the text back if it didn't go out (the error is shown by the store), unless the user typed anew.
-        if (!await send(text))
-            setDraft((current) => current === "" ? text : current);
+        if (!await send(text) && (store.getState().drafts[activeChatId ?? ""] ?? "") === "")
+            setDraft(text);
     }
 
     function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {

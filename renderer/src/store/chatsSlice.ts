@@ -8,6 +8,8 @@ export interface ChatsSlice {
     /** Shows a chat, fetching its messages the first time. */
     openChat(chatId: string): Promise<void>;
     startNewChat(): void;
+    /** The active chat's id, creating the chat first when it is a new one (its settings are set before its first message). */
+    ensureChat(): Promise<string | null>;
     /** Sends a message in the active chat (or starts one); false when it failed (already reported). */
     send(text: string): Promise<boolean>;
     stop(): Promise<void>;
@@ -16,7 +18,7 @@ export interface ChatsSlice {
 export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
     activeChatId: null,
     async openChat(chatId) {
-        set({activeChatId: chatId});
+        set({activeChatId: chatId, view: "chat"});
         if (get().chatMessageIds[chatId] != null)
             return;
 
@@ -29,7 +31,26 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         }
     },
     startNewChat() {
-        set({activeChatId: null});
+        set({activeChatId: null, view: "chat"});
+    },
+    async ensureChat() {
+        const chatId = get().activeChatId;
+        if (chatId != null)
+            return chatId;
+        try {
+            const chat = await api.chats.create();
+            set((state) => ({
+                chatSummaries: {...state.chatSummaries, [chat.id]: chat},
+                chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
+                activeChatId: state.activeChatId ?? chat.id,
+                // What was typed in the new chat stays with it.
+                drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
+            }));
+            return chat.id;
+        } catch (error) {
+            get().reportError(error);
+            return null;
+        }
     },
     async send(text) {
         const fromChatId = get().activeChatId;

@@ -19,6 +19,8 @@ import {createHubSlice} from "./hubSlice";
 import type {HubSlice} from "./hubSlice";
 import {createLibrarySlice} from "./librarySlice";
 import type {LibrarySlice} from "./librarySlice";
+import {createLayoutSlice} from "./layoutSlice";
+import type {LayoutSlice} from "./layoutSlice";
 import {createMessagesSlice} from "./messagesSlice";
 import type {MessagesSlice} from "./messagesSlice";
 import {createModelsSlice} from "./modelsSlice";
@@ -30,7 +32,7 @@ import type {SettingsSlice} from "./settingsSlice";
 import {createToolsSlice} from "./toolsSlice";
 import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice & LayoutSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -53,6 +55,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createHubSlice(api)(...store),
         ...createSettingsSlice(api)(...store),
         ...createFirstRunSlice(api)(...store),
-        ...createToolsSlice(api)(...store)
+        ...createToolsSlice(api)(...store),
+        ...createLayoutSlice(...store)
     }));
 }
