@@ -8,7 +8,9 @@
  * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
-import {languageLocks} from "./contract/values.ts";
+import {kvCacheTypes, languageLocks} from "./contract/values.ts";
+
+export type KvCacheType = (typeof kvCacheTypes)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
@@ -44,9 +46,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
         "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
+        /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
         "models.estimateFit": z.union([
-            z.strictObject({modelId: id}),
-            z.strictObject({address: z.string().trim().min(1).max(2000)})
+            z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional()}),
+            z.strictObject({address: z.string().trim().min(1).max(2000), kvCacheType: z.enum(kvCacheTypes).optional()})
         ]),
         "catalog.list": z.undefined(),
         /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
@@ -224,7 +227,9 @@ function generationSettingsSchema() {
         threads: count(1024),
         batchSize: z.number().int().min(32).max(65_536).nullable(),
         /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
-        parallelReplies: count(32)
+        parallelReplies: count(32),
+        /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
+        kvCacheType: z.enum(kvCacheTypes)
     });
 }
 
@@ -274,7 +279,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -616,6 +621,8 @@ export interface FitEstimate {
     trainContextSize: number;
     /** The parallel replies estimated for: each holds its own KV cache of {@link contextSize} tokens. */
     parallel: number;
+    /** The KV cache type estimated for. */
+    kvCacheType: KvCacheType;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -759,7 +766,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";

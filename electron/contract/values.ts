@@ -90,3 +90,6 @@ export function compareChats(a: ChatSummary, b: ChatSummary): number {
 
 /** The language lock's choices (a generation setting), in the order the settings panel offers them. */
 export const languageLocks = ["off", "match", "english", "chinese"] as const;
+
+/** How a model's KV cache stores keys and values (native/kvCache says what each means to llama.cpp). */
+export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;

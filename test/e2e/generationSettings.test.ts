@@ -107,4 +107,25 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => meter.getAttribute("max"), {timeout: 30_000}).toBe("1024");
         await expect.poll(() => reloadNow.count()).toBe(0);
     });
+
+    test("the KV cache load option: q8_0 waits for a reload, the reloaded model answers, and Will it fit counts it", async () => {
+        const kvCache = page.getByLabel("KV cache", {exact: true});
+        expect(await kvCache.inputValue()).toBe("f16");
+        expect(await kvCache.locator("option").allTextContents()).toEqual(["f16 (full precision)", "q8_0 (about twice the context)", "q4_0 (about 3.5× the context, less accurate)"]);
+
+        await kvCache.selectOption("q8_0");
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await reloadNow.click();
+        // Loaded again: the settings are back, with nothing waiting for a reload.
+        await expect.poll(async () => await kvCache.count() === 1 && await reloadNow.count() === 0, {timeout: 30_000}).toBe(true);
+        expect(await kvCache.inputValue()).toBe("q8_0");
+        await ask("Hello with a smaller cache");
+        expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
+
+        await page.getByRole("button", {name: "Models"}).click();
+        const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
+        await file.getByRole("button", {name: "Will it fit?"}).click();
+        await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/tokens of context · KV cache q8_0$/);
+    });
 });

@@ -10,7 +10,7 @@ import {PonderError} from "../../contract/errors.ts";
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"] as const satisfies readonly GenerationSettingName[];
+const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -91,7 +91,8 @@ export class SettingsService {
             ...(effective.gpuLayers == null ? {} : {gpuLayers: effective.gpuLayers}),
             ...(effective.threads == null ? {} : {threads: effective.threads}),
             ...(effective.batchSize == null ? {} : {batchSize: effective.batchSize}),
-            ...(effective.parallelReplies == null ? {} : {parallel: effective.parallelReplies})
+            ...(effective.parallelReplies == null ? {} : {parallel: effective.parallelReplies}),
+            ...(effective.kvCacheType === "f16" ? {} : {kvCacheType: effective.kvCacheType})
         };
     }
 

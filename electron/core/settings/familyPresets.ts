@@ -20,7 +20,8 @@ const genericPreset: GenerationSettings = {
     gpuLayers: null,
     threads: null,
     batchSize: null,
-    parallelReplies: null
+    parallelReplies: null,
+    kvCacheType: "f16"
 };
 
 /**

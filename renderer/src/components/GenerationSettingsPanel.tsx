@@ -1,9 +1,9 @@
 import {useEffect, useId, useState} from "react";
 import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
-import type {GenerationSettingName, GenerationSettings, LoadSettings, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {languageLocks} from "../../../electron/contract/values";
+import {kvCacheTypes, languageLocks} from "../../../electron/contract/values";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 
@@ -20,8 +20,8 @@ const samplingFields: ReadonlyArray<{name: NumberSettingName; step: number; null
     {name: "seed", step: 1, nullable: true},
     {name: "maxTokens", step: 1, nullable: true}
 ];
-/** Load options, all of which may be left empty (automatic). */
-const loadFields: ReadonlyArray<{name: keyof LoadSettings; step: number}> = [
+/** Load options that are numbers, all of which may be left empty (automatic). */
+const loadFields: ReadonlyArray<{name: NumberSettingName & keyof LoadSettings; step: number}> = [
     {name: "contextSize", step: 256},
     {name: "gpuLayers", step: 1},
     {name: "threads", step: 1},
@@ -69,7 +69,8 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
             await changeSettings({modelId, chatId, reset: names});
     }
     // Load options only take effect at the next load: say so while the model runs with others.
-    const reloadNeeded = view != null && loadedWith != null && loadFields.some(({name}) => view.effective[name] !== loadedWith[name]);
+    const reloadNeeded = view != null && loadedWith != null &&
+        [...loadFields.map(({name}) => name), "kvCacheType" as const].some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
@@ -169,6 +170,11 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsu
                     {loadFields.map(({name, step}) => field(name, (id) => (
                         <NumberInput id={id} value={effective[name]} step={step} nullable placeholder={t("settings.automatic")} onCommit={(value) => onChange({[name]: value})} />
                     )))}
+                    {field("kvCacheType", (id) => (
+                        <select id={id} value={effective.kvCacheType} onChange={(event) => onChange({kvCacheType: event.target.value as KvCacheType})}>
+                            {kvCacheTypes.map((type) => <option key={type} value={type}>{t(`settings.kvCache.${type}`)}</option>)}
+                        </select>
+                    ))}
                 </>
             )}
             <button type="button" className="button button--small" disabled={changedHere.length === 0} onClick={() => onReset(changedHere)}>
