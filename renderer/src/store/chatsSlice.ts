@@ -10,7 +10,7 @@ export interface ChatsSlice {
     startNewChat(): void;
     /** The active chat's id, creating the chat first when it is a new one (its settings are set before its first message). */
     ensureChat(): Promise<string | null>;
-    /** Sends a message in the active chat (or starts one); false when it failed (already reported). */
+    /** Sends a message in the active chat (or starts one) with the composer's ready attachments; false when it failed (already reported). */
     send(text: string): Promise<boolean>;
     stop(): Promise<void>;
 }
@@ -54,9 +54,11 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
     },
     async send(text) {
         const fromChatId = get().activeChatId;
+        const attachments = get().pendingAttachments.flatMap((pending) => pending.status === "ready" ? [{id: pending.attachment.id, name: pending.name}] : []);
         try {
             const {chatId, userMessage, assistantMessage} =
-                await api.chats.send(fromChatId == null ? {text} : {chatId: fromChatId, text});
+                await api.chats.send({...(fromChatId == null ? {} : {chatId: fromChatId}), text, ...(attachments.length === 0 ? {} : {attachments})});
+            get().clearPendingAttachments();
 
             set((state) => ({
                 chatMessageIds: {...state.chatMessageIds, [chatId]: state.chatMessageIds[chatId] ?? []},
