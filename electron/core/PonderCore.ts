@@ -110,6 +110,7 @@ export class PonderCore {
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
+            tools: {servers: this.tools, enabledFor: (modelId, chatId) => this.settings.usesTools(modelId, chatId)},
             ...options.chats
         });
         const catalog = readCatalog();
@@ -193,6 +194,7 @@ export class PonderCore {
             "chats.create": async () => this.chats.create(),
             "chats.send": async ({chatId, text}) => this.chats.send(chatId, text),
             "chats.stop": ({chatId}) => this.chats.stop(chatId),
+            "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
             "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
             "chats.delete": ({chatId}) => this.chats.delete(chatId),
             "chats.restore": async ({chatId}) => this.chats.restore(chatId),

@@ -1,4 +1,4 @@
-import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, SearchHit} from "../../contract.ts";
+import type {ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, MessageToolCall, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
@@ -17,6 +17,7 @@ interface MessageRow {
     thinking_ended_at: number | null;
     stats: string | null;
     error: string | null;
+    tool_calls: string | null;
 }
 
 interface SummaryRow {
@@ -71,11 +72,11 @@ export class ChatRepository {
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
             messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
-                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error)
-                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error)`),
+                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, tool_calls)
+                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @toolCalls)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
-                thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error
-                WHERE id = @id`),
+                thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error,
+                tool_calls = @toolCalls WHERE id = @id`),
             deleteMessage: db.prepare("DELETE FROM messages WHERE id = ?"),
             setParent: db.prepare("UPDATE messages SET parent_id = ? WHERE id = ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
@@ -246,10 +247,16 @@ function toMessage(row: MessageRow): Message {
         thinkingStartedAt: row.thinking_started_at,
         thinkingEndedAt: row.thinking_ended_at,
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
-        error: row.error
+        error: row.error,
+        toolCalls: row.tool_calls == null ? [] : JSON.parse(row.tool_calls) as MessageToolCall[]
     };
 }
 
 function toParams(message: Message) {
-    return {...message, stats: message.stats == null ? null : JSON.stringify(message.stats)};
+    return {
+        ...message,
+        stats: message.stats == null ? null : JSON.stringify(message.stats),
+        // Most messages call no tool: nothing stored for them.
+        toolCalls: message.toolCalls.length === 0 ? null : JSON.stringify(message.toolCalls)
+    };
 }

@@ -179,5 +179,9 @@ export const migrations: readonly string[] = [
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    `,
+    // A reply's tool calls (#17), in order, each with where it happened in the reasoning and answer (JSON).
+    `
+    ALTER TABLE messages ADD COLUMN tool_calls TEXT;
     `
 ];

@@ -1,7 +1,7 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from "vitest";
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi} from "vitest";
 import type {ToolsView} from "../../../electron/contract.ts";
 import {FileKeySecretStore} from "../../../electron/core/engines/FileKeySecretStore.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
@@ -9,6 +9,9 @@ import {openDatabase, type PonderDatabase} from "../../../electron/core/store/op
 import {ToolServers, type ToolServersOptions} from "../../../electron/core/tools/ToolServers.ts";
 import {mcpServerCommands, startEverythingOverHttp} from "../../fixtures/mcp/mcpServers.ts";
 import {hugeResultChars} from "../../fixtures/mcp/troubleServer.ts";
+
+// Real servers start as Node processes (some through tsx): seconds each on a busy 2-core machine.
+vi.setConfig({testTimeout: 60_000, hookTimeout: 60_000});
 
 let dir: string;
 let db: PonderDatabase;
@@ -143,8 +146,8 @@ describe("lifecycle", () => {
     });
 
     test("a server that never answers fails after the start timeout, and its process is stopped", async () => {
-        const server = await openTools({startTimeoutMs: 1500}).add(mcpServerCommands.trouble("hang"));
-        expect(server).toMatchObject({status: "failed", error: "The server did not answer within 2 s.", stderr: "trouble server: hanging"});
+        const server = await openTools({startTimeoutMs: 8000}).add(mcpServerCommands.trouble("hang"));
+        expect(server).toMatchObject({status: "failed", error: "The server did not answer within 8 s.", stderr: "trouble server: hanging"});
     });
 
     test("a crash is reported with its stderr, and a restart brings it back", async () => {
