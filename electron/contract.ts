@@ -8,7 +8,9 @@
  * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
-import {languageLocks} from "./contract/values.ts";
+import {kvCacheTypes, languageLocks} from "./contract/values.ts";
+
+export type KvCacheType = (typeof kvCacheTypes)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Request arguments: one object (or nothing) per request, validated by zod before the core runs.
@@ -44,9 +46,10 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
         "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
+        /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
         "models.estimateFit": z.union([
-            z.strictObject({modelId: id}),
-            z.strictObject({address: z.string().trim().min(1).max(2000)})
+            z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional()}),
+            z.strictObject({address: z.string().trim().min(1).max(2000), kvCacheType: z.enum(kvCacheTypes).optional()})
         ]),
         "catalog.list": z.undefined(),
         /** The best reasoning model of the catalog for this machine; reads candidates' GGUF headers from the hub. */
@@ -80,8 +83,16 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         "chats.send": z.strictObject({
             /** Omitted: start a new chat with this message. */
             chatId: id.optional(),
-            text: z.string().trim().min(1).max(200_000)
+            text: z.string().trim().min(1).max(200_000),
+            /** Documents stored with `attachments.finish`, read into the prompt with the message. */
+            attachments: z.array(attachmentRefSchema()).max(20).optional()
         }),
+        /** Starts an upload of a document's bytes, sent in pieces with `attachments.write`; refuses what is too large. */
+        "attachments.begin": z.strictObject({name: z.string().trim().min(1).max(255), sizeBytes: z.number().int().min(0).max(2 ** 50)}),
+        /** One piece (base64, at most 1 MiB of bytes), at its offset; pieces come in order. */
+        "attachments.write": z.strictObject({uploadId: id, offset: z.number().int().min(0), data: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/)}),
+        /** Reads the uploaded document's text and stores it once per content hash. */
+        "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
         /** The user's answer to a tool call waiting for consent in the chat's reply. */
         "chats.answerToolCall": z.strictObject({chatId: id, callId: id, decision: z.enum(["allowOnce", "alwaysAllow", "deny"])}),
@@ -193,6 +204,11 @@ function toolLimitsSchema() {
     });
 }
 
+/** A stored document as a message names it: its content hash and the file's name. */
+function attachmentRefSchema() {
+    return z.strictObject({id: z.string().regex(/^[0-9a-f]{64}$/), name: z.string().trim().min(1).max(255)});
+}
+
 /** Every generation setting with its allowed range; `null` means "unlimited" or "automatic". */
 function generationSettingsSchema() {
     const count = (max: number) => z.number().int().min(1).max(max).nullable();
@@ -215,7 +231,9 @@ function generationSettingsSchema() {
         threads: count(1024),
         batchSize: z.number().int().min(32).max(65_536).nullable(),
         /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
-        parallelReplies: count(32)
+        parallelReplies: count(32),
+        /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
+        kvCacheType: z.enum(kvCacheTypes)
     });
 }
 
@@ -262,7 +280,13 @@ function chatArchiveSchema(id: z.ZodString) {
         stats: stats.nullable(),
         error: z.string().nullable(),
         /** Absent in exports from before tools. */
-        toolCalls: z.array(toolCall).max(1000).optional()
+        toolCalls: z.array(toolCall).max(1000).optional(),
+        attachments: z.array(attachmentRefSchema().extend({
+            kind: z.enum(["text", "pdf", "docx", "html"]),
+            pages: z.number().int().positive().nullable(),
+            tokens: z.number().int().nonnegative(),
+            sizeBytes: z.number().int().nonnegative()
+        })).max(20).optional()
     });
     const chat = z.strictObject({
         summary: z.strictObject({
@@ -276,7 +300,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -481,6 +505,21 @@ export interface Message {
     error: string | null;
     /** The reply's tool calls, in order. */
     toolCalls: MessageToolCall[];
+    /** Documents attached to a question; absent when none. */
+    attachments?: Attachment[];
+}
+
+/** A document attached to a message; its text is kept once per content hash in the data folder. */
+export interface Attachment {
+    /** The sha256 of the file's bytes. */
+    id: string;
+    name: string;
+    kind: "text" | "pdf" | "docx" | "html";
+    /** A PDF's page count; null for other kinds. */
+    pages: number | null;
+    /** What it takes of the context: counted by the model loaded when it was attached if that runs here, estimated otherwise. */
+    tokens: number;
+    sizeBytes: number;
 }
 
 export interface Chat {
@@ -634,6 +673,8 @@ export interface FitEstimate {
     trainContextSize: number;
     /** The parallel replies estimated for: each holds its own KV cache of {@link contextSize} tokens. */
     parallel: number;
+    /** The KV cache type estimated for. */
+    kvCacheType: KvCacheType;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -779,7 +820,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
@@ -829,6 +870,9 @@ export interface RequestResults {
     "chats.get": Chat;
     "chats.create": ChatSummary;
     "chats.send": SendResult;
+    "attachments.begin": {uploadId: string};
+    "attachments.write": void;
+    "attachments.finish": Attachment;
     "chats.stop": void;
     "chats.answerToolCall": void;
     "chats.update": ChatSummary;

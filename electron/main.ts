@@ -3,6 +3,7 @@ import path from "node:path";
 import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
+import {parseDesktopFlags, resolveModelPath} from "./core/startupFlags.ts";
 import {keepRunningOnUnexpectedErrors} from "./server/keepRunningOnUnexpectedErrors.ts";
 import {startOpenAiServer} from "./server/openai/startOpenAiServer.ts";
 import {serveContractOverIpc} from "./ipc.ts";
@@ -86,6 +87,10 @@ async function checkForUpdates() {
 }
 
 async function start() {
+    // `--data-dir`, `--models-dir`, `--model` as in `serve`; a data folder of its own is also an instance of its own.
+    const locations = parseDesktopFlags(process.argv.slice(app.isPackaged ? 1 : 2));
+    if (locations.dataDir != null)
+        app.setPath("userData", locations.dataDir);
     if (!app.requestSingleInstanceLock()) {
         app.quit();
         return;
@@ -106,6 +111,7 @@ async function start() {
 
     const core = await PonderCore.create({
         dataDir: app.getPath("userData"),
+        modelsDir: locations.modelsDir,
         shell: "desktop",
         version: app.getVersion(),
         shellVersions: {electron: process.versions.electron, chromium: process.versions.chrome},
@@ -136,6 +142,9 @@ async function start() {
     // The local API server starts here if the user switched it on (a failure shows in its setting).
     void core.api.useLauncher(startOpenAiServer);
     createWindow(core);
+    // A model that fails to load says why in the window, as one picked there would.
+    if (locations.model != null)
+        void core.loadModelFile(resolveModelPath(locations.model, core.library.modelsDir));
     // An offline machine or an unreachable feed is normal for a local-first app: no error dialog.
     checkForUpdates().catch((error: unknown) => console.warn("Update check failed:", error));
     app.on("second-instance", () => BrowserWindow.getAllWindows()[0]?.focus());

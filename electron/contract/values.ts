@@ -19,6 +19,7 @@ export const requestNames = everyName<RequestName>()([
     "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
     "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerToolCall",
+    "attachments.begin", "attachments.write", "attachments.finish",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update",
@@ -89,3 +90,6 @@ export function compareChats(a: ChatSummary, b: ChatSummary): number {
 
 /** The language lock's choices (a generation setting), in the order the settings panel offers them. */
 export const languageLocks = ["off", "match", "english", "chinese"] as const;
+
+/** How a model's KV cache stores keys and values (native/kvCache says what each means to llama.cpp). */
+export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;

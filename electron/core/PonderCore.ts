@@ -7,6 +7,7 @@ import {ApiServerControl} from "./api/ApiServerControl.ts";
 import {requireDesktop, type DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
 import {HubDiscovery} from "./hub/HubDiscovery.ts";
+import {AttachmentStore} from "./documents/AttachmentStore.ts";
 import {HubTokenStore} from "./hub/HubTokenStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
@@ -77,6 +78,7 @@ export class PonderCore {
     readonly tools: ToolServers;
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
+    readonly attachments: AttachmentStore;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
@@ -106,7 +108,13 @@ export class PonderCore {
             logger: this.logger.scoped("models")
         });
         this.api = new ApiServerControl(this.#db, this.events, this.models);
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), (text) => {
+            // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
+            const model = this.models.localModel?.model;
+            return model == null ? Math.ceil(text.length / 3.5) : model.tokenize(text).length;
+        });
         this.chats = new ChatService(repository, this.models, this.events, {
+            attachmentText: (attachment) => this.attachments.promptText(attachment),
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
@@ -192,7 +200,10 @@ export class PonderCore {
             "chats.list": async ({after, limit}) => this.chats.list(after, limit),
             "chats.get": async ({chatId}) => this.chats.get(chatId),
             "chats.create": async () => this.chats.create(),
-            "chats.send": async ({chatId, text}) => this.chats.send(chatId, text),
+            "chats.send": async ({chatId, text, attachments}) => this.chats.send(chatId, text, attachments?.map((attachment) => this.attachments.describe(attachment))),
+            "attachments.begin": async ({name, sizeBytes}) => ({uploadId: await this.attachments.begin(name, sizeBytes)}),
+            "attachments.write": ({uploadId, offset, data}) => this.attachments.write(uploadId, offset, Buffer.from(data, "base64")),
+            "attachments.finish": ({uploadId}) => this.attachments.finish(uploadId),
             "chats.stop": ({chatId}) => this.chats.stop(chatId),
             "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
             "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),

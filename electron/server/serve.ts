@@ -4,6 +4,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {PonderCore} from "../core/PonderCore.ts";
+import {locationOptions, resolveModelPath, startupLocations} from "../core/startupFlags.ts";
 import {defaultDataDir} from "./defaultDataDir.ts";
 import {keepRunningOnUnexpectedErrors} from "./keepRunningOnUnexpectedErrors.ts";
 import {OpenAiApi} from "./openai/OpenAiApi.ts";
@@ -35,9 +36,7 @@ async function main() {
         options: {
             port: {type: "string", default: "8757"},
             host: {type: "string", default: "127.0.0.1"},
-            "data-dir": {type: "string"},
-            "models-dir": {type: "string"},
-            model: {type: "string"},
+            ...locationOptions,
             threads: {type: "string"},
             "context-size": {type: "string"},
             cpu: {type: "boolean", default: false},
@@ -57,10 +56,11 @@ async function main() {
     if (!existsSync(path.join(rendererDir, "index.html")))
         throw new Error("The renderer is not built: run `npm run build` first (`npm run serve` does this for you).");
 
-    const dataDir = path.resolve(values["data-dir"] ?? defaultDataDir());
+    const locations = startupLocations(values);
+    const dataDir = locations.dataDir ?? defaultDataDir();
     const core = await PonderCore.create({
         dataDir,
-        modelsDir: values["models-dir"] == null ? undefined : path.resolve(values["models-dir"]),
+        modelsDir: locations.modelsDir,
         shell: "headless",
         version: (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {version: string}).version,
         runtime: {gpu: values.cpu ? false : "auto"},
@@ -103,21 +103,14 @@ async function main() {
     process.on("SIGINT", shutDown);
     process.on("SIGTERM", shutDown);
 
-    if (values.model != null) {
-        const state = await core.loadModelFile(resolveModelPath(values.model, core.library.modelsDir));
+    if (locations.model != null) {
+        const state = await core.loadModelFile(resolveModelPath(locations.model, core.library.modelsDir));
         if (state.status === "error")
             console.error(`Could not load ${values.model}: ${state.error}`);
     }
     // The first line on stdout: scripts and tests read the address from it.
     console.log(`Ponder is ready at ${address}`);
     console.log(`OpenAI-compatible API at ${new URL("/v1", address).href}, key: ${values["api-key"] == null ? "the token above" : "the one given with --api-key"}`);
-}
-
-/** `--model` is a path from here, or else a file name in the models folder. */
-function resolveModelPath(model: string, modelsDir: string) {
-    const fromHere = path.resolve(model);
-    const inModelsDir = path.resolve(modelsDir, model);
-    return existsSync(fromHere) || !existsSync(inModelsDir) ? fromHere : inModelsDir;
 }
 
 function httpUrl(value: string, flag: string): string {

@@ -106,7 +106,7 @@ export class LlamaRuntime {
         };
     }
 
-    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its parallel replies, and the largest context that does. */
+    /** Whether a model (a local GGUF path or an http(s) URL, read remotely) fits with its parallel replies and KV cache type, and the largest context that does. */
     async estimateFit(source: string, options: FitSourceOptions = {}): Promise<ModelFit> {
         return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
@@ -115,7 +115,7 @@ export class LlamaRuntime {
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
         await readModelMetadata(modelPath);
-        const fit = await this.estimateFit(modelPath, {parallel: options.parallel});
+        const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType});
         if (fit.verdict === "tooLarge")
             throw new ModelTooLargeError(fit);
         return LoadedModel.load(this.#llama, modelPath, options);

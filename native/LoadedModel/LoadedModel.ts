@@ -5,6 +5,7 @@ import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type Ge
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
@@ -21,6 +22,8 @@ export interface LoadModelOptions {
      * behind API clients' replies. Defaults to {@link defaultParallelReplies}.
      */
     parallel?: number;
+    /** How the KV cache stores keys and values. Defaults to f16. */
+    kvCacheType?: KvCacheType;
     signal?: AbortSignal;
 }
 
@@ -81,6 +84,7 @@ export class LoadedModel {
         const parallel = options.parallel ?? defaultParallelReplies;
         try {
             const context = await model.createContext({
+                ...kvCacheContextOptions(options.kvCacheType ?? "f16", model.fileInsights),
                 sequences: sequencesFor(parallel),
                 contextSize: options.contextSize ?? {max: model.trainContextSize ?? 8192},
                 // node-llama-cpp's own default can exceed the cores (4 on a 2-core machine), and

@@ -1,4 +1,5 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
+import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 import {defaultParallelReplies, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
@@ -26,6 +27,8 @@ export interface ModelFit {
     trainContextSize: number;
     /** Parallel replies the estimate is for: each holds its own KV cache of {@link contextSize} tokens. */
     parallel: number;
+    /** The KV cache type the estimate is for. */
+    kvCacheType: KvCacheType;
 }
 
 /** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
@@ -37,6 +40,8 @@ const contextStep = 256;
 export interface FitSourceOptions {
     /** Replies decoded at once, each with its own KV cache; defaults to the loaded model's. */
     parallel?: number;
+    /** Defaults to f16. A quantized cache holds more context in the same memory. */
+    kvCacheType?: KvCacheType;
     headers?: Record<string, string>;
     signal?: AbortSignal;
 }
@@ -44,23 +49,33 @@ export interface FitSourceOptions {
 /**
  * Estimates from a GGUF header alone (a local path, or an http(s) URL read with range requests,
  * so nothing is downloaded) whether a model fits this machine's memory, including the KV cache
- * of every sequence the parallel replies need, and the largest context that does.
+ * (of the chosen type) of every sequence the parallel replies need, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, kvCacheType = "f16", headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
     const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, fetchHeaders: headers, signal});
     const insights = await GgufInsights.from(info, llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);
     const gpuLayers = memory.vramBytes > 0 ? insights.totalLayers : 0;
+    const kvCache = kvCacheContextOptions(kvCacheType, insights);
 
     const needs = async (contextSize: number, layers: number) => {
         const model = await insights.estimateModelResourceRequirementsV2({gpuLayers: layers});
-        const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: layers, sequences: sequencesFor(parallel)});
+        const context = await insights.estimateContextResourceRequirementsV2({
+            contextSize,
+            modelGpuLayers: layers,
+            sequences: sequencesFor(parallel),
+            flashAttention: kvCache.flashAttention,
+            kvCacheKeyType: kvCache.experimentalKvCacheKeyType,
+            kvCacheValueType: kvCache.experimentalKvCacheValueType
+        });
         return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
     };
     const onGpu = async (contextSize: number) => {
         const need = await needs(contextSize, gpuLayers);
-        return {need, fits: need.vramBytes <= memory.vramBytes && need.ramBytes <= memory.ramBytes};
+        // On unified memory (Apple silicon) what the GPU holds comes out of the same RAM.
+        const ramUsed = memory.unified ? need.ramBytes + need.vramBytes : need.ramBytes;
+        return {need, fits: need.vramBytes <= memory.vramBytes && ramUsed <= memory.ramBytes};
     };
     // Split across both: the whole need must fit in what the two pools hold together.
     const pooled = async (contextSize: number) => {
@@ -78,10 +93,10 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             continue;
         const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
         const {need} = await check(contextSize);
-        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel};
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel, kvCacheType};
     }
     const {need} = await pooled(smallest);
-    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel};
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel, kvCacheType};
 }
 
 /** Binary search for the largest size in [low, high] that fits, given that `low` fits. */

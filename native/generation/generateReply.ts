@@ -134,6 +134,9 @@ export async function generateReply(
         return stoppedBeforeStart(prompt);
 
     const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens);
+    const lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
+    if (options.signal?.aborted)
+        return {...stoppedBeforeStart(prompt), reusedPromptTokens};
     const decoder = new TokenTextDecoder(model);
     const segmenter = new ThoughtSegmenter({
         openTag: format.thoughtOpenTag,
@@ -161,14 +164,13 @@ export async function generateReply(
     let firstTokenAt: number | undefined;
     const penaltyTokens: Token[] = [];
     const penalized = Boolean(sampling.frequencyPenalty || sampling.presencePenalty || (sampling.repeatPenalty ?? 1) !== 1);
-    const iterator = sequence.evaluate(promptTokens.slice(reusedPromptTokens), {
+    const iterator = sequence.evaluate(lastSlice, {
         temperature: sampling.temperature ?? 0.6,
         topK: sampling.topK,
         topP: sampling.topP,
         minP: sampling.minP,
         seed: sampling.seed,
-        // When a batch can't take every sequence's tokens, a person's prompt goes before an API client's.
-        evaluationPriority: options.priority === "background" ? 1 : 5,
+        evaluationPriority: evaluationPriorityOf(options),
         tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
         repeatPenalty: penalized
             ? {
@@ -371,6 +373,28 @@ function availableFunctions(format: ChatFormat, tools: GenerateReplyOptions["too
         // MCP and OpenAI give JSON Schema; the wrapper only prints it.
         ...(tool.parameters == null ? {} : {params: tool.parameters as GbnfJsonSchema})
     }]));
+}
+
+/** When a batch can't take every sequence's tokens, a person's prompt goes before an API client's. */
+function evaluationPriorityOf(options: GenerateReplyOptions) {
+    return options.priority === "background" ? 1 : 5;
+}
+
+/**
+ * Evaluates a long prompt a batch at a time, checking between batches whether the reply was
+ * stopped (`chats.stop`, an API client gone): a long prompt on a big model takes seconds, which a
+ * stopped reply shouldn't pay. Returns the last batch's tokens, for generation to start from; a
+ * prompt of one batch or less is returned whole, so a short prompt costs no extra decode.
+ */
+async function evaluatePromptBeforeLastSlice(sequence: LlamaContextSequence, promptTokens: Token[], reused: number, options: GenerateReplyOptions): Promise<Token[]> {
+    const sliceSize = sequence.context.batchSize;
+    const evaluationPriority = evaluationPriorityOf(options);
+    let start = reused;
+    while (promptTokens.length - start > sliceSize && !options.signal?.aborted) {
+        await sequence.evaluateWithoutGeneratingNewTokens(promptTokens.slice(start, start + sliceSize), {evaluationPriority});
+        start += sliceSize;
+    }
+    return promptTokens.slice(start);
 }
 
 /**

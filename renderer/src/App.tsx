@@ -1,16 +1,23 @@
+import {ChatSettingsPanel} from "./components/ChatSettingsPanel";
 import {ChatView} from "./components/ChatView";
 import {ModelsView} from "./components/ModelsView";
 import {Notices} from "./components/Notices";
+import {SettingsView} from "./components/settings/SettingsView";
 import {Sidebar} from "./components/Sidebar";
 import {usePonder} from "./store/PonderStoreContext";
 
 export function App() {
-    const modelsViewOpen = usePonder((state) => state.modelsViewOpen);
+    const view = usePonder((state) => state.view);
+    const sidebarOpen = usePonder((state) => state.sidebarOpen);
+    const chatPanelOpen = usePonder((state) => state.chatPanelOpen && state.view === "chat");
     return (
-        <div className="app">
-            <Sidebar />
-            {modelsViewOpen ? <ModelsView /> : <ChatView />}
-            <Notices />
+        <div className="app" data-sidebar={sidebarOpen ? "open" : "closed"} data-panel={chatPanelOpen ? "open" : "closed"}>
+            {sidebarOpen && <Sidebar />}
+            <div className="workspace">
+                {view === "models" ? <ModelsView /> : view === "settings" ? <SettingsView /> : <ChatView />}
+                <Notices />
+            </div>
+            {chatPanelOpen && <ChatSettingsPanel />}
         </div>
     );
 }

@@ -9,6 +9,10 @@ import {attachConnection} from "./store/attachConnection";
 import {createPonderStore} from "./store/createPonderStore";
 import {PonderStoreProvider} from "./store/PonderStoreContext";
 import "./styles.css";
+import {applyTheme, followSystemTheme} from "./theme";
+
+applyTheme();
+followSystemTheme();
 
 const connection = connectPonder();
 const store = createPonderStore(connection.api);

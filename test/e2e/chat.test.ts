@@ -2,6 +2,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {chooseModel, showView} from "./support/ponderUi.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -44,12 +45,17 @@ const composer = () => page.getByRole("textbox", {name: "Message"});
 const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
 
 describe("chatting with a reasoning model in Chromium", () => {
-    test("the model picker lists the files with their metadata, a broken file with a clear error, and the backend", async () => {
-        const files = page.getByRole("list", {name: "Model files"});
-        await expect.poll(() => files.getByRole("listitem").count()).toBe(3);
-        await expect.poll(() => files.getByRole("listitem").filter({hasText: "broken.gguf"}).textContent()).toContain("not a GGUF model file");
-        await expect.poll(() => files.getByRole("listitem").filter({hasText: "endless"}).textContent()).toMatch(/qwen2/);
-        await expect.poll(() => page.getByText("Runs on CPU").count()).toBe(1);
+    test("the Model picker names the usable files (never by path) and the backend; the Models view lists a broken file with a clear error", async () => {
+        const picker = page.getByRole("combobox", {name: "Model"});
+        await expect.poll(() => picker.locator("optgroup option").count()).toBe(2);
+        expect((await picker.locator("optgroup option").allTextContents()).every((name) => name.startsWith("Ponder scripted"))).toBe(true);
+        await expect.poll(() => picker.getAttribute("title")).toBe("Runs on CPU");
+        await showView(page, "Models");
+        const installed = page.getByRole("list", {name: "On this computer"});
+        await expect.poll(() => installed.getByRole("listitem").count()).toBe(3);
+        await expect.poll(() => installed.getByRole("listitem").filter({hasText: "broken.gguf"}).textContent()).toContain("not a GGUF model file");
+        expect(await installed.getByRole("listitem").filter({hasText: "endless"}).textContent()).toMatch(/qwen2/);
+        await showView(page, "Back to chat");
     });
 
     test("ask, watch it think, see the reasoning fold when the answer comes, read the answer", async () => {
@@ -97,9 +103,7 @@ describe("chatting with a reasoning model in Chromium", () => {
     });
 
     test("Stop ends a model that would think forever, keeping its reasoning", async () => {
-        const files = page.getByRole("list", {name: "Model files"});
-        await files.getByRole("listitem").filter({hasText: "endless"}).getByRole("button", {name: "Load"}).click();
-        await expect.poll(() => files.getByRole("listitem").filter({hasText: "endless"}).textContent()).toContain("Loaded");
+        await chooseModel(page, "endless-thinker.gguf");
 
         await page.getByRole("button", {name: "New chat"}).click();
         await composer().fill("Think about it forever");

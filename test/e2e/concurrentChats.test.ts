@@ -45,7 +45,8 @@ describe("several chats generating at once, in Chromium", () => {
         await expect.poll(() => chatEntry("Prove it at length").getByText("Generating").count()).toBe(1);
 
         // A thinking budget for the model's next replies lets the endless thinker answer; the first reply keeps its own settings.
-        await page.locator("details.settings > summary").click();
+        await page.getByRole("button", {name: "Chat settings", exact: true}).click();
+        await page.getByLabel("This model's defaults").check();
         await page.getByLabel("Thinking budget", {exact: true}).selectOption("custom");
         const custom = page.getByLabel("Custom thinking budget (tokens)");
         await custom.fill("200");

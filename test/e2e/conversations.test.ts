@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {ChatArchive} from "../../electron/contract.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {chooseModel} from "./support/ponderUi.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -118,7 +119,7 @@ describe("conversations in Chromium", () => {
         await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(expectedTexts.reasoning);
 
         const stats = await answer.getByRole("note", {name: "Statistics"}).textContent();
-        expect(stats).toMatch(/^qwq-tiny\.gguf · first token \d+ ms · [\d.,]+ tokens\/s · thought [\d.,]+ s · \d+ reasoning \+ 10 answer tokens · finished$/);
+        expect(stats).toMatch(/^Ponder scripted prefilled-think · first token \d+ ms · [\d.,]+ tokens\/s · thought [\d.,]+ s · \d+ reasoning \+ 10 answer tokens · finished$/);
     });
 
     test("edit & resend makes a branch, with 2 / 2 navigation back to the original", async () => {
@@ -148,12 +149,12 @@ describe("conversations in Chromium", () => {
     });
 
     test("the chat's own settings: a system prompt, and sending earlier reasoning back, kept across a reload", async () => {
-        await page.getByText("Chat settings").click();
+        await page.getByRole("button", {name: "Chat settings"}).click();
         await page.getByRole("textbox", {name: "System prompt"}).fill("Answer in one line.");
         await page.getByRole("checkbox", {name: "Send earlier reasoning to the model"}).check();
         await page.getByRole("textbox", {name: "System prompt"}).blur();
         await page.reload();
-        await page.getByText("Chat settings").click();
+        await page.getByRole("button", {name: "Chat settings"}).click();
         await expect.poll(() => page.getByRole("textbox", {name: "System prompt"}).inputValue()).toBe("Answer in one line.");
         expect(await page.getByRole("checkbox", {name: "Send earlier reasoning to the model"}).isChecked()).toBe(true);
         await ask("And with the settings?");
@@ -195,9 +196,7 @@ describe("conversations in Chromium", () => {
     });
 
     test("continue a stopped answer, then delete a message", async () => {
-        const files = page.getByRole("list", {name: "Model files"});
-        await files.getByRole("listitem").filter({hasText: "endless"}).getByRole("button", {name: "Load"}).click();
-        await expect.poll(() => files.getByRole("listitem").filter({hasText: "endless"}).textContent(), {timeout: 30_000}).toContain("Loaded");
+        await chooseModel(page, "endless-thinker.gguf");
         await page.getByRole("button", {name: "New chat"}).click();
         await composer().fill("Think about it forever");
         await composer().press("Enter");

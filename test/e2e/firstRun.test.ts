@@ -42,7 +42,7 @@ describe("first run in Chromium", () => {
         // No GPU here: QwQ-32B would crawl on the CPU, so the largest distill that reasons at a usable speed there.
         const pick = page.getByRole("article", {name: "Recommended for this computer"});
         await expect.poll(() => pick.textContent(), {timeout: 30_000}).toContain("DeepSeek-R1-Distill-Qwen-7B Q4_K_M");
-        await expect.poll(() => pick.getByRole("status").textContent()).toMatch(/^Runs on the CPUneeds .+ · up to [\d,]+ tokens of context$/);
+        await expect.poll(() => pick.getByRole("status").textContent()).toMatch(/^Runs on the CPUneeds .+ · \d+ parallel × up to [\d,]+ tokens of context$/);
 
         // The catalog's badge follows this machine's pick, not the catalog's default (QwQ-32B).
         await page.getByRole("button", {name: "All models"}).click();

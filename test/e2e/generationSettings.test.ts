@@ -2,6 +2,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {chooseModel} from "./support/ponderUi.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 const composer = () => page.getByRole("textbox", {name: "Message"});
 const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
-const settings = () => page.locator("details.settings");
+const settings = () => page.getByRole("region", {name: "Generation settings"});
 
 async function ask(text: string) {
     await expect.poll(() => composer().isEditable(), {timeout: 30_000}).toBe(true);
@@ -34,7 +35,7 @@ async function ask(text: string) {
 
 describe("generation settings in the UI", () => {
     test("a custom thinking budget stops an endless thinker, which then answers; the message says so", async () => {
-        await settings().locator("summary").click();
+        await page.getByRole("button", {name: "Chat settings"}).click();
         const budget = page.getByLabel("Thinking budget", {exact: true});
         await expect.poll(() => budget.count(), {timeout: 30_000}).toBe(1);
         expect(await budget.inputValue()).toBe("unlimited");
@@ -58,11 +59,8 @@ describe("generation settings in the UI", () => {
     });
 
     test("the language lock offers its four choices; English keeps the Chinese word out, for this chat only", async () => {
-        const files = page.getByRole("list", {name: "Model files"});
-        // Listed by their GGUF names, "Ponder scripted prefilled-think" and "… endless".
-        const finite = files.getByRole("listitem").filter({hasNotText: "endless"});
-        await finite.getByRole("button", {name: "Load"}).click();
-        await expect.poll(() => finite.textContent(), {timeout: 30_000}).toContain("Loaded");
+        // The chat settings panel stays open from the test above.
+        await chooseModel(page, "qwq-tiny.gguf");
 
         const lock = page.getByLabel("Language lock", {exact: true});
         await expect.poll(() => lock.count()).toBe(1);
@@ -70,7 +68,9 @@ describe("generation settings in the UI", () => {
         // Its file is named qwq-tiny.gguf, so it gets QwQ's preset.
         await expect.poll(() => page.getByText("Preset: QwQ").count()).toBe(1);
         expect(await page.getByLabel("Temperature", {exact: true}).inputValue()).toBe("0.6");
-        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(1);
+        // Inside a chat the settings start on this chat only, which has no load options.
+        expect(await page.getByLabel("This chat only").isChecked()).toBe(true);
+        expect(await page.getByLabel("Context size", {exact: true}).count()).toBe(0);
 
         await page.getByRole("button", {name: "New chat"}).click();
         await ask("Hello");
@@ -106,5 +106,30 @@ describe("generation settings in the UI", () => {
         await reloadNow.click();
         await expect.poll(() => meter.getAttribute("max"), {timeout: 30_000}).toBe("1024");
         await expect.poll(() => reloadNow.count()).toBe(0);
+    });
+
+    test("the KV cache load option: q8_0 waits for a reload, the reloaded model answers, and Will it fit counts it", async () => {
+        // Load options are the model's: a reload shows the chat's scope again.
+        await page.getByLabel("This model's defaults").check();
+        const kvCache = page.getByLabel("KV cache", {exact: true});
+        expect(await kvCache.inputValue()).toBe("f16");
+        expect(await kvCache.locator("option").allTextContents()).toEqual(["f16 (full precision)", "q8_0 (about twice the context)", "q4_0 (about 3.5× the context, less accurate)"]);
+
+        await kvCache.selectOption("q8_0");
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await reloadNow.click();
+        // Loaded again: the settings are back, with nothing waiting for a reload.
+        await expect.poll(() => page.getByRole("radio", {name: "This model's defaults"}).count(), {timeout: 30_000}).toBe(1);
+        await page.getByLabel("This model's defaults").check();
+        await expect.poll(() => kvCache.inputValue(), {timeout: 30_000}).toBe("q8_0");
+        expect(await reloadNow.count()).toBe(0);
+        await ask("Hello with a smaller cache");
+        expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
+
+        await page.getByRole("button", {name: "Models"}).click();
+        const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
+        await file.getByRole("button", {name: "Will it fit?"}).click();
+        await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/tokens of context · KV cache q8_0$/);
     });
 });

@@ -29,7 +29,9 @@ describe("the UI in Simplified Chinese", () => {
         await expect.poll(() => page.getByRole("button", {name: "新对话"}).count()).toBe(1);
         expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
         // The main side's own messages are translated too.
+        await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "模型", exact: true}).click();
         await expect.poll(() => page.getByText("无法使用此文件：这不是 GGUF 模型文件。").count()).toBe(1);
+        await page.getByRole("button", {name: "返回对话"}).click();
         const composer = page.getByRole("textbox", {name: "消息"});
         await expect.poll(() => composer.isEditable()).toBe(true);
 
@@ -44,8 +46,9 @@ describe("the UI in Simplified Chinese", () => {
         expect(await clippedControls()).toEqual([]);
     });
 
-    test("a switch in the sidebar changes the language at once, and is remembered", async () => {
-        const language = page.getByRole("combobox", {name: "语言"});
+    test("a switch in Settings changes the language at once, and is remembered", async () => {
+        await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "设置", exact: true}).click();
+        const language = page.getByRole("combobox", {name: "语言", exact: true});
         await language.selectOption({label: "English"});
         await expect.poll(() => page.getByRole("button", {name: "New chat"}).count()).toBe(1);
         expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
@@ -53,9 +56,10 @@ describe("the UI in Simplified Chinese", () => {
 
         await page.reload();
         await expect.poll(() => page.getByRole("button", {name: "New chat"}).count()).toBe(1);
-        expect(await page.getByRole("combobox", {name: "Language"}).inputValue()).toBe("en");
+        await page.getByRole("complementary", {name: "Conversations sidebar"}).getByRole("button", {name: "Settings", exact: true}).click();
+        expect(await page.getByRole("combobox", {name: "Language", exact: true}).inputValue()).toBe("en");
 
-        await page.getByRole("combobox", {name: "Language"}).selectOption({label: "System language"});
+        await page.getByRole("combobox", {name: "Language", exact: true}).selectOption({label: "System language"});
         await expect.poll(() => page.getByRole("button", {name: "新对话"}).count()).toBe(1);
     });
 });

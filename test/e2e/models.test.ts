@@ -50,7 +50,7 @@ describe("the Models view in Chromium", () => {
         const entry = page.getByRole("listitem", {name: "QwQ-32B Q4_K_M"});
         await entry.getByRole("button", {name: "Will it fit?"}).click();
         // No GPU here: the CPU runs it, and the estimate gives the numbers.
-        await expect.poll(() => entry.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Runs on the CPUneeds .+ of .+ · up to [\d,]+ tokens of context$/);
+        await expect.poll(() => entry.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Runs on the CPUneeds .+ of .+ · \d+ parallel × up to [\d,]+ tokens of context$/);
 
         hub.bytesPerSecond = 30_000;
         await entry.getByRole("button", {name: "Download"}).click();

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {MessageStats} from "../../electron/contract.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {showView} from "./support/ponderUi.ts";
 import {launchChromium, type ChromiumSession} from "./support/launchChromium.ts";
 import {startServe, type RunningServe} from "./support/startServe.ts";
 
@@ -55,7 +56,7 @@ async function addEngine(address: string, key: string) {
 
 describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second process)", () => {
     test("a wrong key is refused with the engine's own message, and nothing is added", async () => {
-        await page.getByText("Remote engines").click();
+        await showView(page, "Settings");
         await addEngine(remoteOrigin(), "not-the-key");
         await expect.poll(() => page.getByRole("alert").filter({hasText: "401"}).textContent()).toContain("Incorrect API key");
         expect(await page.getByRole("list", {name: `Models of ${engineName()}`}).count()).toBe(0);
@@ -67,7 +68,8 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
         const models = page.getByRole("list", {name: `Models of ${engineName()}`});
         await expect.poll(() => models.getByRole("listitem").allTextContents()).toEqual(["qwq-tiny.ggufLoad"]);
         await models.getByRole("button", {name: "Load"}).click();
-        await expect.poll(() => page.getByText(`Runs on ${engineName()}`).count()).toBe(1);
+        await showView(page, "Back to chat");
+        await expect.poll(() => page.getByRole("combobox", {name: "Model"}).getAttribute("title")).toBe(`Runs on ${engineName()}`);
 
         await composer().fill("Hello from the other machine");
         await composer().press("Enter");
@@ -86,7 +88,7 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
         await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
         await details.locator("summary").click();
         await expect.poll(async () => (await details.innerText()).replace(/\s+/g, " ")).toContain(expectedTexts.reasoning.replace(/\s+/g, " "));
-        await page.getByText("Remote engines").click();
+        await showView(page, "Settings");
         await expect.poll(() => page.getByRole("list", {name: `Models of ${engineName()}`}).getByText("Loaded").count()).toBe(1);
     });
 
@@ -109,7 +111,6 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
     });
 
     test("the Local API panel shows serve's /v1 and a working key; an OpenAI client gets the remote model's reasoning through it", async () => {
-        await page.getByText("Local API", {exact: true}).click();
         const address = page.getByRole("textbox", {name: "API address"});
         await expect.poll(() => address.inputValue()).toBe(`${new URL(local.url).origin}/v1`);
         const apiKey = await page.getByRole("textbox", {name: "Local API key"}).inputValue();

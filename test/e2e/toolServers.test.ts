@@ -12,7 +12,7 @@ function toolsSection(page: Page) {
 }
 
 async function openTools(page: Page) {
-    await page.getByText("Tools", {exact: true}).click();
+    await page.getByRole("complementary", {name: "Conversations sidebar"}).getByRole("button", {name: "Settings", exact: true}).click();
     await toolsSection(page).waitFor();
 }
 

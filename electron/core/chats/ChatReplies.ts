@@ -1,4 +1,4 @@
-import type {ChatReplyState, ChatSummary, Message, MessageToolCall, ToolConsent} from "../../contract.ts";
+import type {Attachment, ChatReplyState, ChatSummary, Message, MessageToolCall, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import {Logger} from "../logging/Logger.ts";
 import type {ActiveModel, ReplyEngine, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
@@ -23,6 +23,8 @@ export interface ChatRepliesOptions {
     logger?: Logger;
     /** MCP tools, offered in a chat whose "Use tools" setting is on (and whose model can call them). */
     tools?: {servers: ToolServers; enabledFor(modelId: string, chatId: string): boolean};
+    /** An attached document's text as the model reads it, put before its question. */
+    attachmentText?: (attachment: Attachment) => string;
 }
 
 interface RunningReply {
@@ -95,7 +97,7 @@ export class ChatReplies {
      */
     start(active: ActiveModel, chat: ChatSummary, message: Message, branch: readonly Message[], continues = false): void {
         const {chatId} = message;
-        const turns = conversationTurns(chat, continues ? branch.slice(0, -1) : branch);
+        const turns = conversationTurns(chat, continues ? branch.slice(0, -1) : branch, this.#options.attachmentText);
         // The answer being continued goes back whole, reasoning included: the model writes on from its last token.
         if (continues)
             turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
@@ -227,12 +229,12 @@ export class ChatReplies {
     }
 }
 
-/** The conversation as the model reads it: the chat's system prompt, then the branch. */
-export function conversationTurns(chat: ChatSummary, branch: readonly Message[]): ReplyTurn[] {
+/** The conversation as the model reads it: the chat's system prompt, then the branch, each question after its documents. */
+export function conversationTurns(chat: ChatSummary, branch: readonly Message[], attachmentText?: (attachment: Attachment) => string): ReplyTurn[] {
     const turns: ReplyTurn[] = chat.systemPrompt.trim() === "" ? [] : [{role: "system", text: chat.systemPrompt}];
     for (const message of branch) {
         if (message.role === "user")
-            turns.push({role: "user", text: message.text});
+            turns.push({role: "user", text: [...(message.attachments ?? []).map((attachment) => attachmentText?.(attachment) ?? ""), message.text].filter((part) => part !== "").join("\n\n")});
         // An answer cut short before it began says nothing the model should read back.
         else if (message.text !== "")
             turns.push({role: "assistant", text: message.text, ...(chat.sendReasoning && message.reasoning !== "" ? {reasoning: message.reasoning} : {})});

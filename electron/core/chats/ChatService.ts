@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
@@ -70,13 +70,13 @@ export class ChatService {
         return chat;
     }
 
-    send(chatId: string | undefined, text: string): SendResult {
+    send(chatId: string | undefined, text: string, attachments: Attachment[] = []): SendResult {
         const loaded = this.#replies.requireModel();
         if (chatId != null)
             this.#replies.requireIdle(chatId);
         const chat = chatId == null ? this.create() : this.#requireChat(chatId);
         const history = this.#repository.activeBranch(chat.id).messages;
-        return this.#ask(loaded, chat, history, text);
+        return this.#ask(loaded, chat, history, text, attachments);
     }
 
     search(query: string): SearchHit[] {
@@ -258,9 +258,9 @@ export class ChatService {
     }
 
     /** Adds a user message after `history` (a new branch when history isn't the whole chat) and starts its answer. */
-    #ask(loaded: ActiveModel, chat: ChatSummary, history: Message[], text: string): SendResult {
+    #ask(loaded: ActiveModel, chat: ChatSummary, history: Message[], text: string, attachments: Attachment[] = []): SendResult {
         const now = Date.now();
-        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done"});
+        const userMessage = newMessage(chat.id, history.at(-1)?.id ?? null, "user", now, {text, status: "done", ...(attachments.length === 0 ? {} : {attachments})});
         const assistantMessage = newMessage(chat.id, userMessage.id, "assistant", now + 1, {status: "streaming"});
         this.#repository.transaction(() => {
             this.#repository.insertMessage(userMessage);

@@ -85,10 +85,16 @@ export class LibraryService {
         return this.announceList();
     }
 
-    /** A listed model is read from disk; a catalog id, `hf:` URI or URL is read remotely (its header only). */
+    /**
+     * A listed model is read from disk, with the parallel replies and KV cache it loads with (or
+     * the KV cache asked); a catalog id, `hf:` URI or URL is read remotely (its header only).
+     */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
-        if ("modelId" in args)
-            return this.#host.estimateFit((await this.#library.resolve(args.modelId)).path, {parallel: (await this.#host.loadOptionsFor(args.modelId)).parallel});
+        if ("modelId" in args) {
+            const {path} = await this.#library.resolve(args.modelId);
+            const {parallel, kvCacheType} = await this.#host.loadOptionsFor(args.modelId);
+            return this.#host.estimateFit(path, {parallel, kvCacheType: args.kvCacheType ?? kvCacheType});
+        }
         const {hub} = this.#downloads;
         const resolved = await resolveAddress(args.address, hub, this.catalog);
         const {url} = resolved.files[0]!;
@@ -96,7 +102,7 @@ export class LibraryService {
         // A gated file or a rate limit gets the hub's own clear message, not a header reader's status code.
         if (onHub)
             await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => `${resolved.dir} has no GGUF file "${resolved.files[0]!.name}".`});
-        return this.#host.estimateFit(url, {headers: hub.headersFor(url)});
+        return this.#host.estimateFit(url, {headers: hub.headersFor(url), kvCacheType: args.kvCacheType});
     }
 
     recommend(): Promise<ModelRecommendation> {

@@ -87,7 +87,8 @@ export class ModelHost {
                         gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
                         threads: chosen.threads ?? null,
                         batchSize: chosen.batchSize ?? null,
-                        parallelReplies: chosen.parallel ?? null
+                        parallelReplies: chosen.parallel ?? null,
+                        kvCacheType: chosen.kvCacheType ?? "f16"
                     }
                 });
                 this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
@@ -104,7 +105,7 @@ export class ModelHost {
         return {...this.#options.load, ...await this.#options.loadOptions?.(modelId)};
     }
 
-    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies, and with what context? */
+    /** Will a model (a file, or a GGUF URL read remotely) fit this machine's memory with its parallel replies and KV cache, and with what context? */
     async estimateFit(source: string, options?: FitSourceOptions): Promise<FitEstimate> {
         const {memory, ...fit} = await (await this.#getRuntime()).estimateFit(source, options);
         return {...fit, availableRamBytes: memory.ramBytes, availableVramBytes: memory.vramBytes};

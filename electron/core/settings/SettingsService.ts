@@ -9,7 +9,7 @@ import {modelFamilyOf, presetFor} from "./familyPresets.ts";
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"] as const satisfies readonly GenerationSettingName[];
+const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -40,7 +40,7 @@ export class SettingsService {
     async update({modelId, chatId, values, reset = []}: RequestArgs<"settings.update">): Promise<SettingsView> {
         const family = await this.#familyOf(modelId);
         if (chatId != null && loadSettingNames.some((name) => name in values))
-            throw new Error("Context size, GPU layers, threads, batch size and parallel replies belong to the model, not to one chat.");
+            throw new Error("Context size, GPU layers, threads, batch size, parallel replies and the KV cache belong to the model, not to one chat.");
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         for (const name of reset)
@@ -94,7 +94,8 @@ export class SettingsService {
             ...(effective.gpuLayers == null ? {} : {gpuLayers: effective.gpuLayers}),
             ...(effective.threads == null ? {} : {threads: effective.threads}),
             ...(effective.batchSize == null ? {} : {batchSize: effective.batchSize}),
-            ...(effective.parallelReplies == null ? {} : {parallel: effective.parallelReplies})
+            ...(effective.parallelReplies == null ? {} : {parallel: effective.parallelReplies}),
+            ...(effective.kvCacheType === "f16" ? {} : {kvCacheType: effective.kvCacheType})
         };
     }
 

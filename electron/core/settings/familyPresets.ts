@@ -21,7 +21,8 @@ const genericPreset: GenerationSettings = {
     gpuLayers: null,
     threads: null,
     batchSize: null,
-    parallelReplies: null
+    parallelReplies: null,
+    kvCacheType: "f16"
 };
 
 /**

@@ -180,6 +180,11 @@ export const migrations: readonly string[] = [
         value TEXT NOT NULL
     );
     `,
+    // Documents in a conversation (#18): the documents a question attached, as JSON
+    // ([{id, name, kind, pages, tokens, sizeBytes}]); their text is in attachments/ by hash.
+    `
+    ALTER TABLE messages ADD COLUMN attachments TEXT;
+    `,
     // A reply's tool calls (#17), in order, each with where it happened in the reasoning and answer (JSON).
     `
     ALTER TABLE messages ADD COLUMN tool_calls TEXT;

@@ -21,12 +21,12 @@ export function ApiServerPanel() {
     }, [connection, loadApiServer]);
 
     return (
-        <details className="engines">
-            <summary className="sidebar__heading engines__heading">{t("api.heading")}</summary>
+        <div className="engines">
+            <p className="settings-view__intro">{t("api.intro")}</p>
             {apiServer != null && (apiServer.mode === "desktop" ? <DesktopSwitches state={apiServer} /> : <p className="model__details">{t("api.serveNote")}</p>)}
             {apiServer?.error != null && <p className="model__error" role="alert">{localizeError(apiServer.error)}</p>}
             {apiServer?.url != null && <Usage state={apiServer} url={apiServer.url} />}
-        </details>
+        </div>
     );
 }
 

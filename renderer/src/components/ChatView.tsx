@@ -1,21 +1,28 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
-import {ChatTools} from "./ChatTools";
 import {Composer} from "./Composer";
 import {ContextMeter} from "./ContextMeter";
 import {ConnectionBanner} from "./ConnectionBanner";
 import {MessageList} from "./MessageList";
+import {ModelPicker} from "./ModelPicker";
+import {ShowSidebarButton} from "./Sidebar";
 
 export function ChatView() {
     const {t} = useTranslation();
     const title = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]?.title);
+    const panelOpen = usePonder((state) => state.chatPanelOpen);
+    const setChatPanelOpen = usePonder((state) => state.setChatPanelOpen);
 
     return (
         <main className="chat">
             <header className="chat__header">
-                <h1 className="chat__title">{title || t("chats.untitled")}</h1>
+                <ShowSidebarButton />
+                <h1 className="chat__title" title={title || t("chats.untitled")}>{title || t("chats.untitled")}</h1>
+                <ModelPicker />
                 <ContextMeter />
-                <ChatTools />
+                <button type="button" className="button button--small" aria-pressed={panelOpen} aria-controls="chat-settings-panel" onClick={() => setChatPanelOpen(!panelOpen)}>
+                    {t("chatTools.settings")}
+                </button>
             </header>
             <ConnectionBanner />
             <MessageList />

@@ -1,8 +1,9 @@
-import {useEffect, useId, useRef, useState} from "react";
-import type {FormEvent, KeyboardEvent} from "react";
+import {useEffect, useId, useRef} from "react";
+import type {ClipboardEvent, DragEvent, FormEvent, KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {PonderState} from "../store/createPonderStore";
-import {usePonder} from "../store/PonderStoreContext";
+import {usePonder, usePonderStore} from "../store/PonderStoreContext";
+import {PendingAttachmentChip} from "./AttachmentChip";
 
 /** Whether the active chat's last message is still being generated. */
 function selectGenerating(state: PonderState): boolean {
@@ -27,8 +28,17 @@ export function Composer() {
     const hintId = useId();
     const inputId = useId();
     const inputRef = useRef<HTMLTextAreaElement>(null);
-    const [draft, setDraft] = useState("");
+    const fileInputRef = useRef<HTMLInputElement>(null);
+    const pendingAttachments = usePonder((state) => state.pendingAttachments);
+    const attachFiles = usePonder((state) => state.attachFiles);
+    const removePendingAttachment = usePonder((state) => state.removePendingAttachment);
+    const uploading = pendingAttachments.some((pending) => pending.status === "uploading");
     const activeChatId = usePonder((state) => state.activeChatId);
+    // Kept in the store, per chat: switching views or chats never loses a half-typed message.
+    const draft = usePonder((state) => state.drafts[state.activeChatId ?? ""] ?? "");
+    const storeDraft = usePonder((state) => state.setDraft);
+    const store = usePonderStore();
+    const setDraft = (text: string) => storeDraft(activeChatId, text);
     const generating = usePonder(selectGenerating);
     const blocker = usePonder(selectBlocker);
     const send = usePonder((state) => state.send);
@@ -36,7 +46,7 @@ export function Composer() {
 
     useEffect(() => inputRef.current?.focus(), [activeChatId]);
 
-    const canSend = blocker == null && !generating && draft.trim() !== "";
+    const canSend = blocker == null && !generating && !uploading && draft.trim() !== "";
 
     async function submit() {
         const text = draft.trim();
@@ -45,8 +55,8 @@ export function Composer() {
 
         setDraft("");
         // Give the text back if it didn't go out (the error is shown by the store), unless the user typed anew.
-        if (!await send(text))
-            setDraft((current) => current === "" ? text : current);
+        if (!await send(text) && (store.getState().drafts[activeChatId ?? ""] ?? "") === "")
+            setDraft(text);
     }
 
     function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -64,8 +74,41 @@ export function Composer() {
         void submit();
     }
 
+    function acceptDrag(event: DragEvent) {
+        if (event.dataTransfer.types.includes("Files"))
+            event.preventDefault();
+    }
+
+    function onDrop(event: DragEvent) {
+        acceptDrag(event);
+        void attachFiles([...event.dataTransfer.files]);
+    }
+
+    // Pasted files (a copied document, a screenshot) are attached; pasted text stays text.
+    function onPaste(event: ClipboardEvent) {
+        const files = [...event.clipboardData.files];
+        if (files.length === 0)
+            return;
+        event.preventDefault();
+        void attachFiles(files);
+    }
+
     return (
-        <form className="composer" onSubmit={onSubmit}>
+        <form className="composer" onSubmit={onSubmit} onDragOver={acceptDrag} onDrop={onDrop} onPaste={onPaste}>
+            {pendingAttachments.length > 0 && (
+                <ul className="composer__attachments" aria-label={t("attachments.pending")}>
+                    {pendingAttachments.map((pending) => <PendingAttachmentChip key={pending.key} pending={pending} onRemove={() => removePendingAttachment(pending.key)} />)}
+                </ul>
+            )}
+            <button type="button" className="composer__attach" aria-label={t("attachments.attach")} title={t("attachments.attach")} onClick={() => fileInputRef.current?.click()}>
+                <span aria-hidden="true">📎</span>
+            </button>
+            <input ref={fileInputRef} type="file" multiple hidden onChange={(event) => {
+                const files = [...event.target.files ?? []];
+                // Cleared, so picking the same file again is a change too.
+                event.target.value = "";
+                void attachFiles(files);
+            }} />
             <label className="visually-hidden" htmlFor={inputId}>{t("composer.label")}</label>
             <textarea
                 id={inputId}
@@ -91,6 +134,7 @@ export function Composer() {
                 )
                 : <button type="submit" className="composer__button" disabled={!canSend}>{t("composer.send")}</button>}
             {blocker != null && <p id={hintId} className="composer__hint">{t(blocker)}</p>}
+            {blocker == null && uploading && <p className="composer__hint" role="status">{t("attachments.waiting")}</p>}
         </form>
     );
 }

@@ -7,7 +7,8 @@ const liveStepsPerContext = 256;
 
 /**
  * How full the model's context is with the open conversation: live while a reply streams (its
- * reasoning fills the context as it is written), else as of the latest reply.
+ * reasoning fills the context as it is written), else as of the latest reply; the documents
+ * attached to the next message count before it is sent.
  */
 export function ContextMeter() {
     const size = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
@@ -27,9 +28,10 @@ export function ContextMeter() {
         }
         return live == null ? null : liveFill(live, 0, step);
     });
-    if (used == null || size == null)
+    const attached = usePonder((state) => state.pendingAttachments.reduce((total, pending) => total + (pending.status === "ready" ? pending.attachment.tokens : 0), 0));
+    if ((used == null && attached === 0) || size == null)
         return null;
-    return <ContextMeterView used={used} size={size} />;
+    return <ContextMeterView used={(used ?? 0) + attached} attached={attached} size={size} />;
 }
 
 /**
@@ -41,10 +43,11 @@ function liveFill(live: number, before: number, step: number): number {
     return live < before ? live : Math.max(before, live - live % step);
 }
 
-const ContextMeterView = memo(function ContextMeterView({used, size}: {used: number; size: number}) {
+const ContextMeterView = memo(function ContextMeterView({used, attached, size}: {used: number; attached: number; size: number}) {
     const {t, i18n} = useTranslation();
     const number = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
-    const text = t("settings.contextFill", {used: number.format(used), size: number.format(size)});
+    const fill = t("settings.contextFill", {used: number.format(used), size: number.format(size)});
+    const text = attached === 0 ? fill : `${fill} ${t("attachments.contextCost", {tokens: number.format(attached)})}`;
     return (
         <div className="context-meter">
             <meter className="context-meter__bar" aria-label={t("settings.contextUsed")} aria-valuetext={text} min={0} max={size} low={size * 0.75} high={size * 0.9} optimum={0} value={Math.min(used, size)} />

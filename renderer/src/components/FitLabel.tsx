@@ -24,6 +24,8 @@ export function FitLabel({state}: {state: FitState | undefined}) {
                 {fit.verdict === "tooLarge"
                     ? t("library.fitNumbersTooLarge", {needed, available})
                     : t("library.fitNumbers", {needed, available, parallel: fit.parallel, tokens: new Intl.NumberFormat(i18n.language).format(fit.contextSize)})}
+                {/* Only a quantized cache is named: f16 is what every estimate meant before there was a choice. */}
+                {fit.kvCacheType !== "f16" && t("library.fitKvCache", {type: fit.kvCacheType})}
             </span>
         </span>
     );

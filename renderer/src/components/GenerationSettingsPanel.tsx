@@ -1,9 +1,9 @@
 import {useEffect, useId, useState} from "react";
 import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
-import type {GenerationSettingName, GenerationSettings, LoadSettings, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {languageLocks} from "../../../electron/contract/values";
+import {kvCacheTypes, languageLocks} from "../../../electron/contract/values";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 
@@ -20,8 +20,8 @@ const samplingFields: ReadonlyArray<{name: NumberSettingName; step: number; null
     {name: "seed", step: 1, nullable: true},
     {name: "maxTokens", step: 1, nullable: true}
 ];
-/** Load options, all of which may be left empty (automatic). */
-const loadFields: ReadonlyArray<{name: keyof LoadSettings; step: number}> = [
+/** Load options that are numbers, all of which may be left empty (automatic). */
+const loadFields: ReadonlyArray<{name: NumberSettingName & keyof LoadSettings; step: number}> = [
     {name: "contextSize", step: 256},
     {name: "gpuLayers", step: 1},
     {name: "threads", step: 1},
@@ -30,61 +30,74 @@ const loadFields: ReadonlyArray<{name: keyof LoadSettings; step: number}> = [
 ];
 
 /**
- * The loaded model's generation settings, for its defaults or for the open chat: every value that
- * differs from the family's preset is marked, and each change can be taken back.
+ * A model's generation settings: in a chat (the right-hand panel) for "This chat only" — the
+ * default — or the model's defaults; in Settings for the model's defaults alone. Each view shows
+ * the values of its own layer, every value that differs from the family's preset is marked, and
+ * each change can be taken back.
  */
-export function GenerationSettingsPanel() {
+export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | null; inChat: boolean}) {
     const {t} = useTranslation();
-    const modelId = usePonder((state) => state.runtime.status === "ready" ? state.runtime.modelId ?? null : null);
-    const chatId = usePonder((state) => state.activeChatId);
+    const activeChatId = usePonder((state) => state.activeChatId);
     const settings = usePonder((state) => state.settings);
     const loadSettings = usePonder((state) => state.loadSettings);
     const changeSettings = usePonder((state) => state.changeSettings);
-    const loadedWith = usePonder((state) => state.runtime.status === "ready" ? state.runtime.loadedWith : undefined);
-    const unsupported = usePonder((state) => state.runtime.status === "ready" ? state.runtime.unsupportedSettings : undefined);
+    const ensureChat = usePonder((state) => state.ensureChat);
+    const loadedWith = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.loadedWith : undefined);
+    const unsupported = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.unsupportedSettings : undefined);
     const loadModel = usePonder((state) => state.loadModel);
     const modelRequestPending = usePonder((state) => state.modelRequestPending);
-    const [scope, setScope] = useState<"model" | "chat">("model");
-    const chatScope = scope === "chat" && chatId != null;
+    const [scope, setScope] = useState<"model" | "chat">(inChat ? "chat" : "model");
+    const chatScope = inChat && scope === "chat";
+    // A new chat has no layer of its own yet: it shows the model's values until a change creates it.
+    const shownChatId = chatScope ? activeChatId : null;
 
     useEffect(() => {
         if (modelId != null)
-            void loadSettings(modelId, chatId);
-    }, [modelId, chatId, loadSettings]);
+            void loadSettings(modelId, shownChatId);
+    }, [modelId, shownChatId, loadSettings]);
 
-    const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === chatId ? settings : null;
-    const change = (values: Partial<GenerationSettings>) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, values});
-    const reset = (names: GenerationSettingName[]) => modelId != null && changeSettings({modelId, chatId: chatScope ? chatId : null, reset: names});
+    const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === shownChatId ? settings : null;
+    const target = async () => chatScope ? activeChatId ?? await ensureChat() : null;
+    async function change(values: Partial<GenerationSettings>) {
+        const chatId = await target();
+        if (modelId != null && (chatId != null || !chatScope))
+            await changeSettings({modelId, chatId, values});
+    }
+    async function reset(names: GenerationSettingName[]) {
+        const chatId = await target();
+        if (modelId != null && (chatId != null || !chatScope))
+            await changeSettings({modelId, chatId, reset: names});
+    }
     // Load options only take effect at the next load: say so while the model runs with others.
-    const reloadNeeded = view != null && loadedWith != null && loadFields.some(({name}) => view.effective[name] !== loadedWith[name]);
+    const reloadNeeded = view != null && loadedWith != null &&
+        [...loadFields.map(({name}) => name), "kvCacheType" as const].some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
-        <details className="settings">
-            <summary className="settings__summary">{t("settings.heading")}</summary>
+        <section className="settings" aria-label={t("settings.heading")}>
+            <h3 className="settings__summary">{t("settings.heading")}</h3>
             {view == null
                 ? <p className="settings__note">{t("settings.noModel")}</p>
                 : (
                     <SettingsForm
                         view={view}
                         chatScope={chatScope}
-                        canUseChatScope={chatId != null}
-                        onScope={setScope}
-                        onChange={change}
-                        onReset={reset}
+                        onScope={inChat ? setScope : null}
+                        onChange={(values) => void change(values)}
+                        onReset={(names) => void reset(names)}
                         reload={reload}
                         unsupported={unsupported ?? []}
                     />
                 )}
-        </details>
+        </section>
     );
 }
 
 interface SettingsFormProps {
     view: SettingsView;
     chatScope: boolean;
-    canUseChatScope: boolean;
-    onScope(scope: "model" | "chat"): void;
+    /** Null where only the model's defaults can be changed (Settings). */
+    onScope: ((scope: "model" | "chat") => void) | null;
     onChange(values: Partial<GenerationSettings>): void;
     onReset(names: GenerationSettingName[]): void;
     /** Offered when the model runs with other load options than those set; null when it doesn't. */
@@ -93,7 +106,7 @@ interface SettingsFormProps {
     unsupported: readonly GenerationSettingName[];
 }
 
-function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onReset, reload, unsupported}: SettingsFormProps) {
+function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsupported}: SettingsFormProps) {
     const {t} = useTranslation();
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
@@ -113,17 +126,19 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
 
     return (
         <div className="settings__form">
-            <fieldset className="settings__scope">
-                <legend>{t("settings.scope")}</legend>
-                <label>
-                    <input type="radio" name="settings-scope" checked={!chatScope} onChange={() => onScope("model")} />
-                    {t("settings.scopeModel")}
-                </label>
-                <label>
-                    <input type="radio" name="settings-scope" checked={chatScope} disabled={!canUseChatScope} onChange={() => onScope("chat")} />
-                    {t("settings.scopeChat")}
-                </label>
-            </fieldset>
+            {onScope != null && (
+                <fieldset className="settings__scope">
+                    <legend>{t("settings.scope")}</legend>
+                    <label>
+                        <input type="radio" name="settings-scope" checked={chatScope} onChange={() => onScope("chat")} />
+                        {t("settings.scopeChat")}
+                    </label>
+                    <label>
+                        <input type="radio" name="settings-scope" checked={!chatScope} onChange={() => onScope("model")} />
+                        {t("settings.scopeModel")}
+                    </label>
+                </fieldset>
+            )}
             <p className="settings__note">{t("settings.preset", {family: t(`settings.family.${view.family}`)})}</p>
             {reload != null && (
                 <div className="settings__reload" role="status">
@@ -158,6 +173,11 @@ function SettingsForm({view, chatScope, canUseChatScope, onScope, onChange, onRe
                     {loadFields.map(({name, step}) => field(name, (id) => (
                         <NumberInput id={id} value={effective[name]} step={step} nullable placeholder={t("settings.automatic")} onCommit={(value) => onChange({[name]: value})} />
                     )))}
+                    {field("kvCacheType", (id) => (
+                        <select id={id} value={effective.kvCacheType} onChange={(event) => onChange({kvCacheType: event.target.value as KvCacheType})}>
+                            {kvCacheTypes.map((type) => <option key={type} value={type}>{t(`settings.kvCache.${type}`)}</option>)}
+                        </select>
+                    ))}
                 </>
             )}
             <button type="button" className="button button--small" disabled={changedHere.length === 0} onClick={() => onReset(changedHere)}>

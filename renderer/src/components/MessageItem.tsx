@@ -4,6 +4,7 @@ import type {Message} from "../../../electron/contract";
 import {chunkText, emptyChunkedText, isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
+import {AttachmentChip} from "./AttachmentChip";
 import type {ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
@@ -31,6 +32,11 @@ function UserMessage({message}: {message: Message}) {
             {editing
                 ? <EditMessageForm message={message} onDone={() => setEditing(false)} />
                 : <MarkdownAnswer text={text} className="message__bubble" lineBreaks />}
+            {message.attachments != null && (
+                <ul className="message__attachments" aria-label={t("attachments.attached")}>
+                    {message.attachments.map((attachment) => <AttachmentChip key={attachment.id + attachment.name} attachment={attachment} />)}
+                </ul>
+            )}
             {!editing && <UserMessageActions message={message} onEdit={() => setEditing(true)} />}
         </article>
     );

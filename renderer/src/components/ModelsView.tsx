@@ -9,6 +9,7 @@ import {FitLabel} from "./FitLabel";
 import {HubSearch} from "./HubSearch";
 import {localizeError} from "../i18n/localizeError";
 import {AddModelFiles, ModelsFolder, SubmitForm} from "./ModelSources";
+import {ShowSidebarButton} from "./Sidebar";
 
 /** Where models are found, downloaded, checked for fit, imported and deleted. */
 export function ModelsView() {
@@ -19,20 +20,12 @@ export function ModelsView() {
     const hubReasonId = useId();
     const connection = usePonder((state) => state.connection);
     const loadLibrary = usePonder((state) => state.loadLibrary);
+    const showView = usePonder((state) => state.showView);
     const loadHubSettings = usePonder((state) => state.loadHubSettings);
-    const openModelsView = usePonder((state) => state.openModelsView);
     const catalog = usePonder((state) => state.catalog);
     const addDownload = usePonder((state) => state.addDownload);
     const shell = usePonder((state) => state.shell);
     const [dropped, setDropped] = useState(false);
-
-    // Picking a conversation in the sidebar goes back to the chat.
-    const activeChatId = usePonder((state) => state.activeChatId);
-    const [openedWithChat] = useState(activeChatId);
-    useEffect(() => {
-        if (activeChatId !== openedWithChat)
-            openModelsView(false);
-    }, [activeChatId, openedWithChat, openModelsView]);
 
     // The Recommended badge is this machine's pick, and an unreachable hub disables downloads: both need the recommendation.
     const recommendModel = usePonder((state) => state.recommendModel);
@@ -62,8 +55,9 @@ export function ModelsView() {
             setDropped(event.dataTransfer.types.includes("Files"));
         }}>
             <header className="chat__header library__header">
+                <ShowSidebarButton />
                 <h1 className="chat__title">{t("library.title")}</h1>
-                <button type="button" className="button button--small" onClick={() => openModelsView(false)}>{t("library.close")}</button>
+                <button type="button" className="button button--small" onClick={() => showView("chat")}>{t("library.close")}</button>
             </header>
             <div className="library__body">
                 <SubmitForm label={t("library.address")} placeholder={t("library.addressPlaceholder")} submitLabel={t("library.add")} pendingLabel={t("library.adding")} action={addDownload} />
@@ -181,6 +175,7 @@ function InstalledItem({file}: {file: ModelFile}) {
     const estimateFit = usePonder((state) => state.estimateFit);
     const deleteModel = usePonder((state) => state.deleteModel);
     const loadModel = usePonder((state) => state.loadModel);
+    const unloadModel = usePonder((state) => state.unloadModel);
     const revealModel = usePonder((state) => state.revealModel);
     const shell = usePonder((state) => state.shell);
     const runtime = usePonder((state) => state.runtime);
@@ -217,7 +212,12 @@ function InstalledItem({file}: {file: ModelFile}) {
                     </button>
                 )}
                 {file.error == null && (runtime.modelId === file.id && runtime.status === "ready"
-                    ? <span className="model__badge">{t("models.loaded")}</span>
+                    ? (
+                        <>
+                            <span className="model__badge">{t("models.loaded")}</span>
+                            <button type="button" className="button button--small" onClick={() => void unloadModel()}>{t("models.unload")}</button>
+                        </>
+                    )
                     : <button type="button" className="button button--small" disabled={runtime.status === "loading"} onClick={() => void loadModel(file.id)}>{t("models.load")}</button>)}
                 {shell === "desktop" && <button type="button" className="button button--small" onClick={() => void revealModel(file.id)}>{t("library.reveal")}</button>}
                 {!confirming && <button type="button" className="button button--small" onClick={() => setConfirming(true)}>{t("library.delete")}</button>}

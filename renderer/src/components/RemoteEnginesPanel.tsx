@@ -1,4 +1,4 @@
-import {useEffect, useId, useState, type FormEvent} from "react";
+import {useEffect, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {RemoteEngineInfo, RuntimeState} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
@@ -10,7 +10,6 @@ import {localizeError} from "../i18n/localizeError";
  */
 export function RemoteEnginesPanel() {
     const {t} = useTranslation();
-    const headingId = useId();
     const engines = usePonder((state) => state.engines);
     const connection = usePonder((state) => state.connection);
     const loadEngines = usePonder((state) => state.loadEngines);
@@ -23,15 +22,15 @@ export function RemoteEnginesPanel() {
     }, [connection, loadEngines]);
 
     return (
-        <details className="engines">
-            <summary className="sidebar__heading engines__heading" id={headingId}>{t("engines.heading")}</summary>
+        <div className="engines">
+            <p className="settings-view__intro">{t("engines.intro")}</p>
             <AddEngineForm />
             {engines != null && engines.length > 0 && (
-                <ul className="models__list" aria-labelledby={headingId}>
+                <ul className="models__list" aria-label={t("engines.heading")}>
                     {engines.map((engine) => <EngineItem key={engine.id} engine={engine} runtime={runtime} />)}
                 </ul>
             )}
-        </details>
+        </div>
     );
 }
 

@@ -1,4 +1,4 @@
-import {useEffect, useId, useState, type FormEvent} from "react";
+import {useEffect, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {ToolLimits, ToolServerInfo, ToolsView} from "../../../electron/contract";
 import {parseNamedValues, splitArguments} from "../format/toolServerFields";
@@ -11,7 +11,6 @@ import {usePonder} from "../store/PonderStoreContext";
  */
 export function ToolsPanel() {
     const {t} = useTranslation();
-    const headingId = useId();
     const tools = usePonder((state) => state.tools);
     const connection = usePonder((state) => state.connection);
     const loadTools = usePonder((state) => state.loadTools);
@@ -22,9 +21,8 @@ export function ToolsPanel() {
     }, [connection, loadTools]);
 
     return (
-        <details className="engines">
-            <summary className="sidebar__heading engines__heading" id={headingId}>{t("tools.heading")}</summary>
-            <section className="tools" aria-labelledby={headingId}>
+        <div className="engines">
+            <div className="tools">
                 {tools != null && <AddServerForm allowCommands={tools.allowCommands} />}
                 <ImportForm />
                 {tools != null && tools.servers.length > 0 && (
@@ -33,8 +31,8 @@ export function ToolsPanel() {
                     </ul>
                 )}
                 {tools != null && <LimitsForm limits={tools.limits} />}
-            </section>
-        </details>
+            </div>
+        </div>
     );
 }
 

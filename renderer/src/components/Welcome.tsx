@@ -85,13 +85,13 @@ function Recommendation() {
     const catalog = usePonder((state) => state.catalog);
     const recommendModel = usePonder((state) => state.recommendModel);
     const downloadAndStart = usePonder((state) => state.downloadAndStart);
-    const openModelsView = usePonder((state) => state.openModelsView);
+    const showView = usePonder((state) => state.showView);
     const download = usePonder((state) => state.downloads.find((candidate) => candidate.id === state.firstRunDownloadId));
     const runtime = usePonder((state) => state.runtime);
     const [starting, setStarting] = useState(false);
     const [error, setError] = useState<string | null>(null);
 
-    const browse = <button type="button" className="button" onClick={() => openModelsView(true)}>{t("firstRun.browse")}</button>;
+    const browse = <button type="button" className="button" onClick={() => showView("models")}>{t("firstRun.browse")}</button>;
 
     if (recommendation == null || recommendation === "pending")
         return <p className="welcome__status" role="status">{t("firstRun.checking")}</p>;

@@ -8,7 +8,9 @@ export interface ChatsSlice {
     /** Shows a chat, fetching its messages the first time. */
     openChat(chatId: string): Promise<void>;
     startNewChat(): void;
-    /** Sends a message in the active chat (or starts one); false when it failed (already reported). */
+    /** The active chat's id, creating the chat first when it is a new one (its settings are set before its first message). */
+    ensureChat(): Promise<string | null>;
+    /** Sends a message in the active chat (or starts one) with the composer's ready attachments; false when it failed (already reported). */
     send(text: string): Promise<boolean>;
     stop(): Promise<void>;
     /** The user's answer to a tool call that waits for consent in a chat's reply. */
@@ -18,7 +20,7 @@ export interface ChatsSlice {
 export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
     activeChatId: null,
     async openChat(chatId) {
-        set({activeChatId: chatId});
+        set({activeChatId: chatId, view: "chat"});
         if (get().chatMessageIds[chatId] != null)
             return;
 
@@ -31,13 +33,34 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         }
     },
     startNewChat() {
-        set({activeChatId: null});
+        set({activeChatId: null, view: "chat"});
+    },
+    async ensureChat() {
+        const chatId = get().activeChatId;
+        if (chatId != null)
+            return chatId;
+        try {
+            const chat = await api.chats.create();
+            set((state) => ({
+                chatSummaries: {...state.chatSummaries, [chat.id]: chat},
+                chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
+                activeChatId: state.activeChatId ?? chat.id,
+                // What was typed in the new chat stays with it.
+                drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
+            }));
+            return chat.id;
+        } catch (error) {
+            get().reportError(error);
+            return null;
+        }
     },
     async send(text) {
         const fromChatId = get().activeChatId;
+        const attachments = get().pendingAttachments.flatMap((pending) => pending.status === "ready" ? [{id: pending.attachment.id, name: pending.name}] : []);
         try {
             const {chatId, userMessage, assistantMessage} =
-                await api.chats.send(fromChatId == null ? {text} : {chatId: fromChatId, text});
+                await api.chats.send({...(fromChatId == null ? {} : {chatId: fromChatId}), text, ...(attachments.length === 0 ? {} : {attachments})});
+            get().clearPendingAttachments();
 
             set((state) => ({
                 chatMessageIds: {...state.chatMessageIds, [chatId]: state.chatMessageIds[chatId] ?? []},

@@ -15,10 +15,14 @@ import {createEnginesSlice} from "./enginesSlice";
 import {createFirstRunSlice} from "./firstRunSlice";
 import type {FirstRunSlice} from "./firstRunSlice";
 import type {EnginesSlice} from "./enginesSlice";
+import {createAttachmentsSlice} from "./attachmentsSlice";
+import type {AttachmentsSlice} from "./attachmentsSlice";
 import {createHubSlice} from "./hubSlice";
 import type {HubSlice} from "./hubSlice";
 import {createLibrarySlice} from "./librarySlice";
 import type {LibrarySlice} from "./librarySlice";
+import {createLayoutSlice} from "./layoutSlice";
+import type {LayoutSlice} from "./layoutSlice";
 import {createMessagesSlice} from "./messagesSlice";
 import type {MessagesSlice} from "./messagesSlice";
 import {createModelsSlice} from "./modelsSlice";
@@ -30,7 +34,7 @@ import type {SettingsSlice} from "./settingsSlice";
 import {createToolsSlice} from "./toolsSlice";
 import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & AttachmentsSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice & LayoutSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -51,8 +55,10 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
         ...createHubSlice(api)(...store),
+        ...createAttachmentsSlice(api)(...store),
         ...createSettingsSlice(api)(...store),
         ...createFirstRunSlice(api)(...store),
-        ...createToolsSlice(api)(...store)
+        ...createToolsSlice(api)(...store),
+        ...createLayoutSlice(...store)
     }));
 }

@@ -6,8 +6,6 @@ import type {PonderState} from "./createPonderStore";
 export type FitState = {status: "pending"} | {status: "done"; fit: FitEstimate} | {status: "error"; error: string};
 
 export interface LibrarySlice {
-    /** The Models view is shown in place of the chat. */
-    modelsViewOpen: boolean;
     catalog: readonly CatalogEntry[] | null;
     downloads: readonly Download[];
     /** Estimates by catalog id, address or model id. */
@@ -16,7 +14,8 @@ export interface LibrarySlice {
     shell: AppInfo["shell"] | null;
     /** The folder models are listed from and downloaded to; null until the library loads. */
     modelsDir: string | null;
-    openModelsView(open: boolean): void;
+    /** Where conversations and settings are kept; null until the library loads. */
+    dataDir: string | null;
     loadLibrary(): Promise<void>;
     setDownloads(downloads: readonly Download[]): void;
     /** Resolves to the reason it failed (shown beside the field), or null once queued. */
@@ -72,19 +71,16 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
     }
 
     return {
-        modelsViewOpen: false,
         catalog: null,
         downloads: [],
         fits: {},
         shell: null,
         modelsDir: null,
-        openModelsView(open) {
-            set({modelsViewOpen: open});
-        },
+        dataDir: null,
         loadLibrary() {
             return report(async () => {
                 const [catalog, downloads, info] = await Promise.all([api.catalog.list(), api.downloads.list(), api.app.getInfo()]);
-                set({catalog, downloads, shell: info.shell, modelsDir: info.modelsDir});
+                set({catalog, downloads, shell: info.shell, modelsDir: info.modelsDir, dataDir: info.dataDir});
             });
         },
         setDownloads(downloads) {

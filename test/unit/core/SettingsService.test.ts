@@ -77,6 +77,8 @@ describe("SettingsService", () => {
         db = openDatabase(path.join(dir, "ponder.db"));
         settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
         expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4});
+        await settings.update({modelId: qwq, values: {kvCacheType: "q8_0"}});
+        expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4, kvCacheType: "q8_0"});
     });
 
     test("a deleted chat takes its settings with it; a missing chat is a clear error", async () => {

@@ -6,7 +6,7 @@ import {recommendModel} from "../../../electron/core/models/recommendModel.ts";
 const catalog = readCatalog();
 
 function fit(verdict: FitVerdict, contextSize = 32_768): FitEstimate {
-    return {verdict, modelBytes: 1, ramBytes: 1, vramBytes: 1, availableRamBytes: 1, availableVramBytes: 1, contextSize: verdict === "tooLarge" ? 0 : contextSize, trainContextSize: 131_072, parallel: 4};
+    return {verdict, modelBytes: 1, ramBytes: 1, vramBytes: 1, availableRamBytes: 1, availableVramBytes: 1, contextSize: verdict === "tooLarge" ? 0 : contextSize, trainContextSize: 131_072, parallel: 4, kvCacheType: "f16"};
 }
 
 /** A machine, as the verdicts its fit estimates would give for each first-run candidate. */

@@ -14,7 +14,7 @@ const download: Download = {
 };
 const fit: FitEstimate = {
     verdict: "partial", modelBytes: 900, ramBytes: 700, vramBytes: 400, availableRamBytes: 800,
-    availableVramBytes: 500, contextSize: 8192, trainContextSize: 131072, parallel: 4
+    availableVramBytes: 500, contextSize: 8192, trainContextSize: 131072, parallel: 4, kvCacheType: "f16"
 };
 const file: ModelFile = {id: "a.gguf", fileName: "a.gguf", sizeBytes: 10};
 

@@ -28,7 +28,7 @@ describe("the main side's error messages in the UI's language", () => {
     test("a real error from the runtime, numbers and all", () => {
         const error = new ModelTooLargeError({
             verdict: "tooLarge", modelBytes: 20 * 2 ** 30, ramBytes: 21 * 2 ** 30, vramBytes: 0,
-            memory: {ramBytes: 14 * 2 ** 30, vramBytes: 0, unified: false}, contextSize: 0, trainContextSize: 131_072, parallel: 4
+            memory: {ramBytes: 14 * 2 ** 30, vramBytes: 0, unified: false}, contextSize: 0, trainContextSize: 131_072, parallel: 4, kvCacheType: "f16"
         });
         expect(localizeError(error.message)).toBe("这个模型对这台电脑来说太大了：即使用最小的上下文也需要约 21.0 GiB 内存，而可供模型使用的只有 14.0 GiB。");
     });

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, rmSync} from "node:fs";
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {setImmediate as afterPendingCalls} from "node:timers/promises";
 import path from "node:path";
 import {createBirpc} from "birpc";
@@ -51,6 +51,11 @@ beforeAll(async () => {
         throw new Error("out/main/main.js is missing: run `npm run build` first (npm test does).");
     electron = await fakeElectron;
     userDataDirs.push(electron.app.getPath("userData"));
+    // Started as a test or a script starts it: its own data and models folders, a model to load.
+    const flagsDir = electron.app.getPath("userData");
+    mkdirSync(path.join(flagsDir, "models"));
+    writeFileSync(path.join(flagsDir, "models", "broken.gguf"), "not a GGUF model");
+    process.argv.push("--data-dir", path.join(flagsDir, "data"), "--models-dir", path.join(flagsDir, "models"), "--model", "broken.gguf");
     // A packaged app must ignore a dev-server address even if the environment sets one.
     process.env.ELECTRON_RENDERER_URL = "http://attacker.example/";
     // Electron's resources folder; this build has no update feed (app-update.yml) in it.
@@ -69,6 +74,16 @@ afterAll(async () => {
     delete process.env.ELECTRON_RENDERER_URL;
     for (const dir of userDataDirs)
         rmSync(dir, {recursive: true, force: true});
+});
+
+test("the desktop app takes serve's --data-dir, --models-dir and --model", async () => {
+    const flagsDir = userDataDirs[0]!;
+    // The data folder is Electron's user-data folder too, so this is an instance of its own.
+    expect(electron.app.getPath("userData")).toBe(path.join(flagsDir, "data"));
+    expect(existsSync(path.join(flagsDir, "data", "ponder.db"))).toBe(true);
+    const log = () => readFileSync(path.join(flagsDir, "data", "logs", "ponder.log"), "utf8");
+    await vi.waitFor(() => expect(log()).toContain("Model failed to load"), {timeout: 30_000});
+    expect(log()).toContain(path.join(flagsDir, "models", "broken.gguf"));
 });
 
 describe("the main process follows Electron's security checklist", () => {

@@ -31,7 +31,8 @@ export class FakeWebContents extends EventEmitter {
     }
 }
 
-export function createFakeElectron(userDataDir: string) {
+export function createFakeElectron(initialUserDataDir: string) {
+    let userDataDir = initialUserDataDir;
     const app = Object.assign(new EventEmitter(), {
         isPackaged: true,
         singleInstanceLockRequested: false,
@@ -40,6 +41,11 @@ export function createFakeElectron(userDataDir: string) {
             if (name !== "userData")
                 throw new Error(`main.ts asked for an unexpected path: ${name}`);
             return userDataDir;
+        },
+        setPath: (name: string, value: string) => {
+            if (name !== "userData")
+                throw new Error(`main.ts set an unexpected path: ${name}`);
+            userDataDir = value;
         },
         getVersion: () => "0.0.0-test",
         getLocale: () => "en-US",

@@ -1,0 +1,192 @@
+import {createHash, randomUUID} from "node:crypto";
+import {mkdirSync, readFileSync} from "node:fs";
+import {open, rename, rm, writeFile, type FileHandle} from "node:fs/promises";
+import path from "node:path";
+import type {Attachment} from "../../contract.ts";
+import {assertAttachableSize, DocumentError, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
+
+/** A document's text as stored beside its hash: what the prompt is built from. */
+interface StoredDocument extends ExtractedDocument {
+    sizeBytes: number;
+    tokens: number;
+}
+
+interface Upload {
+    name: string;
+    sizeBytes: number;
+    file: FileHandle;
+    filePath: string;
+    received: number;
+    expires: NodeJS.Timeout;
+}
+
+/** An upload nobody finishes (a tab closed mid-way) is dropped after this long. */
+const uploadLifetimeMs = 10 * 60_000;
+
+/**
+ * Attached documents, kept once per content hash in `attachments/` of the data folder: the
+ * extracted text of each (`<sha256>.json`), which every message that attached it refers to.
+ * Bytes arrive in chunks (`serve` uploads them over the socket) into a temporary file, so no
+ * request holds a whole document and a client that goes away leaves nothing behind.
+ */
+export class AttachmentStore {
+    readonly #dir: string;
+    readonly #countTokens: (text: string) => number;
+    readonly #uploads = new Map<string, Upload>();
+
+    /** `countTokens`: the loaded model's count where there is one, an estimate otherwise. */
+    constructor(dir: string, countTokens: (text: string) => number) {
+        this.#dir = dir;
+        this.#countTokens = countTokens;
+        mkdirSync(path.join(dir, "uploads"), {recursive: true});
+    }
+
+    async begin(name: string, sizeBytes: number): Promise<string> {
+        assertAttachableSize(name, sizeBytes);
+        const uploadId = randomUUID();
+        const filePath = path.join(this.#dir, "uploads", uploadId);
+        const file = await open(filePath, "w");
+        const expires = setTimeout(() => void this.cancel(uploadId), uploadLifetimeMs);
+        expires.unref();
+        this.#uploads.set(uploadId, {name, sizeBytes, file, filePath, received: 0, expires});
+        return uploadId;
+    }
+
+    /** Chunks come in order; one at the wrong offset or past the announced size ends the upload. */
+    async write(uploadId: string, offset: number, chunk: Buffer): Promise<void> {
+        const upload = this.#upload(uploadId);
+        if (offset !== upload.received || upload.received + chunk.length > upload.sizeBytes) {
+            await this.cancel(uploadId);
+            throw new DocumentError(`The upload of ${upload.name} went wrong (a piece arrived out of place). Attach it again.`);
+        }
+        upload.received += chunk.length;
+        try {
+            await upload.file.write(chunk, 0, chunk.length, offset);
+        } catch (error) {
+            await this.cancel(uploadId);
+            throw diskError(upload.name, error);
+        }
+    }
+
+    /** Reads the finished upload's text and stores it by hash. */
+    async finish(uploadId: string): Promise<Attachment> {
+        const upload = this.#upload(uploadId);
+        try {
+            if (upload.received !== upload.sizeBytes)
+                throw new DocumentError(`The upload of ${upload.name} stopped early (${upload.received} of ${upload.sizeBytes} bytes). Attach it again.`);
+            await upload.file.close();
+            return await this.add(upload.name, readFileSync(upload.filePath));
+        } finally {
+            await this.cancel(uploadId);
+        }
+    }
+
+    async cancel(uploadId: string): Promise<void> {
+        const upload = this.#uploads.get(uploadId);
+        if (upload == null)
+            return;
+        this.#uploads.delete(uploadId);
+        clearTimeout(upload.expires);
+        await upload.file.close().catch(() => undefined);
+        await rm(upload.filePath, {force: true});
+    }
+
+    /** A file the main process read itself (the desktop app's picker or a dropped file's path). */
+    async addFile(filePath: string): Promise<Attachment> {
+        const name = path.basename(filePath);
+        let handle: FileHandle;
+        try {
+            handle = await open(filePath, "r");
+        } catch (error) {
+            throw readError(name, error);
+        }
+        try {
+            const {size} = await handle.stat();
+            assertAttachableSize(name, size);
+            return await this.add(name, await handle.readFile());
+        } catch (error) {
+            throw error instanceof DocumentError ? error : readError(name, error);
+        } finally {
+            await handle.close();
+        }
+    }
+
+    /** Extracts and keeps a document's text; the same bytes attached again are read from the store. */
+    async add(name: string, bytes: Buffer): Promise<Attachment> {
+        const id = createHash("sha256").update(bytes).digest("hex");
+        let stored = this.#read(id);
+        if (stored == null) {
+            const document = await extractDocument(bytes, name);
+            stored = {...document, sizeBytes: bytes.length, tokens: this.#countTokens(promptText(name, document))};
+            const target = this.#pathOf(id);
+            try {
+                // Written whole, then renamed: a crash or a full disk never leaves half a document under its hash.
+                await writeFile(target + ".part", JSON.stringify(stored));
+                await rename(target + ".part", target);
+            } catch (error) {
+                await rm(target + ".part", {force: true});
+                throw diskError(name, error);
+            }
+        }
+        return describe(id, name, stored);
+    }
+
+    /** A stored document under the name a message gives it; refuses an id the store doesn't hold. */
+    describe({id, name}: Pick<Attachment, "id" | "name">): Attachment {
+        const stored = this.#read(id);
+        if (stored == null)
+            throw new DocumentError(`${name} is no longer stored: attach it again.`);
+        return describe(id, name, stored);
+    }
+
+    /** The document as the model reads it: its name, then its text, with page marks for citing. */
+    promptText(attachment: Pick<Attachment, "id" | "name">): string {
+        const stored = this.#read(attachment.id);
+        return stored == null ? `[${attachment.name}: this attachment is no longer in the data folder]` : promptText(attachment.name, stored);
+    }
+
+    #read(id: string): StoredDocument | undefined {
+        try {
+            return JSON.parse(readFileSync(this.#pathOf(id), "utf8")) as StoredDocument;
+        } catch {
+            return undefined;
+        }
+    }
+
+    #pathOf(id: string) {
+        if (!/^[0-9a-f]{64}$/.test(id))
+            throw new Error("An attachment id is a sha256.");
+        return path.join(this.#dir, `${id}.json`);
+    }
+
+    #upload(uploadId: string): Upload {
+        const upload = this.#uploads.get(uploadId);
+        if (upload == null)
+            throw new DocumentError("That upload has ended. Attach the file again.");
+        return upload;
+    }
+}
+
+function describe(id: string, name: string, stored: StoredDocument): Attachment {
+    return {id, name, kind: stored.kind, pages: stored.kind === "pdf" ? stored.pages.length : null, tokens: stored.tokens, sizeBytes: stored.sizeBytes};
+}
+
+function promptText(name: string, document: ExtractedDocument): string {
+    const body = document.pages.map((page) => page.number == null ? page.text : `[page ${page.number}]\n${page.text}`).join("\n\n");
+    return `<document name="${name.replace(/"/g, "'")}">\n${body.trim()}\n</document>`;
+}
+
+function readError(name: string, error: unknown): DocumentError {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+        return new DocumentError(`${name} disappeared before it could be read.`);
+    if (code === "EISDIR")
+        return new DocumentError(`${name} is a folder: attach the files inside it.`);
+    return new DocumentError(`Could not read ${name}: ${(error as Error).message}`);
+}
+
+function diskError(name: string, error: unknown): DocumentError {
+    return (error as NodeJS.ErrnoException).code === "ENOSPC"
+        ? new DocumentError(`The disk is full: ${name} could not be stored. Free some space and attach it again.`)
+        : new DocumentError(`Could not store ${name}: ${(error as Error).message}`);
+}

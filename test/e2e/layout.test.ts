@@ -1,0 +1,140 @@
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {chooseModel, showView} from "./support/ponderUi.ts";
+import {useUiLanguage} from "./support/uiLanguage.ts";
+
+let session: PonderSession;
+let page: Page;
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    session = await openPonder({models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless}, model: "qwq-tiny.gguf"});
+    page = session.page;
+});
+
+afterAll(async () => {
+    await session?.close();
+});
+
+const composer = () => page.getByRole("textbox", {name: /^(Message|消息)$/});
+const picker = () => page.getByRole("combobox", {name: /^(Model|模型)$/});
+
+/**
+ * Controls and headings that don't fit: text cut by their own box (one that ellipsizes on
+ * purpose, with the whole text in its title, excepted), or a box reaching out of its pane.
+ */
+function layoutProblems() {
+    return page.evaluate(() => {
+        const problems: string[] = [];
+        if (document.documentElement.scrollWidth > innerWidth + 1)
+            problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${innerWidth})`);
+        for (const element of document.querySelectorAll<HTMLElement>("button, label, select, input, textarea, h1, h2, h3, a, p, summary")) {
+            const style = getComputedStyle(element);
+            // Not shown, or hidden for screen readers' sake (a label, a file input behind its button).
+            if (element.offsetParent == null || element.closest("dialog:not([open])") != null || style.clipPath !== "none" || element.getBoundingClientRect().width <= 1)
+                continue;
+            const name = `${element.tagName.toLowerCase()} “${(element.textContent || element.getAttribute("aria-label") || "").trim().slice(0, 40)}”`;
+            const ellipsized = style.textOverflow === "ellipsis" && element.title !== "";
+            if (!ellipsized && element.scrollWidth > element.clientWidth + 1 && style.overflowX !== "visible" && !["auto", "scroll"].includes(style.overflowX))
+                problems.push(`${name} is clipped`);
+            const pane = element.closest<HTMLElement>(".sidebar, .chat-panel, .workspace");
+            if (pane == null)
+                continue;
+            const box = element.getBoundingClientRect();
+            const paneBox = pane.getBoundingClientRect();
+            if (box.width > 0 && (box.left < paneBox.left - 1 || box.right > paneBox.right + 1))
+                problems.push(`${name} reaches out of its pane`);
+        }
+        return problems;
+    });
+}
+
+describe("the layout", () => {
+    test("the Model picker in the chat header names the models, loads the one chosen, and the stats line uses its name", async () => {
+        await expect.poll(() => picker().inputValue()).toBe("qwq-tiny.gguf");
+        const names = await picker().locator("optgroup option").allTextContents();
+        expect(names).toHaveLength(2);
+        for (const name of names)
+            expect(name).not.toMatch(/\.gguf|\//);
+        await composer().fill("Which model answers?");
+        await composer().press("Enter");
+        const answer = page.getByRole("article", {name: "Assistant"}).last();
+        await expect.poll(() => answer.textContent(), {timeout: 30_000}).toContain(expectedTexts.answer);
+        await expect.poll(() => answer.getByRole("note", {name: "Statistics"}).textContent()).toMatch(/^Ponder scripted prefilled-think · /);
+
+        await chooseModel(page, "endless-thinker.gguf");
+        await chooseModel(page, "qwq-tiny.gguf");
+    });
+
+    test("switching views keeps a half-typed message; the sidebar hides and comes back; the chat settings open on the right", async () => {
+        await composer().fill("Half a thought");
+        await showView(page, "Settings");
+        await expect.poll(() => page.getByRole("heading", {name: "Generation defaults"}).count()).toBe(1);
+        await showView(page, "Models");
+        await showView(page, "Back to chat");
+        expect(await composer().inputValue()).toBe("Half a thought");
+
+        await page.getByRole("button", {name: "Hide conversations"}).click();
+        expect(await page.getByRole("complementary", {name: "Conversations sidebar"}).count()).toBe(0);
+        await page.getByRole("button", {name: "Show conversations"}).click();
+        await expect.poll(() => page.getByRole("searchbox", {name: "Search conversations"}).count()).toBe(1);
+
+        await page.getByRole("button", {name: "Chat settings"}).click();
+        const panel = page.getByRole("complementary", {name: "Chat settings"});
+        await expect.poll(() => panel.getByRole("textbox", {name: "System prompt"}).count()).toBe(1);
+        await panel.getByRole("button", {name: "Close chat settings"}).click();
+        expect(await panel.count()).toBe(0);
+        await composer().fill("");
+    });
+
+    test("the theme is chosen in Settings: light, dark, or the system's", async () => {
+        const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        await showView(page, "Settings");
+        const theme = page.getByRole("combobox", {name: "Theme"});
+        await theme.selectOption("dark");
+        await expect.poll(background).toBe("rgb(28, 29, 32)");
+        await page.reload();
+        await expect.poll(background).toBe("rgb(28, 29, 32)");
+        await showView(page, "Settings");
+        await page.getByRole("combobox", {name: "Theme"}).selectOption("light");
+        await expect.poll(background).toBe("rgb(255, 255, 255)");
+        await page.getByRole("combobox", {name: "Theme"}).selectOption("system");
+        await page.emulateMedia({colorScheme: "dark"});
+        await expect.poll(background).toBe("rgb(28, 29, 32)");
+        await page.emulateMedia({colorScheme: "light"});
+        await expect.poll(background).toBe("rgb(255, 255, 255)");
+        await showView(page, "Back to chat");
+    });
+
+    test("nothing is clipped or leaves its pane, at 900×700 and 1280×800, in English and Chinese", async () => {
+        const found: string[] = [];
+        for (const language of ["en", "zh-CN"] as const) {
+            await useUiLanguage(page, language);
+            const settingsLabel = language === "en" ? "Settings" : "设置";
+            const modelsLabel = language === "en" ? "Models" : "模型";
+            const chatSettings = language === "en" ? "Chat settings" : "对话设置";
+            const back = language === "en" ? "Back to chat" : "返回对话";
+            const sidebar = page.getByRole("complementary", {name: language === "en" ? "Conversations sidebar" : "对话侧栏"});
+            for (const [width, height] of [[900, 700], [1280, 800]] as const) {
+                await page.setViewportSize({width, height});
+                await expect.poll(() => picker().isVisible()).toBe(true);
+                const check = async (where: string) => found.push(...(await layoutProblems()).map((problem) => `${language} ${width}×${height} ${where}: ${problem}`));
+                await check("chat");
+                await page.getByRole("button", {name: chatSettings, exact: true}).click();
+                await check("chat with its settings");
+                await page.getByRole("button", {name: chatSettings, exact: true}).click();
+                await sidebar.getByRole("button", {name: modelsLabel, exact: true}).click();
+                await check("models");
+                await sidebar.getByRole("button", {name: settingsLabel, exact: true}).click();
+                await check("settings");
+                await page.getByRole("button", {name: back}).click();
+            }
+        }
+        await page.setViewportSize({width: 1280, height: 860});
+        await useUiLanguage(page, "en");
+        expect(found).toEqual([]);
+    });
+});

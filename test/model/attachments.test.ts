@@ -1,0 +1,103 @@
+import {execFileSync} from "node:child_process";
+import {readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {createRequire} from "node:module";
+import path from "node:path";
+import {describe, expect, test} from "vitest";
+import type {Attachment, Message} from "../../electron/contract.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
+
+const workspace = useCoreWorkspace("ponder-attachments-", {"qwq-tiny.gguf": "prefilled"});
+const require = createRequire(import.meta.url);
+const npmPdf = path.join(path.dirname(require.resolve("@doyensec/electronegativity/package.json")), "docs/manuals/ElectronegativityUserManual_v1.4.0.pdf");
+
+function openCore(dataDir = path.join(workspace.dir, "data")) {
+    return workspace.openCore({dataDir, chats: {generation: {sampling: {temperature: 0}}}});
+}
+
+function finished(core: PonderCore, messageId: string) {
+    return new Promise<Message>((resolve) => core.events.on((name, payload) => {
+        const message = payload as Message;
+        if (name === "chats.messageUpdated" && message.id === messageId && message.status !== "streaming")
+            resolve(message);
+    }));
+}
+
+/** As the renderer sends a file: begin, 1 MiB pieces in base64, finish. */
+async function upload(core: PonderCore, name: string, bytes: Buffer): Promise<Attachment> {
+    const {uploadId} = await core.handlers["attachments.begin"]({name, sizeBytes: bytes.length});
+    for (let offset = 0; offset < bytes.length; offset += 2 ** 20)
+        await core.handlers["attachments.write"]({uploadId, offset, data: bytes.subarray(offset, offset + 2 ** 20).toString("base64")});
+    return core.handlers["attachments.finish"]({uploadId});
+}
+
+const notes = "Meeting notes\n\nThe launch moves to the ninth of March. The budget stays at forty thousand euros.\n";
+
+describe("attachments on the scripted model", () => {
+    test("an attached document goes into the prompt before the question, counted by the loaded model, and stays with the message", async () => {
+        const dataDir = path.join(workspace.dir, "prompt");
+        let core = await openCore(dataDir);
+        await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+        const attachment = await upload(core, "notes.md", Buffer.from(notes));
+        const model = core.models.localModel!.model;
+        const promptText = `<document name="notes.md">\n${notes.trim()}\n</document>`;
+        expect(attachment).toEqual({
+            id: execFileSync("sha256sum", {input: notes}).toString().slice(0, 64),
+            name: "notes.md", kind: "text", pages: null, tokens: model.tokenize(promptText).length, sizeBytes: Buffer.byteLength(notes)
+        });
+
+        const plain = await core.handlers["chats.send"]({text: "When is the launch?"});
+        const plainReply = await finished(core, plain.assistantMessage.id);
+        const withDocument = await core.handlers["chats.send"]({text: "When is the launch?", attachments: [{id: attachment.id, name: "notes.md"}]});
+        expect(withDocument.userMessage.attachments).toEqual([attachment]);
+        const documentReply = await finished(core, withDocument.assistantMessage.id);
+        // The same question and the same answer: the prompt grew by the document and the blank line after it.
+        const added = documentReply.stats!.contextTokens! - plainReply.stats!.contextTokens!;
+        expect(added).toBe(model.tokenize(`${promptText}\n\nWhen is the launch?`).length - model.tokenize("When is the launch?").length);
+        expect(added).toBeGreaterThanOrEqual(attachment.tokens);
+
+        await workspace.closeCore(core);
+        core = await openCore(dataDir);
+        expect((await core.handlers["chats.get"]({chatId: withDocument.chatId})).messages[0]!.attachments).toEqual([attachment]);
+    });
+
+    test("a PDF is stored once per content hash, with its page count; attaching it again reads nothing new", async () => {
+        const dataDir = path.join(workspace.dir, "pdf");
+        const core = await openCore(dataDir);
+        const bytes = readFileSync(npmPdf);
+        const first = await upload(core, "manual.pdf", bytes);
+        expect(first).toMatchObject({kind: "pdf", sizeBytes: bytes.length});
+        expect(first.pages).toBeGreaterThan(5);
+        // No model loaded: the size is estimated from the characters.
+        expect(first.tokens).toBeGreaterThan(1000);
+        const again = await upload(core, "copy of manual.pdf", bytes);
+        expect(again).toEqual({...first, name: "copy of manual.pdf"});
+        expect(readdirSync(path.join(dataDir, "attachments")).filter((name) => name.endsWith(".json"))).toEqual([`${first.id}.json`]);
+        // Nothing of the uploads is left behind.
+        expect(readdirSync(path.join(dataDir, "attachments", "uploads"))).toEqual([]);
+    });
+
+    test("bad uploads get clear messages and leave nothing behind; the app keeps going", async () => {
+        const dataDir = path.join(workspace.dir, "bad");
+        const core = await openCore(dataDir);
+        await expect(core.handlers["attachments.begin"]({name: "server.log", sizeBytes: 2 * 2 ** 30})).rejects.toThrow("server.log is too large to attach (2048 MB; at most 64.0 MB).");
+
+        const {uploadId} = await core.handlers["attachments.begin"]({name: "notes.md", sizeBytes: 10});
+        await expect(core.handlers["attachments.write"]({uploadId, offset: 5, data: Buffer.from("hello").toString("base64")}))
+            .rejects.toThrow("The upload of notes.md went wrong (a piece arrived out of place). Attach it again.");
+        await expect(core.handlers["attachments.finish"]({uploadId})).rejects.toThrow("That upload has ended. Attach the file again.");
+
+        const short = await core.handlers["attachments.begin"]({name: "short.txt", sizeBytes: 10});
+        await core.handlers["attachments.write"]({uploadId: short.uploadId, offset: 0, data: Buffer.from("abc").toString("base64")});
+        await expect(core.handlers["attachments.finish"](short)).rejects.toThrow("The upload of short.txt stopped early (3 of 10 bytes). Attach it again.");
+
+        const image = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+        await expect(upload(core, "photo.png", image)).rejects.toThrow("photo.png is an image (PNG): the models Ponder runs read text only.");
+        const gone = path.join(workspace.dir, "gone.txt");
+        await expect(core.attachments.addFile(gone)).rejects.toThrow("gone.txt disappeared before it could be read.");
+        writeFileSync(gone, notes);
+        expect(await core.attachments.addFile(gone)).toMatchObject({name: "gone.txt", kind: "text"});
+        await expect(core.handlers["chats.send"]({text: "Hi", attachments: [{id: "0".repeat(64), name: "lost.pdf"}]})).rejects.toThrow("lost.pdf is no longer stored: attach it again.");
+        expect(readdirSync(path.join(dataDir, "attachments", "uploads"))).toEqual([]);
+    });
+});
