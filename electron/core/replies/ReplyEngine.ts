@@ -1,5 +1,4 @@
 import type {AssistantPart, DetectedToolCall, ToolDefinition} from "../../../native/index.ts";
-import type {GenerateReplyResult} from "../../../native/index.ts";
 import type {GenerationSettingName} from "../../contract.ts";
 
 export type {AssistantPart, DetectedToolCall, ToolDefinition};
@@ -67,11 +66,26 @@ export interface ReplyListener {
     onQueuePosition?(ahead: number): void;
 }
 
-/**
- * How a reply ended, as the engine counted it: the shape native's `generateReply` reports, which
- * a remote engine fills from the server's usage.
- */
-export type EngineReply = GenerateReplyResult;
+/** How a reply ended, as the engine counted it. */
+export interface EngineReply {
+    /** `toolCall`: the model called a tool ({@link toolCall}) and waits for its result. */
+    stopReason: "finished" | "stopped" | "length" | "toolCall";
+    /** The thinking budget ran out and the reasoning was closed for the model. */
+    thoughtCutByBudget: boolean;
+    promptTokens: number;
+    /** Earlier turns left out of the prompt to fit the context. */
+    droppedTurns: number;
+    /** Prompt tokens whose evaluation was kept from an earlier reply. */
+    reusedPromptTokens: number;
+    thoughtTokens: number;
+    answerTokens: number;
+    /** When the first token came (`performance.now()`); absent when none did. */
+    firstTokenAt?: number;
+    /** The call that ended the reply; its text was not reported as reasoning or answer. */
+    toolCall?: DetectedToolCall;
+    /** Time spent on tool calls (asking the user, running them) between the first token and the end. */
+    toolMs?: number;
+}
 
 /** What an engine can do, so the UI can say when a setting doesn't apply to it. */
 export interface EngineCapabilities {
