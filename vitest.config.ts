@@ -1,7 +1,7 @@
 import {defineConfig} from "vitest/config";
 
 // Tests are split by cost, as node-llama-cpp does: unit needs nothing, model needs llama.cpp
-// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well.
+// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, fuzz a `serve`.
 export default defineConfig({
     test: {
         projects: [
@@ -32,6 +32,16 @@ export default defineConfig({
                     expect: {poll: {timeout: 15_000}},
                     hookTimeout: 300_000,
                     fileParallelism: false
+                }
+            },
+            {
+                test: {
+                    // Hostile traffic against a running `serve` for about 35 s (PONDER_FUZZ_MS), a minute with its start, on 127.0.0.1 only.
+                    name: "fuzz",
+                    include: ["test/fuzz/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 240_000,
+                    hookTimeout: 300_000
                 }
             }
         ]
