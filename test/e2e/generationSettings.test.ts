@@ -109,6 +109,8 @@ describe("generation settings in the UI", () => {
     });
 
     test("the KV cache load option: q8_0 waits for a reload, the reloaded model answers, and Will it fit counts it", async () => {
+        // Load options are the model's: a reload shows the chat's scope again.
+        await page.getByLabel("This model's defaults").check();
         const kvCache = page.getByLabel("KV cache", {exact: true});
         expect(await kvCache.inputValue()).toBe("f16");
         expect(await kvCache.locator("option").allTextContents()).toEqual(["f16 (full precision)", "q8_0 (about twice the context)", "q4_0 (about 3.5× the context, less accurate)"]);
@@ -118,8 +120,10 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => reloadNow.count()).toBe(1);
         await reloadNow.click();
         // Loaded again: the settings are back, with nothing waiting for a reload.
-        await expect.poll(async () => await kvCache.count() === 1 && await reloadNow.count() === 0, {timeout: 30_000}).toBe(true);
-        expect(await kvCache.inputValue()).toBe("q8_0");
+        await expect.poll(() => page.getByRole("radio", {name: "This model's defaults"}).count(), {timeout: 30_000}).toBe(1);
+        await page.getByLabel("This model's defaults").check();
+        await expect.poll(() => kvCache.inputValue(), {timeout: 30_000}).toBe("q8_0");
+        expect(await reloadNow.count()).toBe(0);
         await ask("Hello with a smaller cache");
         expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
 
