@@ -21,7 +21,7 @@ import {Random} from "./support/random.ts";
  * `PRAGMA integrity_check`. A crash is the process ending, or its last-line handler having to
  * catch something. The seed makes a run reproducible:
  *
- *     PONDER_FUZZ_SEED=1234 PONDER_FUZZ_MS=60000 npx vitest run test/fuzz
+ *     PONDER_FUZZ_SEED=1234 PONDER_FUZZ_MS=60000 [PONDER_FUZZ_ONLY=http,websocket,rpc,v1] npx vitest run test/fuzz
  *
  * A failure writes the failing batch's attacks to test/.cache/fuzz-failure.json; each crash found
  * becomes a fixed case in test/unit/server/hostileClients.test.ts.
@@ -31,7 +31,8 @@ const seed = Number(process.env.PONDER_FUZZ_SEED ?? 20261207);
 const budgetMs = Number(process.env.PONDER_FUZZ_MS ?? 35_000);
 const attacksPerBatch = 48;
 const concurrency = 6;
-const categories: AttackCategory[] = ["http", "websocket", "rpc", "v1"];
+// PONDER_FUZZ_ONLY=http,rpc narrows a run to some kinds of traffic.
+const categories = (process.env.PONDER_FUZZ_ONLY?.split(",") ?? ["http", "websocket", "rpc", "v1"]) as AttackCategory[];
 const model = "prefilled.gguf";
 
 let dir: string;
