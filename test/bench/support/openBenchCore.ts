@@ -17,9 +17,10 @@ export interface BenchCore {
 
 /**
  * A headless core on a fresh folder with the random Qwen2.5-0.5B-shaped bench model loaded on
- * the CPU, using every core the machine has: the setting all the model benches compare under.
+ * the CPU, using every core the machine has unless told otherwise: the setting all the model
+ * benches compare under.
  */
-export async function openBenchCore({contextSize, chats}: {contextSize: number; chats?: ChatServiceOptions}): Promise<BenchCore> {
+export async function openBenchCore({contextSize, chats, threads = availableParallelism(), parallel}: {contextSize: number; chats?: ChatServiceOptions; threads?: number; parallel?: number}): Promise<BenchCore> {
     const modelPath = await ensureBenchModel();
     const dir = mkdtempSync(path.join(tmpdir(), "ponder-bench-"));
     const core = await PonderCore.create({
@@ -28,7 +29,7 @@ export async function openBenchCore({contextSize, chats}: {contextSize: number; 
         shell: "headless",
         version: "bench",
         runtime: {gpu: false},
-        load: {threads: availableParallelism(), contextSize},
+        load: {threads, contextSize, ...(parallel == null ? {} : {parallel})},
         chats
     });
     const close = async () => {
