@@ -1,7 +1,7 @@
 import {useEffect, useId, useState, type DragEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {CatalogEntry, ModelFile} from "../../../electron/contract";
-import {catalogText} from "../format/catalogText";
+import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../format/formatBytes";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadList} from "./DownloadList";
@@ -126,7 +126,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                 </span>
                 <span className="model__details">
                     {t("library.catalogDetails", {
-                        parameters: entry.parameters,
+                        parameters: catalogParameters(entry.parameters, t),
                         size: formatBytes(entry.approxSizeBytes, i18n.language),
                         tokens: number.format(entry.contextLength),
                         licence: entry.licence

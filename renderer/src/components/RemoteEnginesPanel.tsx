@@ -58,7 +58,7 @@ function AddEngineForm() {
         <form className="engines__form" onSubmit={(event) => void submit(event)}>
             <label className="engines__label">
                 {t("engines.address")}
-                <input className="engines__input" type="url" required placeholder="http://gpu-box:8000/v1" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+                <input className="engines__input" type="text" required placeholder="localhost:11434" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
             </label>
             <label className="engines__label">
                 {t("engines.apiKey")}

@@ -1,7 +1,7 @@
 import {useEffect, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {SystemInfo} from "../../../electron/contract";
-import {catalogText} from "../format/catalogText";
+import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../format/formatBytes";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadItem} from "./DownloadList";
@@ -127,7 +127,7 @@ function Recommendation() {
             <p className="welcome__pick-name">{title}</p>
             <p className="welcome__pick-details">
                 {t("library.catalogDetails", {
-                    parameters: entry.parameters,
+                    parameters: catalogParameters(entry.parameters, t),
                     size: formatBytes(entry.approxSizeBytes, i18n.language),
                     tokens: new Intl.NumberFormat(i18n.language).format(entry.contextLength),
                     licence: entry.licence

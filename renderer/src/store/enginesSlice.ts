@@ -26,7 +26,7 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
     },
     async addEngine(engine) {
         try {
-            await api.engines.add(engine);
+            await api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)});
             return null;
         } catch (error) {
             return error instanceof Error && error.message !== "" ? error.message : String(error);
@@ -41,12 +41,8 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
     }
 });
 
-/** The model name a remote model id stands for, as its engine listed it. */
-export function remoteModelName(engines: readonly RemoteEngineInfo[] | null, modelId: string | undefined): string | undefined {
-    for (const engine of engines ?? []) {
-        const model = engine.models.find((candidate) => candidate.id === modelId);
-        if (model != null)
-            return model.name;
-    }
-    return undefined;
+/** `localhost:11434` means `http://localhost:11434`: local engines (Ollama, llama-server, LM Studio) serve plain HTTP. */
+export function withScheme(address: string): string {
+    const trimmed = address.trim();
+    return /^[a-z][a-z\d+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
 }
