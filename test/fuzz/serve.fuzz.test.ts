@@ -1,5 +1,4 @@
 import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import net from "node:net";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -12,6 +11,7 @@ import {startServe, type RunningServe} from "../e2e/support/startServe.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {makeAttack, type Attack, type AttackCategory, type Target} from "./support/attacks.ts";
 import type {JsonSchema} from "./support/fromSchema.ts";
+import {freePort} from "./support/rawClients.ts";
 import {Random} from "./support/random.ts";
 
 /*
@@ -40,15 +40,6 @@ let serve: RunningServe;
 let target: Target;
 let dbPath: string;
 
-function closedPort(): Promise<number> {
-    return new Promise((resolve) => {
-        const probe = net.createServer().listen(0, "127.0.0.1", () => {
-            const {port} = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
-    });
-}
-
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     dir = mkdtempSync(path.join(tmpdir(), "ponder-fuzz-"));
@@ -58,7 +49,7 @@ beforeAll(async () => {
     mkdirSync(sandboxDir);
     writeFileSync(path.join(sandboxDir, "file.gguf"), "not a model");
     copyFileSync(fixtures.prefilled, path.join(modelsDir, model));
-    const deadPort = await closedPort();
+    const deadPort = await freePort();
     serve = await startServe({
         dataDir: path.join(dir, "data"), modelsDir, model,
         // Downloads and hub lookups go to a closed port: nothing leaves the machine.
