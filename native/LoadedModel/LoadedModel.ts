@@ -4,7 +4,8 @@ import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatForma
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
-import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
 export interface LoadModelOptions {
@@ -85,7 +86,7 @@ export class LoadedModel {
                 loadSignal: options.signal
             });
         } catch (error) {
-            throw new InvalidModelFileError(`llama.cpp could not load ${path.basename(filePath)}: ${(error as Error).message}`);
+            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
         }
         const parallel = options.parallel ?? defaultParallelReplies;
         try {

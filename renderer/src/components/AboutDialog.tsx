@@ -1,7 +1,7 @@
 import {useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {SystemInfo} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError} from "../i18n/localizeError";
 import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, RemoteEngineInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 export interface EnginesSlice {
     /** The remote engines the user added, with the models each listed last; null until first loaded. */
@@ -8,7 +9,7 @@ export interface EnginesSlice {
     setEngines(engines: readonly RemoteEngineInfo[]): void;
     loadEngines(): Promise<void>;
     /** Resolves to the reason it failed (shown beside the form), or null once added. */
-    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<string | null>;
+    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<Failure | null>;
     removeEngine(engineId: string): Promise<void>;
 }
 
@@ -29,7 +30,7 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
             await api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)});
             return null;
         } catch (error) {
-            return error instanceof Error && error.message !== "" ? error.message : String(error);
+            return failureOf(error);
         }
     },
     async removeEngine(engineId) {
