@@ -34,7 +34,7 @@ export default tseslint.config(
         rules: {
             "@typescript-eslint/no-restricted-imports": ["error", {
                 paths: [electronOnlyInShell, {name: "better-sqlite3", message: "native/ knows nothing of storage."}],
-                patterns: [{group: ["**/electron/**"], message: "native/ knows nothing of chats, storage or the contract."}]
+                patterns: [{regex: "/electron/(?!contract/errors(\\.ts)?$)", message: "native/ knows nothing of chats, storage or the contract (it throws the contract's PonderError only)."}]
             }]
         }
     },
@@ -46,8 +46,8 @@ export default tseslint.config(
                 patterns: [
                     {group: ["**/native/**", "node:*"], message: "The renderer runs in a sandboxed page."},
                     {
-                        regex: "/electron/(?!contract(\\.ts)?$|contract/values(\\.ts)?$)",
-                        message: "The renderer may only import types from electron/contract.ts and the shared values of electron/contract/values.ts."
+                        regex: "/electron/(?!contract(\\.ts)?$|contract/)",
+                        message: "The renderer may only import types from electron/contract.ts and the zod-free modules of electron/contract/ (names, shared values, errors)."
                     },
                     {regex: "/electron/contract(\\.ts)?$", allowTypeImports: true, message: "Import the contract with `import type` (zod stays out of the page); names and shared values are in contract/values.ts."}
                 ]

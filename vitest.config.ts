@@ -1,7 +1,8 @@
 import {defineConfig} from "vitest/config";
 
 // Tests are split by cost, as node-llama-cpp does: unit needs nothing, model needs llama.cpp
-// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, fuzz a `serve`.
+// and the generated GGUF fixtures, e2e needs Chromium and a running `serve` as well, fuzz a `serve`,
+// packaged the installer's unpacked app from `npm run dist` (`npm run test:packaged`).
 export default defineConfig({
     test: {
         projects: [
@@ -42,6 +43,17 @@ export default defineConfig({
                     globalSetup: ["test/globalSetup.ts"],
                     testTimeout: 240_000,
                     hookTimeout: 300_000
+                }
+            },
+            {
+                test: {
+                    name: "packaged",
+                    include: ["test/packaged/**/*.test.ts"],
+                    globalSetup: ["test/globalSetup.ts"],
+                    testTimeout: 180_000,
+                    expect: {poll: {timeout: 30_000}},
+                    hookTimeout: 300_000,
+                    fileParallelism: false
                 }
             }
         ]

@@ -1,11 +1,10 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
-export {LlamaRuntime, ModelTooLargeError, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
+export {LlamaRuntime, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
 export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {KvCacheUnsupportedError, kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";
 export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";
 export {
-    ContextOverflowError,
     type AssistantPart,
     type ContextOverflowPolicy,
     type ConversationTurn,
@@ -18,4 +17,4 @@ export {
 export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
-export {InvalidModelFileError, readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";
+export {readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";

@@ -12,7 +12,8 @@ node scripts/checkNode.mjs || { echo "0 passed, 1 failed"; exit 1; }
 step() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v chromium >/dev/null 2>&1; then
+# PONDER_CHROMIUM names another Chromium (the release workflow uses Playwright's on every OS).
+if [ -z "${PONDER_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     step "Installing Debian's Chromium for the end-to-end tests"
     as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
 fi

@@ -1,3 +1,5 @@
+import {PonderError} from "../contract/errors.ts";
+
 /**
  * What only the desktop app can do for the core: Electron's shell and dialogs, passed in by
  * electron/main.ts (the core never imports Electron). `serve` has none: a browser on another
@@ -17,6 +19,6 @@ export interface DesktopShell {
 /** The desktop shell, or the error a browser on `serve` gets for asking what only the desktop app can do. */
 export function requireDesktop(desktop: DesktopShell | undefined): DesktopShell {
     if (desktop == null)
-        throw new Error("Only the desktop app can open the file manager or a file dialog; in a browser, type the file's path.");
+        throw new PonderError("app.desktopOnly");
     return desktop;
 }

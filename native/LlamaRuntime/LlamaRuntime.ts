@@ -6,6 +6,7 @@ import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama
 import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 export type Backend = "metal" | "cuda" | "vulkan" | "cpu";
 
@@ -38,22 +39,6 @@ export interface RuntimeDescription {
     /** llama.cpp's release tag (`b6000` or `v0.4.0`). */
     llamaCppRelease: string;
     nodeLlamaCppVersion: string;
-}
-
-/** A model that would make the machine swap or crash is never loaded: this says why, with the numbers. */
-export class ModelTooLargeError extends Error {
-    override readonly name = "ModelTooLargeError";
-    readonly fit: ModelFit;
-
-    constructor(fit: ModelFit) {
-        const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-        const available = fit.memory.unified
-            ? Math.max(fit.memory.ramBytes, fit.memory.vramBytes)
-            : fit.memory.ramBytes + fit.memory.vramBytes;
-        super(`This model is too large for this machine: it needs about ${gib(fit.ramBytes + fit.vramBytes)} of memory ` +
-            `even with the smallest context, and ${gib(available)} is available for models.`);
-        this.fit = fit;
-    }
 }
 
 /** One llama.cpp runtime per process: the backend binding, and the model it has loaded. */
@@ -111,13 +96,16 @@ export class LlamaRuntime {
         return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 
-    /** Refuses with {@link ModelTooLargeError} a model that cannot fit, before llama.cpp allocates anything. */
+    /** Refuses a model that cannot fit (`model.tooLarge`, with the numbers) before llama.cpp allocates anything: it would make the machine swap or crash. */
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
         await readModelMetadata(modelPath);
         const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType});
         if (fit.verdict === "tooLarge")
-            throw new ModelTooLargeError(fit);
+            throw new PonderError("model.tooLarge", {
+                neededBytes: fit.ramBytes + fit.vramBytes,
+                availableBytes: fit.memory.unified ? Math.max(fit.memory.ramBytes, fit.memory.vramBytes) : fit.memory.ramBytes + fit.memory.vramBytes
+            });
         return LoadedModel.load(this.#llama, modelPath, options);
     }
 

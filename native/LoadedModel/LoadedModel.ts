@@ -4,7 +4,8 @@ import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatForma
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
-import {InvalidModelFileError, readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 
 export interface LoadModelOptions {
@@ -26,6 +27,12 @@ export interface LoadModelOptions {
     kvCacheType?: KvCacheType;
     signal?: AbortSignal;
 }
+
+/**
+ * Flash attention where llama.cpp supports it, as llama-server does by default; node-llama-cpp
+ * leaves it off, which made its decode loop slower than llama-server's on the same model.
+ */
+export const flashAttentionDefault = "auto";
 
 /** Parallel replies when the user hasn't chosen: LM Studio's default too. */
 export const defaultParallelReplies = 4;
@@ -79,11 +86,13 @@ export class LoadedModel {
                 loadSignal: options.signal
             });
         } catch (error) {
-            throw new InvalidModelFileError(`llama.cpp could not load ${path.basename(filePath)}: ${(error as Error).message}`);
+            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
         }
         const parallel = options.parallel ?? defaultParallelReplies;
         try {
             const context = await model.createContext({
+                // llama.cpp's own default (node-llama-cpp's is off): on where the model and backend support it.
+                flashAttention: flashAttentionDefault,
                 ...kvCacheContextOptions(options.kvCacheType ?? "f16", model.fileInsights),
                 sequences: sequencesFor(parallel),
                 contextSize: options.contextSize ?? {max: model.trainContextSize ?? 8192},

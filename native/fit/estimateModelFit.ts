@@ -1,6 +1,6 @@
 import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
-import {defaultParallelReplies, sequencesFor} from "../LoadedModel/LoadedModel.ts";
+import {defaultParallelReplies, flashAttentionDefault, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
 /** How a model would run here: all on the GPU, split between GPU and CPU, on the CPU alone, or not at all. */
 export type FitVerdict = "gpu" | "partial" | "cpu" | "tooLarge";
@@ -65,7 +65,7 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             contextSize,
             modelGpuLayers: layers,
             sequences: sequencesFor(parallel),
-            flashAttention: kvCache.flashAttention,
+            flashAttention: kvCache.flashAttention ?? flashAttentionDefault,
             kvCacheKeyType: kvCache.experimentalKvCacheKeyType,
             kvCacheValueType: kvCache.experimentalKvCacheValueType
         });

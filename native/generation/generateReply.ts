@@ -6,6 +6,7 @@ import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
 import {ToolCallDetector, type DetectedToolCall} from "./ToolCallDetector.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 export interface ConversationTurn {
     role: "system" | "user" | "assistant";
@@ -61,7 +62,7 @@ export interface GenerateReplyOptions {
     /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
     languageLock?: LockedLanguage;
     /**
-     * `"stop"` (the default) throws {@link ContextOverflowError} when the conversation doesn't fit;
+     * `"stop"` (the default) throws `reply.conversationTooLong` when the conversation doesn't fit;
      * `"dropOldest"` leaves out the oldest exchanges (never a leading system turn, never the last
      * turn) until a quarter of the context, or `maxTokens` if less, is free for the reply.
      */
@@ -106,11 +107,6 @@ export interface GenerateReplyResult {
     firstTokenAt?: number;
     /** The call that ended the reply (`toolCall`); its text was not reported as reasoning or answer. */
     toolCall?: DetectedToolCall;
-}
-
-/** The user-facing reason a conversation can't be answered in the model's context. */
-export class ContextOverflowError extends Error {
-    override readonly name = "ContextOverflowError";
 }
 
 /**
@@ -269,7 +265,7 @@ const closingReserve = 16;
 /** A reply's prompt, tokenized, after the overflow policy has had its say. */
 export type FittedPrompt = ReturnType<typeof buildPrompt> & {droppedTurns: number};
 
-/** The prompt for a context of `contextSize` tokens per sequence; throws {@link ContextOverflowError} when it can't fit. */
+/** The prompt for a context of `contextSize` tokens per sequence; throws a `reply.*TooLong` {@link PonderError} when it can't fit. */
 export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer): FittedPrompt {
     const turns = [...options.turns];
     const keepFirst = turns[0]?.role === "system" ? 1 : 0;
@@ -288,10 +284,8 @@ export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFo
         }
     }
     if (contextSize - prompt.tokens.length < 2)
-        throw new ContextOverflowError(options.contextOverflow === "dropOldest"
-            ? `Your last message alone (${prompt.tokens.length} tokens) doesn't fit in the model's context of ${contextSize} tokens.`
-            : `This conversation (${prompt.tokens.length} tokens) doesn't fit in the model's context of ${contextSize} tokens. ` +
-                "Start a new chat, raise the context size, or let Ponder drop the oldest messages.");
+        throw new PonderError(options.contextOverflow === "dropOldest" ? "reply.lastMessageTooLong" : "reply.conversationTooLong",
+            {tokens: prompt.tokens.length, contextSize});
     return {...prompt, droppedTurns};
 }
 

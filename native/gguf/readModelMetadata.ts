@@ -1,5 +1,6 @@
 import {open, stat} from "node:fs/promises";
 import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo} from "node-llama-cpp";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 export interface ModelFileMetadata {
     name: string;
@@ -11,16 +12,11 @@ export interface ModelFileMetadata {
     thinks: boolean;
 }
 
-/** Why a file can't be used as a model, in words a user understands. */
-export class InvalidModelFileError extends Error {
-    override readonly name = "InvalidModelFileError";
-}
-
 const ggufMagic = Buffer.from("GGUF");
 
 /**
  * Reads a GGUF file's header (not its tensors), so listing a 20 GB model costs milliseconds.
- * Throws {@link InvalidModelFileError} for anything that isn't a loadable GGUF.
+ * Throws a `model.*` {@link PonderError} for anything that isn't a loadable GGUF.
  */
 export async function readModelMetadata(filePath: string): Promise<ModelFileMetadata> {
     await assertGgufMagic(filePath);
@@ -28,12 +24,12 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
     try {
         info = await readGgufFileInfo(filePath, {readTensorInfo: true, logWarnings: false});
     } catch (error) {
-        throw new InvalidModelFileError(`The GGUF header is damaged or truncated (${(error as Error).message}).`);
+        throw new PonderError("model.headerDamaged", {reason: (error as Error).message}, {cause: error});
     }
     const general = info.metadata.general;
     const architecture = String(general?.architecture ?? "");
     if (architecture === "")
-        throw new InvalidModelFileError("The GGUF file does not name its architecture.");
+        throw new PonderError("model.noArchitecture");
     await assertTensorDataPresent(filePath, info);
 
     return {
@@ -62,7 +58,7 @@ async function assertGgufMagic(filePath: string) {
         const header = Buffer.alloc(4);
         const {bytesRead} = await file.read(header, 0, 4, 0);
         if (bytesRead < 4 || !header.equals(ggufMagic))
-            throw new InvalidModelFileError("This is not a GGUF model file.");
+            throw new PonderError("model.notGguf");
     } finally {
         await file.close();
     }
@@ -75,7 +71,7 @@ async function assertTensorDataPresent(filePath: string, info: GgufFileInfo) {
     const insights = await GgufInsights.from(info);
     const {size} = await stat(filePath);
     if (size < info.infoEndOffset + insights.modelSize)
-        throw new InvalidModelFileError("The model file is truncated: part of its weights is missing. Download it again.");
+        throw new PonderError("model.truncated");
 }
 
 function countParameters(info: GgufFileInfo) {

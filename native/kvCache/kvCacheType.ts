@@ -21,8 +21,8 @@ export interface KvCacheContextOptions extends Pick<LlamaContextOptions, "flashA
 /**
  * The context options for a KV cache type, for the model these insights describe. llama.cpp
  * refuses a quantized V cache without flash attention, so it is switched on for q8_0 and q4_0
- * (it also keeps the attention buffers small as the context grows); f16 keeps node-llama-cpp's
- * default. A model where llama.cpp would refuse the cache anyway is refused here, in words.
+ * (it also keeps the attention buffers small as the context grows); f16 keeps the loader's
+ * default (flash attention where supported). A model where llama.cpp would refuse the cache anyway is refused here, in words.
  */
 export function kvCacheContextOptions(type: KvCacheType, insights: GgufInsights): KvCacheContextOptions {
     if (type === "f16")

@@ -1,5 +1,6 @@
 import {ChatSettingsPanel} from "./components/ChatSettingsPanel";
 import {ChatView} from "./components/ChatView";
+import {KeyboardShortcuts} from "./components/KeyboardShortcuts";
 import {ModelsView} from "./components/ModelsView";
 import {Notices} from "./components/Notices";
 import {SettingsView} from "./components/settings/SettingsView";
@@ -18,6 +19,7 @@ export function App() {
                 <Notices />
             </div>
             {chatPanelOpen && <ChatSettingsPanel />}
+            <KeyboardShortcuts />
         </div>
     );
 }

@@ -7,11 +7,13 @@ import {downloadBench} from "./downloadBench.ts";
 import {hubSearchBench} from "./hubSearchBench.ts";
 import {kvCacheBench} from "./kvCacheBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
+import {parallelBench} from "./parallelBench.ts";
 import {renderBench} from "./renderBench.ts";
 
 const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>]> = [
     ["decode", "Streaming through the app vs raw llama.cpp decode", appPathBench],
     ["api", "Streaming through the OpenAI-compatible API vs in-process", apiPathBench],
+    ["parallel", "One and four /v1 clients vs llama-server, and a desktop chat's first token while four API streams run", parallelBench],
     ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
     ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],

@@ -1,5 +1,4 @@
 import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import net from "node:net";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -12,6 +11,7 @@ import {startServe, type RunningServe} from "../e2e/support/startServe.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {makeAttack, type Attack, type AttackCategory, type Target} from "./support/attacks.ts";
 import type {JsonSchema} from "./support/fromSchema.ts";
+import {freePort} from "./support/rawClients.ts";
 import {Random} from "./support/random.ts";
 
 /*
@@ -21,7 +21,7 @@ import {Random} from "./support/random.ts";
  * `PRAGMA integrity_check`. A crash is the process ending, or its last-line handler having to
  * catch something. The seed makes a run reproducible:
  *
- *     PONDER_FUZZ_SEED=1234 PONDER_FUZZ_MS=60000 npx vitest run test/fuzz
+ *     PONDER_FUZZ_SEED=1234 PONDER_FUZZ_MS=60000 [PONDER_FUZZ_ONLY=http,websocket,rpc,v1] npx vitest run test/fuzz
  *
  * A failure writes the failing batch's attacks to test/.cache/fuzz-failure.json; each crash found
  * becomes a fixed case in test/unit/server/hostileClients.test.ts.
@@ -31,22 +31,14 @@ const seed = Number(process.env.PONDER_FUZZ_SEED ?? 20261207);
 const budgetMs = Number(process.env.PONDER_FUZZ_MS ?? 35_000);
 const attacksPerBatch = 48;
 const concurrency = 6;
-const categories: AttackCategory[] = ["http", "websocket", "rpc", "v1"];
+// PONDER_FUZZ_ONLY=http,rpc narrows a run to some kinds of traffic.
+const categories = (process.env.PONDER_FUZZ_ONLY?.split(",") ?? ["http", "websocket", "rpc", "v1"]) as AttackCategory[];
 const model = "prefilled.gguf";
 
 let dir: string;
 let serve: RunningServe;
 let target: Target;
 let dbPath: string;
-
-function closedPort(): Promise<number> {
-    return new Promise((resolve) => {
-        const probe = net.createServer().listen(0, "127.0.0.1", () => {
-            const {port} = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
-    });
-}
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
@@ -57,7 +49,7 @@ beforeAll(async () => {
     mkdirSync(sandboxDir);
     writeFileSync(path.join(sandboxDir, "file.gguf"), "not a model");
     copyFileSync(fixtures.prefilled, path.join(modelsDir, model));
-    const deadPort = await closedPort();
+    const deadPort = await freePort();
     serve = await startServe({
         dataDir: path.join(dir, "data"), modelsDir, model,
         // Downloads and hub lookups go to a closed port: nothing leaves the machine.

@@ -1,8 +1,9 @@
 import {TokenBias} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {InvalidModelFileError, LlamaRuntime, type LoadedModel, type SegmentChunk} from "../../native/index.ts";
+import {LlamaRuntime, type LoadedModel, type SegmentChunk} from "../../native/index.ts";
 import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 let runtime: LlamaRuntime;
 let fixtures: FixtureModels;
@@ -132,7 +133,7 @@ describe("loading bad files", () => {
         ["truncated", "truncated", /truncated/]
     ] as const)("%s: a clear error, and the runtime keeps working", async (_name, fixture, message) => {
         const attempt = runtime.loadModel(fixtures[fixture], {threads: 1});
-        await expect(attempt).rejects.toBeInstanceOf(InvalidModelFileError);
+        await expect(attempt).rejects.toBeInstanceOf(PonderError);
         await expect(runtime.loadModel(fixtures[fixture], {threads: 1})).rejects.toThrow(message);
         const model = await load(fixtures.prefilled);
         const result = await model.generate({turns: [{role: "user", text: "Still there?"}], sampling: greedy});

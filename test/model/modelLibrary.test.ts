@@ -89,7 +89,7 @@ describe("will it fit", () => {
         expect(fit).toMatchObject({verdict: "tooLarge", contextSize: 0, availableRamBytes: 100_000});
         const state = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
         expect(state.status).toBe("error");
-        expect(state.error).toMatch(/too large for this machine: it needs about \d+\.\d GiB of memory even with the smallest context, and 0\.0 GiB is available/);
+        expect(state.error).toMatch(/too large for this machine: it needs about [\d.]+ [kMG]B of memory even with the smallest context, and 100 kB is available/);
     });
 });
 

@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ContextOverflowError, LlamaRuntime, type LoadedModel, type SegmentChunk} from "../../native/index.ts";
+import {LlamaRuntime, type LoadedModel, type SegmentChunk} from "../../native/index.ts";
 import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {qwenSpecialTokens} from "../fixtures/models/qwen2Gguf.ts";
 import {chineseToken, englishRunnerUp, expectedTexts, writeScriptedModel} from "../fixtures/models/scriptedModel.ts";
@@ -116,7 +116,7 @@ describe("context overflow", () => {
 
     test("policy stop: a clear error, nothing generated; policy drop oldest: the oldest exchanges go, the reply comes", async () => {
         const model = await load(fixtures.prefilled, 256);
-        await expect(model.generate({turns: history, sampling: greedy})).rejects.toBeInstanceOf(ContextOverflowError);
+        await expect(model.generate({turns: history, sampling: greedy})).rejects.toMatchObject({code: "reply.conversationTooLong"});
         await expect(model.generate({turns: history, sampling: greedy, contextOverflow: "stop"})).rejects.toThrow(/doesn't fit in the model's context of 256 tokens/);
 
         const out = collect();

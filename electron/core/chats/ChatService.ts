@@ -8,6 +8,7 @@ import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
 import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
 import {chatPageSize} from "../../contract/values.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 export interface ChatServiceOptions extends ChatRepliesOptions {
     /** Chats' own generation settings, so that exports and imports carry them. */
@@ -101,7 +102,7 @@ export class ChatService {
     update(chatId: string, changes: ChatChanges): ChatSummary {
         const summary = this.#repository.updateChat(chatId, changes);
         if (summary == null)
-            throw new Error("That conversation no longer exists.");
+            throw new PonderError("chat.gone");
         this.#events.emit("chats.listChanged", {kind: "upsert", chat: this.#replies.describe(summary)});
         return this.#replies.describe(summary);
     }
@@ -273,7 +274,7 @@ export class ChatService {
     #requireChat(chatId: string): ChatSummary {
         const summary = this.#repository.getChat(chatId);
         if (summary == null)
-            throw new Error("That conversation no longer exists.");
+            throw new PonderError("chat.gone");
         return summary;
     }
 

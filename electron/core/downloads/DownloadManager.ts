@@ -3,12 +3,13 @@ import {mkdir, rename, rm, stat} from "node:fs/promises";
 import path from "node:path";
 import type {CatalogEntry, Download} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
-import {DiskFullError, downloadFile} from "./downloadFile.ts";
+import {downloadFile, isDiskFull} from "./downloadFile.ts";
 import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
 import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
 import {HubAccess} from "../hub/HubAccess.ts";
 import {Logger} from "../logging/Logger.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 export interface DownloadManagerOptions {
     /** Failed downloads are logged here with their cause. */
@@ -208,7 +209,7 @@ export class DownloadManager {
             const reason = signal.aborted ? signal.reason as StopReason : undefined;
             if (reason == null) {
                 // A full disk pauses the whole queue: every other download would meet the same disk.
-                const diskFull = error instanceof DiskFullError;
+                const diskFull = isDiskFull(error);
                 this.#halted ||= diskFull;
                 this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: (error as Error).message});
                 this.#logger.warn(diskFull ? "Download paused: the disk is full" : "Download failed", {downloadId: record.id, cause: error});
@@ -227,10 +228,8 @@ export class DownloadManager {
         const totalBytes = record.files.reduce((total, file) => total + file.sizeBytes, 0);
         const needed = totalBytes - await this.#bytesOnDisk(record) + this.#reserveBytes;
         const free = await (this.#options.freeSpace ?? freeDiskSpace)(dir);
-        if (free < needed) {
-            const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-            throw new DiskFullError(`Not enough disk space: ${gib(needed)} needed, ${gib(free)} free. Free some space, then press Resume.`);
-        }
+        if (free < needed)
+            throw new PonderError("download.notEnoughDisk", {neededBytes: needed, freeBytes: free});
     }
 
     get #reserveBytes() {

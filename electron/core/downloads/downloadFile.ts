@@ -2,6 +2,7 @@ import {rm, stat, truncate} from "node:fs/promises";
 import {setTimeout as sleep} from "node:timers/promises";
 import {FileReceiver, type ReceiveEnd} from "./FileReceiver.ts";
 import {GrowingFileHasher} from "./GrowingFileHasher.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 export interface DownloadFileOptions {
     url: string;
@@ -26,8 +27,8 @@ export interface DownloadFileOptions {
 }
 
 /** The disk would fill: the download stops, its bytes stay, and it continues once there is room. */
-export class DiskFullError extends Error {
-    override readonly name = "DiskFullError";
+export function isDiskFull(error: unknown): boolean {
+    return error instanceof PonderError && (error.code === "download.diskFull" || error.code === "download.diskNearlyFull" || error.code === "download.notEnoughDisk");
 }
 
 /** The bytes are not what the hub published; they have been deleted. */
@@ -43,7 +44,6 @@ export class DownloadFailedError extends Error {
 const freeSpaceCheckMs = 250;
 /** Room wanted beyond the bytes on disk at each check: about what a fast link brings until the next one. */
 const roomAheadBytes = 16 * 2 ** 20;
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 /**
  * Downloads one file with HTTP range requests, continuing from the bytes already on disk (after
@@ -148,7 +148,7 @@ async function receiveRest(options: DownloadFileOptions, start: number, receiver
             throw new DownloadFailedError(`The server answered ${failure.status} ${failure.message} for ${options.url}.`);
         case "file":
             if (failure.code === "ENOSPC")
-                throw new DiskFullError(`The disk is full. The ${gib(end.position)} downloaded so far are kept; free some space, then press Resume.`);
+                throw new PonderError("download.diskFull", {keptBytes: end.position});
             throw new DownloadFailedError(`Could not write the download: ${failure.message}`);
         case "refused":
             throw new DownloadFailedError(failure.message);
@@ -159,9 +159,9 @@ async function assertRoom(options: DownloadFileOptions, bytesToWrite: number, ke
     const free = await options.freeSpace();
     if (free - options.reserveBytes >= bytesToWrite)
         return;
-    throw new DiskFullError(keptBytes == null
-        ? `Not enough disk space: ${gib(bytesToWrite + options.reserveBytes)} needed, ${gib(free)} free. Free some space, then press Resume.`
-        : `The disk is nearly full (${gib(free)} free). The ${gib(keptBytes)} downloaded so far are kept; free some space, then press Resume.`);
+    throw keptBytes == null
+        ? new PonderError("download.notEnoughDisk", {neededBytes: bytesToWrite + options.reserveBytes, freeBytes: free})
+        : new PonderError("download.diskNearlyFull", {freeBytes: free, keptBytes});
 }
 
 async function sizeOf(filePath: string) {

@@ -4,6 +4,7 @@ import {readModelMetadata} from "../../../native/index.ts";
 import type {ModelFile} from "../../contract.ts";
 import {Logger} from "../logging/Logger.ts";
 import type {ImportedModelRepository} from "./ImportedModelRepository.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 interface CachedEntry {
     sizeBytes: number;
@@ -64,7 +65,7 @@ export class ModelLibrary {
         }
         const files = info.isDirectory() ? await findGgufFiles(absolute) : [absolute];
         if (files.length === 0 || !files.every((filePath) => filePath.toLowerCase().endsWith(".gguf")))
-            throw new Error(info.isDirectory() ? "That folder holds no .gguf model files." : "Only .gguf model files can be added.");
+            throw new PonderError(info.isDirectory() ? "library.folderWithoutModels" : "library.ggufOnly");
         return files.map((filePath) => {
             if (!this.#isInModelsDir(filePath))
                 this.#imported?.add(filePath);
@@ -108,7 +109,7 @@ export class ModelLibrary {
             if (file.id === modelId)
                 return {path: this.#pathOf(modelId), file};
         }
-        throw new Error("That model file is no longer in the models folder.");
+        throw new PonderError("library.modelFileGone");
     }
 
     async #describe(filePath: string): Promise<ModelFile | undefined> {
@@ -175,11 +176,11 @@ async function findGgufFiles(dir: string): Promise<string[]> {
 }
 
 /** Why a path the user gave (or the models folder) can't be read, in words, keeping the OS error as the cause. */
-function unreadable(target: string, error: unknown): Error {
+function unreadable(target: string, error: unknown): PonderError {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR")
-        return new Error(`There is no file or folder at ${target}.`, {cause: error});
+        return new PonderError("library.nothingAtPath", {path: target}, {cause: error});
     if (code === "EACCES" || code === "EPERM")
-        return new Error(`Ponder isn't allowed to read ${target}.`, {cause: error});
-    return new Error(`Could not read ${target}: ${(error as Error).message}`, {cause: error});
+        return new PonderError("library.notAllowedToRead", {path: target}, {cause: error});
+    return new PonderError("library.couldNotRead", {path: target, reason: (error as Error).message}, {cause: error});
 }

@@ -4,6 +4,7 @@ import {requestNames} from "../../contract/values.ts";
 import {requestSchemas, type MainFunctions, type RendererFunctions, type RequestHandlers, type RequestName} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {Logger} from "../logging/Logger.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 export interface RpcPeerSource {
     handlers: RequestHandlers;
@@ -13,7 +14,7 @@ export interface RpcPeerSource {
 }
 
 /** Rejected input: the message names the request and the first problem, never internals. */
-export class InvalidRequestError extends Error {
+export class InvalidRequestError extends PonderError<"request.invalid"> {
     override readonly name = "InvalidRequestError";
 }
 
@@ -90,16 +91,17 @@ function validatedFunctions(handlers: RequestHandlers, logger: Logger): MainFunc
             const parsed = schema.safeParse(args);
             if (!parsed.success) {
                 const issue = parsed.error.issues[0];
-                const error = new InvalidRequestError(`Invalid request ${name}: ${issue?.path.join(".") || "argument"} ${issue?.message ?? "is invalid"}`);
+                const error = new InvalidRequestError("request.invalid", {request: name, field: issue?.path.join(".") || "argument", problem: issue?.message ?? "is invalid"});
                 logger.warn("Refused a request", {request: name, cause: error});
-                throw error;
+                throw error.toData();
             }
             try {
                 return await handler(parsed.data);
             } catch (error) {
                 // The client shows the message; the log keeps where it came from.
                 logger.warn("A request failed", {request: name, cause: error});
-                throw error;
+                // A coded error crosses as plain data (IPC and JSON keep a plain object's fields, not an Error's).
+                throw error instanceof PonderError ? error.toData() : error;
             }
         };
     }

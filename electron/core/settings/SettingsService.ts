@@ -4,6 +4,7 @@ import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {modelFamilyOf, presetFor} from "./familyPresets.ts";
+import {PonderError} from "../../contract/errors.ts";
 
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
@@ -29,7 +30,9 @@ export class SettingsService {
             getModel: db.prepare<[string], {settings: string}>("SELECT settings FROM model_settings WHERE model_id = ?"),
             putModel: db.prepare<[string, string]>("INSERT INTO model_settings (model_id, settings) VALUES (?, ?) ON CONFLICT (model_id) DO UPDATE SET settings = excluded.settings"),
             getChat: db.prepare<[string], {settings: string}>("SELECT settings FROM chat_settings WHERE chat_id = ?"),
-            putChat: db.prepare<[string, string]>("INSERT INTO chat_settings (chat_id, settings) VALUES (?, ?) ON CONFLICT (chat_id) DO UPDATE SET settings = excluded.settings")
+            putChat: db.prepare<[string, string]>("INSERT INTO chat_settings (chat_id, settings) VALUES (?, ?) ON CONFLICT (chat_id) DO UPDATE SET settings = excluded.settings"),
+            // A chat deleted but still restorable keeps its settings, as the foreign key allows.
+            chatExists: db.prepare<[string], {found: number}>("SELECT 1 AS found FROM chats WHERE id = ?")
         };
     }
 
@@ -40,7 +43,7 @@ export class SettingsService {
     async update({modelId, chatId, values, reset = []}: RequestArgs<"settings.update">): Promise<SettingsView> {
         const family = await this.#familyOf(modelId);
         if (chatId != null && loadSettingNames.some((name) => name in values))
-            throw new Error("Context size, GPU layers, threads, batch size, parallel replies and the KV cache belong to the model, not to one chat.");
+            throw new PonderError("settings.loadOptionsPerModel");
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         for (const name of reset)
@@ -48,12 +51,11 @@ export class SettingsService {
         const json = JSON.stringify(next);
         if (chatId == null)
             this.#statements.putModel.run(modelId, json);
-        else
-            try {
-                this.#statements.putChat.run(chatId, json);
-            } catch (error) {
-                throw /FOREIGN KEY/.test((error as Error).message) ? new Error("That conversation no longer exists.") : error;
-            }
+        else {
+            if (this.#statements.chatExists.get(chatId) == null)
+                throw new PonderError("chat.gone");
+            this.#statements.putChat.run(chatId, json);
+        }
         return this.#view(family, modelId, chatId);
     }
 

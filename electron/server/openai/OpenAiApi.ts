@@ -1,6 +1,6 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
-import {ContextOverflowError} from "../../../native/index.ts";
+import {PonderError} from "../../contract/errors.ts";
 import type {ActiveModel} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
@@ -202,7 +202,7 @@ export class OpenAiApi {
         if (result == null) {
             const error = finished.error!;
             log.outcome = disconnected ? "disconnected" : "error";
-            const apiError = error instanceof ContextOverflowError
+            const apiError = error instanceof PonderError && (error.code === "reply.conversationTooLong" || error.code === "reply.lastMessageTooLong")
                 ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
                 : new ApiError(500, `Generation failed: ${error.message}`, {type: "server_error"});
             if (!streamStarted)

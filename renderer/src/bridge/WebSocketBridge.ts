@@ -7,6 +7,7 @@ import {buildPonderApi, eventNames} from "../../../electron/contract/values";
 import type {EventListener} from "../../../electron/contract/values";
 import {DisconnectedError} from "./DisconnectedError";
 import type {ConnectionStatus, PonderConnection} from "./PonderConnection";
+import {describeError, isPonderErrorData} from "../../../electron/contract/errors";
 
 /** The part of the WebSocket API the bridge uses; the browser's WebSocket and `ws`'s client both fit. */
 export interface BridgeSocket {
@@ -168,10 +169,13 @@ export class WebSocketBridge implements PonderConnection {
     }
 }
 
-/** Errors thrown by the main side arrive as plain JSON objects; keep their user-facing message. */
+/** Errors thrown by the main side arrive as plain JSON objects; keep their code and params, or their user-facing message. */
 function toError(error: unknown): Error {
     if (error instanceof Error)
         return error;
+
+    if (isPonderErrorData(error))
+        return Object.assign(new Error(describeError(error, "en")), {code: error.code, params: error.params});
 
     if (typeof error === "string")
         return new Error(error);

@@ -1,8 +1,9 @@
-import {useEffect, useRef, useState} from "react";
+import {useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {SystemInfo} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError} from "../i18n/localizeError";
+import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** The versions that matter in a bug report (app, Electron, llama.cpp and its backend) and the machine, with a copy button. */
@@ -63,13 +64,7 @@ function AboutDetails() {
     const logTail = usePonder((state) => state.logTail);
     const shell = usePonder((state) => state.shell);
     const openLogsFolder = usePonder((state) => state.openLogsFolder);
-    const [copied, setCopied] = useState(false);
-    useEffect(() => {
-        if (!copied)
-            return;
-        const timer = setTimeout(() => setCopied(false), 2000);
-        return () => clearTimeout(timer);
-    }, [copied]);
+    const [copied, setCopied] = useTransientFlag<true>();
 
     if (system == null) {
         return systemError == null

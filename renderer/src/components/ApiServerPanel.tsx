@@ -2,6 +2,7 @@ import {useEffect, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {ApiServerState} from "../../../electron/contract";
 import {apiExample} from "../store/apiServerSlice";
+import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";
 import {localizeError} from "../i18n/localizeError";
 
@@ -69,7 +70,7 @@ function Usage({state, url}: {state: ApiServerState; url: string}) {
     const modelId = usePonder((store) => store.runtime.modelId);
     const rotateApiKey = usePonder((store) => store.rotateApiKey);
     const reportError = usePonder((store) => store.reportError);
-    const [copied, setCopied] = useState(false);
+    const [copied, setCopied] = useTransientFlag<true>();
     const example = apiExample(url, state.apiKey, modelId ?? t("api.modelPlaceholder"));
 
     async function copy() {

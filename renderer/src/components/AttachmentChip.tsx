@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import type {Attachment} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError} from "../i18n/localizeError";
 import type {PendingAttachment} from "../store/attachmentsSlice";
 

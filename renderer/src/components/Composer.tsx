@@ -2,6 +2,7 @@ import {useEffect, useId, useRef} from "react";
 import type {ClipboardEvent, DragEvent, FormEvent, KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {PonderState} from "../store/createPonderStore";
+import {isSendKey} from "../format/sendKey";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
@@ -60,9 +61,12 @@ export function Composer() {
     }
 
     function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-        // Enter that confirms an IME composition (Chinese, Japanese) picks characters; it must not send.
-        // keyCode 229 covers Safari, which ends the composition before this keydown.
-        if (event.key !== "Enter" || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229)
+        if (event.key === "Escape" && generating) {
+            event.preventDefault();
+            void stop();
+            return;
+        }
+        if (!isSendKey(event))
             return;
 
         event.preventDefault();

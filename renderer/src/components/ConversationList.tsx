@@ -121,8 +121,21 @@ function ChatItem({chat}: {chat: ChatSummary}) {
             void renameChat(chat.id, value);
     }
 
+    // One Tab stop per chat: → moves into its actions, ← and → between them, ← from the first (or Escape) back.
+    function onRowKey(event: KeyboardEvent<HTMLLIElement>) {
+        const stops = [...event.currentTarget.querySelectorAll<HTMLElement>(".conversations__item, .conversations__actions button")];
+        const index = stops.indexOf(document.activeElement as HTMLElement);
+        if (index < 0 || renaming)
+            return;
+        const next = event.key === "ArrowRight" ? index + 1 : event.key === "ArrowLeft" ? index - 1 : event.key === "Escape" && index > 0 ? 0 : null;
+        if (next == null || next < 0 || next >= stops.length)
+            return;
+        event.preventDefault();
+        stops[next]!.focus();
+    }
+
     return (
-        <li ref={itemRef} className="conversations__entry">
+        <li ref={itemRef} className="conversations__entry" onKeyDown={onRowKey}>
             {renaming
                 ? (
                     <input
@@ -140,6 +153,7 @@ function ChatItem({chat}: {chat: ChatSummary}) {
                         className="conversations__item"
                         aria-current={active ? "page" : undefined}
                         title={title}
+                        aria-keyshortcuts="ArrowRight"
                         onClick={() => void openChat(chat.id)}
                     >
                         {title}
@@ -151,11 +165,11 @@ function ChatItem({chat}: {chat: ChatSummary}) {
                 </span>
             )}
             <span className="conversations__actions">
-                <button type="button" className="icon-button" onClick={() => setRenaming(true)}>{t("conversations.rename")}</button>
-                <button type="button" className="icon-button" aria-pressed={chat.pinned} onClick={() => void setPinned(chat.id, !chat.pinned)}>
+                <button type="button" className="icon-button" tabIndex={-1} onClick={() => setRenaming(true)}>{t("conversations.rename")}</button>
+                <button type="button" className="icon-button" tabIndex={-1} aria-pressed={chat.pinned} onClick={() => void setPinned(chat.id, !chat.pinned)}>
                     {chat.pinned ? t("conversations.unpin") : t("conversations.pin")}
                 </button>
-                <button type="button" className="icon-button" onClick={() => void deleteChat(chat.id)}>{t("conversations.delete")}</button>
+                <button type="button" className="icon-button" tabIndex={-1} onClick={() => void deleteChat(chat.id)}>{t("conversations.delete")}</button>
             </span>
         </li>
     );

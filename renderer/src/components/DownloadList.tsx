@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import type {Download} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import {formatDuration} from "../format/formatDuration";
 import {usePonder} from "../store/PonderStoreContext";
 import {localizeError} from "../i18n/localizeError";

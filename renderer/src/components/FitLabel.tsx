@@ -1,5 +1,5 @@
 import {useTranslation} from "react-i18next";
-import {formatBytes} from "../format/formatBytes";
+import {formatBytes} from "../../../electron/contract/errors";
 import type {FitState} from "../store/librarySlice";
 import {localizeError} from "../i18n/localizeError";
 

@@ -1,8 +1,8 @@
 import {useId, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {HubModel, HubQuantization, HubRepository} from "../../../electron/contract";
-import {formatBytes} from "../format/formatBytes";
-import {localizeError} from "../i18n/localizeError";
+import {formatBytes} from "../../../electron/contract/errors";
+import {localizeError, type Failure} from "../i18n/localizeError";
 import type {HubSort} from "../store/hubSlice";
 import {usePonder} from "../store/PonderStoreContext";
 import {FitLabel} from "./FitLabel";
@@ -151,7 +151,7 @@ function QuantizationItem({quantization}: {quantization: HubQuantization}) {
     const fit = usePonder((state) => state.fits[quantization.address]);
     const addDownload = usePonder((state) => state.addDownload);
     const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
 
     async function download() {
         setPending(true);
@@ -186,7 +186,7 @@ function TokenForm() {
     const settings = usePonder((state) => state.hubSettings);
     const setHubToken = usePonder((state) => state.setHubToken);
     const [token, setToken] = useState("");
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
     if (settings == null)
         return null;
 

@@ -1,7 +1,9 @@
 import {useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
-import type {Message} from "../../../electron/contract";
+import type {Message, MessageStats} from "../../../electron/contract";
+import {isSendKey} from "../format/sendKey";
+import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
@@ -68,6 +70,10 @@ export function EditMessageForm({message, onDone}: {message: Message; onDone(): 
                 onKeyDown={(event) => {
                     if (event.key === "Escape")
                         onDone();
+                    if (isSendKey(event)) {
+                        event.preventDefault();
+                        void onSubmit(event);
+                    }
                 }}
             />
             <button type="submit" className="button button--primary" disabled={!canSend}>{t("message.sendEdit")}</button>
@@ -83,7 +89,7 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const continueMessage = usePonder((state) => state.continueMessage);
     const deleteMessage = usePonder((state) => state.deleteMessage);
     const reportError = usePonder((state) => state.reportError);
-    const [copied, setCopied] = useState<"answer" | "reasoning" | null>(null);
+    const [copied, setCopied] = useTransientFlag<"answer" | "reasoning">();
     if (message.status === "streaming")
         return null;
     const cutShort = message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
@@ -109,4 +115,15 @@ export function AssistantMessageActions({message}: {message: Message}) {
             <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
         </div>
     );
+}
+
+/** The context size of the model that wrote the message, when it is the one loaded. */
+export function useContextSizeOf(message: Message): number | null {
+    return usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === message.stats?.modelId ? state.runtime.contextSize ?? null : null);
+}
+
+/** Whether a reply cut by length stopped because the conversation filled the context, rather than at Max tokens. */
+export function filledContext(stats: MessageStats, contextSize: number): boolean {
+    // A few tokens short of the size: the end-of-turn tokens the model didn't get to write.
+    return stats.contextTokens != null && stats.contextTokens >= contextSize - 8;
 }

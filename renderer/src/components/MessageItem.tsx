@@ -6,7 +6,7 @@ import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
 import type {ChunkedTextUpdates} from "./ChunkedTextView";
-import {AssistantMessageActions, EditMessageForm, UserMessageActions} from "./MessageActions";
+import {AssistantMessageActions, EditMessageForm, UserMessageActions, filledContext, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
 import {localizeError} from "../i18n/localizeError";
@@ -27,7 +27,7 @@ function UserMessage({message}: {message: Message}) {
     const text = useMemo(() => chunkText(message.text), [message.text]);
     const [editing, setEditing] = useState(false);
     return (
-        <article className="message message--user" aria-label={t("message.user")}>
+        <article className="message message--user" aria-label={t("message.user")} title={useMessageTime(message.createdAt)}>
             {editing
                 ? <EditMessageForm message={message} onDone={() => setEditing(false)} />
                 : <MarkdownAnswer text={text} className="message__bubble" lineBreaks />}
@@ -44,7 +44,7 @@ function UserMessage({message}: {message: Message}) {
 function AssistantMessage({message}: {message: Message}) {
     const {t} = useTranslation();
     return (
-        <article className="message message--assistant" aria-label={t("message.assistant")} aria-busy={message.status === "streaming"}>
+        <article className="message message--assistant" aria-label={t("message.assistant")} aria-busy={message.status === "streaming"} title={useMessageTime(message.createdAt)}>
             <AssistantMessageBody message={message} />
             <AssistantMessageFooter message={message} />
         </article>
@@ -103,6 +103,15 @@ function AssistantMessageBody({message}: {message: Message}) {
 }
 
 /** Before the first token: the prompt is being read, or every sequence is busy and the reply waits its turn. */
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** When a message was written, shown on hover: the time, with the full date once it's older than a day. */
+function useMessageTime(createdAt: number): string {
+    const {i18n} = useTranslation();
+    const older = Date.now() - createdAt > dayMs;
+    return new Intl.DateTimeFormat(i18n.language, older ? {dateStyle: "full", timeStyle: "short"} : {timeStyle: "short"}).format(createdAt);
+}
+
 function WaitingStatus({chatId}: {chatId: string}) {
     const {t} = useTranslation();
     const reply = usePonder((state) => state.chatSummaries[chatId]?.reply);
@@ -144,13 +153,16 @@ function MessageStatus({message}: {message: Message}) {
 
 /** Why a finished reply ended where it did, when it wasn't simply done, and what was left out of its prompt. */
 function ReplyNotes({message}: {message: Message}) {
-    const {t} = useTranslation();
+    const {t, i18n} = useTranslation();
+    const contextSize = useContextSizeOf(message);
     const stats = message.stats;
     if (message.status !== "done" || stats == null)
         return null;
     const notes = [
         stats.stopReason === "budget" && t("message.cutByBudget", {count: stats.thoughtTokens}),
-        stats.stopReason === "length" && t("message.cutByLength"),
+        stats.stopReason === "length" && (contextSize != null && filledContext(stats, contextSize)
+            ? t("message.cutByContext", {tokens: new Intl.NumberFormat(i18n.language).format(contextSize)})
+            : t("message.cutByMaxTokens")),
         (stats.droppedTurns ?? 0) > 0 && t("message.droppedTurns", {count: stats.droppedTurns})
     ].filter((note) => note !== false);
     return notes.map((note) => <p key={note} className="message__status">{note}</p>);

@@ -1,4 +1,4 @@
-import {useEffect, useLayoutEffect, useRef} from "react";
+import {useEffect, useLayoutEffect, useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
@@ -33,7 +33,24 @@ export function MessageList() {
         return () => clearTimeout(timer);
     }, [focusedShown, clearFocusedMessage]);
 
+    // Scrolled up to read while a reply streams: a way back down.
+    const streaming = usePonder((state) => (state.chatMessageIds[state.activeChatId ?? ""] ?? []).some((id) => state.messages[id]?.status === "streaming"));
+    const [reading, setReading] = useState(false);
+    useEffect(() => {
+        const scroller = scrollerRef.current;
+        if (scroller == null)
+            return;
+        const check = () => setReading(scroller.dataset.following == null);
+        scroller.addEventListener("scroll", check, {passive: true});
+        scroller.addEventListener("scrollend", check, {passive: true});
+        return () => {
+            scroller.removeEventListener("scroll", check);
+            scroller.removeEventListener("scrollend", check);
+        };
+    }, [scrollerRef]);
+
     return (
+        <>
         <div className="messages" ref={scrollerRef}>
             <div className="messages__content" ref={contentRef}>
                 {activeChatId == null
@@ -47,6 +64,17 @@ export function MessageList() {
                         ))}
             </div>
         </div>
+        {reading && streaming && (
+            <div className="messages__jump">
+                <button type="button" className="button button--small" onClick={() => {
+                    scrollToBottom();
+                    setReading(false);
+                }}>
+                    {t("chat.jumpToLatest")} ↓
+                </button>
+            </div>
+        )}
+        </>
     );
 }
 

@@ -1,6 +1,6 @@
 import {useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
-import {localizeError} from "../i18n/localizeError";
+import {localizeError, type Failure} from "../i18n/localizeError";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** A labelled text field and its button; the action's failure shows beside it. */
@@ -9,12 +9,12 @@ export function SubmitForm({label, placeholder, submitLabel, pendingLabel, actio
     placeholder: string;
     submitLabel: string;
     pendingLabel: string;
-    action: (value: string) => Promise<string | null>;
+    action: (value: string) => Promise<Failure | null>;
     initialValue?: string;
 }) {
     const [value, setValue] = useState(initialValue);
     const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
 
     async function submit(event: FormEvent) {
         event.preventDefault();
@@ -60,7 +60,7 @@ function PickFilesButton() {
     const {t} = useTranslation();
     const importPickedModels = usePonder((state) => state.importPickedModels);
     const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
 
     async function pick() {
         setPending(true);
@@ -84,7 +84,7 @@ export function ModelsFolder() {
     const openModelsFolder = usePonder((state) => state.openModelsFolder);
     const changeModelsFolder = usePonder((state) => state.changeModelsFolder);
     const [typing, setTyping] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
     if (modelsDir == null)
         return null;
 

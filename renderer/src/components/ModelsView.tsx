@@ -1,8 +1,8 @@
 import {useEffect, useId, useState, type DragEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {CatalogEntry, ModelFile} from "../../../electron/contract";
-import {catalogText} from "../format/catalogText";
-import {formatBytes} from "../format/formatBytes";
+import {catalogParameters, catalogText} from "../format/catalogText";
+import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
@@ -114,7 +114,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     async function download() {
         const failure = await addDownload(entry.id);
         if (failure != null)
-            reportError(new Error(failure));
+            reportError(typeof failure === "string" ? new Error(failure) : failure);
     }
 
     return (
@@ -126,7 +126,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                 </span>
                 <span className="model__details">
                     {t("library.catalogDetails", {
-                        parameters: entry.parameters,
+                        parameters: catalogParameters(entry.parameters, t),
                         size: formatBytes(entry.approxSizeBytes, i18n.language),
                         tokens: number.format(entry.contextLength),
                         licence: entry.licence

@@ -41,9 +41,26 @@ export const Reasoning = memo(function Reasoning({text, updates, thinking, answe
                 <ReasoningSummary thinking={thinking} startedAt={startedAt} durationMs={durationMs} />
             </summary>
             <ChunkedTextView text={text} updates={updates} className="reasoning__text" />
+            {open && text.chunks.length > 0 && <CollapseAtEnd onCollapse={(summary) => {
+                setUserOpen(false);
+                // Back to where the folded reasoning now is, not somewhere in the answer below it.
+                summary?.scrollIntoView({block: "nearest"});
+            }} />}
         </details>
     );
 });
+
+/** A long reasoning read to its end can be folded there, without scrolling back up to its summary. */
+function CollapseAtEnd({onCollapse}: {onCollapse(summary: HTMLElement | null): void}) {
+    const {t} = useTranslation();
+    return (
+        <button type="button" className="button button--small reasoning__collapse" onClick={(event) => {
+            onCollapse(event.currentTarget.closest("details")?.querySelector("summary") ?? null);
+        }}>
+            {t("reasoning.collapse")}
+        </button>
+    );
+}
 
 /** Apart from the text, so that the deltas extending the text don't translate it again. */
 const ReasoningSummary = memo(function ReasoningSummary({thinking, startedAt, durationMs}: Pick<ReasoningProps, "thinking" | "startedAt" | "durationMs">) {

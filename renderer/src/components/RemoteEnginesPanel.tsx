@@ -2,7 +2,7 @@ import {useEffect, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {RemoteEngineInfo, RuntimeState} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {localizeError} from "../i18n/localizeError";
+import {localizeError, type Failure} from "../i18n/localizeError";
 
 /**
  * OpenAI-compatible engines (vLLM, SGLang, llama.cpp's server, Ollama) for models too big for
@@ -40,7 +40,7 @@ function AddEngineForm() {
     const [baseUrl, setBaseUrl] = useState("");
     const [apiKey, setApiKey] = useState("");
     const [pending, setPending] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
 
     async function submit(event: FormEvent) {
         event.preventDefault();
@@ -58,7 +58,7 @@ function AddEngineForm() {
         <form className="engines__form" onSubmit={(event) => void submit(event)}>
             <label className="engines__label">
                 {t("engines.address")}
-                <input className="engines__input" type="url" required placeholder="http://gpu-box:8000/v1" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+                <input className="engines__input" type="text" required placeholder="localhost:11434" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
             </label>
             <label className="engines__label">
                 {t("engines.apiKey")}

@@ -4,7 +4,9 @@ import {usePonder} from "../store/PonderStoreContext";
 /** Hits of the conversation search; a click opens the chat at the message. */
 export function SearchResults() {
     const {t} = useTranslation();
-    const hits = usePonder((state) => state.searchHits);
+    const allHits = usePonder((state) => state.searchHits);
+    // Hits come best first, one per matching message: a chat is listed once, with its best snippet.
+    const hits = allHits?.filter((hit, index) => allHits.findIndex((other) => other.chatId === hit.chatId) === index);
     const openSearchHit = usePonder((state) => state.openSearchHit);
 
     if (hits == null)
@@ -15,7 +17,7 @@ export function SearchResults() {
     return (
         <ul className="search-results" aria-label={t("conversations.results")}>
             {hits.map((hit) => (
-                <li key={hit.messageId}>
+                <li key={hit.chatId}>
                     <button type="button" className="search-results__hit" onClick={() => void openSearchHit(hit)}>
                         <span className="search-results__title">{hit.chatTitle === "" ? t("chats.untitled") : hit.chatTitle}</span>
                         <span className="search-results__snippet">

@@ -1,12 +1,12 @@
 import {useEffect, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {SystemInfo} from "../../../electron/contract";
-import {catalogText} from "../format/catalogText";
-import {formatBytes} from "../format/formatBytes";
+import {catalogParameters, catalogText} from "../format/catalogText";
+import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
 import {DownloadItem} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
-import {localizeError} from "../i18n/localizeError";
+import {localizeError, type Failure} from "../i18n/localizeError";
 import {AddModelFiles, ModelsFolder} from "./ModelSources";
 
 /**
@@ -89,7 +89,7 @@ function Recommendation() {
     const download = usePonder((state) => state.downloads.find((candidate) => candidate.id === state.firstRunDownloadId));
     const runtime = usePonder((state) => state.runtime);
     const [starting, setStarting] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const [error, setError] = useState<Failure | null>(null);
 
     const browse = <button type="button" className="button" onClick={() => showView("models")}>{t("firstRun.browse")}</button>;
 
@@ -127,7 +127,7 @@ function Recommendation() {
             <p className="welcome__pick-name">{title}</p>
             <p className="welcome__pick-details">
                 {t("library.catalogDetails", {
-                    parameters: entry.parameters,
+                    parameters: catalogParameters(entry.parameters, t),
                     size: formatBytes(entry.approxSizeBytes, i18n.language),
                     tokens: new Intl.NumberFormat(i18n.language).format(entry.contextLength),
                     licence: entry.licence

@@ -1,3 +1,4 @@
+import {describeError, isPonderErrorData, type ErrorLanguage, type PonderErrorData} from "../../../electron/contract/errors";
 import {i18n} from "./i18n";
 import en from "./locales/en.json";
 
@@ -22,12 +23,26 @@ const patterns = (Object.entries(en.coreErrors) as Array<[CoreErrorKey, string]>
     return {key, names, regex: new RegExp(`^${source}$`), literalLength: template.replace(/\{\{\w+\}\}/g, "").length};
 }).sort((a, b) => b.literalLength - a.literalLength);
 
+/** What went wrong, as the renderer keeps it: a coded error, or the text of one that has no code yet. */
+export type Failure = PonderErrorData | string;
+
+/** A failed request's rejection as a {@link Failure}: its code and params when it has them, else its text. */
+export function failureOf(error: unknown): Failure {
+    if (isPonderErrorData(error))
+        return {code: error.code, params: error.params} as PonderErrorData;
+    return error instanceof Error && error.message !== "" ? error.message : String(error);
+}
+
 /**
- * The main side words its errors in English (they also reach logs and API clients). This says a
- * known one in the UI's language, values and all; a nested known message (a retry's reason) is
- * translated too, and anything else — an OS error, a server's own words — is shown as it came.
+ * A failure in the UI's language. A coded error is translated from its code, its numbers
+ * formatted for the language. Text the main side still words in English is matched against the
+ * known templates, values and all (a nested known message, a retry's reason, is translated too);
+ * anything else — an OS error, a server's own words — is shown as it came.
  */
-export function localizeError(message: string): string {
+export function localizeError(failure: Failure): string {
+    if (typeof failure !== "string")
+        return describeError(failure, i18n.language as ErrorLanguage);
+    const message = failure;
     for (const {key, names, regex} of patterns) {
         const match = regex.exec(message);
         if (match == null)

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, RemoteEngineInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 export interface EnginesSlice {
     /** The remote engines the user added, with the models each listed last; null until first loaded. */
@@ -8,7 +9,7 @@ export interface EnginesSlice {
     setEngines(engines: readonly RemoteEngineInfo[]): void;
     loadEngines(): Promise<void>;
     /** Resolves to the reason it failed (shown beside the form), or null once added. */
-    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<string | null>;
+    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<Failure | null>;
     removeEngine(engineId: string): Promise<void>;
 }
 
@@ -26,10 +27,10 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
     },
     async addEngine(engine) {
         try {
-            await api.engines.add(engine);
+            await api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)});
             return null;
         } catch (error) {
-            return error instanceof Error && error.message !== "" ? error.message : String(error);
+            return failureOf(error);
         }
     },
     async removeEngine(engineId) {
@@ -41,12 +42,8 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
     }
 });
 
-/** The model name a remote model id stands for, as its engine listed it. */
-export function remoteModelName(engines: readonly RemoteEngineInfo[] | null, modelId: string | undefined): string | undefined {
-    for (const engine of engines ?? []) {
-        const model = engine.models.find((candidate) => candidate.id === modelId);
-        if (model != null)
-            return model.name;
-    }
-    return undefined;
+/** `localhost:11434` means `http://localhost:11434`: local engines (Ollama, llama-server, LM Studio) serve plain HTTP. */
+export function withScheme(address: string): string {
+    const trimmed = address.trim();
+    return /^[a-z][a-z\d+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
 }

@@ -1,12 +1,13 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {LogTail, ModelRecommendation, PonderApi, SystemInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 export interface FirstRunSlice {
     /** Versions and hardware (About box, welcome); null until asked for. */
     system: SystemInfo | null;
     /** Why the machine couldn't be described (llama.cpp failed to start); the welcome says so instead of waiting. */
-    systemError: string | null;
+    systemError: Failure | null;
     /** null: not asked yet; "pending": the candidates' headers are being read from the hub. */
     recommendation: ModelRecommendation | "pending" | null;
     /** The download the welcome started, until its model has loaded (or it was cancelled). */
@@ -21,12 +22,9 @@ export interface FirstRunSlice {
     openLogsFolder(): Promise<void>;
     recommendModel(): Promise<void>;
     /** Resolves to the reason it failed (shown in the welcome), or null once queued. */
-    downloadAndStart(entryId: string): Promise<string | null>;
+    downloadAndStart(entryId: string): Promise<Failure | null>;
 }
 
-function messageOf(error: unknown) {
-    return error instanceof Error && error.message !== "" ? error.message : String(error);
-}
 
 export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [], [], FirstRunSlice> => (set, get, store) => {
     let recommendationSequence = 0;
@@ -78,7 +76,7 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
             try {
                 set({system: await api.app.getSystem(), systemError: null});
             } catch (error) {
-                set({systemError: messageOf(error)});
+                set({systemError: failureOf(error)});
             }
         },
         async loadLogTail() {
@@ -103,7 +101,7 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
             try {
                 recommendation = await api.catalog.recommend();
             } catch (error) {
-                recommendation = {status: "unreachable", error: messageOf(error)};
+                recommendation = {status: "unreachable", error: (error as Error).message ?? String(error)};
             }
             if (sequence === recommendationSequence)
                 set({recommendation});
@@ -113,7 +111,7 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
             try {
                 downloadId = (await api.downloads.add({address: entryId})).id;
             } catch (error) {
-                return messageOf(error);
+                return failureOf(error);
             }
             set({firstRunDownloadId: downloadId});
             watchFirstRunDownload(downloadId);

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {HubModel, HubRepository, HubSettings, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 export type HubSort = "downloads" | "recent";
 
@@ -12,14 +13,14 @@ export interface HubSearchState {
     /** Asks the hub for the page after these results; null at the end. */
     next: string | null;
     status: "idle" | "searching" | "done" | "error";
-    error: string | null;
+    error: Failure | null;
 }
 
 /** The repository page open in the Models view. */
 export type HubRepositoryState =
     | {repo: string; status: "loading"}
     | {repo: string; status: "done"; repository: HubRepository}
-    | {repo: string; status: "error"; error: string};
+    | {repo: string; status: "error"; error: Failure};
 
 export interface HubSlice {
     hubSearch: HubSearchState;
@@ -33,14 +34,11 @@ export interface HubSlice {
     closeHubRepository(): void;
     loadHubSettings(): Promise<void>;
     /** Resolves to the reason it failed, or null once saved (null removes the token). */
-    setHubToken(token: string | null): Promise<string | null>;
+    setHubToken(token: string | null): Promise<Failure | null>;
 }
 
 const idleSearch: HubSearchState = {query: "", sort: "downloads", models: [], next: null, status: "idle", error: null};
 
-function messageOf(error: unknown) {
-    return error instanceof Error && error.message !== "" ? error.message : String(error);
-}
 
 export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], [], HubSlice> => (set, get) => {
     // Only the latest search's answer is shown: typing on while an older one is in flight must not bring it back.
@@ -55,7 +53,7 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
                 set({hubSearch: {...search, models: [...search.models, ...page.models], next: page.next, status: "done", error: null}});
         } catch (error) {
             if (number === searchNumber)
-                set({hubSearch: {...search, status: "error", error: messageOf(error)}});
+                set({hubSearch: {...search, status: "error", error: failureOf(error)}});
         }
     }
 
@@ -81,7 +79,7 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
             try {
                 next = {repo, status: "done", repository: await api.hub.repository({repo})};
             } catch (error) {
-                next = {repo, status: "error", error: messageOf(error)};
+                next = {repo, status: "error", error: failureOf(error)};
             }
             if (get().hubRepository?.repo !== repo)
                 return;
@@ -104,7 +102,7 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
                 set({hubSettings: await api.hub.setToken({token})});
                 return null;
             } catch (error) {
-                return messageOf(error);
+                return failureOf(error);
             }
         }
     };

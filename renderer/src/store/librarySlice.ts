@@ -1,9 +1,10 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {AppInfo, CatalogEntry, Download, FitEstimate, ModelFile, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 /** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
-export type FitState = {status: "pending"} | {status: "done"; fit: FitEstimate} | {status: "error"; error: string};
+export type FitState = {status: "pending"} | {status: "done"; fit: FitEstimate} | {status: "error"; error: Failure};
 
 export interface LibrarySlice {
     catalog: readonly CatalogEntry[] | null;
@@ -19,27 +20,24 @@ export interface LibrarySlice {
     loadLibrary(): Promise<void>;
     setDownloads(downloads: readonly Download[]): void;
     /** Resolves to the reason it failed (shown beside the field), or null once queued. */
-    addDownload(address: string): Promise<string | null>;
+    addDownload(address: string): Promise<Failure | null>;
     pauseDownload(downloadId: string): Promise<void>;
     resumeDownload(downloadId: string): Promise<void>;
     cancelDownload(downloadId: string): Promise<void>;
     estimateFit(key: string, target: {modelId: string} | {address: string}): Promise<void>;
     /** Resolves to the reason it failed, or null once added. */
-    importModel(fileOrFolder: string): Promise<string | null>;
+    importModel(fileOrFolder: string): Promise<Failure | null>;
     /** Desktop only: the system's open dialog; resolves to the reason it failed, or null (also when cancelled). */
-    importPickedModels(): Promise<string | null>;
+    importPickedModels(): Promise<Failure | null>;
     /** Desktop only: shows the models folder in the system file manager. */
     openModelsFolder(): Promise<void>;
     /** Another folder for models: the one typed, or (desktop, without a path) the one picked; resolves to the reason it failed, or null. */
-    changeModelsFolder(folder?: string): Promise<string | null>;
+    changeModelsFolder(folder?: string): Promise<Failure | null>;
     /** Desktop only: shows the model's file in the system file manager. */
     revealModel(modelId: string): Promise<void>;
     deleteModel(modelId: string): Promise<void>;
 }
 
-function messageOf(error: unknown) {
-    return error instanceof Error && error.message !== "" ? error.message : String(error);
-}
 
 export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, [], [], LibrarySlice> => (set, get) => {
     async function report(request: () => Promise<unknown>) {
@@ -54,13 +52,13 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
      * Lists the models a request added; with none loaded, the first usable new one loads, so a
      * first run with a GGUF file on disk needs no visit to the Models view. Resolves to the reason it failed, or null.
      */
-    async function addModels(request: () => Promise<readonly ModelFile[]>): Promise<string | null> {
+    async function addModels(request: () => Promise<readonly ModelFile[]>): Promise<Failure | null> {
         const known = new Set(get().modelFiles.map((file) => file.id));
         let files;
         try {
             files = await request();
         } catch (error) {
-            return messageOf(error);
+            return failureOf(error);
         }
         get().setModelFiles(files);
         const added = files.find((file) => !known.has(file.id) && file.error == null);
@@ -91,7 +89,7 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
                 await api.downloads.add({address});
                 return null;
             } catch (error) {
-                return messageOf(error);
+                return failureOf(error);
             }
         },
         pauseDownload(downloadId) {
@@ -109,7 +107,7 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
             try {
                 result = {status: "done", fit: await api.models.estimateFit(target)};
             } catch (error) {
-                result = {status: "error", error: messageOf(error)};
+                result = {status: "error", error: failureOf(error)};
             }
             set((state) => ({fits: {...state.fits, [key]: result}}));
         },

@@ -2,7 +2,8 @@ import type {StateCreator} from "zustand/vanilla";
 import {DisconnectedError} from "../bridge/DisconnectedError";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
-import {localizeError} from "../i18n/localizeError";
+import {isPonderErrorData} from "../../../electron/contract/errors";
+import {failureOf, localizeError} from "../i18n/localizeError";
 
 export interface Notice {
     id: number;
@@ -38,8 +39,8 @@ function describeError(error: unknown): string {
     if (error instanceof DisconnectedError)
         return i18n.t("errors.disconnected");
 
-    if (error instanceof Error && error.message !== "")
-        return localizeError(error.message);
+    if (isPonderErrorData(error) || (error instanceof Error && error.message !== ""))
+        return localizeError(failureOf(error));
 
     return i18n.t("errors.unknown");
 }

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, RequestArgs, ToolsView} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {failureOf, type Failure} from "../i18n/localizeError";
 
 export interface ToolsSlice {
     /** MCP servers with their state and tools, and the limits of calls; null until first loaded. */
@@ -8,9 +9,9 @@ export interface ToolsSlice {
     setTools(view: ToolsView): void;
     loadTools(): Promise<void>;
     /** Resolves to the reason it was refused (shown beside the form), or null once added (it may still fail to start). */
-    addToolServer(definition: RequestArgs<"tools.addServer">): Promise<string | null>;
+    addToolServer(definition: RequestArgs<"tools.addServer">): Promise<Failure | null>;
     /** Resolves to the reason nothing was imported, or null. */
-    importToolServers(json: string): Promise<string | null>;
+    importToolServers(json: string): Promise<Failure | null>;
     setToolServerEnabled(serverId: string, enabled: boolean): Promise<void>;
     restartToolServer(serverId: string): Promise<void>;
     removeToolServer(serverId: string): Promise<void>;
@@ -27,12 +28,12 @@ export const createToolsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         }
     }
 
-    async function refusal(request: () => Promise<unknown>): Promise<string | null> {
+    async function refusal(request: () => Promise<unknown>): Promise<Failure | null> {
         try {
             await request();
             return null;
         } catch (error) {
-            return error instanceof Error && error.message !== "" ? error.message : String(error);
+            return failureOf(error);
         }
     }
 

@@ -16,10 +16,17 @@ export interface BenchCore {
 }
 
 /**
- * A headless core on a fresh folder with the random Qwen2.5-0.5B-shaped bench model loaded on
- * the CPU, using every core the machine has: the setting all the model benches compare under.
+ * The CPU unless PONDER_BENCH_GPU=auto, which lets llama.cpp take the GPU (the release workflow
+ * records the Metal figures on Apple silicon this way), for the app and its raw peer alike.
  */
-export async function openBenchCore({contextSize, chats}: {contextSize: number; chats?: ChatServiceOptions}): Promise<BenchCore> {
+export const benchGpu: "auto" | false = process.env.PONDER_BENCH_GPU === "auto" ? "auto" : false;
+
+/**
+ * A headless core on a fresh folder with the random Qwen2.5-0.5B-shaped bench model loaded on
+ * the CPU (or {@link benchGpu}), using every core the machine has unless told otherwise: the
+ * setting all the model benches compare under.
+ */
+export async function openBenchCore({contextSize, chats, threads = availableParallelism(), parallel}: {contextSize: number; chats?: ChatServiceOptions; threads?: number; parallel?: number}): Promise<BenchCore> {
     const modelPath = await ensureBenchModel();
     const dir = mkdtempSync(path.join(tmpdir(), "ponder-bench-"));
     const core = await PonderCore.create({
@@ -27,8 +34,8 @@ export async function openBenchCore({contextSize, chats}: {contextSize: number; 
         modelsDir: dir,
         shell: "headless",
         version: "bench",
-        runtime: {gpu: false},
-        load: {threads: availableParallelism(), contextSize},
+        runtime: {gpu: benchGpu},
+        load: {threads, contextSize, ...(parallel == null ? {} : {parallel})},
         chats
     });
     const close = async () => {

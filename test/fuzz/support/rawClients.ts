@@ -61,6 +61,16 @@ export function rawExchange(port: number, bytes: Buffer | string, {waitMs = 2_00
     });
 }
 
+/** A port on 127.0.0.1 nothing listens on (it was free a moment ago). */
+export function freePort(): Promise<number> {
+    return new Promise((resolve) => {
+        const probe = net.createServer().listen(0, "127.0.0.1", () => {
+            const {port} = probe.address() as net.AddressInfo;
+            probe.close(() => resolve(port));
+        });
+    });
+}
+
 /** The status code of the first HTTP response in `received`, if any. */
 export function statusOf(received: Buffer): number | undefined {
     const match = /^HTTP\/1\.[01] (\d{3})/.exec(received.toString("latin1"));

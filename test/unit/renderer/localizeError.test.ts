@@ -1,8 +1,8 @@
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ModelTooLargeError} from "../../../native/index.ts";
+import {PonderError} from "../../../electron/contract/errors.ts";
 import {i18n} from "../../../renderer/src/i18n/i18n.ts";
-import {localizeError} from "../../../renderer/src/i18n/localizeError.ts";
+import {failureOf, localizeError} from "../../../renderer/src/i18n/localizeError.ts";
 import {coreErrorMessages, placeholder} from "./support/coreErrorMessages.ts";
 
 const hasChinese = (text: string) => /\p{Script=Han}/u.test(text);
@@ -25,12 +25,12 @@ describe("the main side's error messages in the UI's language", () => {
             .toBe("下载连续失败了 6 次：连接在文件传完之前就断开了");
     });
 
-    test("a real error from the runtime, numbers and all", () => {
-        const error = new ModelTooLargeError({
-            verdict: "tooLarge", modelBytes: 20 * 2 ** 30, ramBytes: 21 * 2 ** 30, vramBytes: 0,
-            memory: {ramBytes: 14 * 2 ** 30, vramBytes: 0, unified: false}, contextSize: 0, trainContextSize: 131_072, parallel: 4, kvCacheType: "f16"
-        });
-        expect(localizeError(error.message)).toBe("这个模型对这台电脑来说太大了：即使用最小的上下文也需要约 21.0 GiB 内存，而可供模型使用的只有 14.0 GiB。");
+    test("a coded error is translated from its code, its sizes formatted for the language", () => {
+        const error = new PonderError("model.tooLarge", {neededBytes: 21_000_000_000, availableBytes: 14_000_000_000});
+        expect(error.message).toBe("This model is too large for this machine: it needs about 21 GB of memory even with the smallest context, and 14 GB is available for models.");
+        expect(localizeError(failureOf(error.toData()))).toBe("这个模型对这台电脑来说太大了：即使用最小的上下文也需要约 21 GB 内存，而可供模型使用的只有 14 GB。");
+        // Where a state still carries only its text (a model that failed to load), the template matches the English rendering.
+        expect(localizeError(error.message)).toBe("这个模型对这台电脑来说太大了：即使用最小的上下文也需要约 21 GB 内存，而可供模型使用的只有 14 GB。");
     });
 
     test("text the core didn't write (an OS error, a server's words) is left as it is", () => {

@@ -1,6 +1,5 @@
 import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {createBirpc} from "birpc";
@@ -12,7 +11,7 @@ import {Logger} from "../../../electron/core/logging/Logger.ts";
 import {OpenAiApi, type ApiRequestLog} from "../../../electron/server/openai/OpenAiApi.ts";
 import {startOpenAiServer} from "../../../electron/server/openai/startOpenAiServer.ts";
 import {PonderServer} from "../../../electron/server/PonderServer.ts";
-import {clientFrame, closeCodeOf, rawExchange, statusOf, textFrame, upgradeRequest} from "../../fuzz/support/rawClients.ts";
+import {clientFrame, closeCodeOf, freePort, rawExchange, statusOf, textFrame, upgradeRequest} from "../../fuzz/support/rawClients.ts";
 
 /*
  * Each case here once ended the whole process (issue 14) or is a weakness it listed. A crash in
@@ -208,12 +207,7 @@ describe("limits on slow and numerous clients", () => {
 
 describe("the desktop app's Local API server", () => {
     test("resets, foreign Hosts and broken addresses end only their own request", async () => {
-        const apiPort = await new Promise<number>((resolve) => {
-            const probe = net.createServer().listen(0, "127.0.0.1", () => {
-                const {port: free} = probe.address() as net.AddressInfo;
-                probe.close(() => resolve(free));
-            });
-        });
+        const apiPort = await freePort();
         const running = await startOpenAiServer({host: "127.0.0.1", port: apiPort, apiKey: () => "key", models: {loaded: undefined}});
         try {
             await Promise.all([0, 1, 5].map((resetAfterMs) => rawExchange(apiPort, upgradeRequest("/v1/models"), {resetAfterMs, waitMs: 300})));

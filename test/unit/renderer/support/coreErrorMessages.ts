@@ -1,6 +1,7 @@
 import {readdirSync, readFileSync} from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import {errorMessages} from "../../../../electron/contract/errors.ts";
 
 export interface CoreErrorMessage {
     /** Where it is thrown, as file:line. */
@@ -69,8 +70,10 @@ export function coreErrorMessages(roots: string[]): CoreErrorMessage[] {
             }
             if (argument != null) {
                 const at = `${path.relative(process.cwd(), file)}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+                // A coded error (`new PonderError("model.tooLarge", …)`) is translated from its code, not its text.
                 for (const sample of textsOf(argument) ?? [])
-                    found.push({at, sample});
+                    if (!Object.hasOwn(errorMessages.en, sample))
+                        found.push({at, sample});
             }
             ts.forEachChild(node, visit);
         };

@@ -1,0 +1,171 @@
+import OpenAI from "openai";
+import type {EventName} from "../../electron/contract.ts";
+import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
+import {PonderServer} from "../../electron/server/PonderServer.ts";
+import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
+import {startLlamaServer} from "./support/llamaServer.ts";
+import {openBenchCore} from "./support/openBenchCore.ts";
+
+const generatedTokens = 64;
+const rounds = 3;
+const clients = 4;
+const contextSize = 2048;
+/** `PONDER_BENCH_THREADS=1,2` measures at each thread count; the default is 2, as the targets are set. */
+const threadCounts = (process.env.PONDER_BENCH_THREADS ?? "2").split(",").map(Number);
+
+/** One `/v1` server under test: Ponder's or llama-server's. */
+interface Peer {
+    client: OpenAI;
+    model: string;
+}
+
+/**
+ * Ponder against llama.cpp's own server (built from the llama.cpp node-llama-cpp uses), same
+ * random Qwen2.5-0.5B-shaped model, same threads, greedy, each streaming through `/v1` with the
+ * official client, rounds alternating so drifts in machine load hit both alike:
+ * - one client: decode speed and time to first token;
+ * - four clients at once: aggregate tokens/s, Ponder's 4 parallel replies vs `--parallel 4`;
+ * - a desktop chat's time to first token while four API streams run, vs when idle (Ponder only:
+ *   llama-server has no desktop chat).
+ */
+export async function parallelBench(): Promise<Measure[]> {
+    const measures: Measure[] = [];
+    for (const threads of threadCounts)
+        measures.push(...await benchAtThreads(threads, threadCounts.length > 1 ? `.t${threads}` : ""));
+    return measures;
+}
+
+async function benchAtThreads(threads: number, suffix: string): Promise<Measure[]> {
+    const bench = await openBenchCore({contextSize, threads, parallel: clients});
+    const apiKey = "bench";
+    const server = new PonderServer(bench.core, {rendererDir: bench.dir, api: new OpenAiApi({models: bench.core.models, apiKey: () => apiKey})});
+    const llamaServer = await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize});
+    try {
+        const ponder: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
+        const llama: Peer = {client: new OpenAI({baseURL: llamaServer.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServer.model};
+        // Each prompt is new to both, so neither gets it evaluated already.
+        let asked = 0;
+        const prompt = () => `Question ${++asked}: how would you sort ${100 + asked * 13} numbers by hand?`;
+        await stream(ponder, "Warm up.");
+        await stream(llama, "Warm up.");
+
+        console.log(`  ${threads} threads: one client…`);
+        const oneClient = {ponder: [] as RunTiming[], llama: [] as RunTiming[]};
+        for (let round = 0; round < rounds; round++) {
+            oneClient.ponder.push(await stream(ponder, prompt()));
+            oneClient.llama.push(await stream(llama, prompt()));
+        }
+        console.log(`  ${threads} threads: four clients at once…`);
+        const concurrent = {ponder: [] as number[], llama: [] as number[]};
+        for (let round = 0; round < 2; round++) {
+            concurrent.ponder.push(await aggregateRate(ponder, prompt));
+            concurrent.llama.push(await aggregateRate(llama, prompt));
+        }
+        const chatIdle: number[] = [];
+        const chatBusy: number[] = [];
+        console.log(`  ${threads} threads: a desktop chat, idle and during four API streams…`);
+        for (let round = 0; round < 3; round++) {
+            chatIdle.push(await chatFirstToken(bench.core, prompt()));
+            chatBusy.push(await chatFirstTokenWhileBusy(bench.core, ponder, prompt));
+        }
+
+        const decodeRatio = median(oneClient.ponder.map((run, round) => run.tokensPerSecond / oneClient.llama[round]!.tokensPerSecond));
+        const ttft = (runs: RunTiming[]) => median(runs.map((run) => run.timeToFirstTokenMs));
+        const aggregateRatio = median(concurrent.ponder.map((rate, round) => rate / concurrent.llama[round]!));
+        const name = (measure: string) => `parallel${suffix}.${measure}`;
+        return [
+            {measure: name("threads"), value: threads, unit: "threads", target: null},
+            {measure: name("one_client_ponder_tokens_per_second"), value: round2(median(oneClient.ponder.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
+            {measure: name("one_client_llama_server_tokens_per_second"), value: round2(median(oneClient.llama.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
+            {measure: name("one_client_tokens_per_second_ratio"), value: round3(decodeRatio), unit: "ratio", target: ">= 0.95"},
+            {measure: name("one_client_ponder_time_to_first_token"), value: round2(ttft(oneClient.ponder)), unit: "ms", target: null},
+            {measure: name("one_client_llama_server_time_to_first_token"), value: round2(ttft(oneClient.llama)), unit: "ms", target: null},
+            {measure: name("one_client_added_time_to_first_token"), value: round2(ttft(oneClient.ponder) - ttft(oneClient.llama)), unit: "ms", target: "<= 30"},
+            {measure: name("four_clients_ponder_tokens_per_second"), value: round2(median(concurrent.ponder)), unit: "tokens/s", target: null},
+            {measure: name("four_clients_llama_server_tokens_per_second"), value: round2(median(concurrent.llama)), unit: "tokens/s", target: null},
+            {measure: name("four_clients_tokens_per_second_ratio"), value: round3(aggregateRatio), unit: "ratio", target: ">= 0.9"},
+            {measure: name("chat_idle_time_to_first_token"), value: round2(median(chatIdle)), unit: "ms", target: null},
+            {measure: name("chat_time_to_first_token_during_four_streams"), value: round2(median(chatBusy)), unit: "ms", target: null},
+            {measure: name("chat_busy_to_idle_time_to_first_token_ratio"), value: round3(median(chatBusy) / median(chatIdle)), unit: "ratio", target: "<= 2"}
+        ];
+    } finally {
+        await llamaServer.stop();
+        await server.close();
+        await bench.close();
+    }
+}
+
+/** One streamed reply of {@link generatedTokens} tokens, timed from the request to its first and last token. */
+async function stream(peer: Peer, content: string, maxTokens = generatedTokens, signal?: AbortSignal, onFirstToken?: () => void): Promise<RunTiming & {tokens: number; lastAt: number}> {
+    const startedAt = performance.now();
+    let firstAt = 0;
+    let lastAt = 0;
+    let pieces = 0;
+    let usageTokens: number | undefined;
+    const response = await peer.client.chat.completions.create({
+        model: peer.model, messages: [{role: "user", content}],
+        max_tokens: maxTokens, temperature: 0, stream: true, stream_options: {include_usage: true}
+    }, {signal});
+    for await (const chunk of response) {
+        const delta = chunk.choices[0]?.delta as {content?: string | null; reasoning_content?: string | null} | undefined;
+        if (delta?.content || delta?.reasoning_content) {
+            lastAt = performance.now();
+            if (firstAt === 0)
+                onFirstToken?.();
+            firstAt ||= lastAt;
+            pieces++;
+        }
+        usageTokens = chunk.usage?.completion_tokens ?? usageTokens;
+    }
+    const tokens = usageTokens ?? pieces;
+    if (signal == null && tokens < maxTokens)
+        throw new Error(`A reply ended early, after ${tokens} tokens.`);
+    return {...streamTiming(startedAt, firstAt, lastAt, tokens), tokens, lastAt};
+}
+
+/** Four clients at once: every token they receive over the time from the first request to the last token. */
+async function aggregateRate(peer: Peer, prompt: () => string): Promise<number> {
+    const startedAt = performance.now();
+    const runs = await Promise.all(Array.from({length: clients}, () => stream(peer, prompt())));
+    const endedAt = Math.max(...runs.map((run) => run.lastAt));
+    return runs.reduce((sum, run) => sum + run.tokens, 0) / ((endedAt - startedAt) / 1000);
+}
+
+type BenchCore = Awaited<ReturnType<typeof openBenchCore>>["core"];
+
+/** From sending a desktop chat message to its first delta, as the renderer would see it. */
+async function chatFirstToken(core: BenchCore, text: string): Promise<number> {
+    const startedAt = performance.now();
+    let chatId = "";
+    const firstDelta = new Promise<number>((resolve) => {
+        const unsubscribe = core.events.on((event: EventName, payload) => {
+            if (event === "chats.delta" && (payload as {chatId: string}).chatId === chatId) {
+                unsubscribe();
+                resolve(performance.now());
+            }
+        });
+    });
+    chatId = (await core.handlers["chats.send"]({text})).chatId;
+    // A chat that never streams (an end-of-text first token) fails the bench instead of hanging it.
+    const firstAt = await Promise.race([firstDelta, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("The chat's first token didn't come in 5 minutes.")), 300_000).unref())]);
+    await core.handlers["chats.stop"]({chatId});
+    return firstAt - startedAt;
+}
+
+/** The same, once four API clients are streaming long replies on every sequence API clients may use. */
+async function chatFirstTokenWhileBusy(core: BenchCore, ponder: Peer, prompt: () => string): Promise<number> {
+    const controller = new AbortController();
+    const firstTokens: Array<Promise<void>> = [];
+    const streams = Array.from({length: clients}, () => {
+        let started!: () => void;
+        firstTokens.push(new Promise<void>((resolve) => started = resolve));
+        return stream(ponder, prompt(), 8 * generatedTokens, controller.signal, started).catch(() => undefined);
+    });
+    await Promise.all(firstTokens);
+    try {
+        return await chatFirstToken(core, prompt());
+    } finally {
+        controller.abort();
+        await Promise.all(streams);
+    }
+}
