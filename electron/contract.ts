@@ -94,6 +94,8 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Reads the uploaded document's text and stores it once per content hash. */
         "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
+        /** The user's answer to a tool call waiting for consent in the chat's reply. */
+        "chats.answerToolCall": z.strictObject({chatId: id, callId: id, decision: z.enum(["allowOnce", "alwaysAllow", "deny"])}),
         "chats.update": z.strictObject({
             chatId: id,
             title: z.string().trim().min(1).max(200).optional(),
@@ -222,6 +224,8 @@ function generationSettingsSchema() {
         thinkingBudget: count(1_000_000),
         languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
+        /** Offer the enabled MCP tools to models that can call them ("Use tools"). */
+        useTools: z.boolean(),
         contextSize: z.number().int().min(256).max(1_048_576).nullable(),
         gpuLayers: z.number().int().min(0).max(1000).nullable(),
         threads: count(1024),
@@ -245,7 +249,22 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingMs: z.number().nonnegative(),
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
-        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"])
+        stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
+        toolMs: z.number().nonnegative().optional()
+    });
+    const toolCall = z.strictObject({
+        id,
+        name: z.string().max(1000),
+        serverName: z.string().max(1000).nullable(),
+        arguments: z.string().max(1_000_000),
+        status: z.enum(["awaitingConsent", "running", "done", "failed", "denied", "stopped"]),
+        result: z.string().max(10_000_000).nullable(),
+        isError: z.boolean(),
+        truncatedFromChars: z.number().int().nonnegative().nullable(),
+        error: z.string().max(10_000).nullable(),
+        reasoningOffset: z.number().int().nonnegative(),
+        textOffset: z.number().int().nonnegative(),
+        durationMs: z.number().nonnegative().nullable()
     });
     const message = z.strictObject({
         id,
@@ -260,6 +279,8 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingEndedAt: time.nullable(),
         stats: stats.nullable(),
         error: z.string().nullable(),
+        /** Absent in exports from before tools. */
+        toolCalls: z.array(toolCall).max(1000).optional(),
         attachments: z.array(attachmentRefSchema().extend({
             kind: z.enum(["text", "pdf", "docx", "html"]),
             pages: z.number().int().positive().nullable(),
@@ -436,6 +457,35 @@ export interface MessageStats {
     thoughtTokens: number;
     answerTokens: number;
     stopReason: StopReason;
+    /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
+    toolMs?: number;
+}
+
+/** The user's answer to a tool call: "Allow once", "Always allow" (this tool, from now on) or "Deny". */
+export type ToolConsent = "allowOnce" | "alwaysAllow" | "deny";
+
+/** A tool call in a reply's timeline, where it happened between the reasoning and the answer. */
+export interface MessageToolCall {
+    id: string;
+    /** The tool's name as the model called it. */
+    name: string;
+    /** The server whose tool ran; null when the call named no offered tool or couldn't be read. */
+    serverName: string | null;
+    /** The arguments as JSON (or the model's text, when it wasn't JSON). */
+    arguments: string;
+    status: "awaitingConsent" | "running" | "done" | "failed" | "denied" | "stopped";
+    /** The result's text as the model read it (cut to the limit). */
+    result: string | null;
+    /** The tool itself reported a failure in its result. */
+    isError: boolean;
+    /** The whole result's length when it was cut; null when whole. */
+    truncatedFromChars: number | null;
+    /** Why it failed: a timeout, a stopped server, a call the model got wrong, the call limit. */
+    error: string | null;
+    /** Where it happened: after this much of the message's reasoning and of its answer. */
+    reasoningOffset: number;
+    textOffset: number;
+    durationMs: number | null;
 }
 
 export interface Message {
@@ -453,6 +503,8 @@ export interface Message {
     thinkingEndedAt: number | null;
     stats: MessageStats | null;
     error: string | null;
+    /** The reply's tool calls, in order. */
+    toolCalls: MessageToolCall[];
     /** Documents attached to a question; absent when none. */
     attachments?: Attachment[];
 }
@@ -752,6 +804,8 @@ export interface EventPayloads {
     "chats.delta": ChatDelta;
     /** A message's full state after a change of status (started, finished, stopped, failed). */
     "chats.messageUpdated": Message;
+    /** A tool call of a streaming reply appeared or changed (waiting for consent, running, done). */
+    "chats.toolCall": {chatId: string; messageId: string; call: MessageToolCall};
     "engines.listChanged": RemoteEngineInfo[];
     "api.stateChanged": ApiServerState;
     /** The servers' states, tools or the limits changed. */
@@ -820,6 +874,7 @@ export interface RequestResults {
     "attachments.write": void;
     "attachments.finish": Attachment;
     "chats.stop": void;
+    "chats.answerToolCall": void;
     "chats.update": ChatSummary;
     "chats.delete": void;
     "chats.restore": ChatSummary;

@@ -118,6 +118,7 @@ export class PonderCore {
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
+            tools: {servers: this.tools, enabledFor: (modelId, chatId) => this.settings.usesTools(modelId, chatId)},
             ...options.chats
         });
         const catalog = readCatalog();
@@ -204,6 +205,7 @@ export class PonderCore {
             "attachments.write": ({uploadId, offset, data}) => this.attachments.write(uploadId, offset, Buffer.from(data, "base64")),
             "attachments.finish": ({uploadId}) => this.attachments.finish(uploadId),
             "chats.stop": ({chatId}) => this.chats.stop(chatId),
+            "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
             "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
             "chats.delete": ({chatId}) => this.chats.delete(chatId),
             "chats.restore": async ({chatId}) => this.chats.restore(chatId),

@@ -119,7 +119,8 @@ class AppClient {
             "downloads.changed": () => undefined,
             "engines.listChanged": () => undefined,
             "api.stateChanged": () => undefined,
-            "tools.changed": () => undefined
+            "tools.changed": () => undefined,
+            "chats.toolCall": () => undefined
         }, {
             post: (data) => socket.send(data),
             on: (receive) => void socket.on("message", (data) => receive(data.toString())),

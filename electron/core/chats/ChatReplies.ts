@@ -1,7 +1,9 @@
-import type {Attachment, ChatReplyState, ChatSummary, Message} from "../../contract.ts";
+import type {Attachment, ChatReplyState, ChatSummary, Message, MessageToolCall, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import {Logger} from "../logging/Logger.ts";
-import type {ActiveModel, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
+import type {ActiveModel, ReplyEngine, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
+import {ToolLoop} from "../tools/ToolLoop.ts";
+import type {ToolServers} from "../tools/ToolServers.ts";
 import {ReplyStreamer, type FinishedReply, type ReplyText} from "../replies/ReplyStreamer.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
@@ -19,6 +21,8 @@ export interface ChatRepliesOptions {
     replySettings?: (modelId: string, chatId: string, turns: readonly ReplyTurn[]) => GenerationDefaults;
     /** Failed replies are logged here with their cause (never the conversation's text). */
     logger?: Logger;
+    /** MCP tools, offered in a chat whose "Use tools" setting is on (and whose model can call them). */
+    tools?: {servers: ToolServers; enabledFor(modelId: string, chatId: string): boolean};
     /** An attached document's text as the model reads it, put before its question. */
     attachmentText?: (attachment: Attachment) => string;
 }
@@ -30,6 +34,10 @@ interface RunningReply {
     message: Message;
     state: ChatReplyState;
     done: Promise<void>;
+    /** The reply's tool calls so far, in order. */
+    toolCalls: MessageToolCall[];
+    /** Calls waiting for the user's answer, by call id. */
+    consents: Map<string, (decision: ToolConsent) => void>;
 }
 
 /**
@@ -79,7 +87,7 @@ export class ChatReplies {
     /** The streaming message as its deltas have delivered it (the database lags by up to a save interval). */
     delivered(chatId: string, messageId: string): Message | undefined {
         const running = this.#running.get(chatId);
-        return running?.message.id === messageId ? {...running.message, ...running.streamer.delivered} : undefined;
+        return running?.message.id === messageId ? {...running.message, ...running.streamer.delivered, toolCalls: [...running.toolCalls]} : undefined;
     }
 
     /**
@@ -110,13 +118,62 @@ export class ChatReplies {
                 running.state = ahead == null ? {state: "generating"} : {state: "waiting", ahead};
                 this.#emitChanged(chatId);
             },
-            save: {intervalMs: this.#saveIntervalMs, write: (reply) => this.#repository.saveMessage({...message, ...reply})}
+            save: {intervalMs: this.#saveIntervalMs, write: (reply) => this.#repository.saveMessage({...message, ...reply, toolCalls: running.toolCalls})}
         });
         const controller = new AbortController();
-        const running: RunningReply = {controller, streamer, message, state: {state: "generating"}, done: Promise.resolve()};
+        const running: RunningReply = {
+            controller, streamer, message, state: {state: "generating"}, done: Promise.resolve(),
+            toolCalls: [...message.toolCalls], consents: new Map()
+        };
         this.#running.set(chatId, running);
-        running.done = this.#finish(running, streamer.run(active.model, request, controller.signal));
+        running.done = this.#finish(running, streamer.run(this.#engineFor(active, chatId, running), request, controller.signal));
         this.#emitChanged(chatId);
+    }
+
+    /** The user's answer to a call of the chat's reply that waits for consent. */
+    answerToolCall(chatId: string, callId: string, decision: ToolConsent): void {
+        const answer = this.#running.get(chatId)?.consents.get(callId);
+        if (answer == null)
+            throw new Error("That tool call is no longer waiting for an answer.");
+        answer(decision);
+    }
+
+    /** The model as the reply uses it: inside a tool loop when the chat uses tools and the model can call them. */
+    #engineFor(active: ActiveModel, chatId: string, running: RunningReply): ReplyEngine {
+        const tools = this.#options.tools;
+        if (tools == null || !active.model.capabilities.callsTools || !tools.enabledFor(active.modelId, chatId))
+            return active.model;
+        const callable = tools.servers.callable();
+        if (callable.length === 0)
+            return active.model;
+        const {message, streamer} = running;
+        return new ToolLoop(active.model, {
+            tools: callable,
+            limits: tools.servers.limits,
+            run: (tool, args, signal) => tools.servers.call(tool, args, signal),
+            allowAlways: (tool) => void tools.servers.updateTool(tool.serverId, tool.name, {alwaysAllow: true}),
+            ask: (call, signal) => new Promise<ToolConsent>((resolve, reject) => {
+                const stop = () => reject(new Error("The reply was stopped."));
+                signal.addEventListener("abort", stop, {once: true});
+                running.consents.set(call.id, (decision) => {
+                    signal.removeEventListener("abort", stop);
+                    running.consents.delete(call.id);
+                    resolve(decision);
+                });
+            }),
+            onCall: (call) => {
+                const index = running.toolCalls.findIndex((candidate) => candidate.id === call.id);
+                // A call sits where the text stood when it was made.
+                const placed = index >= 0
+                    ? {...call, reasoningOffset: running.toolCalls[index]!.reasoningOffset, textOffset: running.toolCalls[index]!.textOffset}
+                    : {...call, reasoningOffset: streamer.reply.reasoning.length, textOffset: streamer.reply.text.length};
+                if (index >= 0)
+                    running.toolCalls[index] = placed;
+                else
+                    running.toolCalls.push(placed);
+                this.#events.emit("chats.toolCall", {chatId, messageId: message.id, call: placed});
+            }
+        });
     }
 
     /** Stops the chat's reply (also while it waits to start); resolves once what was generated is saved. */
@@ -146,7 +203,8 @@ export class ChatReplies {
                 ...textOf(finished),
                 status: finished.stopReason === "error" ? "error" : finished.stopReason === "stopped" ? "stopped" : "done",
                 error: finished.error?.message ?? null,
-                stats: finished.stats ?? message.stats
+                stats: finished.stats ?? message.stats,
+                toolCalls: running.toolCalls
             };
             this.#repository.transaction(() => {
                 this.#repository.saveMessage(ended);

@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
@@ -239,6 +239,10 @@ export class ChatService {
     }
 
     /** Stops the chat's reply, and only that one; resolves once what was generated is saved. */
+    answerToolCall(chatId: string, callId: string, decision: ToolConsent): void {
+        this.#replies.answerToolCall(chatId, callId, decision);
+    }
+
     stop(chatId: string): Promise<void> {
         return this.#replies.stop(chatId);
     }
@@ -300,6 +304,7 @@ function newMessage(chatId: string, parentId: string | null, role: Message["role
         thinkingEndedAt: null,
         stats: null,
         error: null,
+        toolCalls: [],
         ...fields
     };
 }

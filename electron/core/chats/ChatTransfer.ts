@@ -111,6 +111,7 @@ export class ChatTransfer {
                     id: idOf(message.id),
                     chatId: summary.id,
                     parentId: message.parentId == null ? null : idOf(message.parentId),
+                    toolCalls: message.toolCalls ?? [],
                     // An archive made mid-reply holds a reply that will never finish.
                     status: message.status === "streaming" ? "interrupted" : message.status
                 });

@@ -23,7 +23,7 @@ interface StreamChunk {
  * overflow policy are Ponder's own, and load options belong to the server.
  */
 const remoteCapabilities: EngineCapabilities = {
-    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
+    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "useTools"],
     continuesReplies: false,
     callsTools: false
 };

@@ -8,7 +8,8 @@ export class LocalEngine implements ReplyEngine {
 
     constructor(loaded: LoadedModel) {
         this.loaded = loaded;
-        this.capabilities = {unsupportedSettings: [], continuesReplies: true, callsTools: loaded.format.toolCallTags != null};
+        const callsTools = loaded.format.toolCallTags != null;
+        this.capabilities = {unsupportedSettings: callsTools ? [] : ["useTools"], continuesReplies: true, callsTools};
     }
 
     generate(request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply> {

@@ -83,6 +83,8 @@ export interface EngineReply {
     firstTokenAt?: number;
     /** The call that ended the reply; its text was not reported as reasoning or answer. */
     toolCall?: DetectedToolCall;
+    /** Time spent on tool calls (asking the user, running them) between the first token and the end. */
+    toolMs?: number;
 }
 
 /** What an engine can do, so the UI can say when a setting doesn't apply to it. */

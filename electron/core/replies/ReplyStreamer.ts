@@ -129,11 +129,13 @@ export class ReplyStreamer {
             contextTokens: counts.promptTokens + generated,
             droppedTurns: counts.droppedTurns,
             timeToFirstTokenMs: Math.round((counts.firstTokenAt ?? endedAt) - startedAt),
-            tokensPerSecond: decodeRate(generated, counts.firstTokenAt, endedAt),
+            // Time on tool calls (asking, running) is no decoding.
+            tokensPerSecond: decodeRate(generated, counts.firstTokenAt, endedAt - (counts.toolMs ?? 0)),
             thinkingMs: reply.thinkingStartedAt == null ? 0 : reply.thinkingEndedAt! - reply.thinkingStartedAt,
             thoughtTokens: counts.thoughtTokens + (before?.thoughtTokens ?? 0),
             answerTokens: counts.answerTokens + (before?.answerTokens ?? 0),
-            stopReason
+            stopReason,
+            ...(counts.toolMs == null ? {} : {toolMs: Math.round(counts.toolMs)})
         };
     }
 }

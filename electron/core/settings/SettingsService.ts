@@ -83,6 +83,11 @@ export class SettingsService {
         };
     }
 
+    /** Whether a chat's replies are offered the enabled tools ("Use tools"). */
+    usesTools(modelId: string, chatId: string): boolean {
+        return this.#view(this.#families.get(modelId) ?? modelFamilyOf(modelId), modelId, chatId).effective.useTools;
+    }
+
     /** The user's load options for a model; automatic ones are left out so the app's own defaults apply. */
     async loadOptions(modelId: string): Promise<LoadModelOptions> {
         const {effective} = await this.get(modelId);

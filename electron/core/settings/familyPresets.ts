@@ -16,6 +16,7 @@ const genericPreset: GenerationSettings = {
     thinkingBudget: null,
     languageLock: "off",
     contextOverflow: "stop",
+    useTools: true,
     contextSize: null,
     gpuLayers: null,
     threads: null,

@@ -184,5 +184,9 @@ export const migrations: readonly string[] = [
     // ([{id, name, kind, pages, tokens, sizeBytes}]); their text is in attachments/ by hash.
     `
     ALTER TABLE messages ADD COLUMN attachments TEXT;
+    `,
+    // A reply's tool calls (#17), in order, each with where it happened in the reasoning and answer (JSON).
+    `
+    ALTER TABLE messages ADD COLUMN tool_calls TEXT;
     `
 ];

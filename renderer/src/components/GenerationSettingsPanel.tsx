@@ -155,6 +155,9 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsu
                     {languageLocks.map((lock) => <option key={lock} value={lock}>{t(`settings.languageLock.${lock}`)}</option>)}
                 </select>
             ))}
+            {field("useTools", (id) => (
+                <input id={id} type="checkbox" role="switch" checked={effective.useTools} onChange={(event) => onChange({useTools: event.target.checked})} />
+            ))}
             {field("contextOverflow", (id) => (
                 <select id={id} value={effective.contextOverflow} onChange={(event) => onChange({contextOverflow: event.target.value as GenerationSettings["contextOverflow"]})}>
                     <option value="stop">{t("settings.contextOverflow.stop")}</option>

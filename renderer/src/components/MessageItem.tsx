@@ -9,6 +9,7 @@ import type {ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions, filledContext, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
+import {ToolCallList} from "./ToolCallList";
 import {localizeError} from "../i18n/localizeError";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
@@ -96,6 +97,7 @@ function AssistantMessageBody({message}: {message: Message}) {
                     durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
                 />
             )}
+            <ToolCallList message={message} />
             {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
             {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>

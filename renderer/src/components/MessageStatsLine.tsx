@@ -16,6 +16,8 @@ export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
         t("stats.speed", {speed: number.format(stats.tokensPerSecond)}),
         t("stats.thinking", {seconds: number.format(stats.thinkingMs / 1000)}),
         t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
+        // Tool time is apart from thinking and decoding, which don't count it.
+        ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: number.format(stats.toolMs / 1000)})]),
         t(`stats.stop.${stats.stopReason}`)
     ];
     return <p className="message__stats" role="note" aria-label={t("stats.label")}>{parts.join(" · ")}</p>;

@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {PonderApi} from "../../../electron/contract";
+import type {PonderApi, ToolConsent} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 
 export interface ChatsSlice {
@@ -13,6 +13,8 @@ export interface ChatsSlice {
     /** Sends a message in the active chat (or starts one) with the composer's ready attachments; false when it failed (already reported). */
     send(text: string): Promise<boolean>;
     stop(): Promise<void>;
+    /** The user's answer to a tool call that waits for consent in a chat's reply. */
+    answerToolCall(chatId: string, callId: string, decision: ToolConsent): Promise<void>;
 }
 
 export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
@@ -74,6 +76,13 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         } catch (error) {
             get().reportError(error);
             return false;
+        }
+    },
+    async answerToolCall(chatId, callId, decision) {
+        try {
+            await api.chats.answerToolCall({chatId, callId, decision});
+        } catch (error) {
+            get().reportError(error);
         }
     },
     async stop() {

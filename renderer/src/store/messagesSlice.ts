@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatDelta, Message} from "../../../electron/contract";
+import type {Chat, ChatDelta, Message, MessageToolCall} from "../../../electron/contract";
 import {appendChunked, chunkText} from "./ChunkedText";
 import type {ChunkedText} from "./ChunkedText";
 import type {PonderState} from "./createPonderStore";
@@ -29,6 +29,8 @@ export interface MessagesSlice {
     chatAlternatives: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
     applyDelta(delta: ChatDelta): void;
     applyMessage(message: Message): void;
+    /** A streaming reply's tool call appeared or changed. */
+    applyToolCall(event: {messageId: string; call: MessageToolCall}): void;
     /** Takes in a chat snapshot from `chats.get`, replacing what was known of its messages. */
     ingestChat(chat: Chat): void;
 }
@@ -74,6 +76,17 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
                     ? state.chatMessageIds
                     : {...state.chatMessageIds, [message.chatId]: [...chatIds, message.id]}
             };
+        });
+    },
+    applyToolCall({messageId, call}) {
+        set((state) => {
+            const message = state.messages[messageId];
+            // Not loaded yet: the message arrives whole, calls included, when its chat is opened or the reply ends.
+            if (message == null)
+                return {};
+            const index = message.toolCalls.findIndex((candidate) => candidate.id === call.id);
+            const toolCalls = index < 0 ? [...message.toolCalls, call] : message.toolCalls.map((candidate, at) => at === index ? call : candidate);
+            return {messages: {...state.messages, [messageId]: {...message, toolCalls}}};
         });
     },
     ingestChat(chat) {

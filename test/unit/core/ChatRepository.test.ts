@@ -26,7 +26,7 @@ afterEach(() => {
 function message(fields: Partial<Message> & Pick<Message, "id" | "chatId" | "role">): Message {
     return {
         parentId: null, text: "", reasoning: "", status: "done", createdAt: 1,
-        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, ...fields
+        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...fields
     };
 }
 

@@ -8,7 +8,7 @@ import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContex
 function message(id: string, extra: Partial<Message>): Message {
     return {
         id, chatId: "c1", role: "assistant", parentId: null, text: "", reasoning: "", status: "done",
-        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, ...extra
+        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
     };
 }
 

@@ -17,7 +17,7 @@ function message(id: string, chatId: string, role: Message["role"], extra: Parti
     return {
         id, chatId, role, parentId: null, text: role === "user" ? "Is 1001 prime?" : "", reasoning: "",
         status: role === "user" ? "done" : "streaming", createdAt: 100,
-        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null,
+        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [],
         ...extra
     };
 }
