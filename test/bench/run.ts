@@ -3,6 +3,7 @@
 import {apiPathBench} from "./apiPathBench.ts";
 import {appPathBench} from "./appPathBench.ts";
 import {conversationsBench} from "./conversationsBench.ts";
+import {documentsBench} from "./documentsBench.ts";
 import {downloadBench} from "./downloadBench.ts";
 import {hubSearchBench} from "./hubSearchBench.ts";
 import {kvCacheBench} from "./kvCacheBench.ts";
@@ -16,6 +17,7 @@ const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>
     ["parallel", "One and four /v1 clients vs llama-server, and a desktop chat's first token while four API streams run", parallelBench],
     ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
     ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
+    ["documents", "Attaching a 300-page PDF: text extraction and the whole attach", documentsBench],
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],
     ["kvcache", "A q8_0 KV cache vs f16: decode speed, and the context QwQ-32B fits on the reference M3", kvCacheBench],
     ["render", "32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
