@@ -1,13 +1,12 @@
 import path from "node:path";
 import {getLlama, type Llama} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import type {Message} from "../../electron/contract.ts";
-import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {estimateModelFit} from "../../native/fit/estimateModelFit.ts";
 import {kvCacheTypes, LlamaRuntime} from "../../native/index.ts";
 import {referenceM3} from "../fixtures/machines/referenceMachines.ts";
 import {ensureQwq32bHeader} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts, writeScriptedModel} from "../fixtures/models/scriptedModel.ts";
+import {askInChat} from "./support/askInChat.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
 const workspace = useCoreWorkspace("ponder-kv-cache-", {"qwq-tiny.gguf": "prefilled"});
@@ -22,16 +21,6 @@ afterAll(async () => {
     await runtime?.dispose();
     await llama?.dispose();
 });
-
-async function ask(core: PonderCore, chatId: string, text: string): Promise<Message> {
-    const done = new Promise<Message>((resolve) => core.events.on((name, payload) => {
-        const message = payload as Message;
-        if (name === "chats.messageUpdated" && message.chatId === chatId && message.role === "assistant" && message.status !== "streaming")
-            resolve(message);
-    }));
-    await core.handlers["chats.send"]({chatId, text});
-    return done;
-}
 
 describe("the KV cache type", () => {
     // A quantized V cache can't be created without flash attention: loading at all proves it is on.
@@ -82,7 +71,7 @@ describe("the KV cache type", () => {
         expect(state).toMatchObject({status: "ready", loadedWith: {kvCacheType: "q8_0"}});
 
         const {id: chatId} = await core.handlers["chats.create"](undefined);
-        expect((await ask(core, chatId, "Hi")).text).toBe(expectedTexts.answer);
+        expect((await askInChat(core, chatId, "Hi")).text).toBe(expectedTexts.answer);
 
         const fit = await core.handlers["models.estimateFit"]({modelId: "qwq-tiny.gguf"});
         const f16Fit = await core.handlers["models.estimateFit"]({modelId: "qwq-tiny.gguf", kvCacheType: "f16"});

@@ -1,22 +1,11 @@
 import {describe, expect, test} from "vitest";
-import type {Message} from "../../electron/contract.ts";
-import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {askInChat} from "./support/askInChat.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
 const workspace = useCoreWorkspace("ponder-settings-core-", {"qwq-tiny.gguf": "prefilled", "endless.gguf": "endless"});
 // No sampling override: the settings alone decide how replies are generated.
 const openCore = () => workspace.openCore();
-
-async function ask(core: PonderCore, chatId: string, text: string): Promise<Message> {
-    const done = new Promise<Message>((resolve) => core.events.on((name, payload) => {
-        const message = payload as Message;
-        if (name === "chats.messageUpdated" && message.chatId === chatId && message.role === "assistant" && message.status !== "streaming")
-            resolve(message);
-    }));
-    await core.handlers["chats.send"]({chatId, text});
-    return done;
-}
 
 describe("settings reach the model", () => {
     test("a chat's thinking budget cuts an endless thinker, and the message says so", async () => {
@@ -27,7 +16,7 @@ describe("settings reach the model", () => {
         expect(view).toMatchObject({family: "other", chat: {thinkingBudget: 30}, effective: {thinkingBudget: 30, temperature: 0.8}});
         expect((await core.handlers["models.load"]({modelId: "endless.gguf"})).status).toBe("ready");
 
-        const reply = await ask(core, chatId, "Think as long as you like");
+        const reply = await askInChat(core, chatId, "Think as long as you like");
         expect(reply.stats).toMatchObject({stopReason: "budget"});
         expect(reply.stats!.thoughtTokens).toBeLessThanOrEqual(30);
         expect(reply.text).toBe(expectedTexts.answer);
@@ -40,11 +29,11 @@ describe("settings reach the model", () => {
         expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).contextSize).toBe(1024);
 
         const locked = await core.handlers["chats.create"](undefined);
-        expect((await ask(core, locked.id, "Hi")).reasoning).toBe(expectedTexts.reasoningWithoutChinese);
+        expect((await askInChat(core, locked.id, "Hi")).reasoning).toBe(expectedTexts.reasoningWithoutChinese);
 
         const unlocked = await core.handlers["chats.create"](undefined);
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: unlocked.id, values: {languageLock: "off"}});
-        expect((await ask(core, unlocked.id, "Hi")).reasoning).toContain(chineseToken);
+        expect((await askInChat(core, unlocked.id, "Hi")).reasoning).toContain(chineseToken);
 
         await workspace.closeCore(core);
         core = await openCore();
