@@ -167,10 +167,10 @@ describe("several replies at once on one loaded model", () => {
         const apiStreams: Array<ReturnType<typeof streamReasoning>> = [];
         try {
             const model = core.models.localModel!;
-            const burst = [20, 21, 22, 23, 24, 25].map((maxTokens) => streamReasoning(client, maxTokens));
+            const burst = [300, 301, 302, 303, 304, 305].map((maxTokens) => streamReasoning(client, maxTokens));
             await expect.poll(() => model.load.waiting + model.load.active).toBe(6);
             await Promise.all(burst.map((reply) => reply.done));
-            burst.forEach((reply, index) => expect(reply.reasoning).toBe(endlessReasoning(20 + index)));
+            burst.forEach((reply, index) => expect(reply.reasoning).toBe(endlessReasoning(300 + index)));
             expect(model.load).toMatchObject({active: 0, waiting: 0});
 
             // Two endless API streams take every sequence API clients may use; the chat gets the one kept for it.
