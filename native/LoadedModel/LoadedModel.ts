@@ -2,6 +2,7 @@ import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
+import {ContextGate} from "../generation/ContextGate.ts";
 import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
@@ -59,6 +60,7 @@ export class LoadedModel {
     readonly #scheduler: SequenceScheduler<LlamaContextSequence, FittedPrompt>;
     /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
+    readonly #gate = new ContextGate();
 
     private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number) {
         this.filePath = filePath;
@@ -149,7 +151,7 @@ export class LoadedModel {
             throw error;
         }
         try {
-            return await generateReply(lease.sequence, this.format, prompt, options);
+            return await generateReply(lease.sequence, this.format, prompt, options, this.#gate);
         } finally {
             lease.release();
         }

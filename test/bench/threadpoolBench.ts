@@ -8,7 +8,8 @@ import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
 import {median, round1, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
 import {llamaCppDir, locateGgmlWithoutOpenMp, locateLlamaServer} from "./support/llamaServer.ts";
 
-const generatedTokens = 48;
+/** `PONDER_BENCH_TOKENS=16` shortens each run, for a machine so busy that two threads crawl. */
+const generatedTokens = Number(process.env.PONDER_BENCH_TOKENS ?? 48);
 const rounds = 3;
 /** `PONDER_BENCH_THREADS=2` measures at that thread count only. */
 const threadCounts = (process.env.PONDER_BENCH_THREADS ?? "1,2").split(",").map(Number);
