@@ -59,6 +59,7 @@ export class ChatService {
             create: async () => this.create(),
             send: async ({chatId, text, attachments}) => this.send(chatId, text, attachments?.map((attachment) => this.#attachment(attachment))),
             stop: ({chatId}) => this.stop(chatId),
+            answerNow: async ({chatId}) => this.answerNow(chatId),
             answerToolCall: async ({chatId, callId, decision}) => this.answerToolCall(chatId, callId, decision),
             update: async ({chatId, ...changes}) => this.update(chatId, changes),
             delete: ({chatId}) => this.delete(chatId),
@@ -200,6 +201,8 @@ export class ChatService {
             throw new Error("Only an answer that was cut short can be continued.");
         if (!loaded.model.capabilities.continuesReplies)
             throw new Error("The loaded engine can't continue an answer. Regenerate it instead.");
+        if (message.stats?.limit?.name === "context")
+            throw new PonderError("reply.contextFull", {contextSize: message.stats.limit.tokens});
         const chat = this.#requireChat(chatId);
         const history = pathTo(this.#repository.allMessages(chatId), messageId);
         // Resuming inside the reasoning reopens it.
@@ -273,6 +276,11 @@ export class ChatService {
 
     stop(chatId: string): Promise<void> {
         return this.#replies.stop(chatId);
+    }
+
+    /** "Answer now": the chat's reply ends its reasoning and answers. */
+    answerNow(chatId: string): void {
+        this.#replies.answerNow(chatId);
     }
 
     /** Stops every reply (the app is quitting) and saves what was generated. */
