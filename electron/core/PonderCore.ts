@@ -219,6 +219,7 @@ export class PonderCore {
             "attachments.write": ({uploadId, offset, data}) => this.attachments.write(uploadId, offset, Buffer.from(data, "base64")),
             "attachments.finish": ({uploadId}) => this.attachments.finish(uploadId),
             "chats.stop": ({chatId}) => this.chats.stop(chatId),
+            "chats.answerNow": async ({chatId}) => this.chats.answerNow(chatId),
             "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
             "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
             "chats.delete": ({chatId}) => this.chats.delete(chatId),

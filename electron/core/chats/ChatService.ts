@@ -172,6 +172,8 @@ export class ChatService {
             throw new Error("Only an answer that was cut short can be continued.");
         if (!loaded.model.capabilities.continuesReplies)
             throw new Error("The loaded engine can't continue an answer. Regenerate it instead.");
+        if (message.stats?.limit?.name === "context")
+            throw new PonderError("reply.contextFull", {contextSize: message.stats.limit.tokens});
         const chat = this.#requireChat(chatId);
         const history = pathTo(this.#repository.allMessages(chatId), messageId);
         // Resuming inside the reasoning reopens it.
@@ -245,6 +247,11 @@ export class ChatService {
 
     stop(chatId: string): Promise<void> {
         return this.#replies.stop(chatId);
+    }
+
+    /** "Answer now": the chat's reply ends its reasoning and answers. */
+    answerNow(chatId: string): void {
+        this.#replies.answerNow(chatId);
     }
 
     /** Stops every reply (the app is quitting) and saves what was generated. */
