@@ -59,6 +59,37 @@ describe("Answer now, while the model reasons", () => {
     });
 });
 
+describe("run-on reasoning", () => {
+    let session: PonderSession;
+    let page: Page;
+
+    beforeAll(async () => {
+        session = await openPonder({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"});
+        page = session.page;
+    });
+
+    afterAll(async () => {
+        await session?.close();
+    });
+
+    test("a reasoning with no line break is laid out in blocks that end between sentences, never inside one", async () => {
+        await ask(page, "Think on and on");
+        const reasoning = lastAssistant(page).locator("details");
+        // The endless model's loop has no line break: only sentence ends ("…") to cut at.
+        await expect.poll(async () => (await reasoning.innerText()).length, {timeout: 60_000}).toBeGreaterThan(9000);
+        await page.getByRole("button", {name: "Answer now", exact: true}).click();
+        await expect.poll(() => regenerate(page).count(), {timeout: 30_000}).toBe(1);
+        await reasoning.locator("summary").click();
+
+        const blocks = await reasoning.locator(".reasoning__text > *").allTextContents();
+        expect(blocks.length).toBeGreaterThan(2);
+        for (const block of blocks.slice(0, -1))
+            expect(block).toMatch(/or does it… $/);
+        // Nothing lost or doubled at the cuts.
+        expect(blocks.join("")).toContain(expectedTexts.loop.repeat(3));
+    });
+});
+
 describe("a reply stopped by the context", () => {
     let session: PonderSession;
     let page: Page;
