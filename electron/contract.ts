@@ -94,6 +94,8 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Reads the uploaded document's text and stores it once per content hash. */
         "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
+        /** "Answer now": the chat's reply closes its reasoning and answers. */
+        "chats.answerNow": z.strictObject({chatId: id}),
         /** The user's answer to a tool call waiting for consent in the chat's reply. */
         "chats.answerToolCall": z.strictObject({chatId: id, callId: id, decision: z.enum(["allowOnce", "alwaysAllow", "deny"])}),
         "chats.update": z.strictObject({
@@ -250,6 +252,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
         stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
+        limit: z.strictObject({name: z.enum(["maxTokens", "context"]), tokens: z.number().int().positive()}).optional(),
         toolMs: z.number().nonnegative().optional()
     });
     const toolCall = z.strictObject({
@@ -420,6 +423,8 @@ export interface RuntimeState {
     unsupportedSettings?: GenerationSettingName[];
     /** Whether the engine can write on where a cut-short answer ended. */
     continuesReplies?: boolean;
+    /** Whether the engine can close the reasoning on request ("Answer now"). */
+    answersNow?: boolean;
 }
 
 export interface ChatSummary {
@@ -457,8 +462,16 @@ export interface MessageStats {
     thoughtTokens: number;
     answerTokens: number;
     stopReason: StopReason;
+    /** For a reply cut by `length`: which limit it reached (where the engine says). */
+    limit?: ReplyLimit;
     /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
     toolMs?: number;
+}
+
+/** The limit a reply cut by length reached, and its size: Max tokens, or the model's context. */
+export interface ReplyLimit {
+    name: "maxTokens" | "context";
+    tokens: number;
 }
 
 /** The user's answer to a tool call: "Allow once", "Always allow" (this tool, from now on) or "Deny". */
@@ -874,6 +887,7 @@ export interface RequestResults {
     "attachments.write": void;
     "attachments.finish": Attachment;
     "chats.stop": void;
+    "chats.answerNow": void;
     "chats.answerToolCall": void;
     "chats.update": ChatSummary;
     "chats.delete": void;
@@ -910,6 +924,20 @@ export interface RequestResults {
 export type RequestHandlers = {
     [N in RequestName]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
 };
+
+/** A request domain: the part of a name before the dot (`chats` of `chats.send`). */
+export type RequestDomain = Domain<RequestName>;
+
+/**
+ * One domain's handlers by member name (`chats` → `{send, stop, …}`), the shape a core service
+ * exposes for its domain; core/rpc/composeHandlers.ts joins them into {@link RequestHandlers}.
+ */
+export type DomainHandlers<D extends RequestDomain> = {
+    [N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
+};
+
+/** Every domain's handlers: one slot per request name, so the compiler refuses a missing one. */
+export type HandlersByDomain = {[D in RequestDomain]: DomainHandlers<D>};
 
 /** Wire functions of the main side: one per request name. Arguments are `unknown` until validated. */
 export type MainFunctions = {

@@ -29,6 +29,8 @@ export interface ChatRepliesOptions {
 
 interface RunningReply {
     controller: AbortController;
+    /** Aborted by "Answer now": the reasoning is closed and the model answers. */
+    answerNow: AbortController;
     streamer: ReplyStreamer;
     /** The streaming message as stored when the reply started. */
     message: Message;
@@ -101,10 +103,12 @@ export class ChatReplies {
         // The answer being continued goes back whole, reasoning included: the model writes on from its last token.
         if (continues)
             turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
+        const answerNow = new AbortController();
         const request: ReplyRequest = {
             ...this.#options.replySettings?.(active.modelId, chatId, turns),
             ...this.#options.generation,
             turns,
+            answerNow: answerNow.signal,
             priority: "interactive",
             continueLastTurn: continues,
             keepEarlierReasoning: chat.sendReasoning
@@ -122,7 +126,7 @@ export class ChatReplies {
         });
         const controller = new AbortController();
         const running: RunningReply = {
-            controller, streamer, message, state: {state: "generating"}, done: Promise.resolve(),
+            controller, answerNow, streamer, message, state: {state: "generating"}, done: Promise.resolve(),
             toolCalls: [...message.toolCalls], consents: new Map()
         };
         this.#running.set(chatId, running);
@@ -174,6 +178,11 @@ export class ChatReplies {
                 this.#events.emit("chats.toolCall", {chatId, messageId: message.id, call: placed});
             }
         });
+    }
+
+    /** "Answer now": the chat's reply closes its reasoning and answers; nothing happens once it answers or has ended. */
+    answerNow(chatId: string): void {
+        this.#running.get(chatId)?.answerNow.abort();
     }
 
     /** Stops the chat's reply (also while it waits to start); resolves once what was generated is saved. */

@@ -30,6 +30,7 @@ interface StreamChunk {
 const remoteCapabilities: EngineCapabilities = {
     unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
     continuesReplies: false,
+    answersNow: false,
     callsTools: true
 };
 

@@ -154,6 +154,7 @@ export class ModelHost {
     }
 }
 
-function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies"> {
-    return {unsupportedSettings: [...engine.capabilities.unsupportedSettings], continuesReplies: engine.capabilities.continuesReplies};
+function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies" | "answersNow"> {
+    const {unsupportedSettings, continuesReplies, answersNow} = engine.capabilities;
+    return {unsupportedSettings: [...unsupportedSettings], continuesReplies, answersNow};
 }
