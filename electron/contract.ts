@@ -925,6 +925,20 @@ export type RequestHandlers = {
     [N in RequestName]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
 };
 
+/** A request domain: the part of a name before the dot (`chats` of `chats.send`). */
+export type RequestDomain = Domain<RequestName>;
+
+/**
+ * One domain's handlers by member name (`chats` → `{send, stop, …}`), the shape a core service
+ * exposes for its domain; core/rpc/composeHandlers.ts joins them into {@link RequestHandlers}.
+ */
+export type DomainHandlers<D extends RequestDomain> = {
+    [N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
+};
+
+/** Every domain's handlers: one slot per request name, so the compiler refuses a missing one. */
+export type HandlersByDomain = {[D in RequestDomain]: DomainHandlers<D>};
+
 /** Wire functions of the main side: one per request name. Arguments are `unknown` until validated. */
 export type MainFunctions = {
     [N in RequestName]: (args?: unknown) => Promise<RequestResults[N]>;
