@@ -289,7 +289,14 @@ function chatArchiveSchema(id: z.ZodString) {
             pages: z.number().int().positive().nullable(),
             tokens: z.number().int().nonnegative(),
             sizeBytes: z.number().int().nonnegative()
-        })).max(20).optional()
+        })).max(20).optional(),
+        sources: z.array(z.strictObject({
+            attachmentId: z.string().regex(/^[0-9a-f]{64}$/),
+            name: z.string().trim().min(1).max(255),
+            page: z.number().int().positive().nullable(),
+            piece: z.number().int().nonnegative(),
+            text: z.string().max(100_000)
+        })).max(100).optional()
     });
     const chat = z.strictObject({
         summary: z.strictObject({
@@ -397,6 +404,8 @@ export interface ModelMetadata {
     contextLength?: number;
     /** Whether its chat template has it reason in `<think>` before answering. */
     thinks?: boolean;
+    /** An embedding model: used to search attached documents (and by `/v1/embeddings`), never loaded for chat. */
+    embedding?: boolean;
 }
 
 export type RuntimeStatus = "empty" | "loading" | "ready" | "error";
@@ -520,6 +529,27 @@ export interface Message {
     toolCalls: MessageToolCall[];
     /** Documents attached to a question; absent when none. */
     attachments?: Attachment[];
+    /** The passages of attached documents an answer was given to read (documents too long for the context); absent when none. */
+    sources?: MessageSource[];
+}
+
+/** How far the embedding of a document's passages has come. */
+export interface DocumentIndexing {
+    name: string;
+    done: number;
+    total: number;
+}
+
+/** A passage of an attached document that retrieval put before a question (cited as `[n]`, n its place from 1). */
+export interface MessageSource {
+    attachmentId: string;
+    /** The document's name as attached. */
+    name: string;
+    /** The PDF page it is on; null for documents without pages. */
+    page: number | null;
+    /** Its place among the document's pieces, from 0. */
+    piece: number;
+    text: string;
 }
 
 /** A document attached to a message; its text is kept once per content hash in the data folder. */
@@ -713,6 +743,8 @@ export interface CatalogEntry {
     translations?: Record<string, {description: string; note?: string}>;
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
+    /** `embedding`: the model that searches attached documents too large for the context; absent: a chat model. */
+    kind?: "embedding";
 }
 
 /** A GGUF model repository on the hub, as its search lists it. */
@@ -819,6 +851,11 @@ export interface EventPayloads {
     "chats.messageUpdated": Message;
     /** A tool call of a streaming reply appeared or changed (waiting for consent, running, done). */
     "chats.toolCall": {chatId: string; messageId: string; call: MessageToolCall};
+    /**
+     * A reply reading documents too long for the context: while their passages are embedded,
+     * `indexing` says how far (the reply's Stop cancels it); then `sources` are the passages chosen.
+     */
+    "chats.sources": {chatId: string; messageId: string; indexing: DocumentIndexing | null; sources: MessageSource[]};
     "engines.listChanged": RemoteEngineInfo[];
     "api.stateChanged": ApiServerState;
     /** The servers' states, tools or the limits changed. */

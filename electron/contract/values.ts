@@ -31,7 +31,7 @@ export const requestNames = everyName<RequestName>()([
 
 export const eventNames = everyName<EventName>()([
     "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall",
+    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall", "chats.sources",
     "engines.listChanged", "api.stateChanged", "tools.changed"
 ]);
 

@@ -9,6 +9,9 @@ import type {DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
 import {HubDiscovery} from "./hub/HubDiscovery.ts";
 import {AttachmentStore} from "./documents/AttachmentStore.ts";
+import {DocumentIndex} from "./documents/DocumentIndex.ts";
+import {DocumentRetrieval} from "./documents/DocumentRetrieval.ts";
+import {EmbeddingHost} from "./documents/EmbeddingHost.ts";
 import {HubTokenStore} from "./hub/HubTokenStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
@@ -79,6 +82,9 @@ export class PonderCore {
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
+    /** The embedding model: retrieval over long documents and `/v1/embeddings`. */
+    readonly embeddings: EmbeddingHost;
+    readonly #documentIndex: DocumentIndex;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
@@ -108,13 +114,22 @@ export class PonderCore {
             logger: this.logger.scoped("models")
         });
         this.api = new ApiServerControl(this.#db, this.events, this.models);
-        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), (text) => {
+        const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
             const model = this.models.localModel?.model;
             return model == null ? Math.ceil(text.length / 3.5) : model.tokenize(text).length;
-        });
+        };
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), countTokens);
+        const catalog = readCatalog();
+        const embeddingEntry = catalog.find((entry) => entry.kind === "embedding");
+        this.embeddings = new EmbeddingHost(this.library, (filePath) => this.models.loadEmbeddingModel(filePath), embeddingEntry?.name ?? "an embedding model");
+        this.#documentIndex = new DocumentIndex(path.join(options.dataDir, "attachments"));
         this.chats = new ChatService(repository, this.models, this.events, {
             attachmentText: (attachment) => this.attachments.promptText(attachment),
+            documents: {
+                retrieval: new DocumentRetrieval(this.attachments, this.#documentIndex, this.embeddings, countTokens),
+                contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
+            },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
@@ -122,7 +137,6 @@ export class PonderCore {
             tools: {servers: this.tools, enabledFor: (modelId, chatId) => this.settings.usesTools(modelId, chatId)},
             ...options.chats
         });
-        const catalog = readCatalog();
         this.downloads = new DownloadManager(new DownloadRepository(this.#db), this.library.modelsDir, catalog, this.events, {
             ...options.downloads,
             hubUrl: options.hubUrl,
@@ -172,7 +186,9 @@ export class PonderCore {
         await this.tools.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
+        await this.embeddings.dispose();
         await this.models.dispose();
+        this.#documentIndex.close();
         this.#db.close();
         this.logger.info("Ponder stopped");
     }

@@ -153,6 +153,11 @@ export class AttachmentStore {
         return stored == null ? `[${attachment.name}: this attachment is no longer in the data folder]` : promptText(attachment.name, stored);
     }
 
+    /** A stored document's pages, for retrieval to split; undefined when the store no longer has it. */
+    document(id: string): ExtractedDocument | undefined {
+        return this.#read(id);
+    }
+
     #read(id: string): StoredDocument | undefined {
         try {
             return JSON.parse(readFileSync(this.#pathOf(id), "utf8")) as StoredDocument;

@@ -1,4 +1,4 @@
-import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type EmbeddingModel, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -114,6 +114,11 @@ export class ModelHost {
     /** The machine and llama.cpp build this host runs on. */
     async describeRuntime(): Promise<RuntimeDescription> {
         return (await this.#getRuntime()).describe();
+    }
+
+    /** An embedding model on the same runtime, beside the chat model, with the app's thread count. */
+    async loadEmbeddingModel(filePath: string): Promise<EmbeddingModel> {
+        return (await this.#getRuntime()).loadEmbeddingModel(filePath, {threads: this.#options.load?.threads});
     }
 
     unload(): Promise<RuntimeState> {
