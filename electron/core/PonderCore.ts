@@ -21,6 +21,7 @@ import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
 import {LibraryService} from "./models/LibraryService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {StateCacheService} from "./models/StateCacheService.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
@@ -79,6 +80,7 @@ export class PonderCore {
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
+    readonly stateCache: StateCacheService;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
@@ -102,8 +104,11 @@ export class PonderCore {
             startTimeoutMs: options.tools?.startTimeoutMs
         });
         this.settings = new SettingsService(this.#db, this.library);
+        this.stateCache = new StateCacheService(path.join(options.dataDir, "state-cache"), appSettings, this.logger.scoped("state-cache"));
+        // The states of chats deleted for good above go with them.
+        void this.stateCache.store.keepOnly((chatId) => repository.hasChat(chatId));
         this.models = new ModelHost(this.library, this.events, {
-            runtime: options.runtime, load: options.load, remote: this.engines,
+            runtime: options.runtime, load: options.load, remote: this.engines, stateStore: this.stateCache.store,
             loadOptions: (modelId) => this.settings.loadOptions(modelId),
             logger: this.logger.scoped("models")
         });
@@ -207,7 +212,11 @@ export class PonderCore {
             "chats.stop": ({chatId}) => this.chats.stop(chatId),
             "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
             "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
-            "chats.delete": ({chatId}) => this.chats.delete(chatId),
+            "chats.delete": async ({chatId}) => {
+                await this.chats.delete(chatId);
+                this.models.localModel?.forgetConversation(chatId);
+                await this.stateCache.store.forget(chatId);
+            },
             "chats.restore": async ({chatId}) => this.chats.restore(chatId),
             "chats.search": async ({query}) => this.chats.search(query),
             "chats.showMessage": async ({chatId, messageId}) => this.chats.showMessage(chatId, messageId),
@@ -227,6 +236,9 @@ export class PonderCore {
             "api.getState": async () => this.api.state,
             "api.configure": (changes) => this.api.configure(changes),
             "api.rotateKey": () => this.api.rotateKey(),
+            "stateCache.get": () => this.stateCache.info(),
+            "stateCache.configure": ({budgetBytes}) => this.stateCache.configure(budgetBytes),
+            "stateCache.clear": () => this.stateCache.clear(),
             "tools.list": async () => this.tools.view(),
             "tools.addServer": (definition) => this.tools.add(definition),
             "tools.importServers": ({json}) => this.tools.import(json),
@@ -259,7 +271,9 @@ export class PonderCore {
         await this.tools.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
+        // Unloading saves the conversations the model holds, into the state cache.
         await this.models.dispose();
+        await this.stateCache.store.settled();
         this.#db.close();
         this.logger.info("Ponder stopped");
     }

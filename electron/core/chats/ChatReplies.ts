@@ -106,6 +106,7 @@ export class ChatReplies {
             ...this.#options.generation,
             turns,
             priority: "interactive",
+            conversation: chatId,
             continueLastTurn: continues,
             keepEarlierReasoning: chat.sendReasoning
         };

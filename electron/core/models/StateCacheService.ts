@@ -1,0 +1,43 @@
+import {SequenceStateStore} from "../../../native/index.ts";
+import type {StateCacheInfo} from "../../contract.ts";
+import type {Logger} from "../logging/Logger.ts";
+import type {AppSettingsRepository} from "../store/AppSettingsRepository.ts";
+
+/**
+ * Four 10,000-token QwQ-32B conversations in an f16 cache (about 2.5 GiB each): enough to go
+ * back and forth between a few long chats, little beside the model files themselves.
+ */
+export const defaultStateCacheBudgetBytes = 10 * 2 ** 30;
+
+/** The app setting that keeps the budget the user chose. */
+const budgetSetting = "stateCacheBudgetBytes";
+
+/** The conversations' saved states (`state-cache/` in the data folder) and the user's disk budget for them. */
+export class StateCacheService {
+    readonly store: SequenceStateStore;
+    readonly #settings: AppSettingsRepository;
+
+    constructor(directory: string, settings: AppSettingsRepository, logger: Logger) {
+        this.#settings = settings;
+        const stored = Number(settings.get(budgetSetting));
+        this.store = new SequenceStateStore(directory, {
+            budgetBytes: Number.isSafeInteger(stored) && stored >= 0 && settings.get(budgetSetting) != null ? stored : defaultStateCacheBudgetBytes,
+            onProblem: (message, details) => logger.warn(message, details)
+        });
+    }
+
+    async info(): Promise<StateCacheInfo> {
+        return this.store.usage();
+    }
+
+    async configure(budgetBytes: number): Promise<StateCacheInfo> {
+        this.#settings.set(budgetSetting, String(budgetBytes));
+        await this.store.setBudget(budgetBytes);
+        return this.info();
+    }
+
+    async clear(): Promise<StateCacheInfo> {
+        await this.store.clear();
+        return this.info();
+    }
+}
