@@ -4,10 +4,10 @@ import type {Logger} from "../logging/Logger.ts";
 import type {AppSettingsRepository} from "../store/AppSettingsRepository.ts";
 
 /**
- * Four 10,000-token QwQ-32B conversations in an f16 cache (about 2.5 GiB each): enough to go
- * back and forth between a few long chats, little beside the model files themselves.
+ * 10 GB: about four 10,000-token QwQ-32B conversations in an f16 cache (2.7 GB each), enough to
+ * go back and forth between a few long chats, little beside the model files themselves.
  */
-export const defaultStateCacheBudgetBytes = 10 * 2 ** 30;
+export const defaultStateCacheBudgetBytes = 10e9;
 
 /** The app setting that keeps the budget the user chose. */
 const budgetSetting = "stateCacheBudgetBytes";

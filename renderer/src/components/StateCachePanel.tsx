@@ -3,7 +3,8 @@ import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
 
-const gib = 2 ** 30;
+/** The budget is set in GB, the unit sizes are shown in. */
+const gigabyte = 1e9;
 
 /**
  * The conversations' saved states: what they take on disk against the budget, the budget, and
@@ -24,17 +25,17 @@ export function StateCachePanel() {
     }, [connection, load]);
     useEffect(() => {
         if (info != null)
-            setBudgetText(String(Math.round((info.budgetBytes / gib) * 10) / 10));
+            setBudgetText(String(Math.round((info.budgetBytes / gigabyte) * 10) / 10));
     }, [info]);
 
     if (info == null)
         return null;
     function applyBudget() {
         const value = Number(budget);
-        if (budget.trim() !== "" && Number.isFinite(value) && value >= 0 && Math.round(value * gib) !== info!.budgetBytes)
-            void setBudget(Math.round(value * gib));
+        if (budget.trim() !== "" && Number.isFinite(value) && value >= 0 && Math.round(value * gigabyte) !== info!.budgetBytes)
+            void setBudget(Math.round(value * gigabyte));
         else
-            setBudgetText(String(Math.round((info!.budgetBytes / gib) * 10) / 10));
+            setBudgetText(String(Math.round((info!.budgetBytes / gigabyte) * 10) / 10));
     }
     return (
         <div className="state-cache">
