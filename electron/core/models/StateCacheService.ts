@@ -1,5 +1,5 @@
 import {SequenceStateStore} from "../../../native/index.ts";
-import type {StateCacheInfo} from "../../contract.ts";
+import type {DomainHandlers, StateCacheInfo} from "../../contract.ts";
 import type {Logger} from "../logging/Logger.ts";
 import type {AppSettingsRepository} from "../store/AppSettingsRepository.ts";
 
@@ -24,6 +24,14 @@ export class StateCacheService {
             budgetBytes: Number.isSafeInteger(stored) && stored >= 0 && settings.get(budgetSetting) != null ? stored : defaultStateCacheBudgetBytes,
             onProblem: (message, details) => logger.warn(message, details)
         });
+    }
+
+    handlers(): DomainHandlers<"stateCache"> {
+        return {
+            get: () => this.info(),
+            configure: ({budgetBytes}) => this.configure(budgetBytes),
+            clear: () => this.clear()
+        };
     }
 
     async info(): Promise<StateCacheInfo> {
