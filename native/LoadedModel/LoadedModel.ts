@@ -134,8 +134,9 @@ export class LoadedModel {
         }
     }
 
-    get model(): LlamaModel {
-        return this.#model;
+    /** How many tokens this model reads the text as (plain text: special tokens are not parsed). */
+    countTokens(text: string): number {
+        return this.#model.tokenize(text).length;
     }
 
     get contextSize(): number {
