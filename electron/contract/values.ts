@@ -18,20 +18,21 @@ export const requestNames = everyName<RequestName>()([
     "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
     "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerToolCall",
+    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerNow", "chats.answerToolCall",
     "attachments.begin", "attachments.write", "attachments.finish",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
     "settings.get", "settings.update",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
+    "stateCache.get", "stateCache.configure", "stateCache.clear",
     "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
     "tools.removeServer", "tools.updateTool", "tools.configure"
 ]);
 
 export const eventNames = everyName<EventName>()([
     "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall",
+    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall", "chats.sources",
     "engines.listChanged", "api.stateChanged", "tools.changed"
 ]);
 

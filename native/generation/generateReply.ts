@@ -1,7 +1,8 @@
-import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
+import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import type {ContextGate} from "./ContextGate.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
+import {llamaTokenBias, type TokenBiases} from "./tokenBiases.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
 import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
@@ -25,8 +26,11 @@ export interface ConversationTurn {
 export type AssistantPart =
     | {type: "thought"; text: string; ended: boolean}
     | {type: "text"; text: string}
-    /** A call as the model wrote it between the call tags, with the result it was given. */
-    | {type: "toolCall"; body: string; name: string; arguments?: unknown; result: string};
+    /**
+     * A call with the result it was given; `body` is the text the model wrote between the call
+     * tags, absent for a call told by an API client (the template then writes it in its own form).
+     */
+    | {type: "toolCall"; body?: string; name: string; arguments?: unknown; result: string};
 
 /** A tool the model may call: its JSON Schema parameters, as the chat template shows them. */
 export interface ToolDefinition {
@@ -58,8 +62,11 @@ export interface GenerateReplyOptions {
     maxTokens?: number;
     /** Reasoning tokens at most; when spent, the reasoning is closed and the model answers. Unlimited when omitted. */
     thoughtBudget?: number;
+    /** When it aborts while the model reasons ("Answer now"), the reasoning is closed as the budget closes it and the model answers. */
+    answerNow?: AbortSignal;
     sampling?: SamplingOptions;
-    tokenBias?: TokenBias;
+    /** Steers sampling: token id → a logit offset, or `"never"`. */
+    tokenBias?: TokenBiases;
     /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
     languageLock?: LockedLanguage;
     /**
@@ -77,6 +84,11 @@ export interface GenerateReplyOptions {
     continueLastTurn?: boolean;
     /** Tools the model may call, by name; ignored for a model whose format has no tool calls. A call ends the reply as `toolCall`. */
     tools?: Readonly<Record<string, ToolDefinition>>;
+    /**
+     * The chat this reply belongs to: its evaluated state is kept for it (in its sequence, or in
+     * the loaded model's state store) so that coming back to it evaluates only what's new.
+     */
+    conversation?: string;
     /** `"interactive"` (the default) for a person waiting at the keyboard, `"background"` for API clients: see {@link SequenceScheduler}. */
     priority?: ReplyPriority;
     /** While the reply waits for a free sequence: how many replies will start before it. */
@@ -93,10 +105,18 @@ export interface GenerateReplyOptions {
  */
 export type ReplyStopReason = "finished" | "stopped" | "length" | "toolCall";
 
+/** The limit a reply cut by length reached: `maxTokens` (the request's), or `context` (the sequence's size). */
+export interface ReplyLimit {
+    name: "maxTokens" | "context";
+    tokens: number;
+}
+
 export interface GenerateReplyResult {
     stopReason: ReplyStopReason;
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
+    /** Which limit a `length` reply reached, and its size in tokens: Max tokens, or the room left in the context. */
+    limit?: ReplyLimit;
     promptTokens: number;
     /** Earlier turns left out of the prompt by the `"dropOldest"` policy. */
     droppedTurns: number;
@@ -127,6 +147,9 @@ export async function generateReply(
     const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = prompt;
     const room = sequence.contextSize - promptTokens.length;
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
+    const limit: ReplyLimit = options.maxTokens != null && options.maxTokens <= room - closingReserve
+        ? {name: "maxTokens", tokens: options.maxTokens}
+        : {name: "context", tokens: sequence.contextSize};
     // Stopped between getting its sequence and starting: evaluating the prompt would be wasted.
     if (options.signal?.aborted)
         return stoppedBeforeStart(prompt);
@@ -169,7 +192,9 @@ export async function generateReply(
         minP: sampling.minP,
         seed: sampling.seed,
         evaluationPriority: evaluationPriorityOf(options),
-        tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
+        tokenBias: options.tokenBias != null
+            ? llamaTokenBias(model, options.tokenBias)
+            : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock),
         repeatPenalty: penalized
             ? {
                 punishTokens: () => penaltyTokens.slice(-penaltyWindow),
@@ -194,10 +219,11 @@ export async function generateReply(
                 break;
             }
             const inThought = segmenter.isInThought();
-            if (inThought && closing != null && options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget) {
-                // The budget is spent: drop this token and make the model read the end of its reasoning instead.
+            const budgetSpent = options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget;
+            if (inThought && closing != null && (budgetSpent || options.answerNow?.aborted)) {
+                // Drop this token and make the model read the end of its reasoning instead.
                 emit(segmenter.push(decoder.flush() + closing.text));
-                thoughtCutByBudget = true;
+                thoughtCutByBudget ||= budgetSpent;
                 await gate.pause();
                 step = await iterator.next(closing.tokens);
                 continue;
@@ -244,7 +270,8 @@ export async function generateReply(
         thoughtTokens,
         answerTokens,
         ...(firstTokenAt == null ? {} : {firstTokenAt}),
-        ...(toolCall == null ? {} : {toolCall})
+        ...(toolCall == null ? {} : {toolCall}),
+        ...(stopReason === "length" ? {limit} : {})
     };
 }
 
@@ -359,7 +386,7 @@ function responseItem(part: AssistantPart, format: ChatFormat): ChatModelRespons
         params: part.arguments,
         result: part.result,
         // Written back exactly as the model wrote it, so the model reads its own tokens again.
-        rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()
+        ...(part.body == null ? {} : {rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()})
     };
 }
 

@@ -1,4 +1,4 @@
-import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -13,6 +13,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    /** Where loaded models keep conversations' evaluated states when they leave a sequence. */
+    stateStore?: SequenceStateStore;
     /** Loads and their failures are logged here. */
     logger?: Logger;
 }
@@ -71,7 +73,7 @@ export class ModelHost {
             try {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
-                const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
+                const model = await runtime.loadModel(modelPath, {...await this.loadOptionsFor(modelId), stateStore: this.#options.stateStore});
                 const engine = new LocalEngine(model);
                 this.#loaded = {modelId, model: engine};
                 this.#setState({
@@ -116,6 +118,11 @@ export class ModelHost {
         return (await this.#getRuntime()).describe();
     }
 
+    /** An embedding model on the same runtime, beside the chat model, with the app's thread count. */
+    async loadEmbeddingModel(filePath: string): Promise<EmbeddingModel> {
+        return (await this.#getRuntime()).loadEmbeddingModel(filePath, {threads: this.#options.load?.threads});
+    }
+
     unload(): Promise<RuntimeState> {
         return this.#enqueue(async () => {
             await this.#unloadNow();
@@ -154,6 +161,7 @@ export class ModelHost {
     }
 }
 
-function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies"> {
-    return {unsupportedSettings: [...engine.capabilities.unsupportedSettings], continuesReplies: engine.capabilities.continuesReplies};
+function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies" | "answersNow"> {
+    const {unsupportedSettings, continuesReplies, answersNow} = engine.capabilities;
+    return {unsupportedSettings: [...unsupportedSettings], continuesReplies, answersNow};
 }

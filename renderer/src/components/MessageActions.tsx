@@ -1,9 +1,10 @@
 import {useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
-import type {Message, MessageStats} from "../../../electron/contract";
+import type {Message, MessageStats, ReplyLimit} from "../../../electron/contract";
+import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
-import {useTransientFlag} from "../hooks/useTransientFlag";
+import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
@@ -88,32 +89,60 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const regenerate = usePonder((state) => state.regenerate);
     const continueMessage = usePonder((state) => state.continueMessage);
     const deleteMessage = usePonder((state) => state.deleteMessage);
-    const reportError = usePonder((state) => state.reportError);
-    const [copied, setCopied] = useTransientFlag<"answer" | "reasoning">();
+    const [copied, copy] = useClipboardCopy<"answer" | "reasoning">();
+    const contextSize = useContextSizeOf(message);
+    const continuable = usePonder((state) => state.runtime.continuesReplies !== false);
     if (message.status === "streaming")
         return null;
-    const cutShort = message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
-        message.stats?.stopReason === "length";
-
-    async function copy(which: "answer" | "reasoning") {
-        try {
-            await navigator.clipboard.writeText(which === "answer" ? message.text : message.reasoning);
-            setCopied(which);
-        } catch (error) {
-            reportError(error);
-        }
-    }
+    // Continue writes into the same context: not after an answer that filled it, nor on an engine that can't.
+    const cutShort = continuable && (message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
+        (message.stats?.stopReason === "length" && lengthLimitOf(message.stats, contextSize)?.name !== "context"));
 
     return (
         <div className="message__actions">
             <VersionSwitcher message={message} />
-            {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy("answer")}>{t("message.copyAnswer")}</button>}
-            {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy("reasoning")}>{t("message.copyReasoning")}</button>}
+            {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy(message.text, "answer")}>{t("message.copyAnswer")}</button>}
+            {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy(message.reasoning, "reasoning")}>{t("message.copyReasoning")}</button>}
             <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
+            <RegenerateWith message={message} disabled={busy} />
             {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}
             <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
             <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
         </div>
+    );
+}
+
+/**
+ * "With another model…": the models other than the loaded one (library files that load, remote
+ * engines' models); choosing one loads it and regenerates the answer with it.
+ */
+function RegenerateWith({message, disabled}: {message: Message; disabled: boolean}) {
+    const {t} = useTranslation();
+    const files = usePonder((state) => state.modelFiles);
+    const engines = usePonder((state) => state.engines);
+    const current = usePonder((state) => state.runtime.modelId);
+    const loading = usePonder((state) => state.modelRequestPending || state.runtime.status === "loading");
+    const regenerateWith = usePonder((state) => state.regenerateWith);
+    const others = [
+        ...files.filter((file) => file.error == null && file.id !== current).map((file) => ({id: file.id, name: fileDisplayName(file)})),
+        ...(engines ?? []).flatMap((engine) => engine.models.filter((model) => model.id !== current).map((model) => ({id: model.id, name: t("message.onEngine", {model: model.name, engine: engine.name})})))
+    ];
+    if (others.length === 0)
+        return null;
+    return (
+        <select
+            className="message__regenerate-with"
+            aria-label={t("message.regenerateWith")}
+            value=""
+            disabled={disabled || loading}
+            onChange={(event) => {
+                if (event.target.value !== "")
+                    void regenerateWith(message.chatId, message.id, event.target.value);
+            }}
+        >
+            <option value="">{t("message.regenerateWithPlaceholder")}</option>
+            {others.map((model) => <option key={model.id} value={model.id}>{model.name}</option>)}
+        </select>
     );
 }
 
@@ -122,8 +151,15 @@ export function useContextSizeOf(message: Message): number | null {
     return usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === message.stats?.modelId ? state.runtime.contextSize ?? null : null);
 }
 
-/** Whether a reply cut by length stopped because the conversation filled the context, rather than at Max tokens. */
-export function filledContext(stats: MessageStats, contextSize: number): boolean {
-    // A few tokens short of the size: the end-of-turn tokens the model didn't get to write.
-    return stats.contextTokens != null && stats.contextTokens >= contextSize - 8;
+/**
+ * Which limit a reply cut by length reached: as its stats say, or, for replies from before they
+ * said, the context when the conversation filled the loaded model's; null when it can't be told.
+ */
+export function lengthLimitOf(stats: MessageStats, contextSize: number | null): ReplyLimit | null {
+    if (stats.limit != null)
+        return stats.limit;
+    // A few tokens short of the size: the room kept for closing a thought and the end-of-turn tokens.
+    if (contextSize != null && stats.contextTokens != null && stats.contextTokens >= contextSize - 32)
+        return {name: "context", tokens: contextSize};
+    return null;
 }

@@ -3,6 +3,7 @@ import type {Chat, ChatArchive, ChatSummary, Message, PonderApi, SearchHit} from
 import type {FileToSave} from "../format/saveFile";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 /** Something deleted that the user can still bring back. */
 export type Deletion =
@@ -32,6 +33,8 @@ export interface ConversationsSlice {
     showVersion(chatId: string, messageId: string): Promise<void>;
     editMessage(chatId: string, messageId: string, text: string): Promise<boolean>;
     regenerate(chatId: string, messageId: string): Promise<void>;
+    /** Loads another model, then regenerates the answer with it (nothing when the load failed, which is shown). */
+    regenerateWith(chatId: string, messageId: string, modelId: string): Promise<void>;
     continueMessage(chatId: string, messageId: string): Promise<void>;
     deleteMessage(chatId: string, messageId: string): Promise<void>;
     /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
@@ -43,12 +46,8 @@ export interface ConversationsSlice {
 export const createConversationsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationsSlice> => (set, get) => {
     /** Runs a request, showing its failure; returns undefined when it failed. */
     async function attempt<T>(request: () => Promise<T>): Promise<T | undefined> {
-        try {
-            return await request();
-        } catch (error) {
-            get().reportError(error);
-            return undefined;
-        }
+        const result = await requestAction(get().reportError, request);
+        return result.ok ? result.value : undefined;
     }
 
     /** Takes in a chat after its branch changed, and shows it. */
@@ -129,6 +128,12 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
         },
         async regenerate(chatId, messageId) {
             show(await attempt(() => api.chats.regenerate({chatId, messageId})));
+        },
+        async regenerateWith(chatId, messageId, modelId) {
+            await get().loadModel(modelId);
+            const {runtime} = get();
+            if (runtime.status === "ready" && runtime.modelId === modelId)
+                await get().regenerate(chatId, messageId);
         },
         async continueMessage(chatId, messageId) {
             // The message's new state arrives as an update, before this reply.
