@@ -39,6 +39,16 @@ type Delta = {role?: "assistant"; content?: string; reasoning_content?: string};
 type FinishReason = "stop" | "length";
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024;
+/** The loaded model's id in `/models`, and the one the API example uses. */
+function apiIdOf(model: ActiveModel): string {
+    return model.api?.id ?? model.modelId;
+}
+
+/** A request may name the loaded model by its API id, by Ponder's own id (what older clients were told), or by its display name. */
+function answersTo(model: ActiveModel, requested: string): boolean {
+    return requested === apiIdOf(model) || requested === model.modelId || requested === model.api?.name;
+}
+
 /** nginx's status for a request whose client closed the connection before any answer. */
 const clientClosedRequest = 499;
 
@@ -132,20 +142,21 @@ export class OpenAiApi {
 
     #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
         const loaded = this.#options.models.loaded;
-        const models = loaded == null ? [] : [{id: loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        // `name` is not OpenAI's, but clients that show a model list use it when it's there.
+        const models = loaded == null ? [] : [{id: apiIdOf(loaded), name: loaded.api?.name ?? loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
         if (id == null)
             return sendJson(response, 200, {object: "list", data: models}, cors);
-        const model = models.find((candidate) => candidate.id === id);
+        const model = loaded != null && answersTo(loaded, id) ? models[0] : undefined;
         if (model == null)
-            throw modelNotFound(id, loaded?.modelId);
+            throw modelNotFound(id, loaded == null ? undefined : apiIdOf(loaded));
         sendJson(response, 200, model, cors);
     }
 
     async #chatCompletion(body: ChatCompletionRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
         log.model = body.model;
         const active = this.#options.models.loaded;
-        if (active == null || active.modelId !== body.model)
-            throw modelNotFound(body.model, active?.modelId);
+        if (active == null || !answersTo(active, body.model))
+            throw modelNotFound(body.model, active == null ? undefined : apiIdOf(active));
 
         const controller = new AbortController();
         let disconnected = false;

@@ -67,11 +67,11 @@ function DesktopSwitches({state}: {state: ApiServerState}) {
 
 function Usage({state, url}: {state: ApiServerState; url: string}) {
     const {t} = useTranslation();
-    const modelId = usePonder((store) => store.runtime.modelId);
+    const model = usePonder((store) => store.runtime.status === "ready" ? store.runtime.api : undefined);
     const rotateApiKey = usePonder((store) => store.rotateApiKey);
     const reportError = usePonder((store) => store.reportError);
     const [copied, setCopied] = useTransientFlag<true>();
-    const example = apiExample(url, state.apiKey, modelId ?? t("api.modelPlaceholder"));
+    const example = apiExample(url, state.apiKey, model?.id ?? t("api.modelPlaceholder"), model?.name);
 
     async function copy() {
         try {
