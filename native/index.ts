@@ -3,6 +3,7 @@ export {LlamaRuntime, type Backend, type LlamaRuntimeOptions, type RuntimeDescri
 export {EmbeddingModel, type LoadEmbeddingModelOptions} from "./embedding/EmbeddingModel.ts";
 export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {KvCacheUnsupportedError, kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";
+export {SequenceStateStore, type SequenceStateStoreOptions, type SequenceStateUsage} from "./stateCache/SequenceStateStore.ts";
 export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";
 export {
@@ -15,6 +16,7 @@ export {
     type SamplingOptions,
     type ToolDefinition
 } from "./generation/generateReply.ts";
+export type {TokenBiases} from "./generation/tokenBiases.ts";
 export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";

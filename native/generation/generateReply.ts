@@ -1,6 +1,7 @@
-import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
+import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
+import {llamaTokenBias, type TokenBiases} from "./tokenBiases.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
 import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
@@ -24,8 +25,11 @@ export interface ConversationTurn {
 export type AssistantPart =
     | {type: "thought"; text: string; ended: boolean}
     | {type: "text"; text: string}
-    /** A call as the model wrote it between the call tags, with the result it was given. */
-    | {type: "toolCall"; body: string; name: string; arguments?: unknown; result: string};
+    /**
+     * A call with the result it was given; `body` is the text the model wrote between the call
+     * tags, absent for a call told by an API client (the template then writes it in its own form).
+     */
+    | {type: "toolCall"; body?: string; name: string; arguments?: unknown; result: string};
 
 /** A tool the model may call: its JSON Schema parameters, as the chat template shows them. */
 export interface ToolDefinition {
@@ -60,7 +64,8 @@ export interface GenerateReplyOptions {
     /** When it aborts while the model reasons ("Answer now"), the reasoning is closed as the budget closes it and the model answers. */
     answerNow?: AbortSignal;
     sampling?: SamplingOptions;
-    tokenBias?: TokenBias;
+    /** Steers sampling: token id → a logit offset, or `"never"`. */
+    tokenBias?: TokenBiases;
     /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
     languageLock?: LockedLanguage;
     /**
@@ -78,6 +83,11 @@ export interface GenerateReplyOptions {
     continueLastTurn?: boolean;
     /** Tools the model may call, by name; ignored for a model whose format has no tool calls. A call ends the reply as `toolCall`. */
     tools?: Readonly<Record<string, ToolDefinition>>;
+    /**
+     * The chat this reply belongs to: its evaluated state is kept for it (in its sequence, or in
+     * the loaded model's state store) so that coming back to it evaluates only what's new.
+     */
+    conversation?: string;
     /** `"interactive"` (the default) for a person waiting at the keyboard, `"background"` for API clients: see {@link SequenceScheduler}. */
     priority?: ReplyPriority;
     /** While the reply waits for a free sequence: how many replies will start before it. */
@@ -180,7 +190,9 @@ export async function generateReply(
         minP: sampling.minP,
         seed: sampling.seed,
         evaluationPriority: evaluationPriorityOf(options),
-        tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
+        tokenBias: options.tokenBias != null
+            ? llamaTokenBias(model, options.tokenBias)
+            : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock),
         repeatPenalty: penalized
             ? {
                 punishTokens: () => penaltyTokens.slice(-penaltyWindow),
@@ -369,7 +381,7 @@ function responseItem(part: AssistantPart, format: ChatFormat): ChatModelRespons
         params: part.arguments,
         result: part.result,
         // Written back exactly as the model wrote it, so the model reads its own tokens again.
-        rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()
+        ...(part.body == null ? {} : {rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()})
     };
 }
 

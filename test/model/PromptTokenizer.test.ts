@@ -1,20 +1,22 @@
-import type {ChatHistoryItem, Token, Tokenizer} from "node-llama-cpp";
+import {getLlama, type ChatHistoryItem, type Llama, type LlamaModel, type Token, type Tokenizer} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {resolveChatFormat, type ChatFormat} from "../../native/chatFormat/resolveChatFormat.ts";
 import {PromptTokenizer} from "../../native/generation/PromptTokenizer.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 
-let runtime: LlamaRuntime;
-let model: LoadedModel;
+let llama: Llama;
+let model: LlamaModel;
+let format: ChatFormat;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    runtime = await LlamaRuntime.create({gpu: false});
-    model = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024});
+    llama = await getLlama({gpu: false});
+    model = await llama.loadModel({modelPath: fixtures.prefilled});
+    format = resolveChatFormat(model);
 });
 afterAll(async () => {
     await model?.dispose();
-    await runtime?.dispose();
+    await llama?.dispose();
 });
 
 /** The model's own tokenizer, counting the text it is asked to tokenize. */
@@ -28,24 +30,24 @@ function countingTokenizer(tokenizer: Tokenizer) {
 }
 
 function prompt(history: ChatHistoryItem[]) {
-    return model.format.wrapper.generateContextState({chatHistory: [...history, {type: "model", response: []}]}).contextText;
+    return format.wrapper.generateContextState({chatHistory: [...history, {type: "model", response: []}]}).contextText;
 }
 
 describe("PromptTokenizer", () => {
     test("gives the same tokens as the tokenizer, and tokenizes only the turns the previous prompt didn't have", () => {
-        const {counting, seen} = countingTokenizer(model.model.tokenizer);
+        const {counting, seen} = countingTokenizer(model.tokenizer);
         const prompts = new PromptTokenizer(counting);
         const longTurn = "A long question about light, waves and particles. ".repeat(40);
         const history: ChatHistoryItem[] = [{type: "system", text: "Be brief."}, {type: "user", text: longTurn}];
 
         const first = prompt(history);
-        expect(prompts.tokenize(first)).toEqual(first.tokenize(model.model.tokenizer));
+        expect(prompts.tokenize(first)).toEqual(first.tokenize(model.tokenizer));
         expect(seen.some((text) => text.includes(longTurn))).toBe(true);
 
         seen.length = 0;
         history.push({type: "model", response: ["Short waves scatter more."]}, {type: "user", text: "And at sunset?"});
         const followUp = prompt(history);
-        expect(prompts.tokenize(followUp)).toEqual(followUp.tokenize(model.model.tokenizer));
+        expect(prompts.tokenize(followUp)).toEqual(followUp.tokenize(model.tokenizer));
         // The long turn came from the previous prompt; only the new text was tokenized.
         expect(seen.some((text) => text.includes(longTurn))).toBe(false);
         expect(seen.some((text) => text.includes("And at sunset?"))).toBe(true);
@@ -54,7 +56,7 @@ describe("PromptTokenizer", () => {
         prompts.tokenize(prompt([{type: "user", text: "Something else"}]));
         prompts.tokenize(prompt([{type: "user", text: "Something else"}]));
         seen.length = 0;
-        expect(prompts.tokenize(first)).toEqual(first.tokenize(model.model.tokenizer));
+        expect(prompts.tokenize(first)).toEqual(first.tokenize(model.tokenizer));
         expect(seen.some((text) => text.includes(longTurn))).toBe(true);
     });
 });

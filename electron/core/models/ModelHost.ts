@@ -1,5 +1,5 @@
 import path from "node:path";
-import {LlamaRuntime, type EmbeddingModel, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -14,6 +14,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string; modelName: string} | undefined};
+    /** Where loaded models keep conversations' evaluated states when they leave a sequence. */
+    stateStore?: SequenceStateStore;
     /** Loads and their failures are logged here. */
     logger?: Logger;
 }
@@ -72,7 +74,7 @@ export class ModelHost {
             try {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
-                const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
+                const model = await runtime.loadModel(modelPath, {...await this.loadOptionsFor(modelId), stateStore: this.#options.stateStore});
                 const engine = new LocalEngine(model);
                 this.#loaded = {modelId, model: engine, api: {id: apiModelId(modelPath), name: file.metadata?.name || file.fileName}};
                 this.#setState({

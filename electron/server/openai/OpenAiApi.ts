@@ -1,16 +1,20 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
 import {PonderError} from "../../contract/errors.ts";
-import type {ActiveModel} from "../../core/replies/ReplyEngine.ts";
+import type {EmbeddingHost} from "../../core/documents/EmbeddingHost.ts";
+import type {ActiveModel, DetectedToolCall} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
 import {ApiError, sendJson} from "./ApiError.ts";
 import {parseChatCompletionRequest, stopSequences, toReplyRequest, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
+import {encodeEmbedding, parseEmbeddingsRequest, type EmbeddingsRequest} from "./embeddingsRequest.ts";
 import {StopSequenceFilter} from "./StopSequenceFilter.ts";
 
 export interface OpenAiApiOptions {
     /** Where replies are generated: the core's ModelHost (the one loaded model, local or remote). */
     models: {readonly loaded: ActiveModel | undefined};
+    /** The embedding model `POST /v1/embeddings` uses (the core's, loaded on first use); without it that path answers 404. */
+    embeddings?: Pick<EmbeddingHost, "available" | "active">;
     /** The key clients send as `Authorization: Bearer <key>`; read on every request, so a rotated key applies at once. */
     apiKey: () => string;
     /** Browser origins allowed to call the API (CORS). None by default: pages of other sites are refused. */
@@ -21,8 +25,8 @@ export interface OpenAiApiOptions {
     onRequestLog?: (entry: ApiRequestLog) => void;
 }
 
-/** `finished`, `stopped` (a stop sequence), `length`, or how it ended early. */
-export type ApiOutcome = "finished" | "stopped" | "length" | "disconnected" | "error";
+/** `finished`, `stopped` (a stop sequence), `length`, `toolCall` (the client runs it), or how it ended early. */
+export type ApiOutcome = "finished" | "stopped" | "length" | "toolCall" | "disconnected" | "error";
 
 export interface ApiRequestLog {
     method: string;
@@ -35,8 +39,14 @@ export interface ApiRequestLog {
     reasoningTokens?: number;
 }
 
-type Delta = {role?: "assistant"; content?: string; reasoning_content?: string};
-type FinishReason = "stop" | "length";
+interface ToolCallDelta {
+    index: number;
+    id?: string;
+    type?: "function";
+    function: {name?: string; arguments: string};
+}
+type Delta = {role?: "assistant"; content?: string; reasoning_content?: string; tool_calls?: ToolCallDelta[]};
+type FinishReason = "stop" | "length" | "tool_calls";
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024;
 /** The loaded model's id in `/models`, and the one the API example uses. */
@@ -53,12 +63,17 @@ function answersTo(model: ActiveModel, requested: string): boolean {
 const clientClosedRequest = 499;
 
 /**
- * The OpenAI-compatible API under `/v1`: `GET /v1/models` and `POST /v1/chat/completions`,
- * streamed as server-sent events or not. Reasoning is returned apart from the answer, as
+ * The OpenAI-compatible API under `/v1`: `GET /v1/models`, `POST /v1/chat/completions`,
+ * and `POST /v1/embeddings` (the embedding model that searches attached documents).
+ * Completions are streamed as server-sent events or not. Reasoning is returned apart from the answer, as
  * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests run
  * concurrently, batched on the loaded model with each other and with desktop chats; past the
  * model's parallel replies they wait, behind any desktop chat, and a request whose client
  * leaves while it waits is dropped without evaluating anything.
+ *
+ * Tools (`tools`, `tool_choice: auto`) are the client's: the model's call ends the response
+ * with `tool_calls` (one call per response, `finish_reason: tool_calls`), and the client runs
+ * it and sends the result back as a `tool` message. Ponder runs no tool for an API client.
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
@@ -101,14 +116,19 @@ export class OpenAiApi {
             this.#authorize(request);
             if (pathname === "/v1/models" || pathname.startsWith("/v1/models/")) {
                 expectMethod(request, "GET");
-                return this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeModelId(pathname.slice("/v1/models/".length)));
+                return await this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeModelId(pathname.slice("/v1/models/".length)));
             }
             if (pathname === "/v1/chat/completions") {
                 expectMethod(request, "POST");
                 const body = await readJsonBody(request, this.#options.maxBodyBytes ?? defaultMaxBodyBytes);
                 return await this.#chatCompletion(parseChatCompletionRequest(body), response, cors, log);
             }
-            throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models and POST /v1/chat/completions.`, {type: "not_found_error", code: "unknown_url"});
+            if (pathname === "/v1/embeddings") {
+                expectMethod(request, "POST");
+                const body = await readJsonBody(request, this.#options.maxBodyBytes ?? defaultMaxBodyBytes);
+                return await this.#embeddings(parseEmbeddingsRequest(body), response, cors, log);
+            }
+            throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.`, {type: "not_found_error", code: "unknown_url"});
         } catch (error) {
             const apiError = error instanceof ApiError ? error : new ApiError(500, (error as Error).message, {type: "server_error"});
             if (!response.headersSent)
@@ -140,16 +160,43 @@ export class OpenAiApi {
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"};
     }
 
-    #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
+    async #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
         const loaded = this.#options.models.loaded;
+        const embedding = await this.#options.embeddings?.available();
         // `name` is not OpenAI's, but clients that show a model list use it when it's there.
-        const models = loaded == null ? [] : [{id: apiIdOf(loaded), name: loaded.api?.name ?? loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        const chat = loaded == null ? [] : [{id: apiIdOf(loaded), name: loaded.api?.name ?? loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        const models = [...chat, ...(embedding == null ? [] : [{id: embedding, object: "model", created: this.#startedAt, owned_by: "ponder"}])];
         if (id == null)
             return sendJson(response, 200, {object: "list", data: models}, cors);
-        const model = loaded != null && answersTo(loaded, id) ? models[0] : undefined;
+        const model = loaded != null && answersTo(loaded, id) ? chat[0] : models.find((candidate) => candidate.id === id);
         if (model == null)
             throw modelNotFound(id, loaded == null ? undefined : apiIdOf(loaded));
         sendJson(response, 200, model, cors);
+    }
+
+    async #embeddings(body: EmbeddingsRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
+        log.model = body.model;
+        const available = await this.#options.embeddings?.available();
+        if (available == null || available !== body.model)
+            throw new ApiError(404, `The embedding model \`${body.model}\` is not in Ponder's library. ${available == null
+                ? "Download an embedding model (the catalog has one) in the Models view."
+                : `The embedding model is \`${available}\`.`}`, {type: "not_found_error", param: "model", code: "model_not_found"});
+        let active;
+        try {
+            active = await this.#options.embeddings!.active();
+        } catch (error) {
+            throw new ApiError(503, (error as Error).message, {type: "server_error", code: "model_not_available"});
+        }
+        const inputs = typeof body.input === "string" ? [body.input] : body.input;
+        const data = [];
+        let tokens = 0;
+        // One at a time: llama.cpp's embedding context has one sequence.
+        for (const [index, input] of inputs.entries()) {
+            tokens += active.model.countTokens(input);
+            data.push({object: "embedding", index, embedding: encodeEmbedding(await active.model.embed(input), body.encoding_format ?? "float")});
+        }
+        log.promptTokens = tokens;
+        sendJson(response, 200, {object: "list", data, model: body.model, usage: {prompt_tokens: tokens, total_tokens: tokens}}, cors);
     }
 
     async #chatCompletion(body: ChatCompletionRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
@@ -157,6 +204,10 @@ export class OpenAiApi {
         const active = this.#options.models.loaded;
         if (active == null || !answersTo(active, body.model))
             throw modelNotFound(body.model, active == null ? undefined : apiIdOf(active));
+        const request = toReplyRequest(body);
+        if (request.tools != null && !active.model.capabilities.callsTools)
+            throw new ApiError(400, `The model \`${apiIdOf(active)}\` can't call tools: its chat template has no tool-call format Ponder reads. Send the request without \`tools\`.`,
+                {param: "tools", code: "tools_not_supported"});
 
         const controller = new AbortController();
         let disconnected = false;
@@ -208,7 +259,7 @@ export class OpenAiApi {
                     controller.abort();
             }
         });
-        const finished = await streamer.run(active.model, toReplyRequest(body), controller.signal);
+        const finished = await streamer.run(active.model, request, controller.signal);
         const result = finished.counts;
         if (result == null) {
             const error = finished.error!;
@@ -224,8 +275,12 @@ export class OpenAiApi {
         }
         addAnswer(stop.end());
         const reasoning = finished.reasoning;
+        const toolCall = result.toolCall == null || stop.stopped ? undefined : apiToolCall(result.toolCall);
+        // A call the client can't read (not JSON, no name) is shown as the model wrote it.
+        if (result.toolCall != null && toolCall == null && !stop.stopped)
+            addAnswer(result.toolCall.body.trim());
 
-        const finishReason: FinishReason = result.stopReason === "length" && !stop.stopped ? "length" : "stop";
+        const finishReason: FinishReason = toolCall != null ? "tool_calls" : result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {
             prompt_tokens: result.promptTokens,
             completion_tokens: result.thoughtTokens + result.answerTokens,
@@ -234,7 +289,7 @@ export class OpenAiApi {
             completion_tokens_details: {reasoning_tokens: result.thoughtTokens}
         };
         Object.assign(log, {
-            outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : result.stopReason === "length" ? "length" : "finished",
+            outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : toolCall != null ? "toolCall" : result.stopReason === "length" ? "length" : "finished",
             promptTokens: usage.prompt_tokens,
             completionTokens: usage.completion_tokens,
             reasoningTokens: result.thoughtTokens
@@ -248,15 +303,46 @@ export class OpenAiApi {
                 object: "chat.completion",
                 created,
                 model: body.model,
-                choices: [{index: 0, message: {role: "assistant", content, reasoning_content: reasoning}, logprobs: null, finish_reason: finishReason}],
+                choices: [{
+                    index: 0,
+                    message: {
+                        role: "assistant",
+                        // OpenAI's clients expect null content beside a call with no text.
+                        content: toolCall != null && content === "" ? null : content,
+                        reasoning_content: reasoning,
+                        ...(toolCall == null ? {} : {tool_calls: [{id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: toolCall.arguments}}]})
+                    },
+                    logprobs: null,
+                    finish_reason: finishReason
+                }],
                 usage
             }, cors);
+        }
+        if (toolCall != null) {
+            // OpenAI's shape: the first delta of a call names it, the next ones carry its arguments.
+            writeChunk({tool_calls: [{index: 0, id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: ""}}]});
+            writeChunk({tool_calls: [{index: 0, function: {arguments: toolCall.arguments}}]});
         }
         writeChunk({}, finishReason);
         if (body.stream_options?.include_usage === true)
             writeEvent(response, {id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage});
         response.end("data: [DONE]\n\n");
     }
+}
+
+/** The model's call as OpenAI's `tool_calls` entry, or undefined when it isn't a JSON object with a name (Hermes: `{"name", "arguments"}`). */
+function apiToolCall(call: DetectedToolCall): {id: string; name: string; arguments: string} | undefined {
+    let value: unknown;
+    try {
+        value = JSON.parse(call.body);
+    } catch {
+        return undefined;
+    }
+    if (typeof value !== "object" || value == null || typeof (value as {name?: unknown}).name !== "string")
+        return undefined;
+    const {name, arguments: args} = value as {name: string; arguments?: unknown};
+    // OpenAI sends arguments as a JSON string; a model that wrote them as a string already keeps it.
+    return {id: `call_${randomUUID().replaceAll("-", "")}`, name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {})};
 }
 
 function writeEvent(response: ServerResponse, data: unknown) {
