@@ -175,7 +175,7 @@ describe("bad input over raw HTTP", () => {
             {name: "no key", response: () => fetch(`${origin}/v1/models`), status: 401, code: "invalid_api_key"},
             {name: "a wrong key", response: () => fetch(`${origin}/v1/models`, {headers: {Authorization: "Bearer page-token"}}), status: 401, code: "invalid_api_key"},
             {name: "a page of another site", response: () => post(JSON.stringify({model, messages: [{role: "user", content: "x"}]}), {Origin: "https://evil.example"}), status: 403},
-            {name: "an unknown path", response: () => fetch(`${origin}/v1/embeddings`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 404},
+            {name: "an unknown path", response: () => fetch(`${origin}/v1/nothing-here`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 404},
             {name: "a wrong method", response: () => fetch(`${origin}/v1/chat/completions`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 405}
         ];
         for (const {name, response, status, code, param} of cases) {
