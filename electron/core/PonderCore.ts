@@ -22,7 +22,7 @@ import {EventBus} from "./events/EventBus.ts";
 import {Logger, type LogLevel, type LogSink} from "./logging/Logger.ts";
 import {RotatingLogFile} from "./logging/RotatingLogFile.ts";
 import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
-import {LibraryService} from "./models/LibraryService.ts";
+import {ModelsService} from "./models/ModelsService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {StateCacheService} from "./models/StateCacheService.ts";
@@ -80,7 +80,7 @@ export class PonderCore {
     readonly settings: SettingsService;
     readonly downloads: DownloadManager;
     readonly tools: ToolServers;
-    readonly libraryService: LibraryService;
+    readonly modelsService: ModelsService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
     readonly stateCache: StateCacheService;
@@ -147,18 +147,18 @@ export class PonderCore {
             hubUrl: options.hubUrl,
             hubToken: () => hubToken.token(),
             logger: this.logger.scoped("downloads"),
-            onModelReady: () => void this.libraryService.announceList()
+            onModelReady: () => void this.modelsService.announceList()
         });
         this.hub = new HubDiscovery(this.downloads.hub);
-        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
+        this.modelsService = new ModelsService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         this.app = new AppService(appSettings, this.library, this.models, this.logger, {
             version: options.version, shell: options.shell, dataDir: options.dataDir, shellVersions: options.shellVersions,
             logsDir: this.logsDir, desktop: options.desktop
         });
         this.handlers = composeHandlers({
             app: this.app.handlers(),
-            models: this.libraryService.modelHandlers(this.app),
-            catalog: this.libraryService.catalogHandlers(),
+            models: this.modelsService.modelHandlers(this.app),
+            catalog: this.modelsService.catalogHandlers(),
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
             chats: {
