@@ -22,9 +22,10 @@ import {EventBus} from "./events/EventBus.ts";
 import {Logger, type LogLevel, type LogSink} from "./logging/Logger.ts";
 import {RotatingLogFile} from "./logging/RotatingLogFile.ts";
 import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
-import {LibraryService} from "./models/LibraryService.ts";
+import {ModelsService} from "./models/ModelsService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {StateCacheService} from "./models/StateCacheService.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
@@ -79,9 +80,10 @@ export class PonderCore {
     readonly settings: SettingsService;
     readonly downloads: DownloadManager;
     readonly tools: ToolServers;
-    readonly libraryService: LibraryService;
+    readonly modelsService: ModelsService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
+    readonly stateCache: StateCacheService;
     /** The embedding model: retrieval over long documents and `/v1/embeddings`. */
     readonly embeddings: EmbeddingHost;
     readonly #documentIndex: DocumentIndex;
@@ -108,8 +110,11 @@ export class PonderCore {
             startTimeoutMs: options.tools?.startTimeoutMs
         });
         this.settings = new SettingsService(this.#db, this.library);
+        this.stateCache = new StateCacheService(path.join(options.dataDir, "state-cache"), appSettings, this.logger.scoped("state-cache"));
+        // The states of chats deleted for good above go with them.
+        void this.stateCache.store.keepOnly((chatId) => repository.hasChat(chatId));
         this.models = new ModelHost(this.library, this.events, {
-            runtime: options.runtime, load: options.load, remote: this.engines,
+            runtime: options.runtime, load: options.load, remote: this.engines, stateStore: this.stateCache.store,
             loadOptions: (modelId) => this.settings.loadOptions(modelId),
             logger: this.logger.scoped("models")
         });
@@ -142,25 +147,33 @@ export class PonderCore {
             hubUrl: options.hubUrl,
             hubToken: () => hubToken.token(),
             logger: this.logger.scoped("downloads"),
-            onModelReady: () => void this.libraryService.announceList()
+            onModelReady: () => void this.modelsService.announceList()
         });
         this.hub = new HubDiscovery(this.downloads.hub);
-        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
+        this.modelsService = new ModelsService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         this.app = new AppService(appSettings, this.library, this.models, this.logger, {
             version: options.version, shell: options.shell, dataDir: options.dataDir, shellVersions: options.shellVersions,
             logsDir: this.logsDir, desktop: options.desktop
         });
         this.handlers = composeHandlers({
             app: this.app.handlers(),
-            models: this.libraryService.modelHandlers(this.app),
-            catalog: this.libraryService.catalogHandlers(),
+            models: this.modelsService.modelHandlers(this.app),
+            catalog: this.modelsService.catalogHandlers(),
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
-            chats: this.chats.handlers(),
+            chats: {
+                ...this.chats.handlers(),
+                delete: async ({chatId}) => {
+                    await this.chats.delete(chatId);
+                    this.models.localModel?.forgetConversation(chatId);
+                    await this.stateCache.store.forget(chatId);
+                }
+            },
             attachments: this.attachments.handlers(),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),
             api: this.api.handlers(),
+            stateCache: this.stateCache.handlers(),
             tools: this.tools.handlers()
         });
     }
@@ -187,7 +200,9 @@ export class PonderCore {
         await this.api.dispose();
         await this.downloads.dispose();
         await this.embeddings.dispose();
+        // Unloading saves the conversations the model holds, into the state cache.
         await this.models.dispose();
+        await this.stateCache.store.settled();
         this.#documentIndex.close();
         this.#db.close();
         this.logger.info("Ponder stopped");
