@@ -136,6 +136,10 @@ export class PonderCore {
                 contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
+            forgetChat: async (chatId) => {
+                this.models.localModel?.forgetConversation(chatId);
+                await this.stateCache.store.forget(chatId);
+            },
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
@@ -161,14 +165,7 @@ export class PonderCore {
             catalog: this.modelsService.catalogHandlers(),
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
-            chats: {
-                ...this.chats.handlers(),
-                delete: async ({chatId}) => {
-                    await this.chats.delete(chatId);
-                    this.models.localModel?.forgetConversation(chatId);
-                    await this.stateCache.store.forget(chatId);
-                }
-            },
+            chats: this.chats.handlers(),
             attachments: this.attachments.handlers(),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),
