@@ -10,6 +10,7 @@ import {ChunkedTextView, type ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions, lengthLimitOf, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
+import {IndexingStatus, SourceList} from "./SourceList";
 import {ToolCallList} from "./ToolCallList";
 import {chunkedFrom, chunkedLength, joinChunked, madeInReasoning, timelineOf} from "./toolTimeline";
 import {localizeError} from "../i18n/localizeError";
@@ -125,6 +126,7 @@ function AssistantMessageBody({message}: {message: Message}) {
                 </Fragment>
             ))}
             {hasAnswer && <MarkdownAnswer text={chunkedFrom(text, answerSteps.restFrom)} className="answer" />}
+            {streaming && <IndexingStatus messageId={id} />}
             {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>
     );
@@ -154,6 +156,7 @@ function WaitingStatus({chatId}: {chatId: string}) {
 const AssistantMessageFooter = memo(function AssistantMessageFooter({message}: {message: Message}) {
     return (
         <>
+            <SourceList message={message} />
             <MessageStatus message={message} />
             <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
             <AssistantMessageActions message={message} />
