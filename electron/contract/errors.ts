@@ -27,6 +27,7 @@ export interface ErrorParams {
     "model.llamaCouldNotLoad": {file: string; reason: string};
     "reply.lastMessageTooLong": {tokens: number; contextSize: number};
     "reply.conversationTooLong": {tokens: number; contextSize: number};
+    "model.tokenizerFailed": {reason: string};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};
     "download.diskFull": {keptBytes: number};
     "download.diskNearlyFull": {freeBytes: number; keptBytes: number};

@@ -108,10 +108,10 @@ export class PonderCore {
             logger: this.logger.scoped("models")
         });
         this.api = new ApiServerControl(this.#db, this.events, this.models);
-        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), (text) => {
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
-            const model = this.models.localModel?.model;
-            return model == null ? Math.ceil(text.length / 3.5) : model.tokenize(text).length;
+            const model = this.models.localModel;
+            return model == null ? Math.ceil(text.length / 3.5) : await model.countTokens(text);
         });
         this.chats = new ChatService(repository, this.models, this.events, {
             attachmentText: (attachment) => this.attachments.promptText(attachment),

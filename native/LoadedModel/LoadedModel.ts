@@ -2,7 +2,8 @@ import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
-import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
+import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
+import {TokenizerThread} from "../generation/TokenizerThread.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
@@ -59,6 +60,7 @@ export class LoadedModel {
     readonly #scheduler: SequenceScheduler<LlamaContextSequence, FittedPrompt>;
     /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
+    readonly #tokenizerThread: TokenizerThread;
 
     private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number) {
         this.filePath = filePath;
@@ -70,7 +72,8 @@ export class LoadedModel {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex
         });
-        this.#prompts = new PromptTokenizer(model.tokenizer);
+        this.#tokenizerThread = new TokenizerThread(filePath);
+        this.#prompts = new PromptTokenizer(model.tokenizer, this.#tokenizerThread);
         // Resolved now, not on the first prompt: a wrong template shows at load, and the first reply isn't slowed.
         this.format = resolveChatFormat(model);
     }
@@ -121,6 +124,12 @@ export class LoadedModel {
         return this.format.thoughtOpenTag != null;
     }
 
+    /** How many tokens `text` is on this model; long text is counted off the event loop. */
+    async countTokens(text: string): Promise<number> {
+        const tokens = text.length > offThreadCharacters ? await this.#tokenizerThread.tokenize(text, false) : this.#model.tokenize(text);
+        return tokens.length;
+    }
+
     /** Replies running now and waiting for a sequence, and the tokens llama.cpp has evaluated in all (prompts and replies). */
     get load(): {active: number; waiting: number; evaluatedTokens: number} {
         const evaluatedTokens = this.#sequences.reduce((sum, sequence) => sum + sequence.tokenMeter.usedInputTokens, 0);
@@ -134,7 +143,7 @@ export class LoadedModel {
      */
     async generate(options: GenerateReplyOptions): Promise<GenerateReplyResult> {
         // Fitted before waiting, so a conversation too long for the context fails at once.
-        const prompt = fitPrompt(this.#model, this.contextSize, this.format, options, this.#prompts);
+        const prompt = await fitPrompt(this.#model, this.contextSize, this.format, options, this.#prompts);
         let lease;
         try {
             lease = await this.#scheduler.acquire({
@@ -158,6 +167,7 @@ export class LoadedModel {
     /** Refuses replies still waiting, lets running ones end, then frees the model. */
     async dispose(): Promise<void> {
         await this.#scheduler.close();
+        await this.#tokenizerThread.dispose();
         await this.#context.dispose();
         await this.#model.dispose();
     }
