@@ -94,6 +94,8 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Reads the uploaded document's text and stores it once per content hash. */
         "attachments.finish": z.strictObject({uploadId: id}),
         "chats.stop": z.strictObject({chatId: id}),
+        /** "Answer now": the chat's reply closes its reasoning and answers. */
+        "chats.answerNow": z.strictObject({chatId: id}),
         /** The user's answer to a tool call waiting for consent in the chat's reply. */
         "chats.answerToolCall": z.strictObject({chatId: id, callId: id, decision: z.enum(["allowOnce", "alwaysAllow", "deny"])}),
         "chats.update": z.strictObject({
@@ -250,6 +252,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thoughtTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
         stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
+        limit: z.strictObject({name: z.enum(["maxTokens", "context"]), tokens: z.number().int().positive()}).optional(),
         toolMs: z.number().nonnegative().optional()
     });
     const toolCall = z.strictObject({
@@ -286,7 +289,14 @@ function chatArchiveSchema(id: z.ZodString) {
             pages: z.number().int().positive().nullable(),
             tokens: z.number().int().nonnegative(),
             sizeBytes: z.number().int().nonnegative()
-        })).max(20).optional()
+        })).max(20).optional(),
+        sources: z.array(z.strictObject({
+            attachmentId: z.string().regex(/^[0-9a-f]{64}$/),
+            name: z.string().trim().min(1).max(255),
+            page: z.number().int().positive().nullable(),
+            piece: z.number().int().nonnegative(),
+            text: z.string().max(100_000)
+        })).max(100).optional()
     });
     const chat = z.strictObject({
         summary: z.strictObject({
@@ -394,6 +404,8 @@ export interface ModelMetadata {
     contextLength?: number;
     /** Whether its chat template has it reason in `<think>` before answering. */
     thinks?: boolean;
+    /** An embedding model: used to search attached documents (and by `/v1/embeddings`), never loaded for chat. */
+    embedding?: boolean;
 }
 
 export type RuntimeStatus = "empty" | "loading" | "ready" | "error";
@@ -420,6 +432,8 @@ export interface RuntimeState {
     unsupportedSettings?: GenerationSettingName[];
     /** Whether the engine can write on where a cut-short answer ended. */
     continuesReplies?: boolean;
+    /** Whether the engine can close the reasoning on request ("Answer now"). */
+    answersNow?: boolean;
 }
 
 export interface ChatSummary {
@@ -457,8 +471,16 @@ export interface MessageStats {
     thoughtTokens: number;
     answerTokens: number;
     stopReason: StopReason;
+    /** For a reply cut by `length`: which limit it reached (where the engine says). */
+    limit?: ReplyLimit;
     /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
     toolMs?: number;
+}
+
+/** The limit a reply cut by length reached, and its size: Max tokens, or the model's context. */
+export interface ReplyLimit {
+    name: "maxTokens" | "context";
+    tokens: number;
 }
 
 /** The user's answer to a tool call: "Allow once", "Always allow" (this tool, from now on) or "Deny". */
@@ -507,6 +529,27 @@ export interface Message {
     toolCalls: MessageToolCall[];
     /** Documents attached to a question; absent when none. */
     attachments?: Attachment[];
+    /** The passages of attached documents an answer was given to read (documents too long for the context); absent when none. */
+    sources?: MessageSource[];
+}
+
+/** How far the embedding of a document's passages has come. */
+export interface DocumentIndexing {
+    name: string;
+    done: number;
+    total: number;
+}
+
+/** A passage of an attached document that retrieval put before a question (cited as `[n]`, n its place from 1). */
+export interface MessageSource {
+    attachmentId: string;
+    /** The document's name as attached. */
+    name: string;
+    /** The PDF page it is on; null for documents without pages. */
+    page: number | null;
+    /** Its place among the document's pieces, from 0. */
+    piece: number;
+    text: string;
 }
 
 /** A document attached to a message; its text is kept once per content hash in the data folder. */
@@ -700,6 +743,8 @@ export interface CatalogEntry {
     translations?: Record<string, {description: string; note?: string}>;
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
+    /** `embedding`: the model that searches attached documents too large for the context; absent: a chat model. */
+    kind?: "embedding";
 }
 
 /** A GGUF model repository on the hub, as its search lists it. */
@@ -806,6 +851,11 @@ export interface EventPayloads {
     "chats.messageUpdated": Message;
     /** A tool call of a streaming reply appeared or changed (waiting for consent, running, done). */
     "chats.toolCall": {chatId: string; messageId: string; call: MessageToolCall};
+    /**
+     * A reply reading documents too long for the context: while their passages are embedded,
+     * `indexing` says how far (the reply's Stop cancels it); then `sources` are the passages chosen.
+     */
+    "chats.sources": {chatId: string; messageId: string; indexing: DocumentIndexing | null; sources: MessageSource[]};
     "engines.listChanged": RemoteEngineInfo[];
     "api.stateChanged": ApiServerState;
     /** The servers' states, tools or the limits changed. */
@@ -874,6 +924,7 @@ export interface RequestResults {
     "attachments.write": void;
     "attachments.finish": Attachment;
     "chats.stop": void;
+    "chats.answerNow": void;
     "chats.answerToolCall": void;
     "chats.update": ChatSummary;
     "chats.delete": void;
@@ -910,6 +961,20 @@ export interface RequestResults {
 export type RequestHandlers = {
     [N in RequestName]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
 };
+
+/** A request domain: the part of a name before the dot (`chats` of `chats.send`). */
+export type RequestDomain = Domain<RequestName>;
+
+/**
+ * One domain's handlers by member name (`chats` → `{send, stop, …}`), the shape a core service
+ * exposes for its domain; core/rpc/composeHandlers.ts joins them into {@link RequestHandlers}.
+ */
+export type DomainHandlers<D extends RequestDomain> = {
+    [N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (args: RequestArgs<N>) => Promise<RequestResults[N]>;
+};
+
+/** Every domain's handlers: one slot per request name, so the compiler refuses a missing one. */
+export type HandlersByDomain = {[D in RequestDomain]: DomainHandlers<D>};
 
 /** Wire functions of the main side: one per request name. Arguments are `unknown` until validated. */
 export type MainFunctions = {

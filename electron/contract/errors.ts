@@ -27,6 +27,9 @@ export interface ErrorParams {
     "model.llamaCouldNotLoad": {file: string; reason: string};
     "reply.lastMessageTooLong": {tokens: number; contextSize: number};
     "reply.conversationTooLong": {tokens: number; contextSize: number};
+    "reply.contextFull": {contextSize: number};
+    "documents.needEmbeddingModel": {model: string};
+    "documents.embeddingModelFailed": {reason: string};
     "model.tokenizerFailed": {reason: string};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};
     "download.diskFull": {keptBytes: number};

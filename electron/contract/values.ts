@@ -18,7 +18,7 @@ export const requestNames = everyName<RequestName>()([
     "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
     "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
     "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerToolCall",
+    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerNow", "chats.answerToolCall",
     "attachments.begin", "attachments.write", "attachments.finish",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
@@ -31,7 +31,7 @@ export const requestNames = everyName<RequestName>()([
 
 export const eventNames = everyName<EventName>()([
     "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall",
+    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall", "chats.sources",
     "engines.listChanged", "api.stateChanged", "tools.changed"
 ]);
 

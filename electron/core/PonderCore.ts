@@ -1,13 +1,17 @@
 import path from "node:path";
 import type {LlamaRuntimeOptions, LoadModelOptions} from "../../native/index.ts";
 import type {AppInfo, RequestHandlers} from "../contract.ts";
+import {AppService} from "./app/AppService.ts";
 import {ChatRepository} from "./chats/ChatRepository.ts";
 import {ChatService, type ChatServiceOptions} from "./chats/ChatService.ts";
 import {ApiServerControl} from "./api/ApiServerControl.ts";
-import {requireDesktop, type DesktopShell} from "./DesktopShell.ts";
+import type {DesktopShell} from "./DesktopShell.ts";
 import {FileKeySecretStore} from "./engines/FileKeySecretStore.ts";
 import {HubDiscovery} from "./hub/HubDiscovery.ts";
 import {AttachmentStore} from "./documents/AttachmentStore.ts";
+import {DocumentIndex} from "./documents/DocumentIndex.ts";
+import {DocumentRetrieval} from "./documents/DocumentRetrieval.ts";
+import {EmbeddingHost} from "./documents/EmbeddingHost.ts";
 import {HubTokenStore} from "./hub/HubTokenStore.ts";
 import {RemoteEngines} from "./engines/RemoteEngines.ts";
 import type {SecretStore} from "./engines/SecretStore.ts";
@@ -24,6 +28,7 @@ import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
+import {composeHandlers} from "./rpc/composeHandlers.ts";
 import {ToolServers} from "./tools/ToolServers.ts";
 
 export interface PonderCoreOptions {
@@ -56,15 +61,13 @@ export interface PonderCoreOptions {
     tools?: {allowCommands?: boolean; startTimeoutMs?: number};
 }
 
-/** The app setting that keeps the models folder the user chose. */
-const modelsDirSetting = "modelsDir";
-
 /**
  * Ponder's app services, independent of any transport: the desktop window (IPC), `serve`
  * (WebSocket) and tests all drive this same object through {@link PonderCore.handlers}.
  */
 export class PonderCore {
     readonly events = new EventBus();
+    readonly app: AppService;
     readonly logger: Logger;
     /** The folder `logs/ponder.log` is in, for "Open logs folder". */
     readonly logsDir: string;
@@ -79,13 +82,16 @@ export class PonderCore {
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
+    /** The embedding model: retrieval over long documents and `/v1/embeddings`. */
+    readonly embeddings: EmbeddingHost;
+    readonly #documentIndex: DocumentIndex;
     readonly handlers: RequestHandlers;
     readonly #db: PonderDatabase;
 
     private constructor(options: PonderCoreOptions) {
         this.#db = openDatabase(path.join(options.dataDir, "ponder.db"));
         const appSettings = new AppSettingsRepository(this.#db);
-        const modelsDir = options.modelsDir ?? appSettings.get(modelsDirSetting) ?? path.join(options.dataDir, "models");
+        const modelsDir = options.modelsDir ?? AppService.savedModelsDir(appSettings) ?? path.join(options.dataDir, "models");
         this.logsDir = path.resolve(options.dataDir, "logs");
         this.logger = new Logger(options.logSink ?? new RotatingLogFile(this.logsDir), options.logLevel ?? logLevelFromEnvironment());
         const repository = new ChatRepository(this.#db);
@@ -108,20 +114,33 @@ export class PonderCore {
             logger: this.logger.scoped("models")
         });
         this.api = new ApiServerControl(this.#db, this.events, this.models);
-        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
+        const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
+            const model = this.models.localModel?.model;
+            return model == null ? Math.ceil(text.length / 3.5) : model.tokenize(text).length;
+        };
+        // A whole document is counted off the event loop: it can be megabytes.
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
             const model = this.models.localModel;
-            return model == null ? Math.ceil(text.length / 3.5) : await model.countTokens(text);
+            return model == null ? countTokens(text) : await model.countTokens(text);
         });
+        const catalog = readCatalog();
+        const embeddingEntry = catalog.find((entry) => entry.kind === "embedding");
+        this.embeddings = new EmbeddingHost(this.library, (filePath) => this.models.loadEmbeddingModel(filePath), embeddingEntry?.name ?? "an embedding model");
+        this.#documentIndex = new DocumentIndex(path.join(options.dataDir, "attachments"));
         this.chats = new ChatService(repository, this.models, this.events, {
             attachmentText: (attachment) => this.attachments.promptText(attachment),
+            documents: {
+                retrieval: new DocumentRetrieval(this.attachments, this.#documentIndex, this.embeddings, countTokens),
+                contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
+            },
+            describeAttachment: (attachment) => this.attachments.describe(attachment),
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
             tools: {servers: this.tools, enabledFor: (modelId, chatId) => this.settings.usesTools(modelId, chatId)},
             ...options.chats
         });
-        const catalog = readCatalog();
         this.downloads = new DownloadManager(new DownloadRepository(this.#db), this.library.modelsDir, catalog, this.events, {
             ...options.downloads,
             hubUrl: options.hubUrl,
@@ -130,112 +149,24 @@ export class PonderCore {
             onModelReady: () => void this.libraryService.announceList()
         });
         this.hub = new HubDiscovery(this.downloads.hub);
-        const hubSettings = () => ({url: this.downloads.hub.url.href, hasToken: hubToken.token() != null, protection: secrets.protection});
         this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
-        const info: AppInfo = {
-            version: options.version,
-            shell: options.shell,
-            platform: process.platform,
-            arch: process.arch,
-            modelsDir: this.library.modelsDir,
-            dataDir: path.resolve(options.dataDir)
-        };
-        this.handlers = {
-            "app.getInfo": async () => info,
-            "app.getSystem": async () => {
-                const runtime = await this.models.describeRuntime();
-                return {
-                    versions: {
-                        app: options.version,
-                        electron: options.shellVersions?.electron ?? null,
-                        chromium: options.shellVersions?.chromium ?? null,
-                        node: process.versions.node,
-                        nodeLlamaCpp: runtime.nodeLlamaCppVersion,
-                        llamaCpp: runtime.llamaCppRelease
-                    },
-                    machine: {
-                        platform: process.platform,
-                        arch: process.arch,
-                        cpuModel: runtime.cpuModel,
-                        mathCores: runtime.mathCores,
-                        totalRamBytes: runtime.totalRamBytes,
-                        backend: runtime.backend,
-                        gpuNames: runtime.gpuNames,
-                        vramBytes: runtime.vramBytes,
-                        unifiedMemory: runtime.unifiedMemory
-                    }
-                };
-            },
-            "app.getLogs": async () => ({folder: this.logsDir, lines: this.logger.tail(logLinesInReport)}),
-            "app.openLogsFolder": async () => requireDesktop(options.desktop).openFolder(this.logsDir),
-            "models.list": () => this.library.list(),
-            "models.load": ({modelId}) => this.models.load(modelId),
-            "models.unload": () => this.models.unload(),
-            "models.getState": async () => this.models.state,
-            "models.delete": ({modelId}) => this.libraryService.delete(modelId),
-            "models.import": ({path: fileOrFolder}) => this.libraryService.import(fileOrFolder),
-            "models.importPicked": () => this.libraryService.importPicked(),
-            "models.reveal": ({modelId}) => this.libraryService.reveal(modelId),
-            "models.openFolder": () => this.libraryService.openFolder(),
-            "models.changeFolder": async ({path: folder}) => {
-                info.modelsDir = await this.libraryService.changeFolder(folder);
-                appSettings.set(modelsDirSetting, info.modelsDir);
-                return {...info};
-            },
-            "models.estimateFit": (args) => this.libraryService.estimateFit(args),
-            "catalog.list": async () => [...this.libraryService.catalog],
-            "catalog.recommend": () => this.libraryService.recommend(),
-            "hub.search": (query) => this.hub.search(query),
-            "hub.repository": ({repo}) => this.hub.repository(repo),
-            "hub.getSettings": async () => hubSettings(),
-            "hub.setToken": async ({token}) => {
-                hubToken.set(token);
-                return hubSettings();
-            },
-            "downloads.list": async () => this.downloads.list(),
-            "downloads.add": ({address}) => this.downloads.add(address),
-            "downloads.pause": ({downloadId}) => this.downloads.pause(downloadId),
-            "downloads.resume": async ({downloadId}) => this.downloads.resume(downloadId),
-            "downloads.cancel": ({downloadId}) => this.downloads.cancel(downloadId),
-            "chats.list": async ({after, limit}) => this.chats.list(after, limit),
-            "chats.get": async ({chatId}) => this.chats.get(chatId),
-            "chats.create": async () => this.chats.create(),
-            "chats.send": async ({chatId, text, attachments}) => this.chats.send(chatId, text, attachments?.map((attachment) => this.attachments.describe(attachment))),
-            "attachments.begin": async ({name, sizeBytes}) => ({uploadId: await this.attachments.begin(name, sizeBytes)}),
-            "attachments.write": ({uploadId, offset, data}) => this.attachments.write(uploadId, offset, Buffer.from(data, "base64")),
-            "attachments.finish": ({uploadId}) => this.attachments.finish(uploadId),
-            "chats.stop": ({chatId}) => this.chats.stop(chatId),
-            "chats.answerToolCall": async ({chatId, callId, decision}) => this.chats.answerToolCall(chatId, callId, decision),
-            "chats.update": async ({chatId, ...changes}) => this.chats.update(chatId, changes),
-            "chats.delete": ({chatId}) => this.chats.delete(chatId),
-            "chats.restore": async ({chatId}) => this.chats.restore(chatId),
-            "chats.search": async ({query}) => this.chats.search(query),
-            "chats.showMessage": async ({chatId, messageId}) => this.chats.showMessage(chatId, messageId),
-            "chats.edit": async ({chatId, messageId, text}) => this.chats.edit(chatId, messageId, text),
-            "chats.regenerate": async ({chatId, messageId}) => this.chats.regenerate(chatId, messageId),
-            "chats.continue": async ({chatId, messageId}) => this.chats.continue(chatId, messageId),
-            "chats.deleteMessage": async ({chatId, messageId}) => this.chats.deleteMessage(chatId, messageId),
-            "chats.restoreMessage": async ({chatId, messageId}) => this.chats.restoreMessage(chatId, messageId),
-            "chats.export": async ({chatId, format}) => this.chats.export(chatId, format),
-            "chats.readExport": async ({exportId}) => this.chats.readExport(exportId),
-            "chats.import": async ({archive}) => this.chats.import(archive),
-            "settings.get": ({modelId, chatId}) => this.settings.get(modelId, chatId),
-            "settings.update": (update) => this.settings.update(update),
-            "engines.list": () => this.engines.list(),
-            "engines.add": (engine) => this.engines.add(engine),
-            "engines.remove": ({engineId}) => this.engines.remove(engineId),
-            "api.getState": async () => this.api.state,
-            "api.configure": (changes) => this.api.configure(changes),
-            "api.rotateKey": () => this.api.rotateKey(),
-            "tools.list": async () => this.tools.view(),
-            "tools.addServer": (definition) => this.tools.add(definition),
-            "tools.importServers": ({json}) => this.tools.import(json),
-            "tools.updateServer": ({serverId, enabled}) => this.tools.setEnabled(serverId, enabled),
-            "tools.restartServer": ({serverId}) => this.tools.restart(serverId),
-            "tools.removeServer": ({serverId}) => this.tools.remove(serverId),
-            "tools.updateTool": async ({serverId, tool, ...changes}) => this.tools.updateTool(serverId, tool, changes),
-            "tools.configure": async (limits) => this.tools.configure(limits)
-        };
+        this.app = new AppService(appSettings, this.library, this.models, this.logger, {
+            version: options.version, shell: options.shell, dataDir: options.dataDir, shellVersions: options.shellVersions,
+            logsDir: this.logsDir, desktop: options.desktop
+        });
+        this.handlers = composeHandlers({
+            app: this.app.handlers(),
+            models: this.libraryService.modelHandlers(this.app),
+            catalog: this.libraryService.catalogHandlers(),
+            hub: this.hub.handlers(hubToken),
+            downloads: this.downloads.handlers(),
+            chats: this.chats.handlers(),
+            attachments: this.attachments.handlers(),
+            settings: this.settings.handlers(),
+            engines: this.engines.handlers(),
+            api: this.api.handlers(),
+            tools: this.tools.handlers()
+        });
     }
 
     static async create(options: PonderCoreOptions): Promise<PonderCore> {
@@ -259,14 +190,13 @@ export class PonderCore {
         await this.tools.dispose();
         await this.api.dispose();
         await this.downloads.dispose();
+        await this.embeddings.dispose();
         await this.models.dispose();
+        this.#documentIndex.close();
         this.#db.close();
         this.logger.info("Ponder stopped");
     }
 }
-
-/** Enough lines to see what led up to a problem, few enough to paste into an issue. */
-const logLinesInReport = 100;
 
 const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 

@@ -6,6 +6,7 @@ import {getLlama, LlamaLogLevel, type Llama, type LlamaGpuType} from "node-llama
 import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelFit} from "../fit/estimateModelFit.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
+import {EmbeddingModel, type LoadEmbeddingModelOptions} from "../embedding/EmbeddingModel.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 
 export type Backend = "metal" | "cuda" | "vulkan" | "cpu";
@@ -107,6 +108,11 @@ export class LlamaRuntime {
                 availableBytes: fit.memory.unified ? Math.max(fit.memory.ramBytes, fit.memory.vramBytes) : fit.memory.ramBytes + fit.memory.vramBytes
             });
         return LoadedModel.load(this.#llama, modelPath, options);
+    }
+
+    /** An embedding model, beside any chat model; it is small, so no fit check is made. */
+    async loadEmbeddingModel(modelPath: string, options: LoadEmbeddingModelOptions = {}): Promise<EmbeddingModel> {
+        return EmbeddingModel.load(this.#llama, modelPath, options);
     }
 
     async dispose(): Promise<void> {

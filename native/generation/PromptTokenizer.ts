@@ -43,9 +43,8 @@ export class PromptTokenizer {
         }));
         for (const [key, tokens] of offThread)
             current.set(key, await tokens);
-        return text.tokenize(this.#remembering(current, () => {
-            throw new Error("A long piece of the prompt was not tokenized in the first pass.");
-        }));
+        // The first pass found every long piece, so this one tokenizes only what it tokenized too.
+        return text.tokenize(this.#remembering(current, (_key, piece, specialTokens, options) => this.#tokenizer(piece, specialTokens, options)));
     }
 
     /** A tokenizer that takes remembered tokens, tokenizes short text at once and hands long text to `long`. */

@@ -57,6 +57,8 @@ export interface GenerateReplyOptions {
     maxTokens?: number;
     /** Reasoning tokens at most; when spent, the reasoning is closed and the model answers. Unlimited when omitted. */
     thoughtBudget?: number;
+    /** When it aborts while the model reasons ("Answer now"), the reasoning is closed as the budget closes it and the model answers. */
+    answerNow?: AbortSignal;
     sampling?: SamplingOptions;
     tokenBias?: TokenBias;
     /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
@@ -92,10 +94,18 @@ export interface GenerateReplyOptions {
  */
 export type ReplyStopReason = "finished" | "stopped" | "length" | "toolCall";
 
+/** The limit a reply cut by length reached: `maxTokens` (the request's), or `context` (the sequence's size). */
+export interface ReplyLimit {
+    name: "maxTokens" | "context";
+    tokens: number;
+}
+
 export interface GenerateReplyResult {
     stopReason: ReplyStopReason;
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
+    /** Which limit a `length` reply reached, and its size in tokens: Max tokens, or the room left in the context. */
+    limit?: ReplyLimit;
     promptTokens: number;
     /** Earlier turns left out of the prompt by the `"dropOldest"` policy. */
     droppedTurns: number;
@@ -125,6 +135,9 @@ export async function generateReply(
     const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = prompt;
     const room = sequence.contextSize - promptTokens.length;
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
+    const limit: ReplyLimit = options.maxTokens != null && options.maxTokens <= room - closingReserve
+        ? {name: "maxTokens", tokens: options.maxTokens}
+        : {name: "context", tokens: sequence.contextSize};
     // Stopped between getting its sequence and starting: evaluating the prompt would be wasted.
     if (options.signal?.aborted)
         return stoppedBeforeStart(prompt);
@@ -192,10 +205,11 @@ export async function generateReply(
                 break;
             }
             const inThought = segmenter.isInThought();
-            if (inThought && closing != null && options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget) {
-                // The budget is spent: drop this token and make the model read the end of its reasoning instead.
+            const budgetSpent = options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget;
+            if (inThought && closing != null && (budgetSpent || options.answerNow?.aborted)) {
+                // Drop this token and make the model read the end of its reasoning instead.
                 emit(segmenter.push(decoder.flush() + closing.text));
-                thoughtCutByBudget = true;
+                thoughtCutByBudget ||= budgetSpent;
                 step = await iterator.next(closing.tokens);
                 continue;
             }
@@ -239,7 +253,8 @@ export async function generateReply(
         thoughtTokens,
         answerTokens,
         ...(firstTokenAt == null ? {} : {firstTokenAt}),
-        ...(toolCall == null ? {} : {toolCall})
+        ...(toolCall == null ? {} : {toolCall}),
+        ...(stopReason === "length" ? {limit} : {})
     };
 }
 

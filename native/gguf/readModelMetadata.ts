@@ -1,4 +1,5 @@
 import {open, stat} from "node:fs/promises";
+import path from "node:path";
 import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
 
@@ -10,6 +11,8 @@ export interface ModelFileMetadata {
     contextLength?: number;
     /** Whether the chat template has the model reason in `<think>` before answering. */
     thinks: boolean;
+    /** An embedding model (it pools its states into one vector per text) rather than a chat model. */
+    embedding: boolean;
 }
 
 const ggufMagic = Buffer.from("GGUF");
@@ -38,7 +41,8 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
         quantization: fileTypeName(general?.file_type),
         parameterCount: countParameters(info),
         contextLength: info.architectureMetadata.context_length,
-        thinks: thinks(info)
+        thinks: thinks(info),
+        embedding: isEmbeddingModel(info, filePath)
     };
 }
 
@@ -50,6 +54,17 @@ function thinks(info: GgufFileInfo) {
     const tokenizer = info.metadata.tokenizer;
     const template = tokenizer?.chat_template;
     return (typeof template === "string" && template.includes("<think>")) || (tokenizer?.ggml?.tokens?.includes("<think>") ?? false);
+}
+
+/**
+ * Embedding models declare how they pool (BERT-like ones, and converted embedding models), or
+ * say so in their name (Qwen3-Embedding's GGUF leaves the pooling to the caller).
+ */
+function isEmbeddingModel(info: GgufFileInfo, filePath: string) {
+    const pooling = (info.architectureMetadata as {pooling_type?: unknown}).pooling_type;
+    const architecture = String(info.metadata.general?.architecture ?? "");
+    return pooling != null || /^(bert|nomic-bert|jina-bert-v2|xlm-roberta|modern-bert|gemma-embedding)$/.test(architecture)
+        || /embed/i.test(`${String(info.metadata.general?.name ?? "")} ${path.basename(filePath)}`);
 }
 
 async function assertGgufMagic(filePath: string) {

@@ -120,7 +120,8 @@ class AppClient {
             "engines.listChanged": () => undefined,
             "api.stateChanged": () => undefined,
             "tools.changed": () => undefined,
-            "chats.toolCall": () => undefined
+            "chats.toolCall": () => undefined,
+            "chats.sources": () => undefined
         }, {
             post: (data) => socket.send(data),
             on: (receive) => void socket.on("message", (data) => receive(data.toString())),

@@ -103,6 +103,39 @@ describe("thinking budget", () => {
     });
 });
 
+describe("Answer now", () => {
+    test("closes a reasoning that would go on forever when asked, and the model answers; it isn't counted as the budget's doing", async () => {
+        const model = await load(fixtures.endless);
+        const answerNow = new AbortController();
+        const out = collect();
+        const result = await model.generate({
+            turns: [{role: "user", text: "Think"}], sampling: greedy, answerNow: answerNow.signal,
+            onChunk(chunk) {
+                out.onChunk(chunk);
+                if (chunk.segment === "thought" && out.thought().length > 200)
+                    answerNow.abort();
+            }
+        });
+        expect(result.stopReason).toBe("finished");
+        expect(result.thoughtCutByBudget).toBe(false);
+        expect(out.thought().length).toBeGreaterThan(200);
+        expect(out.answer()).toBe(expectedTexts.answer);
+    });
+});
+
+describe("length limits", () => {
+    test("a reply cut by length says which limit it reached: Max tokens, or the context", async () => {
+        const model = await load(fixtures.endless, 256);
+        const byMaxTokens = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, maxTokens: 20});
+        expect(byMaxTokens).toMatchObject({stopReason: "length", limit: {name: "maxTokens", tokens: 20}});
+        const byContext = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, maxTokens: 10_000});
+        expect(byContext).toMatchObject({stopReason: "length", limit: {name: "context", tokens: 256}});
+        const finished = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, thoughtBudget: 10});
+        expect(finished.stopReason).toBe("finished");
+        expect(finished.limit).toBeUndefined();
+    });
+});
+
 describe("context overflow", () => {
     const long = (n: number) => `Message ${n}: ` + "a long line of words to fill the context up ".repeat(4);
     const history = [

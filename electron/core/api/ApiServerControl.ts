@@ -1,5 +1,5 @@
 import {randomBytes} from "node:crypto";
-import type {ApiServerState, RequestArgs} from "../../contract.ts";
+import type {ApiServerState, DomainHandlers, RequestArgs} from "../../contract.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -101,6 +101,14 @@ export class ApiServerControl {
             this.#emit();
             return this.state;
         });
+    }
+
+    handlers(): DomainHandlers<"api"> {
+        return {
+            getState: async () => this.state,
+            configure: (changes) => this.configure(changes),
+            rotateKey: () => this.rotateKey()
+        };
     }
 
     dispose(): Promise<unknown> {

@@ -1,4 +1,6 @@
-import type {Attachment, ChatReplyState, ChatSummary, Message, MessageToolCall, ToolConsent} from "../../contract.ts";
+import type {Attachment, ChatReplyState, ChatSummary, DocumentIndexing, Message, MessageSource, MessageToolCall, ToolConsent} from "../../contract.ts";
+import {passagesText, type DocumentRetrieval} from "../documents/DocumentRetrieval.ts";
+import {RetrievingEngine} from "../documents/RetrievingEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import {Logger} from "../logging/Logger.ts";
 import type {ActiveModel, ReplyEngine, ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
@@ -25,10 +27,23 @@ export interface ChatRepliesOptions {
     tools?: {servers: ToolServers; enabledFor(modelId: string, chatId: string): boolean};
     /** An attached document's text as the model reads it, put before its question. */
     attachmentText?: (attachment: Attachment) => string;
+    /** Retrieval over documents too long for the context; without it, documents always go in whole. */
+    documents?: {
+        retrieval: DocumentRetrieval;
+        /** The context tokens of the model replies go to, when it runs here (a remote engine's is unknown: documents go whole). */
+        contextSize(active: ActiveModel): number | undefined;
+    };
 }
+
+/** Documents that take more than this share of the context are searched instead of included whole. */
+const documentShare = 0.5;
+/** The share of the context the chosen passages may fill. */
+const passageShare = 0.35;
 
 interface RunningReply {
     controller: AbortController;
+    /** Aborted by "Answer now": the reasoning is closed and the model answers. */
+    answerNow: AbortController;
     streamer: ReplyStreamer;
     /** The streaming message as stored when the reply started. */
     message: Message;
@@ -38,6 +53,8 @@ interface RunningReply {
     toolCalls: MessageToolCall[];
     /** Calls waiting for the user's answer, by call id. */
     consents: Map<string, (decision: ToolConsent) => void>;
+    /** The passages retrieval gave the reply to read; absent when the documents went whole. */
+    sources?: MessageSource[];
 }
 
 /**
@@ -87,7 +104,9 @@ export class ChatReplies {
     /** The streaming message as its deltas have delivered it (the database lags by up to a save interval). */
     delivered(chatId: string, messageId: string): Message | undefined {
         const running = this.#running.get(chatId);
-        return running?.message.id === messageId ? {...running.message, ...running.streamer.delivered, toolCalls: [...running.toolCalls]} : undefined;
+        return running?.message.id === messageId
+            ? {...running.message, ...running.streamer.delivered, toolCalls: [...running.toolCalls], ...sourcesOf(running)}
+            : undefined;
     }
 
     /**
@@ -97,14 +116,25 @@ export class ChatReplies {
      */
     start(active: ActiveModel, chat: ChatSummary, message: Message, branch: readonly Message[], continues = false): void {
         const {chatId} = message;
-        const turns = conversationTurns(chat, continues ? branch.slice(0, -1) : branch, this.#options.attachmentText);
-        // The answer being continued goes back whole, reasoning included: the model writes on from its last token.
-        if (continues)
-            turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
+        const read = continues ? branch.slice(0, -1) : branch;
+        const contextSize = this.#options.documents?.contextSize(active);
+        const documents = read.flatMap((turn) => turn.attachments ?? []);
+        const retrieves = contextSize != null && !continues
+            && documents.reduce((sum, {tokens}) => sum + tokens, 0) > contextSize * documentShare;
+        const turnsWith = (passages?: MessageSource[]) => {
+            const turns = conversationTurns(chat, read, this.#options.attachmentText, {retrieves, passages, continued: continues ? message : undefined});
+            // The answer being continued goes back whole, reasoning included: the model writes on from its last token.
+            if (continues)
+                turns.push({role: "assistant", text: message.text, reasoning: message.reasoning});
+            return turns;
+        };
+        const turns = turnsWith();
+        const answerNow = new AbortController();
         const request: ReplyRequest = {
             ...this.#options.replySettings?.(active.modelId, chatId, turns),
             ...this.#options.generation,
             turns,
+            answerNow: answerNow.signal,
             priority: "interactive",
             continueLastTurn: continues,
             keepEarlierReasoning: chat.sendReasoning
@@ -118,15 +148,26 @@ export class ChatReplies {
                 running.state = ahead == null ? {state: "generating"} : {state: "waiting", ahead};
                 this.#emitChanged(chatId);
             },
-            save: {intervalMs: this.#saveIntervalMs, write: (reply) => this.#repository.saveMessage({...message, ...reply, toolCalls: running.toolCalls})}
+            save: {intervalMs: this.#saveIntervalMs, write: (reply) => this.#repository.saveMessage({...message, ...reply, toolCalls: running.toolCalls, ...sourcesOf(running)})}
         });
         const controller = new AbortController();
         const running: RunningReply = {
-            controller, streamer, message, state: {state: "generating"}, done: Promise.resolve(),
+            controller, answerNow, streamer, message, state: {state: "generating"}, done: Promise.resolve(),
             toolCalls: [...message.toolCalls], consents: new Map()
         };
         this.#running.set(chatId, running);
-        running.done = this.#finish(running, streamer.run(this.#engineFor(active, chatId, running), request, controller.signal));
+        let engine = this.#engineFor(active, chatId, running);
+        if (retrieves) {
+            const question = read.at(-1)?.text ?? "";
+            const emit = (indexing: DocumentIndexing | null) =>
+                this.#events.emit("chats.sources", {chatId, messageId: message.id, indexing, sources: running.sources ?? []});
+            engine = new RetrievingEngine(engine, async (signal) => {
+                running.sources = await this.#options.documents!.retrieval.passages(question, documents, Math.floor(contextSize * passageShare), signal, emit);
+                emit(null);
+                return turnsWith(running.sources);
+            });
+        }
+        running.done = this.#finish(running, streamer.run(engine, request, controller.signal));
         this.#emitChanged(chatId);
     }
 
@@ -176,6 +217,11 @@ export class ChatReplies {
         });
     }
 
+    /** "Answer now": the chat's reply closes its reasoning and answers; nothing happens once it answers or has ended. */
+    answerNow(chatId: string): void {
+        this.#running.get(chatId)?.answerNow.abort();
+    }
+
     /** Stops the chat's reply (also while it waits to start); resolves once what was generated is saved. */
     async stop(chatId: string): Promise<void> {
         const running = this.#running.get(chatId);
@@ -204,7 +250,8 @@ export class ChatReplies {
                 status: finished.stopReason === "error" ? "error" : finished.stopReason === "stopped" ? "stopped" : "done",
                 error: finished.error?.message ?? null,
                 stats: finished.stats ?? message.stats,
-                toolCalls: running.toolCalls
+                toolCalls: running.toolCalls,
+                ...sourcesOf(running)
             };
             this.#repository.transaction(() => {
                 this.#repository.saveMessage(ended);
@@ -229,17 +276,42 @@ export class ChatReplies {
     }
 }
 
-/** The conversation as the model reads it: the chat's system prompt, then the branch, each question after its documents. */
-export function conversationTurns(chat: ChatSummary, branch: readonly Message[], attachmentText?: (attachment: Attachment) => string): ReplyTurn[] {
+/** How documents reach the prompt when they are too long for the context. */
+export interface RetrievedDocuments {
+    /** Documents are searched: each question gets passages instead of whole documents. */
+    retrieves: boolean;
+    /** The passages chosen for the last question. */
+    passages?: readonly MessageSource[];
+    /** The answer being continued (it keeps the passages it was given). */
+    continued?: Message;
+}
+
+/**
+ * The conversation as the model reads it: the chat's system prompt, then the branch, each
+ * question after its documents: whole, or when they are searched, the passages its answer was
+ * given (the last question: `passages`).
+ */
+export function conversationTurns(chat: ChatSummary, branch: readonly Message[], attachmentText?: (attachment: Attachment) => string, documents?: RetrievedDocuments): ReplyTurn[] {
     const turns: ReplyTurn[] = chat.systemPrompt.trim() === "" ? [] : [{role: "system", text: chat.systemPrompt}];
-    for (const message of branch) {
+    const documentText = (message: Message, index: number): string[] => {
+        const answer = branch[index + 1] ?? documents?.continued;
+        const passages = answer != null ? answer.sources : documents?.retrieves === true ? documents.passages : undefined;
+        if (passages != null && passages.length > 0)
+            return [passagesText(passages)];
+        return documents?.retrieves === true ? [] : (message.attachments ?? []).map((attachment) => attachmentText?.(attachment) ?? "");
+    };
+    for (const [index, message] of branch.entries()) {
         if (message.role === "user")
-            turns.push({role: "user", text: [...(message.attachments ?? []).map((attachment) => attachmentText?.(attachment) ?? ""), message.text].filter((part) => part !== "").join("\n\n")});
+            turns.push({role: "user", text: [...documentText(message, index), message.text].filter((part) => part !== "").join("\n\n")});
         // An answer cut short before it began says nothing the model should read back.
         else if (message.text !== "")
             turns.push({role: "assistant", text: message.text, ...(chat.sendReasoning && message.reasoning !== "" ? {reasoning: message.reasoning} : {})});
     }
     return turns;
+}
+
+function sourcesOf(running: RunningReply): Pick<Message, "sources"> {
+    return running.sources == null ? {} : {sources: running.sources};
 }
 
 function textOf({reasoning, text, thinkingStartedAt, thinkingEndedAt}: ReplyText): ReplyText {

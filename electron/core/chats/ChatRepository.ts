@@ -1,4 +1,4 @@
-import type {Attachment, ChatListCursor, ChatSummary, Message, MessageStats, MessageStatus, MessageToolCall, SearchHit} from "../../contract.ts";
+import type {Attachment, ChatListCursor, ChatSummary, Message, MessageSource, MessageStats, MessageStatus, MessageToolCall, SearchHit} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
@@ -20,6 +20,8 @@ interface MessageRow {
     tool_calls: string | null;
     /** JSON of the message's {@link Attachment}s; null when none. */
     attachments: string | null;
+    /** JSON of an answer's {@link MessageSource}s; null when none. */
+    sources: string | null;
 }
 
 interface SummaryRow {
@@ -74,11 +76,11 @@ export class ChatRepository {
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
             messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
-                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, attachments, tool_calls)
-                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @attachments, @toolCalls)`),
+                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, attachments, tool_calls, sources)
+                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @attachments, @toolCalls, @sources)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
                 thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error,
-                tool_calls = @toolCalls WHERE id = @id`),
+                tool_calls = @toolCalls, sources = @sources WHERE id = @id`),
             deleteMessage: db.prepare("DELETE FROM messages WHERE id = ?"),
             setParent: db.prepare("UPDATE messages SET parent_id = ? WHERE id = ?"),
             markInterrupted: db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'")
@@ -251,14 +253,16 @@ function toMessage(row: MessageRow): Message {
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
         error: row.error,
         toolCalls: row.tool_calls == null ? [] : JSON.parse(row.tool_calls) as MessageToolCall[],
-        ...(row.attachments == null ? {} : {attachments: JSON.parse(row.attachments) as Attachment[]})
+        ...(row.attachments == null ? {} : {attachments: JSON.parse(row.attachments) as Attachment[]}),
+        ...(row.sources == null ? {} : {sources: JSON.parse(row.sources) as MessageSource[]})
     };
 }
 
 function toParams(message: Message) {
-    const {attachments, ...rest} = message;
+    const {attachments, sources, ...rest} = message;
     return {
         ...rest,
+        sources: sources == null || sources.length === 0 ? null : JSON.stringify(sources),
         stats: message.stats == null ? null : JSON.stringify(message.stats),
         attachments: attachments == null || attachments.length === 0 ? null : JSON.stringify(attachments),
         // Most messages call no tool: nothing stored for them.

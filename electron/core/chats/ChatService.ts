@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
@@ -13,6 +13,8 @@ import {PonderError} from "../../contract/errors.ts";
 export interface ChatServiceOptions extends ChatRepliesOptions {
     /** Chats' own generation settings, so that exports and imports carry them. */
     chatSettings?: ChatSettingsStore;
+    /** A stored document under the name a question gives it (AttachmentStore); without it, attachments are refused. */
+    describeAttachment?: (attachment: Pick<Attachment, "id" | "name">) => Attachment;
 }
 
 /** What {@link ChatService.deleteMessage} changed, to put back on undo. */
@@ -38,6 +40,7 @@ export class ChatService {
     readonly #events: EventBus;
     readonly #replies: ChatReplies;
     readonly #transfer: ChatTransfer;
+    readonly #describeAttachment: ChatServiceOptions["describeAttachment"];
     /** Message deletions that can still be undone, by the id of the message deleted, oldest first. */
     readonly #deletedMessages = new Map<string, MessageDeletion>();
 
@@ -46,6 +49,32 @@ export class ChatService {
         this.#events = events;
         this.#replies = new ChatReplies(repository, models, events, options);
         this.#transfer = new ChatTransfer(repository, options.chatSettings);
+        this.#describeAttachment = options.describeAttachment;
+    }
+
+    handlers(): DomainHandlers<"chats"> {
+        return {
+            list: async ({after, limit}) => this.list(after, limit),
+            get: async ({chatId}) => this.get(chatId),
+            create: async () => this.create(),
+            send: async ({chatId, text, attachments}) => this.send(chatId, text, attachments?.map((attachment) => this.#attachment(attachment))),
+            stop: ({chatId}) => this.stop(chatId),
+            answerNow: async ({chatId}) => this.answerNow(chatId),
+            answerToolCall: async ({chatId, callId, decision}) => this.answerToolCall(chatId, callId, decision),
+            update: async ({chatId, ...changes}) => this.update(chatId, changes),
+            delete: ({chatId}) => this.delete(chatId),
+            restore: async ({chatId}) => this.restore(chatId),
+            search: async ({query}) => this.search(query),
+            showMessage: async ({chatId, messageId}) => this.showMessage(chatId, messageId),
+            edit: async ({chatId, messageId, text}) => this.edit(chatId, messageId, text),
+            regenerate: async ({chatId, messageId}) => this.regenerate(chatId, messageId),
+            continue: async ({chatId, messageId}) => this.continue(chatId, messageId),
+            deleteMessage: async ({chatId, messageId}) => this.deleteMessage(chatId, messageId),
+            restoreMessage: async ({chatId, messageId}) => this.restoreMessage(chatId, messageId),
+            export: async ({chatId, format}) => this.export(chatId, format),
+            readExport: async ({exportId}) => this.readExport(exportId),
+            import: async ({archive}) => this.import(archive)
+        };
     }
 
     /** A page of the list, pinned chats first, then by last activity; `after` is the previous page's last chat. */
@@ -172,6 +201,8 @@ export class ChatService {
             throw new Error("Only an answer that was cut short can be continued.");
         if (!loaded.model.capabilities.continuesReplies)
             throw new Error("The loaded engine can't continue an answer. Regenerate it instead.");
+        if (message.stats?.limit?.name === "context")
+            throw new PonderError("reply.contextFull", {contextSize: message.stats.limit.tokens});
         const chat = this.#requireChat(chatId);
         const history = pathTo(this.#repository.allMessages(chatId), messageId);
         // Resuming inside the reasoning reopens it.
@@ -247,6 +278,11 @@ export class ChatService {
         return this.#replies.stop(chatId);
     }
 
+    /** "Answer now": the chat's reply ends its reasoning and answers. */
+    answerNow(chatId: string): void {
+        this.#replies.answerNow(chatId);
+    }
+
     /** Stops every reply (the app is quitting) and saves what was generated. */
     stopAll(): Promise<void> {
         return this.#replies.stopAll();
@@ -273,6 +309,12 @@ export class ChatService {
         });
         this.#replies.start(loaded, chat, assistantMessage, [...history, userMessage]);
         return {chatId: chat.id, userMessage, assistantMessage};
+    }
+
+    #attachment(attachment: Pick<Attachment, "id" | "name">): Attachment {
+        if (this.#describeAttachment == null)
+            throw new PonderError("request.invalid", {request: "chats.send", field: "attachments", problem: "can't be read here"});
+        return this.#describeAttachment(attachment);
     }
 
     #requireChat(chatId: string): ChatSummary {

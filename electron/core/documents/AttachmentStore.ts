@@ -2,7 +2,7 @@ import {createHash, randomUUID} from "node:crypto";
 import {mkdirSync, readFileSync} from "node:fs";
 import {open, rename, rm, writeFile, type FileHandle} from "node:fs/promises";
 import path from "node:path";
-import type {Attachment} from "../../contract.ts";
+import type {Attachment, DomainHandlers} from "../../contract.ts";
 import {assertAttachableSize, DocumentError, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
 
 /** A document's text as stored beside its hash: what the prompt is built from. */
@@ -39,6 +39,14 @@ export class AttachmentStore {
         this.#dir = dir;
         this.#countTokens = countTokens;
         mkdirSync(path.join(dir, "uploads"), {recursive: true});
+    }
+
+    handlers(): DomainHandlers<"attachments"> {
+        return {
+            begin: async ({name, sizeBytes}) => ({uploadId: await this.begin(name, sizeBytes)}),
+            write: ({uploadId, offset, data}) => this.write(uploadId, offset, Buffer.from(data, "base64")),
+            finish: ({uploadId}) => this.finish(uploadId)
+        };
     }
 
     async begin(name: string, sizeBytes: number): Promise<string> {
@@ -143,6 +151,11 @@ export class AttachmentStore {
     promptText(attachment: Pick<Attachment, "id" | "name">): string {
         const stored = this.#read(attachment.id);
         return stored == null ? `[${attachment.name}: this attachment is no longer in the data folder]` : promptText(attachment.name, stored);
+    }
+
+    /** A stored document's pages, for retrieval to split; undefined when the store no longer has it. */
+    document(id: string): ExtractedDocument | undefined {
+        return this.#read(id);
     }
 
     #read(id: string): StoredDocument | undefined {

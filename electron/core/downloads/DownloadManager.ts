@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {mkdir, rename, rm, stat} from "node:fs/promises";
 import path from "node:path";
-import type {CatalogEntry, Download} from "../../contract.ts";
+import type {CatalogEntry, Download, DomainHandlers} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import {downloadFile, isDiskFull} from "./downloadFile.ts";
 import type {DownloadRecord, DownloadRepository} from "./DownloadRepository.ts";
@@ -153,6 +153,16 @@ export class DownloadManager {
     }
 
     /** Stops the running download, keeping it queued so the next start continues it. */
+    handlers(): DomainHandlers<"downloads"> {
+        return {
+            list: async () => this.list(),
+            add: ({address}) => this.add(address),
+            pause: ({downloadId}) => this.pause(downloadId),
+            resume: async ({downloadId}) => this.resume(downloadId),
+            cancel: ({downloadId}) => this.cancel(downloadId)
+        };
+    }
+
     async dispose(): Promise<void> {
         this.#disposed = true;
         if (this.#active != null)

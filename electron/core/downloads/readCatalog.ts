@@ -25,7 +25,8 @@ const catalogSchema = z.object({
         isDefault: z.boolean(),
         firstRunRank: z.number().int().positive().optional(),
         translations: z.record(z.string(), z.strictObject({description: z.string().min(1), note: z.string().min(1).optional()})).optional(),
-        unverified: z.array(z.string())
+        unverified: z.array(z.string()),
+        kind: z.literal("embedding").optional()
     }))
 });
 

@@ -25,6 +25,7 @@ interface StreamChunk {
 const remoteCapabilities: EngineCapabilities = {
     unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "useTools"],
     continuesReplies: false,
+    answersNow: false,
     callsTools: false
 };
 

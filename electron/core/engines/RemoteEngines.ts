@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {RemoteEngineInfo} from "../../contract.ts";
+import type {DomainHandlers, RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {RemoteEngine, RemoteEngineError} from "./RemoteEngine.ts";
@@ -37,6 +37,14 @@ export class RemoteEngines {
     }
 
     /** Every engine with the models it lists now; an unreachable one is listed with its error. */
+    handlers(): DomainHandlers<"engines"> {
+        return {
+            list: () => this.list(),
+            add: (engine) => this.add(engine),
+            remove: ({engineId}) => this.remove(engineId)
+        };
+    }
+
     list(): Promise<RemoteEngineInfo[]> {
         return Promise.all(this.#rows().map((row) => this.#describe(row)));
     }

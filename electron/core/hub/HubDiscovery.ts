@@ -1,7 +1,8 @@
 import path from "node:path";
-import type {HubModel, HubQuantization, HubRepository, HubSearchPage} from "../../contract.ts";
+import type {DomainHandlers, HubModel, HubQuantization, HubRepository, HubSearchPage, HubSettings} from "../../contract.ts";
 import {splitPart} from "../downloads/resolveAddress.ts";
 import type {HubAccess, HubTreeEntry} from "./HubAccess.ts";
+import type {HubTokenStore} from "./HubTokenStore.ts";
 
 /** One model of the hub's `GET /api/models` answer, with the fields {@link expand} asks for. */
 interface HubModelInfo {
@@ -32,6 +33,20 @@ export class HubDiscovery {
 
     constructor(hub: HubAccess) {
         this.#hub = hub;
+    }
+
+    /** The `hub` requests; the optional token is kept by `token` and sent only to this hub. */
+    handlers(token: HubTokenStore): DomainHandlers<"hub"> {
+        const settings = (): HubSettings => ({url: this.#hub.url.href, hasToken: token.token() != null, protection: token.protection});
+        return {
+            search: (query) => this.search(query),
+            repository: ({repo}) => this.repository(repo),
+            getSettings: async () => settings(),
+            setToken: async ({token: value}) => {
+                token.set(value);
+                return settings();
+            }
+        };
     }
 
     async search({query, sort, cursor}: {query: string; sort: "downloads" | "recent"; cursor?: string}): Promise<HubSearchPage> {

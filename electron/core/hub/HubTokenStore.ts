@@ -26,6 +26,11 @@ export class HubTokenStore {
         return this.#token;
     }
 
+    /** How the token is sealed on this machine, for the settings view. */
+    get protection(): SecretStore["protection"] {
+        return this.#secrets.protection;
+    }
+
     /** Null removes it. */
     set(token: string | null): void {
         if (token == null)

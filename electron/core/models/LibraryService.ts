@@ -1,6 +1,7 @@
 import {stat} from "node:fs/promises";
 import path from "node:path";
-import type {CatalogEntry, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
+import type {CatalogEntry, DomainHandlers, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
+import type {AppService} from "../app/AppService.ts";
 import type {DownloadManager} from "../downloads/DownloadManager.ts";
 import {requireDesktop, type DesktopShell} from "../DesktopShell.ts";
 import {resolveAddress} from "../downloads/resolveAddress.ts";
@@ -107,6 +108,33 @@ export class LibraryService {
 
     recommend(): Promise<ModelRecommendation> {
         return recommendModel(this.catalog, (entry) => this.estimateFit({address: entry.id}));
+    }
+
+    /** The `models` requests; changing the folder is remembered by the app and answers with its info. */
+    modelHandlers(app: AppService): DomainHandlers<"models"> {
+        return {
+            list: () => this.#library.list(),
+            load: ({modelId}) => this.#host.load(modelId),
+            unload: () => this.#host.unload(),
+            getState: async () => this.#host.state,
+            delete: ({modelId}) => this.delete(modelId),
+            import: ({path: fileOrFolder}) => this.import(fileOrFolder),
+            importPicked: () => this.importPicked(),
+            reveal: ({modelId}) => this.reveal(modelId),
+            openFolder: () => this.openFolder(),
+            changeFolder: async ({path: folder}) => {
+                await this.changeFolder(folder);
+                return app.rememberModelsDir();
+            },
+            estimateFit: (args) => this.estimateFit(args)
+        };
+    }
+
+    catalogHandlers(): DomainHandlers<"catalog"> {
+        return {
+            list: async () => [...this.catalog],
+            recommend: () => this.recommend()
+        };
     }
 
     #desktopShell(): DesktopShell {

@@ -1,4 +1,4 @@
-import {LlamaRuntime, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type EmbeddingModel, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -116,6 +116,11 @@ export class ModelHost {
         return (await this.#getRuntime()).describe();
     }
 
+    /** An embedding model on the same runtime, beside the chat model, with the app's thread count. */
+    async loadEmbeddingModel(filePath: string): Promise<EmbeddingModel> {
+        return (await this.#getRuntime()).loadEmbeddingModel(filePath, {threads: this.#options.load?.threads});
+    }
+
     unload(): Promise<RuntimeState> {
         return this.#enqueue(async () => {
             await this.#unloadNow();
@@ -154,6 +159,7 @@ export class ModelHost {
     }
 }
 
-function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies"> {
-    return {unsupportedSettings: [...engine.capabilities.unsupportedSettings], continuesReplies: engine.capabilities.continuesReplies};
+function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies" | "answersNow"> {
+    const {unsupportedSettings, continuesReplies, answersNow} = engine.capabilities;
+    return {unsupportedSettings: [...unsupportedSettings], continuesReplies, answersNow};
 }

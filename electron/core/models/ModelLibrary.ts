@@ -131,7 +131,8 @@ export class ModelLibrary {
                 quantization: metadata.quantization,
                 parameterCount: metadata.parameterCount,
                 contextLength: metadata.contextLength,
-                thinks: metadata.thinks
+                thinks: metadata.thinks,
+                embedding: metadata.embedding
             };
         } catch (error) {
             this.#logger.warn("A model file can't be used", {file: filePath, cause: error});

@@ -1,7 +1,7 @@
 import type {AssistantPart, DetectedToolCall, ToolDefinition} from "../../../native/index.ts";
-import type {GenerationSettingName} from "../../contract.ts";
+import type {GenerationSettingName, ReplyLimit} from "../../contract.ts";
 
-export type {AssistantPart, DetectedToolCall, ToolDefinition};
+export type {AssistantPart, DetectedToolCall, ReplyLimit, ToolDefinition};
 
 /** One turn of the conversation a reply answers. */
 export interface ReplyTurn {
@@ -44,6 +44,8 @@ export interface ReplyRequest {
     maxTokens?: number;
     /** Reasoning tokens at most; then the reasoning is closed and the model answers. */
     thoughtBudget?: number;
+    /** "Answer now": when it aborts while the model reasons, the reasoning is closed and the model answers (where {@link EngineCapabilities.answersNow}). */
+    answerNow?: AbortSignal;
     sampling?: ReplySampling;
     /** Suppresses the other script's tokens. */
     languageLock?: "english" | "chinese";
@@ -72,6 +74,8 @@ export interface EngineReply {
     stopReason: "finished" | "stopped" | "length" | "toolCall";
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
+    /** For a `length` reply, the limit it reached, where the engine knows it. */
+    limit?: ReplyLimit;
     promptTokens: number;
     /** Earlier turns left out of the prompt to fit the context. */
     droppedTurns: number;
@@ -93,6 +97,8 @@ export interface EngineCapabilities {
     unsupportedSettings: readonly GenerationSettingName[];
     /** Whether it can write on where a cut-short answer ended ({@link ReplyRequest.continueLastTurn}). */
     continuesReplies: boolean;
+    /** Whether it can close the reasoning on request ({@link ReplyRequest.answerNow}). */
+    answersNow: boolean;
     /** Whether the model can call tools ({@link ReplyRequest.tools}): its chat template has a tool-call form Ponder reads. */
     callsTools: boolean;
 }

@@ -135,6 +135,7 @@ export class ReplyStreamer {
             thoughtTokens: counts.thoughtTokens + (before?.thoughtTokens ?? 0),
             answerTokens: counts.answerTokens + (before?.answerTokens ?? 0),
             stopReason,
+            ...(stopReason === "length" && counts.limit != null ? {limit: counts.limit} : {}),
             ...(counts.toolMs == null ? {} : {toolMs: Math.round(counts.toolMs)})
         };
     }

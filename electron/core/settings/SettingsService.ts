@@ -1,5 +1,5 @@
 import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
-import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView} from "../../contract.ts";
+import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers} from "../../contract.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -33,6 +33,13 @@ export class SettingsService {
             putChat: db.prepare<[string, string]>("INSERT INTO chat_settings (chat_id, settings) VALUES (?, ?) ON CONFLICT (chat_id) DO UPDATE SET settings = excluded.settings"),
             // A chat deleted but still restorable keeps its settings, as the foreign key allows.
             chatExists: db.prepare<[string], {found: number}>("SELECT 1 AS found FROM chats WHERE id = ?")
+        };
+    }
+
+    handlers(): DomainHandlers<"settings"> {
+        return {
+            get: ({modelId, chatId}) => this.get(modelId, chatId),
+            update: (update) => this.update(update)
         };
     }
 

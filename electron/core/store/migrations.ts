@@ -188,5 +188,10 @@ export const migrations: readonly string[] = [
     // A reply's tool calls (#17), in order, each with where it happened in the reasoning and answer (JSON).
     `
     ALTER TABLE messages ADD COLUMN tool_calls TEXT;
+    `,
+    // Retrieval over attached documents (#18): the passages an answer was given to read, as JSON
+    // ([{attachmentId, name, page, piece, text}]), so its citations outlive the index.
+    `
+    ALTER TABLE messages ADD COLUMN sources TEXT;
     `
 ];

@@ -76,8 +76,11 @@ export class ToolLoop implements ReplyEngine {
                 thoughtBudget: remaining(request.thoughtBudget, total, "thought")
             }, recording, signal);
             total = total == null ? round : combine(total, round);
-            if (round.stopReason !== "toolCall" || round.toolCall == null)
-                return {...total, toolMs};
+            if (round.stopReason !== "toolCall" || round.toolCall == null) {
+                // Each round was given what was left of Max tokens; the limit reached is the whole of it.
+                const limit = total.limit?.name === "maxTokens" && request.maxTokens != null ? {name: "maxTokens" as const, tokens: request.maxTokens} : total.limit;
+                return {...total, toolMs, ...(limit == null ? {} : {limit})};
+            }
 
             const startedAt = performance.now();
             const call: MessageToolCall = {

@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import path from "node:path";
 import {ErrorCode, McpError} from "@modelcontextprotocol/sdk/types.js";
-import {requestSchemas, type ToolInfo, type ToolLimits, type ToolServerInfo, type ToolsView} from "../../contract.ts";
+import {requestSchemas, type DomainHandlers, type ToolInfo, type ToolLimits, type ToolServerInfo, type ToolsView} from "../../contract.ts";
 import type {SecretStore} from "../engines/SecretStore.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -209,6 +209,19 @@ export class ToolServers {
     }
 
     /** Stops every server (on quit). */
+    handlers(): DomainHandlers<"tools"> {
+        return {
+            list: async () => this.view(),
+            addServer: (definition) => this.add(definition),
+            importServers: ({json}) => this.import(json),
+            updateServer: ({serverId, enabled}) => this.setEnabled(serverId, enabled),
+            restartServer: ({serverId}) => this.restart(serverId),
+            removeServer: ({serverId}) => this.remove(serverId),
+            updateTool: async ({serverId, tool, ...changes}) => this.updateTool(serverId, tool, changes),
+            configure: async (limits) => this.configure(limits)
+        };
+    }
+
     async dispose(): Promise<void> {
         this.#attempts++;
         await Promise.all([...this.#states.values()].map((state) => state.connection?.close()));

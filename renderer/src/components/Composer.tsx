@@ -3,6 +3,7 @@ import type {ClipboardEvent, DragEvent, FormEvent, KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {PonderState} from "../store/createPonderStore";
 import {isSendKey} from "../format/sendKey";
+import {isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
@@ -11,6 +12,18 @@ function selectGenerating(state: PonderState): boolean {
     const ids = state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId];
     const lastId = ids?.[ids.length - 1];
     return lastId != null && state.messages[lastId]?.status === "streaming";
+}
+
+/**
+ * Whether "Answer now" can help: the active chat's reply hasn't begun its answer yet, and the
+ * loaded engine can close a reasoning on request.
+ */
+function selectCanAnswerNow(state: PonderState): boolean {
+    const ids = state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId];
+    const lastId = ids?.[ids.length - 1];
+    const live = lastId == null ? undefined : state.live[lastId];
+    return state.runtime.answersNow === true && live != null && state.messages[lastId!]?.status === "streaming" &&
+        live.thinkingEndedAt == null && isEmptyChunkedText(live.text);
 }
 
 /** Why a message can't be sent right now, as a translation key, or null when it can. */
@@ -44,6 +57,8 @@ export function Composer() {
     const blocker = usePonder(selectBlocker);
     const send = usePonder((state) => state.send);
     const stop = usePonder((state) => state.stop);
+    const canAnswerNow = usePonder(selectCanAnswerNow);
+    const answerNow = usePonder((state) => state.answerNow);
 
     useEffect(() => inputRef.current?.focus(), [activeChatId]);
 
@@ -105,7 +120,7 @@ export function Composer() {
                 </ul>
             )}
             <button type="button" className="composer__attach" aria-label={t("attachments.attach")} title={t("attachments.attach")} onClick={() => fileInputRef.current?.click()}>
-                <span aria-hidden="true">📎</span>
+                <PaperclipIcon />
             </button>
             <input ref={fileInputRef} type="file" multiple hidden onChange={(event) => {
                 const files = [...event.target.files ?? []];
@@ -125,20 +140,36 @@ export function Composer() {
                 onChange={(event) => setDraft(event.target.value)}
                 onKeyDown={onKeyDown}
             />
-            {generating
-                ? (
-                    <button
-                        type="button"
-                        className="composer__button composer__button--stop"
-                        disabled={blocker === "composer.disconnected"}
-                        onClick={() => void stop()}
-                    >
-                        {t("composer.stop")}
+            <div className="composer__actions">
+                {generating && canAnswerNow && (
+                    <button type="button" className="composer__button composer__button--secondary" title={t("composer.answerNowHint")} disabled={blocker === "composer.disconnected"} onClick={() => void answerNow()}>
+                        {t("composer.answerNow")}
                     </button>
-                )
-                : <button type="submit" className="composer__button" disabled={!canSend}>{t("composer.send")}</button>}
+                )}
+                {generating
+                    ? (
+                        <button
+                            type="button"
+                            className="composer__button composer__button--secondary"
+                            disabled={blocker === "composer.disconnected"}
+                            onClick={() => void stop()}
+                        >
+                            {t("composer.stop")}
+                        </button>
+                    )
+                    : <button type="submit" className="composer__button" disabled={!canSend}>{t("composer.send")}</button>}
+            </div>
             {blocker != null && <p id={hintId} className="composer__hint">{t(blocker)}</p>}
             {blocker == null && uploading && <p className="composer__hint" role="status">{t("attachments.waiting")}</p>}
         </form>
+    );
+}
+
+/** Drawn rather than an emoji: without a colour-emoji font (many Linux machines), 📎 is an empty box. */
+function PaperclipIcon() {
+    return (
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+            <path d="M20.5 11.5l-8.1 8.1a5.2 5.2 0 0 1-7.4-7.4l8.5-8.5a3.5 3.5 0 0 1 4.9 4.9l-8.5 8.5a1.7 1.7 0 0 1-2.5-2.5l7.8-7.8" />
+        </svg>
     );
 }

@@ -1,7 +1,7 @@
 import {useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
-import type {Message, MessageStats} from "../../../electron/contract";
+import type {Message, MessageStats, ReplyLimit} from "../../../electron/contract";
 import {isSendKey} from "../format/sendKey";
 import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";
@@ -90,10 +90,13 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const deleteMessage = usePonder((state) => state.deleteMessage);
     const reportError = usePonder((state) => state.reportError);
     const [copied, setCopied] = useTransientFlag<"answer" | "reasoning">();
+    const contextSize = useContextSizeOf(message);
+    const continuable = usePonder((state) => state.runtime.continuesReplies !== false);
     if (message.status === "streaming")
         return null;
-    const cutShort = message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
-        message.stats?.stopReason === "length";
+    // Continue writes into the same context: not after an answer that filled it, nor on an engine that can't.
+    const cutShort = continuable && (message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
+        (message.stats?.stopReason === "length" && lengthLimitOf(message.stats, contextSize)?.name !== "context"));
 
     async function copy(which: "answer" | "reasoning") {
         try {
@@ -122,8 +125,15 @@ export function useContextSizeOf(message: Message): number | null {
     return usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === message.stats?.modelId ? state.runtime.contextSize ?? null : null);
 }
 
-/** Whether a reply cut by length stopped because the conversation filled the context, rather than at Max tokens. */
-export function filledContext(stats: MessageStats, contextSize: number): boolean {
-    // A few tokens short of the size: the end-of-turn tokens the model didn't get to write.
-    return stats.contextTokens != null && stats.contextTokens >= contextSize - 8;
+/**
+ * Which limit a reply cut by length reached: as its stats say, or, for replies from before they
+ * said, the context when the conversation filled the loaded model's; null when it can't be told.
+ */
+export function lengthLimitOf(stats: MessageStats, contextSize: number | null): ReplyLimit | null {
+    if (stats.limit != null)
+        return stats.limit;
+    // A few tokens short of the size: the room kept for closing a thought and the end-of-turn tokens.
+    if (contextSize != null && stats.contextTokens != null && stats.contextTokens >= contextSize - 32)
+        return {name: "context", tokens: contextSize};
+    return null;
 }

@@ -6,7 +6,7 @@ import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
 import type {ChunkedTextUpdates} from "./ChunkedTextView";
-import {AssistantMessageActions, EditMessageForm, UserMessageActions, filledContext, useContextSizeOf} from "./MessageActions";
+import {AssistantMessageActions, EditMessageForm, UserMessageActions, lengthLimitOf, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
 import {ToolCallList} from "./ToolCallList";
@@ -160,11 +160,13 @@ function ReplyNotes({message}: {message: Message}) {
     const stats = message.stats;
     if (message.status !== "done" || stats == null)
         return null;
+    const limit = lengthLimitOf(stats, contextSize);
+    const tokens = (count: number) => new Intl.NumberFormat(i18n.language).format(count);
     const notes = [
         stats.stopReason === "budget" && t("message.cutByBudget", {count: stats.thoughtTokens}),
-        stats.stopReason === "length" && (contextSize != null && filledContext(stats, contextSize)
-            ? t("message.cutByContext", {tokens: new Intl.NumberFormat(i18n.language).format(contextSize)})
-            : t("message.cutByMaxTokens")),
+        stats.stopReason === "length" && (limit == null
+            ? t("message.cutByLength")
+            : t(limit.name === "context" ? "message.cutByContext" : "message.cutByMaxTokens", {tokens: tokens(limit.tokens)})),
         (stats.droppedTurns ?? 0) > 0 && t("message.droppedTurns", {count: stats.droppedTurns})
     ].filter((note) => note !== false);
     return notes.map((note) => <p key={note} className="message__status">{note}</p>);

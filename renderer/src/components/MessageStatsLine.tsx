@@ -18,7 +18,7 @@ export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
         t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
         // Tool time is apart from thinking and decoding, which don't count it.
         ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: number.format(stats.toolMs / 1000)})]),
-        t(`stats.stop.${stats.stopReason}`)
+        t(stats.stopReason === "length" && stats.limit != null ? `stats.stop.${stats.limit.name}` : `stats.stop.${stats.stopReason}`)
     ];
     return <p className="message__stats" role="note" aria-label={t("stats.label")}>{parts.join(" · ")}</p>;
 }

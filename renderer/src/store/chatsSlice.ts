@@ -13,6 +13,8 @@ export interface ChatsSlice {
     /** Sends a message in the active chat (or starts one) with the composer's ready attachments; false when it failed (already reported). */
     send(text: string): Promise<boolean>;
     stop(): Promise<void>;
+    /** "Answer now": the active chat's reply closes its reasoning and answers. */
+    answerNow(): Promise<void>;
     /** The user's answer to a tool call that waits for consent in a chat's reply. */
     answerToolCall(chatId: string, callId: string, decision: ToolConsent): Promise<void>;
 }
@@ -92,6 +94,17 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
 
         try {
             await api.chats.stop({chatId});
+        } catch (error) {
+            get().reportError(error);
+        }
+    },
+    async answerNow() {
+        const chatId = get().activeChatId;
+        if (chatId == null)
+            return;
+
+        try {
+            await api.chats.answerNow({chatId});
         } catch (error) {
             get().reportError(error);
         }
