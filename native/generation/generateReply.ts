@@ -24,8 +24,11 @@ export interface ConversationTurn {
 export type AssistantPart =
     | {type: "thought"; text: string; ended: boolean}
     | {type: "text"; text: string}
-    /** A call as the model wrote it between the call tags, with the result it was given. */
-    | {type: "toolCall"; body: string; name: string; arguments?: unknown; result: string};
+    /**
+     * A call with the result it was given; `body` is the text the model wrote between the call
+     * tags, absent for a call told by an API client (the template then writes it in its own form).
+     */
+    | {type: "toolCall"; body?: string; name: string; arguments?: unknown; result: string};
 
 /** A tool the model may call: its JSON Schema parameters, as the chat template shows them. */
 export interface ToolDefinition {
@@ -369,7 +372,7 @@ function responseItem(part: AssistantPart, format: ChatFormat): ChatModelRespons
         params: part.arguments,
         result: part.result,
         // Written back exactly as the model wrote it, so the model reads its own tokens again.
-        rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()
+        ...(part.body == null ? {} : {rawCall: LlamaText([new SpecialTokensText(tags.open), part.body, new SpecialTokensText(tags.close)]).toJSON()})
     };
 }
 

@@ -1,5 +1,6 @@
 import {ThoughtSegmenter, type SegmentChunk} from "../../../native/index.ts";
 import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
+import {remoteMessages, remoteTools, RemoteToolCalls, type RemoteToolCallDelta} from "./remoteTools.ts";
 
 export interface RemoteEndpoint {
     /** The OpenAI-compatible base address, e.g. `http://gpu-box:8000/v1`. */
@@ -13,20 +14,24 @@ export class RemoteEngineError extends Error {
 }
 
 interface StreamChunk {
-    choices?: Array<{delta?: {content?: string | null; reasoning_content?: string | null; reasoning?: string | null}; finish_reason?: string | null}>;
+    choices?: Array<{
+        delta?: {content?: string | null; reasoning_content?: string | null; reasoning?: string | null; tool_calls?: RemoteToolCallDelta[] | null};
+        finish_reason?: string | null;
+    }>;
     usage?: {prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: {cached_tokens?: number}; completion_tokens_details?: {reasoning_tokens?: number}} | null;
     error?: {message?: string};
 }
 
 /**
  * What an OpenAI-compatible API can't be asked for: the repeat penalty, language lock and
- * overflow policy are Ponder's own, and load options belong to the server.
+ * overflow policy are Ponder's own, and load options belong to the server. Tools are passed
+ * through in OpenAI's form; a server that doesn't take them says so, and its message is shown.
  */
 const remoteCapabilities: EngineCapabilities = {
-    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "useTools"],
+    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
     continuesReplies: false,
     answersNow: false,
-    callsTools: false
+    callsTools: true
 };
 
 /** How long listing models may take before the engine counts as unreachable. */
@@ -74,7 +79,8 @@ export class RemoteEngine {
         const body = {
             model,
             // Earlier reasoning stays here: DeepSeek's API refuses `reasoning_content` in requests.
-            messages: request.turns.map((turn) => ({role: turn.role, content: turn.text})),
+            messages: remoteMessages(request.turns),
+            ...(request.tools == null ? {} : {tools: remoteTools(request.tools)}),
             stream: true,
             stream_options: {include_usage: true},
             ...definedOnly({
@@ -96,6 +102,7 @@ export class RemoteEngine {
         let answerDeltas = 0;
         let finishReason: string | null | undefined;
         let usage: StreamChunk["usage"];
+        const toolCalls = new RemoteToolCalls();
         const emit = (chunks: SegmentChunk[]) => {
             for (const chunk of chunks) {
                 if (chunk.segment === "thought")
@@ -125,6 +132,8 @@ export class RemoteEngine {
                     emit([{segment: "thought", text: reasoning}]);
                 if (content)
                     emit(segmenter.push(content));
+                for (const call of choice.delta?.tool_calls ?? [])
+                    toolCalls.add(call);
             }
         } catch (error) {
             if (!signal.aborted)
@@ -132,19 +141,21 @@ export class RemoteEngine {
             stopped = true;
         }
         emit(segmenter.end());
+        const toolCall = stopped ? undefined : toolCalls.first();
 
         // Token counts come from the engine's usage when it reports them, else one per streamed piece.
         const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
         const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
         return {
-            stopReason: stopped ? "stopped" : finishReason === "length" ? "length" : "finished",
+            stopReason: stopped ? "stopped" : toolCall != null ? "toolCall" : finishReason === "length" ? "length" : "finished",
             thoughtCutByBudget: false,
             promptTokens: usage?.prompt_tokens ?? 0,
             droppedTurns: 0,
             reusedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
             thoughtTokens,
             answerTokens: completionTokens - thoughtTokens,
-            ...(firstTokenAt == null ? {} : {firstTokenAt})
+            ...(firstTokenAt == null ? {} : {firstTokenAt}),
+            ...(toolCall == null ? {} : {toolCall})
         };
     }
 

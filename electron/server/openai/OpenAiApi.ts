@@ -1,7 +1,7 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
 import {PonderError} from "../../contract/errors.ts";
-import type {ActiveModel} from "../../core/replies/ReplyEngine.ts";
+import type {ActiveModel, DetectedToolCall} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
 import {ApiError, sendJson} from "./ApiError.ts";
@@ -21,8 +21,8 @@ export interface OpenAiApiOptions {
     onRequestLog?: (entry: ApiRequestLog) => void;
 }
 
-/** `finished`, `stopped` (a stop sequence), `length`, or how it ended early. */
-export type ApiOutcome = "finished" | "stopped" | "length" | "disconnected" | "error";
+/** `finished`, `stopped` (a stop sequence), `length`, `toolCall` (the client runs it), or how it ended early. */
+export type ApiOutcome = "finished" | "stopped" | "length" | "toolCall" | "disconnected" | "error";
 
 export interface ApiRequestLog {
     method: string;
@@ -35,8 +35,14 @@ export interface ApiRequestLog {
     reasoningTokens?: number;
 }
 
-type Delta = {role?: "assistant"; content?: string; reasoning_content?: string};
-type FinishReason = "stop" | "length";
+interface ToolCallDelta {
+    index: number;
+    id?: string;
+    type?: "function";
+    function: {name?: string; arguments: string};
+}
+type Delta = {role?: "assistant"; content?: string; reasoning_content?: string; tool_calls?: ToolCallDelta[]};
+type FinishReason = "stop" | "length" | "tool_calls";
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024;
 /** nginx's status for a request whose client closed the connection before any answer. */
@@ -49,6 +55,10 @@ const clientClosedRequest = 499;
  * concurrently, batched on the loaded model with each other and with desktop chats; past the
  * model's parallel replies they wait, behind any desktop chat, and a request whose client
  * leaves while it waits is dropped without evaluating anything.
+ *
+ * Tools (`tools`, `tool_choice: auto`) are the client's: the model's call ends the response
+ * with `tool_calls` (one call per response, `finish_reason: tool_calls`), and the client runs
+ * it and sends the result back as a `tool` message. Ponder runs no tool for an API client.
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
@@ -146,6 +156,10 @@ export class OpenAiApi {
         const active = this.#options.models.loaded;
         if (active == null || active.modelId !== body.model)
             throw modelNotFound(body.model, active?.modelId);
+        const request = toReplyRequest(body);
+        if (request.tools != null && !active.model.capabilities.callsTools)
+            throw new ApiError(400, `The model \`${active.modelId}\` can't call tools: its chat template has no tool-call format Ponder reads. Send the request without \`tools\`.`,
+                {param: "tools", code: "tools_not_supported"});
 
         const controller = new AbortController();
         let disconnected = false;
@@ -197,7 +211,7 @@ export class OpenAiApi {
                     controller.abort();
             }
         });
-        const finished = await streamer.run(active.model, toReplyRequest(body), controller.signal);
+        const finished = await streamer.run(active.model, request, controller.signal);
         const result = finished.counts;
         if (result == null) {
             const error = finished.error!;
@@ -213,8 +227,12 @@ export class OpenAiApi {
         }
         addAnswer(stop.end());
         const reasoning = finished.reasoning;
+        const toolCall = result.toolCall == null || stop.stopped ? undefined : apiToolCall(result.toolCall);
+        // A call the client can't read (not JSON, no name) is shown as the model wrote it.
+        if (result.toolCall != null && toolCall == null && !stop.stopped)
+            addAnswer(result.toolCall.body.trim());
 
-        const finishReason: FinishReason = result.stopReason === "length" && !stop.stopped ? "length" : "stop";
+        const finishReason: FinishReason = toolCall != null ? "tool_calls" : result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {
             prompt_tokens: result.promptTokens,
             completion_tokens: result.thoughtTokens + result.answerTokens,
@@ -223,7 +241,7 @@ export class OpenAiApi {
             completion_tokens_details: {reasoning_tokens: result.thoughtTokens}
         };
         Object.assign(log, {
-            outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : result.stopReason === "length" ? "length" : "finished",
+            outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : toolCall != null ? "toolCall" : result.stopReason === "length" ? "length" : "finished",
             promptTokens: usage.prompt_tokens,
             completionTokens: usage.completion_tokens,
             reasoningTokens: result.thoughtTokens
@@ -237,15 +255,46 @@ export class OpenAiApi {
                 object: "chat.completion",
                 created,
                 model: body.model,
-                choices: [{index: 0, message: {role: "assistant", content, reasoning_content: reasoning}, logprobs: null, finish_reason: finishReason}],
+                choices: [{
+                    index: 0,
+                    message: {
+                        role: "assistant",
+                        // OpenAI's clients expect null content beside a call with no text.
+                        content: toolCall != null && content === "" ? null : content,
+                        reasoning_content: reasoning,
+                        ...(toolCall == null ? {} : {tool_calls: [{id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: toolCall.arguments}}]})
+                    },
+                    logprobs: null,
+                    finish_reason: finishReason
+                }],
                 usage
             }, cors);
+        }
+        if (toolCall != null) {
+            // OpenAI's shape: the first delta of a call names it, the next ones carry its arguments.
+            writeChunk({tool_calls: [{index: 0, id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: ""}}]});
+            writeChunk({tool_calls: [{index: 0, function: {arguments: toolCall.arguments}}]});
         }
         writeChunk({}, finishReason);
         if (body.stream_options?.include_usage === true)
             writeEvent(response, {id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage});
         response.end("data: [DONE]\n\n");
     }
+}
+
+/** The model's call as OpenAI's `tool_calls` entry, or undefined when it isn't a JSON object with a name (Hermes: `{"name", "arguments"}`). */
+function apiToolCall(call: DetectedToolCall): {id: string; name: string; arguments: string} | undefined {
+    let value: unknown;
+    try {
+        value = JSON.parse(call.body);
+    } catch {
+        return undefined;
+    }
+    if (typeof value !== "object" || value == null || typeof (value as {name?: unknown}).name !== "string")
+        return undefined;
+    const {name, arguments: args} = value as {name: string; arguments?: unknown};
+    // OpenAI sends arguments as a JSON string; a model that wrote them as a string already keeps it.
+    return {id: `call_${randomUUID().replaceAll("-", "")}`, name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {})};
 }
 
 function writeEvent(response: ServerResponse, data: unknown) {

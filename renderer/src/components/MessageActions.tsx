@@ -2,6 +2,7 @@ import {useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message, MessageStats, ReplyLimit} from "../../../electron/contract";
+import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useTransientFlag} from "../hooks/useTransientFlag";
 import {usePonder} from "../store/PonderStoreContext";
@@ -113,10 +114,45 @@ export function AssistantMessageActions({message}: {message: Message}) {
             {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy("answer")}>{t("message.copyAnswer")}</button>}
             {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy("reasoning")}>{t("message.copyReasoning")}</button>}
             <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
+            <RegenerateWith message={message} disabled={busy} />
             {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}
             <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
             <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
         </div>
+    );
+}
+
+/**
+ * "With another model…": the models other than the loaded one (library files that load, remote
+ * engines' models); choosing one loads it and regenerates the answer with it.
+ */
+function RegenerateWith({message, disabled}: {message: Message; disabled: boolean}) {
+    const {t} = useTranslation();
+    const files = usePonder((state) => state.modelFiles);
+    const engines = usePonder((state) => state.engines);
+    const current = usePonder((state) => state.runtime.modelId);
+    const loading = usePonder((state) => state.modelRequestPending || state.runtime.status === "loading");
+    const regenerateWith = usePonder((state) => state.regenerateWith);
+    const others = [
+        ...files.filter((file) => file.error == null && file.id !== current).map((file) => ({id: file.id, name: fileDisplayName(file)})),
+        ...(engines ?? []).flatMap((engine) => engine.models.filter((model) => model.id !== current).map((model) => ({id: model.id, name: t("message.onEngine", {model: model.name, engine: engine.name})})))
+    ];
+    if (others.length === 0)
+        return null;
+    return (
+        <select
+            className="message__regenerate-with"
+            aria-label={t("message.regenerateWith")}
+            value=""
+            disabled={disabled || loading}
+            onChange={(event) => {
+                if (event.target.value !== "")
+                    void regenerateWith(message.chatId, message.id, event.target.value);
+            }}
+        >
+            <option value="">{t("message.regenerateWithPlaceholder")}</option>
+            {others.map((model) => <option key={model.id} value={model.id}>{model.name}</option>)}
+        </select>
     );
 }
 

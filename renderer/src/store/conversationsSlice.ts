@@ -32,6 +32,8 @@ export interface ConversationsSlice {
     showVersion(chatId: string, messageId: string): Promise<void>;
     editMessage(chatId: string, messageId: string, text: string): Promise<boolean>;
     regenerate(chatId: string, messageId: string): Promise<void>;
+    /** Loads another model, then regenerates the answer with it (nothing when the load failed, which is shown). */
+    regenerateWith(chatId: string, messageId: string, modelId: string): Promise<void>;
     continueMessage(chatId: string, messageId: string): Promise<void>;
     deleteMessage(chatId: string, messageId: string): Promise<void>;
     /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
@@ -129,6 +131,12 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
         },
         async regenerate(chatId, messageId) {
             show(await attempt(() => api.chats.regenerate({chatId, messageId})));
+        },
+        async regenerateWith(chatId, messageId, modelId) {
+            await get().loadModel(modelId);
+            const {runtime} = get();
+            if (runtime.status === "ready" && runtime.modelId === modelId)
+                await get().regenerate(chatId, messageId);
         },
         async continueMessage(chatId, messageId) {
             // The message's new state arrives as an update, before this reply.

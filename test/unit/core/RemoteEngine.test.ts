@@ -37,6 +37,15 @@ const streams: Record<string, unknown[]> = {
     ]
 };
 
+/** vLLM's shape of a call: the name first, the arguments in pieces, a second call after it. */
+const toolCallStream = [
+    {choices: [{delta: {role: "assistant", content: null, reasoning_content: "Need the weather."}}]},
+    {choices: [{delta: {tool_calls: [{index: 0, id: "chatcmpl-tool-1", type: "function", function: {name: "forecast", arguments: ""}}]}}]},
+    {choices: [{delta: {tool_calls: [{index: 0, function: {arguments: "{\"city\": "}}]}}]},
+    {choices: [{delta: {tool_calls: [{index: 0, function: {arguments: "\"Paris\"}"}}]}}]},
+    {choices: [{delta: {tool_calls: [{index: 1, id: "chatcmpl-tool-2", type: "function", function: {name: "moon_phase", arguments: "{}"}}]}, finish_reason: "tool_calls"}]}
+];
+
 let server: http.Server;
 let baseUrl: string;
 const received: Array<{authorization?: string; body: Record<string, unknown>}> = [];
@@ -55,7 +64,7 @@ beforeAll(async () => {
             const body = JSON.parse(text) as {model: string};
             received.push({authorization: request.headers.authorization, body});
             response.writeHead(200, {"Content-Type": "text/event-stream"});
-            const events = (streams[body.model] ?? []).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("") + "data: [DONE]\n\n";
+            const events = (streams[body.model] ?? (body.model === "tool-calls" ? toolCallStream : [])).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("") + "data: [DONE]\n\n";
             // Delivered in uneven pieces, so lines and events arrive split.
             for (let at = 0; at < events.length; at += 37)
                 response.write(events.slice(at, at + 37));
@@ -101,6 +110,40 @@ describe("RemoteEngine", () => {
         expect(request.authorization).toBe("Bearer right");
         expect(request.body).toMatchObject({model: "reasoning_content", stream: true, temperature: 0.5, top_p: 0.9, max_tokens: 100, messages: [{role: "user", content: "2 + 2?"}]});
         expect(request.body).not.toHaveProperty("thinking_budget");
+    });
+
+    test("tools pass through in OpenAI's form: a streamed call is put together, and calls with results go back as tool messages", async () => {
+        const tools = {forecast: {description: "Weather in a city.", parameters: {type: "object", properties: {city: {type: "string"}}}}, moon_phase: {}};
+        const chunks: SegmentChunk[] = [];
+        const result = await new RemoteEngine({baseUrl, apiKey: "right"}).model("tool-calls").generate({
+            turns: [
+                {role: "user", text: "Weather and moon?"},
+                {role: "assistant", text: "", parts: [
+                    {type: "thought", text: "Moon first.", ended: true},
+                    {type: "text", text: "Checking."},
+                    {type: "toolCall", body: "{\"name\": \"moon_phase\"}", name: "moon_phase", arguments: {}, result: "Waxing"},
+                    {type: "text", text: "Now the weather."}
+                ]}
+            ],
+            tools,
+            priority: "background"
+        }, {onChunk: (segment, text) => chunks.push({segment, text})}, new AbortController().signal);
+        // One call per round: the first; the model calls the second again after its result.
+        expect(result.stopReason).toBe("toolCall");
+        expect(JSON.parse(result.toolCall!.body)).toEqual({name: "forecast", arguments: {city: "Paris"}});
+        expect(chunks).toEqual([{segment: "thought", text: "Need the weather."}]);
+        expect(received.at(-1)!.body).toMatchObject({
+            tools: [
+                {type: "function", function: {name: "forecast", description: "Weather in a city.", parameters: tools.forecast.parameters}},
+                {type: "function", function: {name: "moon_phase", parameters: {type: "object", properties: {}}}}
+            ],
+            messages: [
+                {role: "user", content: "Weather and moon?"},
+                {role: "assistant", content: "Checking.", tool_calls: [{id: "call_1", type: "function", function: {name: "moon_phase", arguments: "{}"}}]},
+                {role: "tool", tool_call_id: "call_1", content: "Waxing"},
+                {role: "assistant", content: "Now the weather."}
+            ]
+        });
     });
 });
 

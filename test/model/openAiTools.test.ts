@@ -1,0 +1,205 @@
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import path from "node:path";
+import OpenAI from "openai";
+import type {RunnableToolFunctionWithParse} from "openai/lib/RunnableFunction";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {RemoteEngine} from "../../electron/core/engines/RemoteEngine.ts";
+import {PonderCore} from "../../electron/core/PonderCore.ts";
+import type {AssistantPart, EngineReply} from "../../electron/core/replies/ReplyEngine.ts";
+import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
+import {PonderServer} from "../../electron/server/PonderServer.ts";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {toolScriptTexts} from "../fixtures/models/toolScripts.ts";
+
+/**
+ * Tool calls through `/v1` with the official `openai` client, against a scripted model (QwQ's
+ * template) that calls `forecast` inside its reasoning and, once a tool's result is in its
+ * context, answers from it. The client runs the tool; Ponder only renders and reads the calls.
+ */
+const apiKey = "test-key-0123456789";
+const model = "qwq-tools.gguf";
+let dir: string;
+let core: PonderCore;
+let server: PonderServer;
+let origin: string;
+let client: OpenAI;
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    dir = mkdtempSync(path.join(tmpdir(), "ponder-api-tools-"));
+    mkdirSync(path.join(dir, "models"));
+    copyFileSync(fixtures.callsInReasoning, path.join(dir, "models", model));
+    core = await PonderCore.create({
+        dataDir: path.join(dir, "data"),
+        modelsDir: path.join(dir, "models"),
+        shell: "headless",
+        version: "test",
+        runtime: {gpu: false},
+        load: {threads: 1, contextSize: 4096},
+        chats: {generation: {sampling: {temperature: 0}}}
+    });
+    expect((await core.handlers["models.load"]({modelId: model})).status).toBe("ready");
+    server = new PonderServer(core, {rendererDir: dir, token: "page-token", api: new OpenAiApi({models: core.models, apiKey: () => apiKey})});
+    origin = new URL(await server.listen()).origin;
+    client = new OpenAI({baseURL: `${origin}/v1`, apiKey, maxRetries: 0});
+});
+
+afterAll(async () => {
+    await server?.close();
+    await core?.dispose();
+    if (dir != null)
+        rmSync(dir, {recursive: true, force: true});
+});
+
+const forecastTool = {
+    type: "function",
+    function: {name: "forecast", description: "Tells the weather in a city.", parameters: {type: "object", properties: {city: {type: "string"}}, required: ["city"]}}
+} as const;
+const moonTool = {type: "function", function: {name: "moon_phase", description: "Tells the phase of the moon.", parameters: {type: "object", properties: {}}}} as const;
+const question = {role: "user", content: "Weather in Paris?"} as const;
+const weather = "Sunny and 21 degrees in Paris.";
+
+type ReasoningMessage = OpenAI.Chat.Completions.ChatCompletionMessage & {reasoning_content?: string};
+
+describe("tool calls through /v1 with the official client", () => {
+    test("not streamed: the call comes back as tool_calls beside the reasoning; the tool message gets the answer", async () => {
+        const first = await client.chat.completions.create({model, temperature: 0, messages: [question], tools: [forecastTool, moonTool]});
+        const choice = first.choices[0]!;
+        const message = choice.message as ReasoningMessage;
+        expect(choice.finish_reason).toBe("tool_calls");
+        expect(message.content).toBeNull();
+        expect(message.reasoning_content).toBe(toolScriptTexts.callsInReasoning.before);
+        expect(message.tool_calls).toHaveLength(1);
+        const call = message.tool_calls![0]!;
+        expect(call.type).toBe("function");
+        expect(call.id).toMatch(/^call_\w+$/);
+        if (call.type !== "function")
+            throw new Error("Not a function call.");
+        expect(call.function.name).toBe("forecast");
+        expect(JSON.parse(call.function.arguments)).toEqual({city: "Paris"});
+
+        // The assistant message goes back as the client got it, with the tool's result after it.
+        const second = await client.chat.completions.create({
+            model, temperature: 0, tools: [forecastTool, moonTool],
+            messages: [question, message as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam, {role: "tool", tool_call_id: call.id, content: weather}]
+        });
+        const answer = second.choices[0]!.message as ReasoningMessage;
+        expect(second.choices[0]!.finish_reason).toBe("stop");
+        expect(answer.tool_calls ?? []).toEqual([]);
+        expect(answer.reasoning_content).toBe(toolScriptTexts.callsInReasoning.after);
+        expect(answer.content).toBe(toolScriptTexts.callsInReasoning.answer);
+    });
+
+    test("streamed: deltas carry the call's index, id, name and then its arguments, and end with finish_reason tool_calls", async () => {
+        const stream = await client.chat.completions.create({model, temperature: 0, messages: [question], tools: [forecastTool], stream: true});
+        let reasoning = "";
+        let content = "";
+        const callDeltas: OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+        const finishReasons: Array<string | null> = [];
+        for await (const chunk of stream) {
+            const choice = chunk.choices[0];
+            if (choice == null)
+                continue;
+            const delta = choice.delta as typeof choice.delta & {reasoning_content?: string};
+            reasoning += delta.reasoning_content ?? "";
+            content += delta.content ?? "";
+            callDeltas.push(...delta.tool_calls ?? []);
+            finishReasons.push(choice.finish_reason);
+        }
+        expect(reasoning).toBe(toolScriptTexts.callsInReasoning.before);
+        expect(content).toBe("");
+        expect(finishReasons.filter((reason) => reason != null)).toEqual(["tool_calls"]);
+        expect(callDeltas[0]).toMatchObject({index: 0, id: expect.stringMatching(/^call_/), type: "function", function: {name: "forecast"}});
+        expect(callDeltas.every((delta) => delta.index === 0)).toBe(true);
+        expect(JSON.parse(callDeltas.map((delta) => delta.function?.arguments ?? "").join(""))).toEqual({city: "Paris"});
+    });
+
+    for (const stream of [false, true]) {
+        test(`the client's own tool runner (runTools, ${stream ? "streamed" : "not streamed"}) runs the tool and gets the answer`, async () => {
+            const ran: unknown[] = [];
+            const runnerTools: Array<RunnableToolFunctionWithParse<{city: string}>> = [{
+                type: "function",
+                function: {
+                    name: "forecast",
+                    description: forecastTool.function.description,
+                    parameters: {type: "object", properties: {city: {type: "string"}}, required: ["city"]},
+                    parse: (text) => JSON.parse(text) as {city: string},
+                    function: (args) => {
+                        ran.push(args);
+                        return weather;
+                    }
+                }
+            }];
+            const runner = stream
+                ? client.chat.completions.runTools({model, temperature: 0, messages: [question], tools: runnerTools, stream: true})
+                : client.chat.completions.runTools({model, temperature: 0, messages: [question], tools: runnerTools});
+            expect(await runner.finalContent()).toBe(toolScriptTexts.callsInReasoning.answer);
+            expect(ran).toEqual([{city: "Paris"}]);
+            expect(runner.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+        });
+    }
+
+    test("`tool_choice: none` offers no tools: the model's call is plain text and nothing stops it", async () => {
+        const completion = await client.chat.completions.create({model, temperature: 0, messages: [question], tools: [forecastTool], tool_choice: "none", max_tokens: 40});
+        expect(completion.choices[0]!.finish_reason).not.toBe("tool_calls");
+        expect(completion.choices[0]!.message.tool_calls ?? []).toEqual([]);
+    });
+
+    test("every tool field is checked: each malformed request is a 400 naming the field", async () => {
+        const call = {id: "call_1", type: "function", function: {name: "forecast", arguments: "{\"city\": \"Paris\"}"}};
+        const asked = {role: "assistant", content: null, tool_calls: [call]};
+        const cases: Array<{name: string; body: Record<string, unknown>; param: string}> = [
+            {name: "a tool that isn't a function", body: {tools: [{type: "retrieval"}]}, param: "tools.0.type"},
+            {name: "a tool name with spaces", body: {tools: [{type: "function", function: {name: "the forecast"}}]}, param: "tools.0.function.name"},
+            {name: "parameters that aren't an object", body: {tools: [{type: "function", function: {name: "forecast", parameters: "city"}}]}, param: "tools.0.function.parameters"},
+            {name: "two tools of one name", body: {tools: [forecastTool, forecastTool]}, param: "tools.1.function.name"},
+            {name: "an unknown tool_choice", body: {tools: [forecastTool], tool_choice: "sometimes"}, param: "tool_choice"},
+            {name: "a forced call", body: {tools: [forecastTool], tool_choice: "required"}, param: "tool_choice"},
+            {name: "a named tool that isn't offered", body: {tools: [forecastTool], tool_choice: {type: "function", function: {name: "moon_phase"}}}, param: "tool_choice.function.name"},
+            {name: "tool_choice without tools", body: {tool_choice: "required"}, param: "tool_choice"},
+            {name: "arguments that aren't a JSON object", body: {messages: [question, {...asked, tool_calls: [{...call, function: {name: "forecast", arguments: "Paris"}}]}, {role: "tool", tool_call_id: "call_1", content: weather}]}, param: "messages.1.tool_calls.0.function.arguments"},
+            {name: "a tool message without its id", body: {messages: [question, asked, {role: "tool", content: weather}]}, param: "messages.2.tool_call_id"},
+            {name: "a tool message answering no call", body: {messages: [question, asked, {role: "tool", tool_call_id: "call_9", content: weather}]}, param: "messages.2.tool_call_id"},
+            {name: "a call left without its result", body: {messages: [question, asked, {role: "user", content: "And?"}]}, param: "messages.2"}
+        ];
+        for (const {name, body, param} of cases) {
+            const answer = await fetch(`${origin}/v1/chat/completions`, {
+                method: "POST",
+                headers: {Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json"},
+                body: JSON.stringify({model, messages: [question], ...body})
+            });
+            const error = (await answer.json() as {error: {message: string; param: string | null}}).error;
+            expect({name, status: answer.status, param: error.param}).toEqual({name, status: 400, param});
+            expect(error.message.length, name).toBeGreaterThan(20);
+        }
+    });
+
+    test("a remote engine passes tools through: Ponder's own /v1 as the remote, a call and then the answer", async () => {
+        const remote = new RemoteEngine({baseUrl: `${origin}/v1`, apiKey}).model(model);
+        expect(remote.capabilities.callsTools).toBe(true);
+        const tools = {forecast: {description: forecastTool.function.description, parameters: forecastTool.function.parameters}};
+        const round = async (turns: Parameters<typeof remote.generate>[0]["turns"]) => {
+            let reasoning = "";
+            let answer = "";
+            const reply: EngineReply = await remote.generate({turns, tools, priority: "background", sampling: {temperature: 0}}, {
+                onChunk: (segment, text) => segment === "thought" ? reasoning += text : answer += text
+            }, new AbortController().signal);
+            return {reply, reasoning, answer};
+        };
+        const first = await round([{role: "user", text: question.content}]);
+        expect(first.reply.stopReason).toBe("toolCall");
+        expect(first.reasoning).toBe(toolScriptTexts.callsInReasoning.before);
+        const called = JSON.parse(first.reply.toolCall!.body) as {name: string; arguments: unknown};
+        expect(called).toEqual({name: "forecast", arguments: {city: "Paris"}});
+
+        const parts: AssistantPart[] = [
+            {type: "thought", text: first.reasoning, ended: false},
+            {type: "toolCall", body: first.reply.toolCall!.body, name: called.name, arguments: called.arguments, result: weather}
+        ];
+        const second = await round([{role: "user", text: question.content}, {role: "assistant", text: "", parts}]);
+        expect(second.reply.stopReason).toBe("finished");
+        expect(second.answer.trim()).toBe(toolScriptTexts.callsInReasoning.answer);
+    });
+
+});
