@@ -23,7 +23,14 @@ export default defineConfig({
             outDir: "out/main",
             // Native addons (node-llama-cpp, better-sqlite3) must stay as runtime requires.
             externalizeDeps: true,
-            rollupOptions: {input: {main: resolve("electron/main.ts")}}
+            rollupOptions: {
+                input: {
+                    main: resolve("electron/main.ts"),
+                    // The download workers, each its own file beside main.js (electron/core/downloads/startWorker.ts finds them).
+                    fileReceiverWorker: resolve("electron/core/downloads/fileReceiverWorker.ts"),
+                    growingFileHasherWorker: resolve("electron/core/downloads/growingFileHasherWorker.ts")
+                }
+            }
         }
     },
     preload: {

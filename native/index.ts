@@ -15,6 +15,7 @@ export {
     type SamplingOptions,
     type ToolDefinition
 } from "./generation/generateReply.ts";
+export type {TokenBiases} from "./generation/tokenBiases.ts";
 export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";

@@ -116,13 +116,13 @@ export class PonderCore {
         this.api = new ApiServerControl(this.#db, this.events, this.models);
         const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
-            const model = this.models.localModel?.model;
-            return model == null ? Math.ceil(text.length / 3.5) : model.tokenize(text).length;
+            const model = this.models.localModel;
+            return model == null ? Math.ceil(text.length / 3.5) : model.countTokens(text);
         };
         // A whole document is counted off the event loop: it can be megabytes.
         this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
             const model = this.models.localModel;
-            return model == null ? countTokens(text) : await model.countTokens(text);
+            return model == null ? countTokens(text) : await model.countLongTextTokens(text);
         });
         const catalog = readCatalog();
         const embeddingEntry = catalog.find((entry) => entry.kind === "embedding");

@@ -112,8 +112,9 @@ export class LoadedModel {
         }
     }
 
-    get model(): LlamaModel {
-        return this.#model;
+    /** How many tokens this model reads the text as (plain text: special tokens are not parsed). */
+    countTokens(text: string): number {
+        return this.#model.tokenize(text).length;
     }
 
     get contextSize(): number {
@@ -124,8 +125,8 @@ export class LoadedModel {
         return this.format.thoughtOpenTag != null;
     }
 
-    /** How many tokens `text` is on this model; long text is counted off the event loop. */
-    async countTokens(text: string): Promise<number> {
+    /** {@link countTokens} for text of any length (a whole document): long text is counted off the event loop. */
+    async countLongTextTokens(text: string): Promise<number> {
         const tokens = text.length > offThreadCharacters ? await this.#tokenizerThread.tokenize(text, false) : this.#model.tokenize(text);
         return tokens.length;
     }

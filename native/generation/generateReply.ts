@@ -1,6 +1,7 @@
-import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token, type TokenBias} from "node-llama-cpp";
+import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
+import {llamaTokenBias, type TokenBiases} from "./tokenBiases.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
 import type {ReplyPriority} from "./SequenceScheduler.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
@@ -63,7 +64,8 @@ export interface GenerateReplyOptions {
     /** When it aborts while the model reasons ("Answer now"), the reasoning is closed as the budget closes it and the model answers. */
     answerNow?: AbortSignal;
     sampling?: SamplingOptions;
-    tokenBias?: TokenBias;
+    /** Steers sampling: token id → a logit offset, or `"never"`. */
+    tokenBias?: TokenBiases;
     /** Suppresses the other script's tokens in reasoning and answer alike; ignored when `tokenBias` is given. */
     languageLock?: LockedLanguage;
     /**
@@ -183,7 +185,9 @@ export async function generateReply(
         minP: sampling.minP,
         seed: sampling.seed,
         evaluationPriority: evaluationPriorityOf(options),
-        tokenBias: options.tokenBias ?? (options.languageLock == null ? undefined : languageLockBias(model, options.languageLock)),
+        tokenBias: options.tokenBias != null
+            ? llamaTokenBias(model, options.tokenBias)
+            : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock),
         repeatPenalty: penalized
             ? {
                 punishTokens: () => penaltyTokens.slice(-penaltyWindow),

@@ -1,4 +1,4 @@
-import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
+import {getLlama, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import {availableParallelism} from "node:os";
 import path from "node:path";
 import type {Message} from "../../electron/contract.ts";
@@ -6,7 +6,7 @@ import {PonderCore} from "../../electron/core/PonderCore.ts";
 import {chatPageSize} from "../../electron/contract/values.ts";
 import {benchChatId, benchWords, ensureConversationsDatabase, longChatMessages, seededRandom} from "./conversationsDatabase.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
-import {openBenchCore} from "./support/openBenchCore.ts";
+import {benchGpu, openBenchCore} from "./support/openBenchCore.ts";
 
 const samples = 40;
 
@@ -70,7 +70,7 @@ const followUpRounds = 5;
  * The new chats go first: each one replaces the conversation the context sequence holds.
  */
 async function followUpBench(): Promise<Measure[]> {
-    const {core, close} = await openBenchCore({contextSize: followUpContext, chats: {generation: {maxTokens: 4, sampling: {temperature: 0}}}});
+    const {core, close, modelPath} = await openBenchCore({contextSize: followUpContext, chats: {generation: {maxTokens: 4, sampling: {temperature: 0}}}});
     try {
         const reply = async (chatId: string | undefined, text: string) => {
             const sent = await core.handlers["chats.send"](chatId == null ? {text} : {chatId, text});
@@ -94,10 +94,12 @@ async function followUpBench(): Promise<Measure[]> {
         for (let round = 0; round < followUpRounds; round++)
             followUp.push((await reply(chatId, question(round))).ttft);
 
-        const model = core.models.localModel!.model;
+        // The raw peer loads the same file itself: the app's loaded model doesn't hand out llama.cpp's.
+        const llama = await getLlama({gpu: benchGpu});
+        const model = await llama.loadModel({modelPath});
         const conversationTokens = model.tokenize(
             (await core.handlers["chats.get"]({chatId})).messages.map((message) => message.text).join("\n"));
-        const raw = await rawFollowUp(model, conversationTokens, model.tokenize(`<|im_start|>user\n${question(0)}<|im_end|>\n<|im_start|>assistant\n`, true));
+        const raw = await rawFollowUp(model, conversationTokens, model.tokenize(`<|im_start|>user\n${question(0)}<|im_end|>\n<|im_start|>assistant\n`, true)).finally(() => model.dispose());
         return [
             {measure: "followup.conversation_tokens", value: conversationTokens.length, unit: "tokens", target: null},
             {measure: "followup.new_chat_time_to_first_token", value: round2(median(newChat)), unit: "ms", target: null},

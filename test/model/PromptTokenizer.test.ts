@@ -1,25 +1,27 @@
-import type {ChatHistoryItem, Token, Tokenizer} from "node-llama-cpp";
+import {getLlama, type ChatHistoryItem, type Llama, type LlamaModel, type Token, type Tokenizer} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {resolveChatFormat, type ChatFormat} from "../../native/chatFormat/resolveChatFormat.ts";
 import {offThreadCharacters, PromptTokenizer} from "../../native/generation/PromptTokenizer.ts";
 import {TokenizerThread} from "../../native/generation/TokenizerThread.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {hugePrompt} from "../fixtures/hugePrompt.ts";
 
-let runtime: LlamaRuntime;
-let model: LoadedModel;
+let llama: Llama;
+let model: LlamaModel;
+let format: ChatFormat;
 let thread: TokenizerThread;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    runtime = await LlamaRuntime.create({gpu: false});
-    model = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024});
+    llama = await getLlama({gpu: false});
+    model = await llama.loadModel({modelPath: fixtures.prefilled});
+    format = resolveChatFormat(model);
     thread = new TokenizerThread(fixtures.prefilled);
 });
 afterAll(async () => {
     await thread?.dispose();
     await model?.dispose();
-    await runtime?.dispose();
+    await llama?.dispose();
 });
 
 /** The model's own tokenizer, counting the text it is asked to tokenize. */
@@ -33,24 +35,24 @@ function countingTokenizer(tokenizer: Tokenizer) {
 }
 
 function prompt(history: ChatHistoryItem[]) {
-    return model.format.wrapper.generateContextState({chatHistory: [...history, {type: "model", response: []}]}).contextText;
+    return format.wrapper.generateContextState({chatHistory: [...history, {type: "model", response: []}]}).contextText;
 }
 
 describe("PromptTokenizer", () => {
     test("gives the same tokens as the tokenizer, and tokenizes only the turns the previous prompt didn't have", async () => {
-        const {counting, seen} = countingTokenizer(model.model.tokenizer);
+        const {counting, seen} = countingTokenizer(model.tokenizer);
         const prompts = new PromptTokenizer(counting, thread);
         const longTurn = "A long question about light, waves and particles. ".repeat(40);
         const history: ChatHistoryItem[] = [{type: "system", text: "Be brief."}, {type: "user", text: longTurn}];
 
         const first = prompt(history);
-        expect(await prompts.tokenize(first)).toEqual(first.tokenize(model.model.tokenizer));
+        expect(await prompts.tokenize(first)).toEqual(first.tokenize(model.tokenizer));
         expect(seen.some((text) => text.includes(longTurn))).toBe(true);
 
         seen.length = 0;
         history.push({type: "model", response: ["Short waves scatter more."]}, {type: "user", text: "And at sunset?"});
         const followUp = prompt(history);
-        expect(await prompts.tokenize(followUp)).toEqual(followUp.tokenize(model.model.tokenizer));
+        expect(await prompts.tokenize(followUp)).toEqual(followUp.tokenize(model.tokenizer));
         // The long turn came from the previous prompt; only the new text was tokenized.
         expect(seen.some((text) => text.includes(longTurn))).toBe(false);
         expect(seen.some((text) => text.includes("And at sunset?"))).toBe(true);
@@ -59,18 +61,18 @@ describe("PromptTokenizer", () => {
         await prompts.tokenize(prompt([{type: "user", text: "Something else"}]));
         await prompts.tokenize(prompt([{type: "user", text: "Something else"}]));
         seen.length = 0;
-        expect(await prompts.tokenize(first)).toEqual(first.tokenize(model.model.tokenizer));
+        expect(await prompts.tokenize(first)).toEqual(first.tokenize(model.tokenizer));
         expect(seen.some((text) => text.includes(longTurn))).toBe(true);
     });
 
     test("tokenizes a long turn on its thread, into exactly the tokens of the model's own tokenizer", async () => {
-        const {counting, seen} = countingTokenizer(model.model.tokenizer);
+        const {counting, seen} = countingTokenizer(model.tokenizer);
         const prompts = new PromptTokenizer(counting, thread);
         const document = hugePrompt(200_000);
         expect(document.length).toBeGreaterThan(offThreadCharacters);
         const text = prompt([{type: "system", text: "Be brief."}, {type: "user", text: `Summarize:\n${document}`}, {type: "model", response: ["Done."]}, {type: "user", text: "Shorter?"}]);
 
-        expect(await prompts.tokenize(text)).toEqual(text.tokenize(model.model.tokenizer));
+        expect(await prompts.tokenize(text)).toEqual(text.tokenize(model.tokenizer));
         // The short turns were tokenized here, the long one never.
         expect(seen.some((piece) => piece.includes("Shorter?"))).toBe(true);
         expect(seen.some((piece) => piece.includes(document))).toBe(false);
@@ -80,6 +82,6 @@ describe("PromptTokenizer", () => {
         const text = ` <|im_start|>user\n${hugePrompt(50_000)}<|im_end|>`;
         for (const specialTokens of [false, true])
             for (const options of [undefined, "trimLeadingSpace"] as const)
-                expect(Array.from(await thread.tokenize(text, specialTokens, options))).toEqual(model.model.tokenize(text, specialTokens, options));
+                expect(Array.from(await thread.tokenize(text, specialTokens, options))).toEqual(model.tokenize(text, specialTokens, options));
     });
 });

@@ -39,11 +39,11 @@ describe("attachments on the scripted model", () => {
         let core = await openCore(dataDir);
         await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
         const attachment = await upload(core, "notes.md", Buffer.from(notes));
-        const model = core.models.localModel!.model;
+        const model = core.models.localModel!;
         const promptText = `<document name="notes.md">\n${notes.trim()}\n</document>`;
         expect(attachment).toEqual({
             id: execFileSync("sha256sum", {input: notes}).toString().slice(0, 64),
-            name: "notes.md", kind: "text", pages: null, tokens: model.tokenize(promptText).length, sizeBytes: Buffer.byteLength(notes)
+            name: "notes.md", kind: "text", pages: null, tokens: model.countTokens(promptText), sizeBytes: Buffer.byteLength(notes)
         });
 
         const plain = await core.handlers["chats.send"]({text: "When is the launch?"});
@@ -53,7 +53,7 @@ describe("attachments on the scripted model", () => {
         const documentReply = await finished(core, withDocument.assistantMessage.id);
         // The same question and the same answer: the prompt grew by the document and the blank line after it.
         const added = documentReply.stats!.contextTokens! - plainReply.stats!.contextTokens!;
-        expect(added).toBe(model.tokenize(`${promptText}\n\nWhen is the launch?`).length - model.tokenize("When is the launch?").length);
+        expect(added).toBe(model.countTokens(`${promptText}\n\nWhen is the launch?`) - model.countTokens("When is the launch?"));
         expect(added).toBeGreaterThanOrEqual(attachment.tokens);
 
         await workspace.closeCore(core);

@@ -175,7 +175,7 @@ describe("generateReply options for conversations", () => {
         ] as const;
         const dropped = await model.generate({turns, sampling: {temperature: 0}, maxTokens: 1});
         const kept = await model.generate({turns, sampling: {temperature: 0}, maxTokens: 1, keepEarlierReasoning: true});
-        const reasoningTokens = model.model.tokenize(expectedTexts.reasoning).length;
+        const reasoningTokens = model.countTokens(expectedTexts.reasoning);
         expect(kept.promptTokens - dropped.promptTokens).toBeGreaterThanOrEqual(reasoningTokens);
     });
 
@@ -189,7 +189,7 @@ describe("generateReply options for conversations", () => {
             maxTokens: 1
         });
         // The dropped reasoning is the only part of the evaluated reply that isn't kept.
-        expect(followUp.promptTokens - followUp.reusedPromptTokens).toBeLessThan(model.model.tokenize(expectedTexts.reasoning).length + 30);
+        expect(followUp.promptTokens - followUp.reusedPromptTokens).toBeLessThan(model.countTokens(expectedTexts.reasoning) + 30);
         expect(followUp.reusedPromptTokens).toBeGreaterThan(0);
     });
 });

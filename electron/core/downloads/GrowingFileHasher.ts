@@ -1,42 +1,10 @@
-import {Worker} from "node:worker_threads";
+import type {Worker} from "node:worker_threads";
+import type {GrowingFileHasherWorkerData} from "./growingFileHasherWorker.ts";
+import {startWorker} from "./startWorker.ts";
 
 /** Slots of the shared positions. */
 const writtenSlot = 0;
 const finishedSlot = 1;
-
-// CommonJS, evaluated: no separate file to find once the main process is bundled. Plain Node
-// modules only, so the worker starts without the process's flags or loaders (execArgv: []).
-const workerSource = `
-const {parentPort, workerData} = require("node:worker_threads");
-const {createHash} = require("node:crypto");
-const fs = require("node:fs");
-const {filePath, positions, writtenSlot, finishedSlot, blockBytes} = workerData;
-const hash = createHash("sha256");
-const buffer = Buffer.allocUnsafe(blockBytes);
-let fd = null;
-let hashed = 0;
-for (;;) {
-    const written = Atomics.load(positions, writtenSlot);
-    const finished = Atomics.load(positions, finishedSlot) === 1n;
-    // Whole blocks while the file grows (few, large reads), then whatever is left at the end.
-    if (Number(written) - hashed >= blockBytes || (finished && hashed < Number(written))) {
-        fd ??= fs.openSync(filePath, "r");
-        const read = fs.readSync(fd, buffer, 0, Math.min(blockBytes, Number(written) - hashed), hashed);
-        if (read === 0)
-            throw new Error("The download is shorter on disk than written.");
-        hash.update(buffer.subarray(0, read));
-        hashed += read;
-    } else if (finished) {
-        break;
-    } else {
-        // Sleeps until the writer has another block on disk (or says it is done).
-        Atomics.wait(positions, writtenSlot, written, 1000);
-    }
-}
-if (fd != null)
-    fs.closeSync(fd);
-parentPort.postMessage(hash.digest("hex"));
-`;
 
 /** The hashing thread reads the file in blocks of this size; the writer wakes it once per block. */
 export const hashBlockBytes = 4 * 2 ** 20;
@@ -55,7 +23,8 @@ export class GrowingFileHasher {
     readonly #digest: Promise<string>;
 
     constructor(filePath: string) {
-        this.#worker = new Worker(workerSource, {eval: true, execArgv: [], workerData: {filePath, positions: this.positions, writtenSlot, finishedSlot, blockBytes: hashBlockBytes}});
+        const workerData: GrowingFileHasherWorkerData = {filePath, positions: this.positions, writtenSlot, finishedSlot, blockBytes: hashBlockBytes};
+        this.#worker = startWorker("growingFileHasherWorker", workerData);
         this.#digest = new Promise((resolve, reject) => {
             this.#worker.once("message", resolve);
             this.#worker.once("error", reject);
