@@ -149,6 +149,12 @@ export const requestSchemas = /* @__PURE__ */ (() => {
             port: z.number().int().min(1).max(65535).optional()
         }),
         "api.rotateKey": z.undefined(),
+        /** Conversations' evaluated states kept on disk (see {@link StateCacheInfo}). */
+        "stateCache.get": z.undefined(),
+        /** The disk budget for them; states beyond it are deleted, least recently used first. 0 keeps none. */
+        "stateCache.configure": z.strictObject({budgetBytes: z.number().int().min(0).max(2 ** 50)}),
+        /** Deletes every saved state: conversations are evaluated again when they come back. */
+        "stateCache.clear": z.undefined(),
         /** MCP servers with their state and tools, and the limits of tool calls. */
         "tools.list": z.undefined(),
         /** A local command (stdio) or a Streamable HTTP URL; started at once. */
@@ -634,6 +640,17 @@ export interface RemoteEngineInfo {
 }
 
 /** The OpenAI-compatible API server (`/v1`) other apps on the machine use. */
+/**
+ * The conversation states on disk: what a chat's context holds, saved when another chat needs
+ * its place and at unload, so coming back to it reads it instead of evaluating it again.
+ */
+export interface StateCacheInfo {
+    usedBytes: number;
+    budgetBytes: number;
+    /** Conversations with a saved state. */
+    conversations: number;
+}
+
 export interface ApiServerState {
     /** `desktop`: a setting starts and stops it; `serve`: always on, on the page's own port. */
     mode: "desktop" | "serve";
@@ -947,6 +964,9 @@ export interface RequestResults {
     "api.getState": ApiServerState;
     "api.configure": ApiServerState;
     "api.rotateKey": ApiServerState;
+    "stateCache.get": StateCacheInfo;
+    "stateCache.configure": StateCacheInfo;
+    "stateCache.clear": StateCacheInfo;
     "tools.list": ToolsView;
     "tools.addServer": ToolServerInfo;
     "tools.importServers": ToolServerInfo[];

@@ -25,6 +25,7 @@ export const requestNames = everyName<RequestName>()([
     "settings.get", "settings.update",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
+    "stateCache.get", "stateCache.configure", "stateCache.clear",
     "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
     "tools.removeServer", "tools.updateTool", "tools.configure"
 ]);

@@ -25,6 +25,7 @@ import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
 import {LibraryService} from "./models/LibraryService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {StateCacheService} from "./models/StateCacheService.ts";
 import {SettingsService} from "./settings/SettingsService.ts";
 import {AppSettingsRepository} from "./store/AppSettingsRepository.ts";
 import {openDatabase, type PonderDatabase} from "./store/openDatabase.ts";
@@ -82,6 +83,7 @@ export class PonderCore {
     readonly libraryService: LibraryService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
+    readonly stateCache: StateCacheService;
     /** The embedding model: retrieval over long documents and `/v1/embeddings`. */
     readonly embeddings: EmbeddingHost;
     readonly #documentIndex: DocumentIndex;
@@ -108,12 +110,15 @@ export class PonderCore {
             startTimeoutMs: options.tools?.startTimeoutMs
         });
         this.settings = new SettingsService(this.#db, this.library);
+        this.stateCache = new StateCacheService(path.join(options.dataDir, "state-cache"), appSettings, this.logger.scoped("state-cache"));
+        // The states of chats deleted for good above go with them.
+        void this.stateCache.store.keepOnly((chatId) => repository.hasChat(chatId));
         this.models = new ModelHost(this.library, this.events, {
-            runtime: options.runtime, load: options.load, remote: this.engines,
+            runtime: options.runtime, load: options.load, remote: this.engines, stateStore: this.stateCache.store,
             loadOptions: (modelId) => this.settings.loadOptions(modelId),
             logger: this.logger.scoped("models")
         });
-        this.api = new ApiServerControl(this.#db, this.events, this.models);
+        this.api = new ApiServerControl(this.#db, this.events, this.models, {available: () => this.embeddings.available(), active: () => this.embeddings.active()});
         const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
             const model = this.models.localModel;
@@ -160,11 +165,19 @@ export class PonderCore {
             catalog: this.libraryService.catalogHandlers(),
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
-            chats: this.chats.handlers(),
+            chats: {
+                ...this.chats.handlers(),
+                delete: async ({chatId}) => {
+                    await this.chats.delete(chatId);
+                    this.models.localModel?.forgetConversation(chatId);
+                    await this.stateCache.store.forget(chatId);
+                }
+            },
             attachments: this.attachments.handlers(),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),
             api: this.api.handlers(),
+            stateCache: this.stateCache.handlers(),
             tools: this.tools.handlers()
         });
     }
@@ -191,7 +204,9 @@ export class PonderCore {
         await this.api.dispose();
         await this.downloads.dispose();
         await this.embeddings.dispose();
+        // Unloading saves the conversations the model holds, into the state cache.
         await this.models.dispose();
+        await this.stateCache.store.settled();
         this.#documentIndex.close();
         this.#db.close();
         this.logger.info("Ponder stopped");

@@ -82,6 +82,7 @@ async function main() {
         token,
         api: new OpenAiApi({
             models: core.models,
+            embeddings: core.embeddings,
             apiKey: () => apiKey,
             corsOrigins: values["api-cors"],
             onRequestLog: (entry) => console.error(formatRequestLog(entry))

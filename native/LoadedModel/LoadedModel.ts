@@ -1,5 +1,5 @@
 import path from "node:path";
-import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel} from "node-llama-cpp";
+import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
@@ -8,6 +8,8 @@ import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceSc
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
+import type {SequenceStateStore} from "../stateCache/SequenceStateStore.ts";
+import {stateIdentity} from "../stateCache/stateIdentity.ts";
 
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
@@ -26,7 +28,19 @@ export interface LoadModelOptions {
     parallel?: number;
     /** How the KV cache stores keys and values. Defaults to f16. */
     kvCacheType?: KvCacheType;
+    /**
+     * Where conversations' evaluated states go when their sequence is needed by another one (and
+     * at unload), and come back from when they return. Without it, a returning conversation is
+     * evaluated again.
+     */
+    stateStore?: SequenceStateStore;
     signal?: AbortSignal;
+}
+
+/** Whose evaluation a sequence holds, and whether it is on disk already. */
+interface SequenceHolder {
+    conversation: string | undefined;
+    saved: boolean;
 }
 
 /**
@@ -61,16 +75,21 @@ export class LoadedModel {
     /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
     readonly #tokenizerThread: TokenizerThread;
+    readonly #holders = new Map<LlamaContextSequence, SequenceHolder>();
+    readonly #stateStore: SequenceStateStore | undefined;
+    readonly #stateIdentity: string;
 
-    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number) {
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}) {
         this.filePath = filePath;
         this.parallel = parallel;
         this.#model = model;
         this.#context = context;
+        this.#stateStore = states.store;
+        this.#stateIdentity = states.identity;
         this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
         this.#scheduler = new SequenceScheduler(this.#sequences, {
             backgroundLimit: parallel,
-            reusablePrefix: (sequence, prompt) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex
+            reusablePrefix: (sequence, prompt) => this.#worthOf(sequence, prompt)
         });
         this.#tokenizerThread = new TokenizerThread(filePath);
         this.#prompts = new PromptTokenizer(model.tokenizer, this.#tokenizerThread);
@@ -105,7 +124,13 @@ export class LoadedModel {
                 batchSize: options.batchSize,
                 createSignal: options.signal
             });
-            return new LoadedModel(filePath, model, context, parallel);
+            const identity = options.stateStore == null ? "" : await stateIdentity(filePath, {
+                contextSize: context.contextSize,
+                kvCacheType: `${context.kvCacheKeyType}/${context.kvCacheValueType}`,
+                flashAttention: String(context.flashAttention),
+                llamaCppRelease: llama.llamaCppRelease.release
+            });
+            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity});
         } catch (error) {
             await model.dispose();
             throw error;
@@ -158,18 +183,69 @@ export class LoadedModel {
                 return stoppedBeforeStart(prompt);
             throw error;
         }
+        const {sequence} = lease;
         try {
-            return await generateReply(lease.sequence, this.format, prompt, options);
+            await this.#takeOver(sequence, options.conversation, prompt.tokens);
+            return await generateReply(sequence, this.format, prompt, options);
         } finally {
+            this.#holders.set(sequence, {conversation: options.conversation, saved: false});
             lease.release();
         }
     }
 
-    /** Refuses replies still waiting, lets running ones end, then frees the model. */
+    /** A deleted chat: what a sequence holds of it is no longer worth saving. */
+    forgetConversation(conversation: string): void {
+        for (const holder of this.#holders.values())
+            if (holder.conversation === conversation)
+                holder.conversation = undefined;
+    }
+
+    /** Refuses replies still waiting, lets running ones end, saves the conversations the sequences hold, then frees the model. */
     async dispose(): Promise<void> {
         await this.#scheduler.close();
         await this.#tokenizerThread.dispose();
+        for (const sequence of this.#sequences)
+            await this.#saveHolder(sequence);
         await this.#context.dispose();
         await this.#model.dispose();
+    }
+
+    /**
+     * How much a sequence is worth to a prompt: the tokens of it the sequence holds already, less
+     * those of another conversation that only it holds (taking it means saving them, and
+     * evaluating or reading them again when that conversation returns).
+     */
+    #worthOf(sequence: LlamaContextSequence, prompt: FittedPrompt): number {
+        const prefix = sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
+        const holder = this.#holders.get(sequence);
+        const lost = holder?.conversation != null && !holder.saved ? sequence.nextTokenIndex - prefix : 0;
+        return prefix - lost;
+    }
+
+    /**
+     * Prepares a sequence for a conversation: the conversation it held before is saved, and when
+     * the store holds more of this conversation's prompt than the sequence does, that is loaded.
+     */
+    async #takeOver(sequence: LlamaContextSequence, conversation: string | undefined, promptTokens: Token[]) {
+        const holder = this.#holders.get(sequence);
+        if (holder?.conversation === conversation)
+            return;
+        await this.#saveHolder(sequence);
+        this.#holders.set(sequence, {conversation, saved: false});
+        if (conversation == null || this.#stateStore == null)
+            return;
+        const held = sequence.compareContextTokens(promptTokens).firstDifferentIndex;
+        const candidate = await this.#stateStore.candidate(conversation, this.#stateIdentity, promptTokens, held);
+        if (candidate == null)
+            return;
+        const restored = await this.#stateStore.restore(candidate, sequence);
+        this.#holders.set(sequence, {conversation, saved: restored > 0});
+    }
+
+    async #saveHolder(sequence: LlamaContextSequence) {
+        const holder = this.#holders.get(sequence);
+        if (holder?.conversation == null || holder.saved || this.#stateStore == null)
+            return;
+        holder.saved = await this.#stateStore.save(holder.conversation, this.#stateIdentity, sequence);
     }
 }

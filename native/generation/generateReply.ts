@@ -83,6 +83,11 @@ export interface GenerateReplyOptions {
     continueLastTurn?: boolean;
     /** Tools the model may call, by name; ignored for a model whose format has no tool calls. A call ends the reply as `toolCall`. */
     tools?: Readonly<Record<string, ToolDefinition>>;
+    /**
+     * The chat this reply belongs to: its evaluated state is kept for it (in its sequence, or in
+     * the loaded model's state store) so that coming back to it evaluates only what's new.
+     */
+    conversation?: string;
     /** `"interactive"` (the default) for a person waiting at the keyboard, `"background"` for API clients: see {@link SequenceScheduler}. */
     priority?: ReplyPriority;
     /** While the reply waits for a free sequence: how many replies will start before it. */

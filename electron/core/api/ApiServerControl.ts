@@ -1,5 +1,6 @@
 import {randomBytes} from "node:crypto";
 import type {ApiServerState, DomainHandlers, RequestArgs} from "../../contract.ts";
+import type {EmbeddingHost} from "../documents/EmbeddingHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -10,6 +11,8 @@ export interface ApiServerLaunchOptions {
     /** Read on every request, so a rotated key applies at once. */
     apiKey: () => string;
     models: {readonly loaded: ActiveModel | undefined};
+    /** The embedding model for `/v1/embeddings`. */
+    embeddings?: Pick<EmbeddingHost, "available" | "active">;
 }
 
 /** Starts the standalone API server (electron/server/openai); resolves once it listens. */
@@ -40,7 +43,10 @@ export class ApiServerControl {
     /** Starts and stops run one after another. */
     #queue: Promise<unknown> = Promise.resolve();
 
-    constructor(db: PonderDatabase, events: EventBus, models: ApiServerLaunchOptions["models"]) {
+    readonly #embeddings: ApiServerLaunchOptions["embeddings"];
+
+    constructor(db: PonderDatabase, events: EventBus, models: ApiServerLaunchOptions["models"], embeddings?: ApiServerLaunchOptions["embeddings"]) {
+        this.#embeddings = embeddings;
         this.#db = db;
         this.#events = events;
         this.#models = models;
@@ -124,7 +130,8 @@ export class ApiServerControl {
                     host: row.allow_network ? "0.0.0.0" : "127.0.0.1",
                     port: row.port,
                     apiKey: () => this.#row().api_key,
-                    models: this.#models
+                    models: this.#models,
+                    embeddings: this.#embeddings
                 });
             } catch (error) {
                 const code = (error as NodeJS.ErrnoException).code;

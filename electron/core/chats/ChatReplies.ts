@@ -136,6 +136,7 @@ export class ChatReplies {
             turns,
             answerNow: answerNow.signal,
             priority: "interactive",
+            conversation: chatId,
             continueLastTurn: continues,
             keepEarlierReasoning: chat.sendReasoning
         };

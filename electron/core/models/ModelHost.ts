@@ -1,4 +1,4 @@
-import {LlamaRuntime, type EmbeddingModel, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
+import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -13,6 +13,8 @@ export interface ModelHostOptions {
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    /** Where loaded models keep conversations' evaluated states when they leave a sequence. */
+    stateStore?: SequenceStateStore;
     /** Loads and their failures are logged here. */
     logger?: Logger;
 }
@@ -71,7 +73,7 @@ export class ModelHost {
             try {
                 const runtime = await this.#getRuntime();
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
-                const model = await runtime.loadModel(modelPath, await this.loadOptionsFor(modelId));
+                const model = await runtime.loadModel(modelPath, {...await this.loadOptionsFor(modelId), stateStore: this.#options.stateStore});
                 const engine = new LocalEngine(model);
                 this.#loaded = {modelId, model: engine};
                 this.#setState({

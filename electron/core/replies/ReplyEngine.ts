@@ -40,6 +40,8 @@ export type ReplyPriority = "interactive" | "background";
 export interface ReplyRequest {
     turns: readonly ReplyTurn[];
     priority: ReplyPriority;
+    /** The chat the reply belongs to; a local model keeps its evaluated state for it. */
+    conversation?: string;
     /** Tokens generated at most (reasoning and answer together). */
     maxTokens?: number;
     /** Reasoning tokens at most; then the reasoning is closed and the model answers. */

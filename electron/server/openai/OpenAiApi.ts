@@ -1,16 +1,20 @@
 import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
 import {PonderError} from "../../contract/errors.ts";
+import type {EmbeddingHost} from "../../core/documents/EmbeddingHost.ts";
 import type {ActiveModel, DetectedToolCall} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
 import {ApiError, sendJson} from "./ApiError.ts";
 import {parseChatCompletionRequest, stopSequences, toReplyRequest, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
+import {encodeEmbedding, parseEmbeddingsRequest, type EmbeddingsRequest} from "./embeddingsRequest.ts";
 import {StopSequenceFilter} from "./StopSequenceFilter.ts";
 
 export interface OpenAiApiOptions {
     /** Where replies are generated: the core's ModelHost (the one loaded model, local or remote). */
     models: {readonly loaded: ActiveModel | undefined};
+    /** The embedding model `POST /v1/embeddings` uses (the core's, loaded on first use); without it that path answers 404. */
+    embeddings?: Pick<EmbeddingHost, "available" | "active">;
     /** The key clients send as `Authorization: Bearer <key>`; read on every request, so a rotated key applies at once. */
     apiKey: () => string;
     /** Browser origins allowed to call the API (CORS). None by default: pages of other sites are refused. */
@@ -49,8 +53,9 @@ const defaultMaxBodyBytes = 4 * 1024 * 1024;
 const clientClosedRequest = 499;
 
 /**
- * The OpenAI-compatible API under `/v1`: `GET /v1/models` and `POST /v1/chat/completions`,
- * streamed as server-sent events or not. Reasoning is returned apart from the answer, as
+ * The OpenAI-compatible API under `/v1`: `GET /v1/models`, `POST /v1/chat/completions`,
+ * and `POST /v1/embeddings` (the embedding model that searches attached documents).
+ * Completions are streamed as server-sent events or not. Reasoning is returned apart from the answer, as
  * `reasoning_content` (DeepSeek's shape), so think tags never reach `content`. Requests run
  * concurrently, batched on the loaded model with each other and with desktop chats; past the
  * model's parallel replies they wait, behind any desktop chat, and a request whose client
@@ -101,14 +106,19 @@ export class OpenAiApi {
             this.#authorize(request);
             if (pathname === "/v1/models" || pathname.startsWith("/v1/models/")) {
                 expectMethod(request, "GET");
-                return this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeModelId(pathname.slice("/v1/models/".length)));
+                return await this.#models(response, cors, pathname === "/v1/models" ? undefined : decodeModelId(pathname.slice("/v1/models/".length)));
             }
             if (pathname === "/v1/chat/completions") {
                 expectMethod(request, "POST");
                 const body = await readJsonBody(request, this.#options.maxBodyBytes ?? defaultMaxBodyBytes);
                 return await this.#chatCompletion(parseChatCompletionRequest(body), response, cors, log);
             }
-            throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models and POST /v1/chat/completions.`, {type: "not_found_error", code: "unknown_url"});
+            if (pathname === "/v1/embeddings") {
+                expectMethod(request, "POST");
+                const body = await readJsonBody(request, this.#options.maxBodyBytes ?? defaultMaxBodyBytes);
+                return await this.#embeddings(parseEmbeddingsRequest(body), response, cors, log);
+            }
+            throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.`, {type: "not_found_error", code: "unknown_url"});
         } catch (error) {
             const apiError = error instanceof ApiError ? error : new ApiError(500, (error as Error).message, {type: "server_error"});
             if (!response.headersSent)
@@ -140,15 +150,42 @@ export class OpenAiApi {
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"};
     }
 
-    #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
+    async #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
         const loaded = this.#options.models.loaded;
-        const models = loaded == null ? [] : [{id: loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        const embedding = await this.#options.embeddings?.available();
+        const models = [loaded?.modelId, embedding].filter((modelId) => modelId != null)
+            .map((modelId) => ({id: modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}));
         if (id == null)
             return sendJson(response, 200, {object: "list", data: models}, cors);
         const model = models.find((candidate) => candidate.id === id);
         if (model == null)
             throw modelNotFound(id, loaded?.modelId);
         sendJson(response, 200, model, cors);
+    }
+
+    async #embeddings(body: EmbeddingsRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
+        log.model = body.model;
+        const available = await this.#options.embeddings?.available();
+        if (available == null || available !== body.model)
+            throw new ApiError(404, `The embedding model \`${body.model}\` is not in Ponder's library. ${available == null
+                ? "Download an embedding model (the catalog has one) in the Models view."
+                : `The embedding model is \`${available}\`.`}`, {type: "not_found_error", param: "model", code: "model_not_found"});
+        let active;
+        try {
+            active = await this.#options.embeddings!.active();
+        } catch (error) {
+            throw new ApiError(503, (error as Error).message, {type: "server_error", code: "model_not_available"});
+        }
+        const inputs = typeof body.input === "string" ? [body.input] : body.input;
+        const data = [];
+        let tokens = 0;
+        // One at a time: llama.cpp's embedding context has one sequence.
+        for (const [index, input] of inputs.entries()) {
+            tokens += active.model.countTokens(input);
+            data.push({object: "embedding", index, embedding: encodeEmbedding(await active.model.embed(input), body.encoding_format ?? "float")});
+        }
+        log.promptTokens = tokens;
+        sendJson(response, 200, {object: "list", data, model: body.model, usage: {prompt_tokens: tokens, total_tokens: tokens}}, cors);
     }
 
     async #chatCompletion(body: ChatCompletionRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {

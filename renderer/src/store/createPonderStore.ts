@@ -31,10 +31,12 @@ import {createNoticesSlice} from "./noticesSlice";
 import type {NoticesSlice} from "./noticesSlice";
 import {createSettingsSlice} from "./settingsSlice";
 import type {SettingsSlice} from "./settingsSlice";
+import {createStateCacheSlice} from "./stateCacheSlice";
+import type {StateCacheSlice} from "./stateCacheSlice";
 import {createToolsSlice} from "./toolsSlice";
 import type {ToolsSlice} from "./toolsSlice";
 
-export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & AttachmentsSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice & LayoutSlice;
+export type PonderState = ConnectionSlice & ChatListSlice & ChatsSlice & ConversationsSlice & MessagesSlice & ModelsSlice & NoticesSlice & EnginesSlice & LibrarySlice & HubSlice & AttachmentsSlice & ApiServerSlice & SettingsSlice & FirstRunSlice & ToolsSlice & StateCacheSlice & LayoutSlice;
 export type PonderStore = StoreApi<PonderState>;
 
 /**
@@ -59,6 +61,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createSettingsSlice(api)(...store),
         ...createFirstRunSlice(api)(...store),
         ...createToolsSlice(api)(...store),
+        ...createStateCacheSlice(api)(...store),
         ...createLayoutSlice(...store)
     }));
 }

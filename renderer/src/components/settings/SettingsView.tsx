@@ -8,6 +8,7 @@ import {LanguageSelect} from "../LanguageSelect";
 import {ModelsFolder} from "../ModelSources";
 import {RemoteEnginesPanel} from "../RemoteEnginesPanel";
 import {ShowSidebarButton} from "../Sidebar";
+import {StateCachePanel} from "../StateCachePanel";
 import {ToolsPanel} from "../ToolsPanel";
 import {ThemeSelect} from "./ThemeSelect";
 
@@ -111,6 +112,8 @@ function Storage() {
                 </p>
             )}
             <ModelsFolder />
+            <h3 className="settings-view__subheading">{t("stateCache.heading")}</h3>
+            <StateCachePanel />
         </>
     );
 }

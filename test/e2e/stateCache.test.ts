@@ -1,0 +1,49 @@
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {showView} from "./support/ponderUi.ts";
+
+let session: PonderSession;
+let page: Page;
+
+beforeAll(async () => {
+    const fixtures = await ensureFixtureModels();
+    session = await openPonder({models: {"qwq-tiny.gguf": fixtures.prefilled}, model: "qwq-tiny.gguf"});
+    page = session.page;
+});
+
+afterAll(async () => {
+    await session?.close();
+});
+
+const usage = () => page.getByRole("status", {name: "Conversation memory used"});
+
+describe("conversation memory in settings", () => {
+    test("a chat's state saved at quit shows as used against the budget; the budget changes; Clear empties it", async () => {
+        const composer = page.getByRole("textbox", {name: "Message"});
+        await expect.poll(() => composer.isEditable(), {timeout: 30_000}).toBe(true);
+        await composer.fill("Remember this conversation.");
+        await composer.press("Enter");
+        await expect.poll(() => page.getByRole("article", {name: "Assistant"}).last().getAttribute("aria-busy"), {timeout: 30_000}).toBe("false");
+
+        await showView(page, "Settings");
+        await expect.poll(() => usage().textContent()).toMatch(/^0B used of 10\sGB \(0 conversations\)$/);
+
+        // A graceful stop unloads the model, which saves the chat's state.
+        await session.restartServe();
+        await page.reload();
+        await showView(page, "Settings");
+        await expect.poll(() => usage().textContent(), {timeout: 30_000}).toMatch(/^[\d.]+\s?[kM]B used of 10\sGB \(1 conversation\)$/);
+
+        const budget = page.getByLabel("Disk budget (GB)");
+        await budget.fill("2");
+        await budget.press("Enter");
+        await expect.poll(() => usage().textContent()).toMatch(/ used of 2\sGB \(1 conversation\)$/);
+
+        const clear = page.getByRole("button", {name: "Clear", exact: true});
+        await clear.click();
+        await expect.poll(() => usage().textContent()).toMatch(/^0B used of 2\sGB \(0 conversations\)$/);
+        expect(await clear.isDisabled()).toBe(true);
+    });
+});
