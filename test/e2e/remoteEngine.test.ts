@@ -69,7 +69,7 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
         await expect.poll(() => models.getByRole("listitem").allTextContents()).toEqual(["qwq-tiny.ggufLoad"]);
         await models.getByRole("button", {name: "Load"}).click();
         await showView(page, "Back to chat");
-        await expect.poll(() => page.getByRole("combobox", {name: "Model"}).getAttribute("title")).toBe(`Runs on ${engineName()}`);
+        await expect.poll(() => page.getByRole("combobox", {name: "Model", exact: true}).getAttribute("title")).toBe(`Runs on ${engineName()}`);
 
         await composer().fill("Hello from the other machine");
         await composer().press("Enter");
