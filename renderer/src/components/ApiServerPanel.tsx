@@ -67,10 +67,10 @@ function DesktopSwitches({state}: {state: ApiServerState}) {
 
 function Usage({state, url}: {state: ApiServerState; url: string}) {
     const {t} = useTranslation();
-    const modelId = usePonder((store) => store.runtime.modelId);
+    const model = usePonder((store) => store.runtime.status === "ready" ? store.runtime.api : undefined);
     const rotateApiKey = usePonder((store) => store.rotateApiKey);
     const [copied, copy] = useClipboardCopy();
-    const example = apiExample(url, state.apiKey, modelId ?? t("api.modelPlaceholder"));
+    const example = apiExample(url, state.apiKey, model?.id ?? t("api.modelPlaceholder"), model?.name);
 
     return (
         <div className="engines__form">
