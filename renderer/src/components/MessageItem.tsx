@@ -10,6 +10,7 @@ import type {ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions, lengthLimitOf, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
+import {IndexingStatus, SourceList} from "./SourceList";
 import {ToolCallList} from "./ToolCallList";
 import {localizeError} from "../i18n/localizeError";
 
@@ -100,6 +101,7 @@ function AssistantMessageBody({message}: {message: Message}) {
             )}
             <ToolCallList message={message} />
             {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
+            {streaming && <IndexingStatus messageId={id} />}
             {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>
     );
@@ -129,6 +131,7 @@ function WaitingStatus({chatId}: {chatId: string}) {
 const AssistantMessageFooter = memo(function AssistantMessageFooter({message}: {message: Message}) {
     return (
         <>
+            <SourceList message={message} />
             <MessageStatus message={message} />
             <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
             <AssistantMessageActions message={message} />
