@@ -124,7 +124,11 @@ export class PonderCore {
             const model = this.models.localModel;
             return model == null ? Math.ceil(text.length / 3.5) : model.countTokens(text);
         };
-        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), countTokens);
+        // A whole document is counted off the event loop: it can be megabytes.
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
+            const model = this.models.localModel;
+            return model == null ? countTokens(text) : await model.countLongTextTokens(text);
+        });
         const catalog = readCatalog();
         const embeddingEntry = catalog.find((entry) => entry.kind === "embedding");
         this.embeddings = new EmbeddingHost(this.library, (filePath) => this.models.loadEmbeddingModel(filePath), embeddingEntry?.name ?? "an embedding model");
