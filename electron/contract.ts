@@ -440,6 +440,8 @@ export interface RuntimeState {
     continuesReplies?: boolean;
     /** Whether the engine can close the reasoning on request ("Answer now"). */
     answersNow?: boolean;
+    /** How the local API names the model: its short id (what requests put in `model`) and its display name. */
+    api?: {id: string; name: string};
 }
 
 export interface ChatSummary {

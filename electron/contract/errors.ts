@@ -31,6 +31,7 @@ export interface ErrorParams {
     "reply.contextFull": {contextSize: number};
     "documents.needEmbeddingModel": {model: string};
     "documents.embeddingModelFailed": {reason: string};
+    "model.tokenizerFailed": {reason: string};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};
     "download.diskFull": {keptBytes: number};
     "download.diskNearlyFull": {freeBytes: number; keptBytes: number};

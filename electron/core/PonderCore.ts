@@ -22,7 +22,7 @@ import {EventBus} from "./events/EventBus.ts";
 import {Logger, type LogLevel, type LogSink} from "./logging/Logger.ts";
 import {RotatingLogFile} from "./logging/RotatingLogFile.ts";
 import {ImportedModelRepository} from "./models/ImportedModelRepository.ts";
-import {LibraryService} from "./models/LibraryService.ts";
+import {ModelsService} from "./models/ModelsService.ts";
 import {ModelHost} from "./models/ModelHost.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {StateCacheService} from "./models/StateCacheService.ts";
@@ -80,7 +80,7 @@ export class PonderCore {
     readonly settings: SettingsService;
     readonly downloads: DownloadManager;
     readonly tools: ToolServers;
-    readonly libraryService: LibraryService;
+    readonly modelsService: ModelsService;
     readonly hub: HubDiscovery;
     readonly attachments: AttachmentStore;
     readonly stateCache: StateCacheService;
@@ -124,7 +124,11 @@ export class PonderCore {
             const model = this.models.localModel;
             return model == null ? Math.ceil(text.length / 3.5) : model.countTokens(text);
         };
-        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), countTokens);
+        // A whole document is counted off the event loop: it can be megabytes.
+        this.attachments = new AttachmentStore(path.join(options.dataDir, "attachments"), async (text) => {
+            const model = this.models.localModel;
+            return model == null ? countTokens(text) : await model.countLongTextTokens(text);
+        });
         const catalog = readCatalog();
         const embeddingEntry = catalog.find((entry) => entry.kind === "embedding");
         this.embeddings = new EmbeddingHost(this.library, (filePath) => this.models.loadEmbeddingModel(filePath), embeddingEntry?.name ?? "an embedding model");
@@ -136,6 +140,10 @@ export class PonderCore {
                 contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
+            forgetChat: async (chatId) => {
+                this.models.localModel?.forgetConversation(chatId);
+                await this.stateCache.store.forget(chatId);
+            },
             replySettings: (modelId, chatId, turns) => this.settings.replySettings(modelId, chatId, turns),
             chatSettings: this.settings,
             logger: this.logger.scoped("chats"),
@@ -147,28 +155,21 @@ export class PonderCore {
             hubUrl: options.hubUrl,
             hubToken: () => hubToken.token(),
             logger: this.logger.scoped("downloads"),
-            onModelReady: () => void this.libraryService.announceList()
+            onModelReady: () => void this.modelsService.announceList()
         });
         this.hub = new HubDiscovery(this.downloads.hub);
-        this.libraryService = new LibraryService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
+        this.modelsService = new ModelsService(catalog, this.library, this.models, this.downloads, this.events, options.desktop);
         this.app = new AppService(appSettings, this.library, this.models, this.logger, {
             version: options.version, shell: options.shell, dataDir: options.dataDir, shellVersions: options.shellVersions,
             logsDir: this.logsDir, desktop: options.desktop
         });
         this.handlers = composeHandlers({
             app: this.app.handlers(),
-            models: this.libraryService.modelHandlers(this.app),
-            catalog: this.libraryService.catalogHandlers(),
+            models: this.modelsService.modelHandlers(this.app),
+            catalog: this.modelsService.catalogHandlers(),
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
-            chats: {
-                ...this.chats.handlers(),
-                delete: async ({chatId}) => {
-                    await this.chats.delete(chatId);
-                    this.models.localModel?.forgetConversation(chatId);
-                    await this.stateCache.store.forget(chatId);
-                }
-            },
+            chats: this.chats.handlers(),
             attachments: this.attachments.handlers(),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),

@@ -2,7 +2,8 @@ import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
-import {PromptTokenizer} from "../generation/PromptTokenizer.ts";
+import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
+import {TokenizerThread} from "../generation/TokenizerThread.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
@@ -76,6 +77,7 @@ export class LoadedModel {
     readonly #scheduler: SequenceScheduler<LlamaContextSequence, FittedPrompt>;
     /** Remembers the last prompt's tokens, as the sequences remember their evaluation. */
     readonly #prompts: PromptTokenizer;
+    readonly #tokenizerThread: TokenizerThread;
     readonly #holders = new Map<LlamaContextSequence, SequenceHolder>();
     readonly #stateStore: SequenceStateStore | undefined;
     readonly #stateIdentity: string;
@@ -95,7 +97,8 @@ export class LoadedModel {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => this.#worthOf(sequence, prompt)
         });
-        this.#prompts = new PromptTokenizer(model.tokenizer);
+        this.#tokenizerThread = new TokenizerThread(filePath);
+        this.#prompts = new PromptTokenizer(model.tokenizer, this.#tokenizerThread);
         // Resolved now, not on the first prompt: a wrong template shows at load, and the first reply isn't slowed.
         this.format = resolveChatFormat(model);
     }
@@ -161,6 +164,12 @@ export class LoadedModel {
         return this.format.thoughtOpenTag != null;
     }
 
+    /** {@link countTokens} for text of any length (a whole document): long text is counted off the event loop. */
+    async countLongTextTokens(text: string): Promise<number> {
+        const tokens = text.length > offThreadCharacters ? await this.#tokenizerThread.tokenize(text, false) : this.#model.tokenize(text);
+        return tokens.length;
+    }
+
     /** Replies running now and waiting for a sequence, and the tokens llama.cpp has evaluated in all (prompts and replies). */
     get load(): {active: number; waiting: number; evaluatedTokens: number} {
         const evaluatedTokens = this.#sequences.reduce((sum, sequence) => sum + sequence.tokenMeter.usedInputTokens, 0);
@@ -174,7 +183,7 @@ export class LoadedModel {
      */
     async generate(options: GenerateReplyOptions): Promise<GenerateReplyResult> {
         // Fitted before waiting, so a conversation too long for the context fails at once.
-        const prompt = fitPrompt(this.#model, this.contextSize, this.format, options, this.#prompts);
+        const prompt = await fitPrompt(this.#model, this.contextSize, this.format, options, this.#prompts);
         let lease;
         try {
             lease = await this.#scheduler.acquire({
@@ -213,6 +222,7 @@ export class LoadedModel {
     /** Refuses replies still waiting, lets running ones end, saves the conversations the sequences hold, then frees the model. */
     async dispose(): Promise<void> {
         await this.#scheduler.close();
+        await this.#tokenizerThread.dispose();
         for (const sequence of this.#sequences)
             await this.#saveHolder(sequence);
         await this.#context.dispose();

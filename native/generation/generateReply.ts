@@ -292,13 +292,13 @@ const penaltyWindow = 1024;
 const closingReserve = 16;
 
 /** A reply's prompt, tokenized, after the overflow policy has had its say. */
-export type FittedPrompt = ReturnType<typeof buildPrompt> & {droppedTurns: number};
+export type FittedPrompt = Awaited<ReturnType<typeof buildPrompt>> & {droppedTurns: number};
 
 /** The prompt for a context of `contextSize` tokens per sequence; throws a `reply.*TooLong` {@link PonderError} when it can't fit. */
-export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer): FittedPrompt {
+export async function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer): Promise<FittedPrompt> {
     const turns = [...options.turns];
     const keepFirst = turns[0]?.role === "system" ? 1 : 0;
-    let prompt = buildPrompt(model, format, options, prompts);
+    let prompt = await buildPrompt(model, format, options, prompts);
     let droppedTurns = 0;
     if (options.contextOverflow === "dropOldest") {
         const wantedRoom = Math.max(closingReserve * 2, Math.min(options.maxTokens ?? Infinity, Math.floor(contextSize / 4)));
@@ -309,7 +309,7 @@ export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFo
                 end++;
             droppedTurns += end - keepFirst;
             turns.splice(keepFirst, end - keepFirst);
-            prompt = buildPrompt(model, format, {...options, turns}, prompts);
+            prompt = await buildPrompt(model, format, {...options, turns}, prompts);
         }
     }
     if (contextSize - prompt.tokens.length < 2)
@@ -318,7 +318,7 @@ export function fitPrompt(model: LlamaModel, contextSize: number, format: ChatFo
     return {...prompt, droppedTurns};
 }
 
-function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
+async function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateReplyOptions, prompts: PromptTokenizer) {
     const {tokenizer} = model;
     const turns = [...options.turns];
     const continued = options.continueLastTurn && turns.at(-1)?.role === "assistant" ? turns.pop() : undefined;
@@ -353,7 +353,7 @@ function buildPrompt(model: LlamaModel, format: ChatFormat, options: GenerateRep
             stopTokens.add(triggerTokens[0]!);
     }
     const startInThought = resumes ? continuesThought : format.thoughtPrefill != null || endsInOpenThought;
-    return {tokens: prompts.tokenize(text), stopTokens, startInThought, resumes};
+    return {tokens: await prompts.tokenize(text), stopTokens, startInThought, resumes};
 }
 
 function toHistoryItem(turn: ConversationTurn, format: ChatFormat): ChatHistoryItem {

@@ -33,7 +33,7 @@ export async function documentsBench(): Promise<Measure[]> {
         }
         const attachMs: number[] = [];
         for (let run = 0; run < runs; run++) {
-            const store = new AttachmentStore(path.join(dir, `store-${run}`), (text) => Math.ceil(text.length / 3.5));
+            const store = new AttachmentStore(path.join(dir, `store-${run}`), async (text) => Math.ceil(text.length / 3.5));
             const started = performance.now();
             await store.add("book.pdf", pdf);
             attachMs.push(performance.now() - started);

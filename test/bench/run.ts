@@ -5,6 +5,7 @@ import {appPathBench} from "./appPathBench.ts";
 import {conversationsBench} from "./conversationsBench.ts";
 import {documentsBench} from "./documentsBench.ts";
 import {downloadBench} from "./downloadBench.ts";
+import {eventLoopBench} from "./eventLoopBench.ts";
 import {hubSearchBench} from "./hubSearchBench.ts";
 import {kvCacheBench} from "./kvCacheBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
@@ -19,6 +20,7 @@ const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>
     ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
     ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
     ["documents", "Attaching a 300-page PDF: text extraction and the whole attach", documentsBench],
+    ["eventloop", "The server's event loop while a 4 MB prompt arrives through /v1 vs an ordinary request", eventLoopBench],
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],
     ["resume", "Coming back to a 4,000-token conversation: its state file vs a warm follow-up, and vs evaluating it again", resumeBench],
     ["kvcache", "A q8_0 KV cache vs f16: decode speed, and the context QwQ-32B fits on the reference M3", kvCacheBench],

@@ -46,7 +46,7 @@ const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last(
 
 describe("chatting with a reasoning model in Chromium", () => {
     test("the Model picker names the usable files (never by path) and the backend; the Models view lists a broken file with a clear error", async () => {
-        const picker = page.getByRole("combobox", {name: "Model"});
+        const picker = page.getByRole("combobox", {name: "Model", exact: true});
         await expect.poll(() => picker.locator("optgroup option").count()).toBe(2);
         expect((await picker.locator("optgroup option").allTextContents()).every((name) => name.startsWith("Ponder scripted"))).toBe(true);
         await expect.poll(() => picker.getAttribute("title")).toBe("Runs on CPU");

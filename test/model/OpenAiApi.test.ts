@@ -74,8 +74,9 @@ function post(body: string, headers: Record<string, string> = {}) {
 describe("the OpenAI-compatible API with the official client", () => {
     test("lists the loaded model", async () => {
         const models = await client.models.list();
-        expect(models.data.map((entry) => entry.id)).toEqual([model]);
-        expect((await client.models.retrieve(model)).id).toBe(model);
+        // By its short id (the file's name without .gguf); Ponder's own id still finds it.
+        expect(models.data.map((entry) => entry.id)).toEqual(["qwq-tiny"]);
+        expect((await client.models.retrieve(model)).id).toBe("qwq-tiny");
     });
 
     test("a completion returns the reasoning apart from the answer, and counts reasoning tokens", async () => {
@@ -157,7 +158,7 @@ describe("the OpenAI-compatible API with the official client", () => {
         const wrongKey = new OpenAI({baseURL: `${origin}/v1`, apiKey: "nope", maxRetries: 0});
         await expect(wrongKey.models.list()).rejects.toMatchObject({status: 401, code: "invalid_api_key"});
         await expect(client.chat.completions.create({model: "gpt-4o", messages: [{role: "user", content: "Hi"}]}))
-            .rejects.toMatchObject({status: 404, code: "model_not_found", message: expect.stringContaining(model)});
+            .rejects.toMatchObject({status: 404, code: "model_not_found", message: expect.stringContaining("`qwq-tiny`")});
     });
 });
 
@@ -174,7 +175,7 @@ describe("bad input over raw HTTP", () => {
             {name: "no key", response: () => fetch(`${origin}/v1/models`), status: 401, code: "invalid_api_key"},
             {name: "a wrong key", response: () => fetch(`${origin}/v1/models`, {headers: {Authorization: "Bearer page-token"}}), status: 401, code: "invalid_api_key"},
             {name: "a page of another site", response: () => post(JSON.stringify({model, messages: [{role: "user", content: "x"}]}), {Origin: "https://evil.example"}), status: 403},
-            {name: "an unknown path", response: () => fetch(`${origin}/v1/embeddings`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 404},
+            {name: "an unknown path", response: () => fetch(`${origin}/v1/nothing-here`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 404},
             {name: "a wrong method", response: () => fetch(`${origin}/v1/chat/completions`, {headers: {Authorization: `Bearer ${apiKey}`}}), status: 405}
         ];
         for (const {name, response, status, code, param} of cases) {
@@ -189,6 +190,17 @@ describe("bad input over raw HTTP", () => {
                 expect(body.error.param, name).toBe(param);
         }
         expect((await client.models.list()).data).toHaveLength(1);
+    });
+
+    test("/v1/models names the model by a short stable id and its display name, never a path; requests may use either id", async () => {
+        const {data} = await (await fetch(`${origin}/v1/models`, {headers: {Authorization: `Bearer ${apiKey}`}})).json() as {data: Array<{id: string; name: string}>};
+        expect(data).toMatchObject([{id: "qwq-tiny", name: "Ponder scripted prefilled-think", owned_by: "ponder"}]);
+        expect((await client.models.retrieve("qwq-tiny")).id).toBe("qwq-tiny");
+        for (const id of ["qwq-tiny", model]) {
+            const reply = await client.chat.completions.create({model: id, temperature: 0, messages: [{role: "user", content: "Hi"}], max_tokens: 4});
+            expect(reply.usage!.completion_tokens).toBe(4);
+        }
+        expect((await core.handlers["models.getState"](undefined)).api).toEqual({id: "qwq-tiny", name: "Ponder scripted prefilled-think"});
     });
 
     test("CORS is off: no Access-Control headers for a same-machine client", async () => {

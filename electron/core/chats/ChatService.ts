@@ -15,6 +15,8 @@ export interface ChatServiceOptions extends ChatRepliesOptions {
     chatSettings?: ChatSettingsStore;
     /** A stored document under the name a question gives it (AttachmentStore); without it, attachments are refused. */
     describeAttachment?: (attachment: Pick<Attachment, "id" | "name">) => Attachment;
+    /** Drops what is kept of a chat outside its messages (the model's saved state) once it is deleted. */
+    forgetChat?: (chatId: string) => Promise<void>;
 }
 
 /** What {@link ChatService.deleteMessage} changed, to put back on undo. */
@@ -41,6 +43,7 @@ export class ChatService {
     readonly #replies: ChatReplies;
     readonly #transfer: ChatTransfer;
     readonly #describeAttachment: ChatServiceOptions["describeAttachment"];
+    readonly #forgetChat: ChatServiceOptions["forgetChat"];
     /** Message deletions that can still be undone, by the id of the message deleted, oldest first. */
     readonly #deletedMessages = new Map<string, MessageDeletion>();
 
@@ -50,6 +53,7 @@ export class ChatService {
         this.#replies = new ChatReplies(repository, models, events, options);
         this.#transfer = new ChatTransfer(repository, options.chatSettings);
         this.#describeAttachment = options.describeAttachment;
+        this.#forgetChat = options.forgetChat;
     }
 
     handlers(): DomainHandlers<"chats"> {
@@ -142,6 +146,7 @@ export class ChatService {
         await this.#replies.stop(chatId);
         this.#repository.markDeleted(chatId, Date.now());
         this.#events.emit("chats.listChanged", {kind: "remove", chatId});
+        await this.#forgetChat?.(chatId);
     }
 
     restore(chatId: string): ChatSummary {

@@ -31,11 +31,11 @@ const uploadLifetimeMs = 10 * 60_000;
  */
 export class AttachmentStore {
     readonly #dir: string;
-    readonly #countTokens: (text: string) => number;
+    readonly #countTokens: (text: string) => Promise<number>;
     readonly #uploads = new Map<string, Upload>();
 
     /** `countTokens`: the loaded model's count where there is one, an estimate otherwise. */
-    constructor(dir: string, countTokens: (text: string) => number) {
+    constructor(dir: string, countTokens: (text: string) => Promise<number>) {
         this.#dir = dir;
         this.#countTokens = countTokens;
         mkdirSync(path.join(dir, "uploads"), {recursive: true});
@@ -125,7 +125,7 @@ export class AttachmentStore {
         let stored = this.#read(id);
         if (stored == null) {
             const document = await extractDocument(bytes, name);
-            stored = {...document, sizeBytes: bytes.length, tokens: this.#countTokens(promptText(name, document))};
+            stored = {...document, sizeBytes: bytes.length, tokens: await this.#countTokens(promptText(name, document))};
             const target = this.#pathOf(id);
             try {
                 // Written whole, then renamed: a crash or a full disk never leaves half a document under its hash.

@@ -34,6 +34,13 @@ const remoteCapabilities: EngineCapabilities = {
     callsTools: true
 };
 
+/** A model an engine lists. */
+export interface RemoteModel {
+    id: string;
+    name: string;
+    ownedBy?: string;
+}
+
 /** How long listing models may take before the engine counts as unreachable. */
 const listTimeoutMs = 10_000;
 
@@ -52,12 +59,17 @@ export class RemoteEngine {
         this.#apiKey = endpoint.apiKey || undefined;
     }
 
-    async listModels(): Promise<string[]> {
+    /** The engine's models: the id requests use, the display name where the server gives one (`name`), and `owned_by`. */
+    async listModels(): Promise<RemoteModel[]> {
         const response = await this.#request("/models", {method: "GET", signal: AbortSignal.timeout(listTimeoutMs)});
-        const body = await response.json() as {data?: Array<{id?: unknown}>};
+        const body = await response.json() as {data?: Array<{id?: unknown; name?: unknown; owned_by?: unknown}>};
         if (!Array.isArray(body.data))
             throw new RemoteEngineError(`${this.baseUrl} answered, but not with an OpenAI-compatible model list.`);
-        return body.data.map((model) => model.id).filter((id): id is string => typeof id === "string");
+        return body.data.filter((model) => typeof model.id === "string").map((model) => ({
+            id: model.id as string,
+            name: typeof model.name === "string" && model.name.trim() !== "" ? model.name : model.id as string,
+            ...(typeof model.owned_by === "string" ? {ownedBy: model.owned_by} : {})
+        }));
     }
 
     /**

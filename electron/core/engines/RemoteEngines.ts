@@ -2,7 +2,7 @@ import {randomUUID} from "node:crypto";
 import type {DomainHandlers, RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
-import {RemoteEngine, RemoteEngineError} from "./RemoteEngine.ts";
+import {RemoteEngine, type RemoteModel, RemoteEngineError} from "./RemoteEngine.ts";
 import type {ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {SecretStore} from "./SecretStore.ts";
 
@@ -57,10 +57,12 @@ export class RemoteEngines {
         } catch (error) {
             throw new RemoteEngineError(error instanceof RemoteEngineError ? error.message : `"${baseUrl}" is not a web address.`);
         }
-        await engine.listModels();
+        const models = await engine.listModels();
+        const {host} = new URL(engine.baseUrl);
+        const serverName = serverNameOf(models);
         const row: EngineRow = {
             id: randomUUID(),
-            name: name?.trim() || new URL(engine.baseUrl).host,
+            name: name?.trim() || (serverName == null ? host : `${serverName} (${host})`),
             base_url: engine.baseUrl,
             sealed_key: apiKey ? this.#secrets.seal(apiKey) : null
         };
@@ -76,7 +78,7 @@ export class RemoteEngines {
     }
 
     /** The reply engine of a remote model id, or undefined when its engine was removed. */
-    open(modelId: string): {model: ReplyEngine; engineName: string} | undefined {
+    open(modelId: string): {model: ReplyEngine; engineName: string; modelName: string} | undefined {
         if (!RemoteEngines.isRemoteModel(modelId))
             return undefined;
         const rest = modelId.slice(remotePrefix.length);
@@ -84,7 +86,8 @@ export class RemoteEngines {
         const row = this.#rows().find((candidate) => candidate.id === rest.slice(0, slash));
         if (slash < 0 || row == null)
             return undefined;
-        return {model: this.#engine(row).model(rest.slice(slash + 1)), engineName: row.name};
+        const modelName = rest.slice(slash + 1);
+        return {model: this.#engine(row).model(modelName), engineName: row.name, modelName};
     }
 
     #rows(): EngineRow[] {
@@ -98,7 +101,7 @@ export class RemoteEngines {
     async #describe(row: EngineRow): Promise<RemoteEngineInfo> {
         const info: RemoteEngineInfo = {id: row.id, name: row.name, baseUrl: row.base_url, hasKey: row.sealed_key != null, models: []};
         try {
-            info.models = (await this.#engine(row).listModels()).map((name) => ({id: `${remotePrefix}${row.id}/${name}`, name}));
+            info.models = (await this.#engine(row).listModels()).map((model) => ({id: `${remotePrefix}${row.id}/${model.id}`, name: model.name}));
         } catch (error) {
             info.error = (error as Error).message;
         }
@@ -109,3 +112,21 @@ export class RemoteEngines {
         this.#events.emit("engines.listChanged", await this.list());
     }
 }
+
+/**
+ * The server's own name, as its model list gives it (`owned_by`), for the servers that name
+ * themselves there; undefined for the rest (an organization, "library", "user").
+ */
+function serverNameOf(models: readonly RemoteModel[]): string | undefined {
+    const owners = new Set(models.map((model) => model.ownedBy?.toLowerCase()));
+    const [owner] = owners;
+    return owners.size === 1 && owner != null ? serverNames[owner] : undefined;
+}
+
+const serverNames: Record<string, string> = {
+    llamacpp: "llama.cpp",
+    vllm: "vLLM",
+    sglang: "SGLang",
+    ollama: "Ollama",
+    ponder: "Ponder"
+};

@@ -1,3 +1,4 @@
+import path from "node:path";
 import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
@@ -12,7 +13,7 @@ export interface ModelHostOptions {
     /** The user's load options for a model (SettingsService); they win over `load`. */
     loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
-    remote?: {open(modelId: string): {model: ReplyEngine; engineName: string} | undefined};
+    remote?: {open(modelId: string): {model: ReplyEngine; engineName: string; modelName: string} | undefined};
     /** Where loaded models keep conversations' evaluated states when they leave a sequence. */
     stateStore?: SequenceStateStore;
     /** Loads and their failures are logged here. */
@@ -63,11 +64,11 @@ export class ModelHost {
             const remote = this.#options.remote?.open(modelId);
             if (remote != null) {
                 await this.#unloadNow();
-                this.#loaded = {modelId, model: remote.model};
-                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName, ...capabilitiesOf(remote.model)});
+                this.#loaded = {modelId, model: remote.model, api: {id: remote.modelName, name: remote.modelName}};
+                this.#setState({status: "ready", modelId, backend: this.#state.backend, engine: remote.engineName, ...capabilitiesOf(remote.model), api: this.#loaded.api});
                 return this.#state;
             }
-            const {path: modelPath} = await this.#library.resolve(modelId);
+            const {path: modelPath, file} = await this.#library.resolve(modelId);
             await this.#unloadNow();
             this.#setState({status: "loading", modelId, backend: this.#state.backend});
             try {
@@ -75,7 +76,7 @@ export class ModelHost {
                 const chosen = await this.#options.loadOptions?.(modelId) ?? {};
                 const model = await runtime.loadModel(modelPath, {...await this.loadOptionsFor(modelId), stateStore: this.#options.stateStore});
                 const engine = new LocalEngine(model);
-                this.#loaded = {modelId, model: engine};
+                this.#loaded = {modelId, model: engine, api: {id: apiModelId(modelPath), name: file.metadata?.name || file.fileName}};
                 this.#setState({
                     status: "ready",
                     modelId,
@@ -84,6 +85,7 @@ export class ModelHost {
                     chatWrapper: model.format.wrapper.wrapperName,
                     contextSize: model.contextSize,
                     ...capabilitiesOf(engine),
+                    api: this.#loaded.api,
                     loadedWith: {
                         contextSize: chosen.contextSize ?? null,
                         gpuLayers: typeof chosen.gpuLayers === "number" ? chosen.gpuLayers : null,
@@ -164,4 +166,9 @@ export class ModelHost {
 function capabilitiesOf(engine: ReplyEngine): Pick<RuntimeState, "unsupportedSettings" | "continuesReplies" | "answersNow"> {
     const {unsupportedSettings, continuesReplies, answersNow} = engine.capabilities;
     return {unsupportedSettings: [...unsupportedSettings], continuesReplies, answersNow};
+}
+
+/** A local model's id in the `/v1` API: its file's name without `.gguf`, which doesn't change when the folder or the display name does. */
+function apiModelId(modelPath: string): string {
+    return path.basename(modelPath).replace(/\.gguf$/i, "");
 }

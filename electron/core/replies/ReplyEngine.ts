@@ -121,4 +121,9 @@ export interface ReplyEngine {
 export interface ActiveModel {
     modelId: string;
     model: ReplyEngine;
+    /**
+     * How the `/v1` API names it: a short id that stays the same across loads (never a path or an
+     * engine's internal id) and the display name. Without it, the API uses `modelId`.
+     */
+    api?: {id: string; name: string};
 }

@@ -49,6 +49,16 @@ type Delta = {role?: "assistant"; content?: string; reasoning_content?: string; 
 type FinishReason = "stop" | "length" | "tool_calls";
 
 const defaultMaxBodyBytes = 4 * 1024 * 1024;
+/** The loaded model's id in `/models`, and the one the API example uses. */
+function apiIdOf(model: ActiveModel): string {
+    return model.api?.id ?? model.modelId;
+}
+
+/** A request may name the loaded model by its API id, by Ponder's own id (what older clients were told), or by its display name. */
+function answersTo(model: ActiveModel, requested: string): boolean {
+    return requested === apiIdOf(model) || requested === model.modelId || requested === model.api?.name;
+}
+
 /** nginx's status for a request whose client closed the connection before any answer. */
 const clientClosedRequest = 499;
 
@@ -153,13 +163,14 @@ export class OpenAiApi {
     async #models(response: ServerResponse, cors: Record<string, string>, id: string | undefined) {
         const loaded = this.#options.models.loaded;
         const embedding = await this.#options.embeddings?.available();
-        const models = [loaded?.modelId, embedding].filter((modelId) => modelId != null)
-            .map((modelId) => ({id: modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}));
+        // `name` is not OpenAI's, but clients that show a model list use it when it's there.
+        const chat = loaded == null ? [] : [{id: apiIdOf(loaded), name: loaded.api?.name ?? loaded.modelId, object: "model", created: this.#startedAt, owned_by: "ponder"}];
+        const models = [...chat, ...(embedding == null ? [] : [{id: embedding, object: "model", created: this.#startedAt, owned_by: "ponder"}])];
         if (id == null)
             return sendJson(response, 200, {object: "list", data: models}, cors);
-        const model = models.find((candidate) => candidate.id === id);
+        const model = loaded != null && answersTo(loaded, id) ? chat[0] : models.find((candidate) => candidate.id === id);
         if (model == null)
-            throw modelNotFound(id, loaded?.modelId);
+            throw modelNotFound(id, loaded == null ? undefined : apiIdOf(loaded));
         sendJson(response, 200, model, cors);
     }
 
@@ -191,11 +202,11 @@ export class OpenAiApi {
     async #chatCompletion(body: ChatCompletionRequest, response: ServerResponse, cors: Record<string, string>, log: ApiRequestLog) {
         log.model = body.model;
         const active = this.#options.models.loaded;
-        if (active == null || active.modelId !== body.model)
-            throw modelNotFound(body.model, active?.modelId);
+        if (active == null || !answersTo(active, body.model))
+            throw modelNotFound(body.model, active == null ? undefined : apiIdOf(active));
         const request = toReplyRequest(body);
         if (request.tools != null && !active.model.capabilities.callsTools)
-            throw new ApiError(400, `The model \`${active.modelId}\` can't call tools: its chat template has no tool-call format Ponder reads. Send the request without \`tools\`.`,
+            throw new ApiError(400, `The model \`${apiIdOf(active)}\` can't call tools: its chat template has no tool-call format Ponder reads. Send the request without \`tools\`.`,
                 {param: "tools", code: "tools_not_supported"});
 
         const controller = new AbortController();

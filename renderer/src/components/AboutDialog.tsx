@@ -3,7 +3,7 @@ import {useTranslation} from "react-i18next";
 import type {SystemInfo} from "../../../electron/contract";
 import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError} from "../i18n/localizeError";
-import {useTransientFlag} from "../hooks/useTransientFlag";
+import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** The versions that matter in a bug report (app, Electron, llama.cpp and its backend) and the machine, with a copy button. */
@@ -60,11 +60,10 @@ function AboutDetails() {
     const {t, i18n} = useTranslation();
     const system = usePonder((state) => state.system);
     const systemError = usePonder((state) => state.systemError);
-    const reportError = usePonder((state) => state.reportError);
     const logTail = usePonder((state) => state.logTail);
     const shell = usePonder((state) => state.shell);
     const openLogsFolder = usePonder((state) => state.openLogsFolder);
-    const [copied, setCopied] = useTransientFlag<true>();
+    const [copied, copy] = useClipboardCopy();
 
     if (system == null) {
         return systemError == null
@@ -75,18 +74,12 @@ function AboutDetails() {
     if (logTail != null)
         rows.push([t("about.logs"), logTail.folder]);
 
-    async function copy() {
-        try {
-            const details = rows.map(([name, value]) => `${name}: ${value}`);
-            // The log's last lines say what led up to the problem; info level never holds what the user wrote.
-            if (logTail != null && logTail.lines.length > 0)
-                details.push("", `${t("about.lastLogLines")}:`, ...logTail.lines);
-            await navigator.clipboard.writeText(details.join("\n"));
-            setCopied(true);
-        } catch (error) {
-            // No clipboard (a page served over plain http to another machine) or permission refused.
-            reportError(error);
-        }
+    function copyDetails() {
+        const details = rows.map(([name, value]) => `${name}: ${value}`);
+        // The log's last lines say what led up to the problem; info level never holds what the user wrote.
+        if (logTail != null && logTail.lines.length > 0)
+            details.push("", `${t("about.lastLogLines")}:`, ...logTail.lines);
+        return copy(details.join("\n"), true);
     }
 
     return (
@@ -101,7 +94,7 @@ function AboutDetails() {
                 ))}
             </dl>
             <div className="about__buttons">
-                <button type="button" className="button button--small" onClick={() => void copy()}>{copied ? t("about.copied") : t("about.copy")}</button>
+                <button type="button" className="button button--small" onClick={() => void copyDetails()}>{copied ? t("about.copied") : t("about.copy")}</button>
                 {shell === "desktop" && <button type="button" className="button button--small" onClick={() => void openLogsFolder()}>{t("about.openLogs")}</button>}
             </div>
         </>

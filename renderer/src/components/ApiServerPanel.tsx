@@ -2,7 +2,7 @@ import {useEffect, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {ApiServerState} from "../../../electron/contract";
 import {apiExample} from "../store/apiServerSlice";
-import {useTransientFlag} from "../hooks/useTransientFlag";
+import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
 import {localizeError} from "../i18n/localizeError";
 
@@ -67,20 +67,10 @@ function DesktopSwitches({state}: {state: ApiServerState}) {
 
 function Usage({state, url}: {state: ApiServerState; url: string}) {
     const {t} = useTranslation();
-    const modelId = usePonder((store) => store.runtime.modelId);
+    const model = usePonder((store) => store.runtime.status === "ready" ? store.runtime.api : undefined);
     const rotateApiKey = usePonder((store) => store.rotateApiKey);
-    const reportError = usePonder((store) => store.reportError);
-    const [copied, setCopied] = useTransientFlag<true>();
-    const example = apiExample(url, state.apiKey, modelId ?? t("api.modelPlaceholder"));
-
-    async function copy() {
-        try {
-            await navigator.clipboard.writeText(example);
-            setCopied(true);
-        } catch (error) {
-            reportError(error);
-        }
-    }
+    const [copied, copy] = useClipboardCopy();
+    const example = apiExample(url, state.apiKey, model?.id ?? t("api.modelPlaceholder"), model?.name);
 
     return (
         <div className="engines__form">
@@ -96,7 +86,7 @@ function Usage({state, url}: {state: ApiServerState; url: string}) {
                 <button type="button" className="button button--small" onClick={() => void rotateApiKey()}>{t("api.rotateKey")}</button>
             )}
             <pre className="api__example" aria-label={t("api.example")}>{example}</pre>
-            <button type="button" className="button button--small" onClick={() => void copy()}>
+            <button type="button" className="button button--small" onClick={() => void copy(example, true)}>
                 {copied ? t("api.copied") : t("api.copyExample")}
             </button>
         </div>

@@ -5,6 +5,7 @@ import type {PonderState} from "../store/createPonderStore";
 import {isSendKey} from "../format/sendKey";
 import {isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
+import {EmbeddingOffer} from "./EmbeddingOffer";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
 /** Whether the active chat's last message is still being generated. */
@@ -161,6 +162,7 @@ export function Composer() {
             </div>
             {blocker != null && <p id={hintId} className="composer__hint">{t(blocker)}</p>}
             {blocker == null && uploading && <p className="composer__hint" role="status">{t("attachments.waiting")}</p>}
+            <EmbeddingOffer />
         </form>
     );
 }

@@ -4,7 +4,7 @@ import {useTranslation} from "react-i18next";
 import type {Message, MessageStats, ReplyLimit} from "../../../electron/contract";
 import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
-import {useTransientFlag} from "../hooks/useTransientFlag";
+import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
@@ -89,8 +89,7 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const regenerate = usePonder((state) => state.regenerate);
     const continueMessage = usePonder((state) => state.continueMessage);
     const deleteMessage = usePonder((state) => state.deleteMessage);
-    const reportError = usePonder((state) => state.reportError);
-    const [copied, setCopied] = useTransientFlag<"answer" | "reasoning">();
+    const [copied, copy] = useClipboardCopy<"answer" | "reasoning">();
     const contextSize = useContextSizeOf(message);
     const continuable = usePonder((state) => state.runtime.continuesReplies !== false);
     if (message.status === "streaming")
@@ -99,20 +98,11 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const cutShort = continuable && (message.status === "stopped" || message.status === "interrupted" || message.status === "error" ||
         (message.stats?.stopReason === "length" && lengthLimitOf(message.stats, contextSize)?.name !== "context"));
 
-    async function copy(which: "answer" | "reasoning") {
-        try {
-            await navigator.clipboard.writeText(which === "answer" ? message.text : message.reasoning);
-            setCopied(which);
-        } catch (error) {
-            reportError(error);
-        }
-    }
-
     return (
         <div className="message__actions">
             <VersionSwitcher message={message} />
-            {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy("answer")}>{t("message.copyAnswer")}</button>}
-            {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy("reasoning")}>{t("message.copyReasoning")}</button>}
+            {message.text !== "" && <button type="button" className="icon-button" onClick={() => void copy(message.text, "answer")}>{t("message.copyAnswer")}</button>}
+            {message.reasoning !== "" && <button type="button" className="icon-button" onClick={() => void copy(message.reasoning, "reasoning")}>{t("message.copyReasoning")}</button>}
             <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
             <RegenerateWith message={message} disabled={busy} />
             {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}

@@ -1,7 +1,8 @@
 import {memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
-import {chunkText, emptyChunkedText, isEmptyChunkedText} from "../store/ChunkedText";
+import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
+import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveThinkingEndedAt, liveThinkingStartedAt, messageById} from "../store/messagesSelectors";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
@@ -9,12 +10,13 @@ import type {ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions, lengthLimitOf, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
+import {IndexingStatus, SourceList} from "./SourceList";
 import {ToolCallList} from "./ToolCallList";
 import {localizeError} from "../i18n/localizeError";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
 export const MessageItem = memo(function MessageItem({id}: {id: string}) {
-    const message = usePonder((state) => state.messages[id]);
+    const message = usePonder(messageById(id));
     if (message == null)
         return null;
 
@@ -59,12 +61,12 @@ function AssistantMessage({message}: {message: Message}) {
  */
 function AssistantMessageBody({message}: {message: Message}) {
     const id = message.id;
-    const live = usePonder((state) => state.live[id] != null);
-    const liveReasoningChunks = usePonder((state) => state.live[id]?.reasoning.chunks);
-    const liveReasoningBegun = usePonder((state) => !isEmptyChunkedText(state.live[id]?.reasoning ?? emptyChunkedText));
-    const liveText = usePonder((state) => state.live[id]?.text);
-    const liveStartedAt = usePonder((state) => state.live[id]?.thinkingStartedAt);
-    const liveEndedAt = usePonder((state) => state.live[id]?.thinkingEndedAt);
+    const live = usePonder(isLive(id));
+    const reasoningChunks = usePonder(liveReasoningChunks(id));
+    const reasoningBegun = usePonder(liveReasoningBegun(id));
+    const streamedText = usePonder(liveText(id));
+    const liveStartedAt = usePonder(liveThinkingStartedAt(id));
+    const liveEndedAt = usePonder(liveThinkingEndedAt(id));
     const store = usePonderStore();
     const reasoningUpdates = useCallback<ChunkedTextUpdates>((onText) => store.subscribe((state, previous) => {
         const reasoning = state.live[id]?.reasoning;
@@ -77,12 +79,12 @@ function AssistantMessageBody({message}: {message: Message}) {
     const finishedText = useMemo(() => chunkText(message.text), [message.text]);
 
     // The tail as of this render; the updates carry it on from here.
-    const reasoning = live ? {chunks: liveReasoningChunks ?? [], tail: store.getState().live[id]?.reasoning.tail ?? ""} : finishedReasoning;
-    const text = liveText ?? finishedText;
+    const reasoning = live ? {chunks: reasoningChunks ?? [], tail: store.getState().live[id]?.reasoning.tail ?? ""} : finishedReasoning;
+    const text = streamedText ?? finishedText;
     const startedAt = live ? liveStartedAt : message.thinkingStartedAt;
     const endedAt = live ? liveEndedAt : message.thinkingEndedAt;
     const streaming = message.status === "streaming";
-    const hasReasoning = (live ? liveReasoningBegun : !isEmptyChunkedText(reasoning)) || (streaming && startedAt != null);
+    const hasReasoning = (live ? reasoningBegun : !isEmptyChunkedText(reasoning)) || (streaming && startedAt != null);
     const hasAnswer = !isEmptyChunkedText(text);
 
     return (
@@ -99,6 +101,7 @@ function AssistantMessageBody({message}: {message: Message}) {
             )}
             <ToolCallList message={message} />
             {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
+            {streaming && <IndexingStatus messageId={id} />}
             {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>
     );
@@ -128,6 +131,7 @@ function WaitingStatus({chatId}: {chatId: string}) {
 const AssistantMessageFooter = memo(function AssistantMessageFooter({message}: {message: Message}) {
     return (
         <>
+            <SourceList message={message} />
             <MessageStatus message={message} />
             <MessageStatsLine stats={message.status === "streaming" ? null : message.stats} />
             <AssistantMessageActions message={message} />

@@ -32,9 +32,11 @@ export const createApiServerSlice = (api: PonderApi): StateCreator<PonderState, 
 };
 
 /** A request other apps can copy to try the API: curl, with the key and the loaded model. */
-export function apiExample(url: string, apiKey: string, modelId: string): string {
+export function apiExample(url: string, apiKey: string, modelId: string, modelName?: string): string {
     const body = JSON.stringify({model: modelId, messages: [{role: "user", content: "Hello!"}], stream: true});
     return [
+        // The model by the name people know it by; `model` is the short id the API matches.
+        ...(modelName == null || modelName === modelId ? [] : [`# ${modelName.replaceAll("\n", " ")}`]),
         `curl ${url}/chat/completions \\`,
         `  -H "Authorization: Bearer ${apiKey}" \\`,
         `  -H "Content-Type: application/json" \\`,

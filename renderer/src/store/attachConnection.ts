@@ -25,6 +25,7 @@ export function attachConnection(store: PonderStore, connection: PonderConnectio
         chats.onDelta((delta) => state().applyDelta(delta)),
         chats.onMessageUpdated((message) => state().applyMessage(message)),
         chats.onToolCall((event) => state().applyToolCall(event)),
+        chats.onSources((event) => state().applySources(event)),
         chats.onListChanged((change) => state().applyChatListChange(change)),
         models.onListChanged((files) => state().setModelFiles(files)),
         models.onStateChanged((runtime) => state().setRuntime(runtime)),

@@ -3,6 +3,7 @@ import type {Chat, ChatArchive, ChatSummary, Message, PonderApi, SearchHit} from
 import type {FileToSave} from "../format/saveFile";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 /** Something deleted that the user can still bring back. */
 export type Deletion =
@@ -45,12 +46,8 @@ export interface ConversationsSlice {
 export const createConversationsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationsSlice> => (set, get) => {
     /** Runs a request, showing its failure; returns undefined when it failed. */
     async function attempt<T>(request: () => Promise<T>): Promise<T | undefined> {
-        try {
-            return await request();
-        } catch (error) {
-            get().reportError(error);
-            return undefined;
-        }
+        const result = await requestAction(get().reportError, request);
+        return result.ok ? result.value : undefined;
     }
 
     /** Takes in a chat after its branch changed, and shows it. */

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {AppInfo, CatalogEntry, Download, FitEstimate, ModelFile, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 import {failureOf, type Failure} from "../i18n/localizeError";
 
 /** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
@@ -40,12 +41,8 @@ export interface LibrarySlice {
 
 
 export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, [], [], LibrarySlice> => (set, get) => {
-    async function report(request: () => Promise<unknown>) {
-        try {
-            await request();
-        } catch (error) {
-            get().reportError(error);
-        }
+    async function report(request: () => Promise<unknown>): Promise<void> {
+        await requestAction(get().reportError, request);
     }
 
     /**

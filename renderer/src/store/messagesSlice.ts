@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatDelta, Message, MessageToolCall} from "../../../electron/contract";
+import type {Chat, ChatDelta, DocumentIndexing, EventPayloads, Message, MessageToolCall} from "../../../electron/contract";
 import {appendChunked, chunkText} from "./ChunkedText";
 import type {ChunkedText} from "./ChunkedText";
 import type {PonderState} from "./createPonderStore";
@@ -31,6 +31,10 @@ export interface MessagesSlice {
     applyMessage(message: Message): void;
     /** A streaming reply's tool call appeared or changed. */
     applyToolCall(event: {messageId: string; call: MessageToolCall}): void;
+    /** How far a streaming reply's documents are indexed, by message id; absent once they are. */
+    indexing: Readonly<Record<string, DocumentIndexing>>;
+    /** A streaming reply's documents being indexed, or the passages it was given. */
+    applySources(event: EventPayloads["chats.sources"]): void;
     /** Takes in a chat snapshot from `chats.get`, replacing what was known of its messages. */
     ingestChat(chat: Chat): void;
 }
@@ -40,6 +44,21 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
     live: {},
     chatMessageIds: {},
     chatAlternatives: {},
+    indexing: {},
+    applySources({messageId, indexing, sources}) {
+        set((state) => {
+            const message = state.messages[messageId];
+            const progress = {...state.indexing};
+            if (indexing == null)
+                delete progress[messageId];
+            else
+                progress[messageId] = indexing;
+            return {
+                indexing: progress,
+                ...(message == null || sources.length === 0 ? {} : {messages: {...state.messages, [messageId]: {...message, sources}}})
+            };
+        });
+    },
     applyDelta(delta) {
         set((state) => {
             // A delta may beat `chats.send`'s reply; its text is kept under the message id until then.
@@ -62,8 +81,15 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
         set((state) => {
             const chatIds = state.chatMessageIds[message.chatId];
             const live = {...state.live};
-            if (message.status !== "streaming")
+            let indexing = state.indexing;
+            if (message.status !== "streaming") {
                 delete live[message.id];
+                if (indexing[message.id] != null) {
+                    const rest = {...indexing};
+                    delete rest[message.id];
+                    indexing = rest;
+                }
+            }
             else if (live[message.id] == null)
                 live[message.id] = liveTextOf(message);
             // else: while it streams the deltas already carry its text.
@@ -71,6 +97,7 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
             return {
                 messages: {...state.messages, [message.id]: message},
                 live,
+                indexing,
                 // Messages of chats not loaded are fetched in full when the chat is opened.
                 chatMessageIds: chatIds == null || chatIds.includes(message.id)
                     ? state.chatMessageIds

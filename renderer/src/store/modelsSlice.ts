@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {ModelFile, PonderApi, RuntimeState} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface ModelsSlice {
     /** The GGUF files in the models folder, as last listed by the main side. */
@@ -19,13 +20,8 @@ export interface ModelsSlice {
 export const createModelsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ModelsSlice> => (set, get) => {
     async function changeRuntime(request: () => Promise<RuntimeState>): Promise<void> {
         set({modelRequestPending: true});
-        try {
-            set({runtime: await request()});
-        } catch (error) {
-            get().reportError(error);
-        } finally {
-            set({modelRequestPending: false});
-        }
+        const result = await requestAction(get().reportError, request);
+        set(result.ok ? {runtime: result.value, modelRequestPending: false} : {modelRequestPending: false});
     }
 
     return {

@@ -3,7 +3,7 @@ import {expect} from "vitest";
 
 /** Chooses a model in the chat header's "Model" picker (by its id) and waits until it is loaded. */
 export async function chooseModel(page: Page, modelId: string): Promise<void> {
-    const picker = page.getByRole("combobox", {name: "Model"});
+    const picker = page.getByRole("combobox", {name: "Model", exact: true});
     await expect.poll(() => picker.isEnabled()).toBe(true);
     await picker.selectOption(modelId);
     await expect.poll(async () => await picker.isEnabled() && await picker.inputValue(), {timeout: 30_000}).toBe(modelId);

@@ -1,6 +1,6 @@
 import {renderToStaticMarkup} from "react-dom/server";
 import {describe, expect, test} from "vitest";
-import type {Message, PonderApi} from "../../../electron/contract.ts";
+import type {EventPayloads, Message, PonderApi} from "../../../electron/contract.ts";
 import {MessageItem} from "../../../renderer/src/components/MessageItem.tsx";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
@@ -13,9 +13,11 @@ function assistant(extra: Partial<Message>): Message {
 }
 
 /** Renders one message from a fresh store holding it (these tests never reach the main side). */
-function render(message: Message, delta?: {reasoning: string; text: string}): string {
+function render(message: Message, delta?: {reasoning: string; text: string}, sources?: EventPayloads["chats.sources"]): string {
     const store = createPonderStore({} as PonderApi);
     store.getState().ingestChat({summary: {id: "c1", title: "", createdAt: 0, updatedAt: 0, pinned: false, systemPrompt: "", sendReasoning: false}, messages: [message], alternatives: {}});
+    if (sources != null)
+        store.getState().applySources(sources);
     if (delta != null)
         store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, thinkingStartedAt: null, thinkingEndedAt: null});
 
@@ -61,5 +63,25 @@ describe("MessageItem", () => {
         // Its time is told on hover, with the full date once it is older than a day.
         expect(html).toMatch(/<article class="message message--user" aria-label="You" title="[^"]*1970[^"]*">/);
         expect(html).toContain("Is 1001 prime?");
+    });
+
+    test("an answer from searched documents lists its passages by file and page, each opening to its text", () => {
+        const source = {attachmentId: "f".repeat(64), name: "book.pdf", page: 37, piece: 40, text: "Lava hardens into basalt."};
+        const html = render(assistant({text: "Basalt [1].", sources: [source, {...source, name: "notes.md", page: null, piece: 2, text: "Basalt is dark."}]}));
+
+        expect(html).toContain("aria-label=\"Sources\"");
+        expect(html).toContain("<summary>[1] book.pdf · page 37</summary><blockquote class=\"sources__text\">Lava hardens into basalt.</blockquote>");
+        expect(html).toContain("<summary>[2] notes.md</summary>");
+    });
+
+    test("while documents are indexed, the reply says how far; the passages arrive before the answer", () => {
+        const source = {attachmentId: "f".repeat(64), name: "book.pdf", page: 3, piece: 4, text: "Dough rises."};
+        const indexing = render(assistant({status: "streaming"}), undefined, {chatId: "c1", messageId: "a1", indexing: {name: "book.pdf", done: 32, total: 120}, sources: []});
+        expect(indexing).toContain("Indexing book.pdf for search: 32 of 120 passages.");
+        expect(indexing).toContain("<progress class=\"sources__progress\" max=\"120\" value=\"32\"");
+
+        const chosen = render(assistant({status: "streaming"}), undefined, {chatId: "c1", messageId: "a1", indexing: null, sources: [source]});
+        expect(chosen).not.toContain("Indexing");
+        expect(chosen).toContain("[1] book.pdf · page 3");
     });
 });

@@ -10,8 +10,8 @@ import type {ModelHost} from "./ModelHost.ts";
 import type {ModelLibrary} from "./ModelLibrary.ts";
 import {recommendModel} from "./recommendModel.ts";
 
-/** The Models view's requests that span the library, the loaded model and the hub. */
-export class LibraryService {
+/** The `models` and `catalog` requests (the Models view), spanning the files on disk (ModelLibrary), the loaded model and the hub. */
+export class ModelsService {
     readonly catalog: readonly CatalogEntry[];
     readonly #library: ModelLibrary;
     readonly #host: ModelHost;

@@ -1,0 +1,21 @@
+import {emptyChunkedText, isEmptyChunkedText} from "./ChunkedText";
+import type {PonderState} from "./createPonderStore";
+
+// Named selectors of the messages slice, by message id. Each picks a value that a delta changes
+// only when it must, so a component re-renders only for what it shows.
+
+export const messageById = (id: string) => (state: PonderState) => state.messages[id];
+
+/** Whether the message is streaming here (its text comes from deltas). */
+export const isLive = (id: string) => (state: PonderState) => state.live[id] != null;
+
+/** The finished chunks of a streaming reasoning: a new array only when a chunk is finished. */
+export const liveReasoningChunks = (id: string) => (state: PonderState) => state.live[id]?.reasoning.chunks;
+
+export const liveReasoningBegun = (id: string) => (state: PonderState) => !isEmptyChunkedText(state.live[id]?.reasoning ?? emptyChunkedText);
+
+export const liveText = (id: string) => (state: PonderState) => state.live[id]?.text;
+
+export const liveThinkingStartedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingStartedAt;
+
+export const liveThinkingEndedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingEndedAt;
