@@ -273,6 +273,7 @@ function chatArchiveSchema(id: z.ZodString) {
         error: z.string().max(10_000).nullable(),
         reasoningOffset: z.number().int().nonnegative(),
         textOffset: z.number().int().nonnegative(),
+        segment: z.enum(["thought", "answer"]).optional(),
         durationMs: z.number().nonnegative().nullable()
     });
     const message = z.strictObject({
@@ -515,6 +516,8 @@ export interface MessageToolCall {
     /** Where it happened: after this much of the message's reasoning and of its answer. */
     reasoningOffset: number;
     textOffset: number;
+    /** Whether the model made it inside its reasoning or in its answer; absent in messages from before it was kept. */
+    segment?: "thought" | "answer";
     durationMs: number | null;
 }
 

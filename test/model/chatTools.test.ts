@@ -2,6 +2,7 @@ import path from "node:path";
 import {describe, expect, test} from "vitest";
 import type {ChatArchive, Message, MessageToolCall} from "../../electron/contract.ts";
 import type {PonderCore} from "../../electron/core/PonderCore.ts";
+import {callSeparator} from "../../electron/core/tools/ToolLoop.ts";
 import {mcpServerCommands} from "../fixtures/mcp/mcpServers.ts";
 import {toolScriptTexts} from "../fixtures/models/toolScripts.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
@@ -58,10 +59,10 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {reply, events, chatId} = await ask(core);
         const texts = toolScriptTexts.callsInReasoning;
         expect(events.map((call) => call.status)).toEqual(["awaitingConsent", "running", "done"]);
-        expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.before + texts.after});
+        expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.before + callSeparator + texts.after});
         expect(reply.toolCalls).toEqual([expect.objectContaining({
             name: "forecast", serverName: "trouble", status: "done", result: "Sunny and 21 degrees in Paris.",
-            arguments: JSON.stringify({city: "Paris"}, null, 2), reasoningOffset: texts.before.length, textOffset: 0
+            arguments: JSON.stringify({city: "Paris"}, null, 2), reasoningOffset: texts.before.length, textOffset: 0, segment: "thought"
         })]);
         expect(reply.stats?.toolMs).toBeGreaterThan(0);
         expect(reply.stats?.stopReason).toBe("finished");
@@ -105,7 +106,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         expect(reply.text).toBe(texts.answer);
         expect(reply.toolCalls.map((call) => [call.name, call.status, call.result, call.reasoningOffset])).toEqual([
             ["forecast", "done", "Sunny and 21 degrees in Paris.", texts.first.length],
-            ["moon_phase", "done", "Waxing crescent tonight.", (texts.first + texts.second).length]
+            ["moon_phase", "done", "Waxing crescent tonight.", (texts.first + callSeparator + texts.second).length]
         ]);
     });
 
@@ -127,7 +128,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {reply} = await ask(core);
         const texts = toolScriptTexts.callsBrokenAfterReasoning;
         expect(reply.toolCalls).toEqual([expect.objectContaining({status: "failed", error: "The model wrote a tool call that is not valid JSON.", textOffset: texts.answer.length})]);
-        expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.reasoning + texts.after});
+        expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.reasoning + callSeparator + texts.after});
     });
 
     test("a call to a tool that is switched off is refused as unknown; export and import keep the timeline", async () => {

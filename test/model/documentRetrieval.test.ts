@@ -3,7 +3,7 @@ import {describe, expect, test} from "vitest";
 import type {Attachment, EventPayloads, Message} from "../../electron/contract.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 import type {PonderCore} from "../../electron/core/PonderCore.ts";
-import {writeTextPdf} from "../fixtures/documents/writeTextPdf.ts";
+import {topicBook as book, volcanoPageNumber} from "../fixtures/documents/topicBook.ts";
 import {documentScriptTexts, passageWord} from "../fixtures/models/documentScripts.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
@@ -23,25 +23,6 @@ function finished(core: PonderCore, messageId: string) {
         if (name === "chats.messageUpdated" && message.id === messageId && message.status !== "streaming")
             resolve(message);
     }));
-}
-
-const filler = {
-    bread: "The baker kneads the dough, lets the yeast work overnight and bakes the bread in a hot oven until the crust sings.",
-    ocean: "Along the reef the tide uncovers coral gardens; the ocean keeps the coast mild through the whole winter season.",
-    orbit: "Each planet keeps its orbit because gravity bends its path; a comet falls inward and swings back out again."
-};
-const volcanoPage = [
-    "Chapter 9: Fire mountains",
-    "When a volcano erupts, magma reaches the surface as lava.",
-    `Cooling quickly, that lava hardens into${passageWord}, the dark rock of many islands.`
-];
-
-/** A 60-page book about bread, the ocean and orbits, with one page (page 37) about volcanoes: far more than a 2,048-token context. */
-function book(): Buffer {
-    const topics = Object.values(filler);
-    return writeTextPdf(Array.from({length: 60}, (_, index) => index === 36
-        ? volcanoPage
-        : [`Chapter ${index + 1}`, ...Array.from({length: 4}, (_, line) => topics[(index + line) % topics.length]!)]));
 }
 
 async function attach(core: PonderCore, name: string, bytes: Buffer): Promise<Attachment> {
@@ -80,7 +61,7 @@ describe("retrieval over documents too long for the context", () => {
         const answer = await finished(core, sent.assistantMessage.id);
         expect(answer.status).toBe("done");
         expect(answer.text).toBe(documentScriptTexts.found);
-        expect(answer.sources?.[0]).toMatchObject({attachmentId: attachment.id, name: "book.pdf", page: 37});
+        expect(answer.sources?.[0]).toMatchObject({attachmentId: attachment.id, name: "book.pdf", page: volcanoPageNumber});
         expect(answer.sources![0]!.text).toContain(passageWord.trim());
         // Indexing reported its progress up to every piece, then the passages chosen.
         const indexing = progress.flatMap(({indexing}) => indexing == null ? [] : [indexing]);
@@ -92,7 +73,7 @@ describe("retrieval over documents too long for the context", () => {
         const followUp = await core.handlers["chats.send"]({text: "How is bread baked in the oven?", attachments: [{id: attachment.id, name: "book.pdf"}]});
         const second = await finished(core, followUp.assistantMessage.id);
         expect(second.text).toBe(documentScriptTexts.notFound);
-        expect(second.sources?.map((source) => source.page)).not.toContain(37);
+        expect(second.sources?.map((source) => source.page)).not.toContain(volcanoPageNumber);
 
         await workspace.closeCore(core);
         core = await openCore(dataDir);

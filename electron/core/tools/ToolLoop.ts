@@ -54,10 +54,16 @@ export class ToolLoop implements ReplyEngine {
         const hooks = this.#hooks;
         const definitions = Object.fromEntries(hooks.tools.map((tool) => [tool.callName, {description: tool.description, parameters: tool.inputSchema}]));
         const parts: AssistantPart[] = [];
+        /** Segments shown so far, and those whose next text follows a call (a paragraph break apart from it, for the reader only). */
+        const shown = new Set<"thought" | "answer">();
+        const afterCall = new Set<"thought" | "answer">();
         const recording: ReplyListener = {
             ...listener,
             onChunk: (segment, text) => {
                 addText(parts, segment, text);
+                if (afterCall.delete(segment) && shown.has(segment))
+                    listener.onChunk(segment, callSeparator);
+                shown.add(segment);
                 listener.onChunk(segment, text);
             }
         };
@@ -85,7 +91,8 @@ export class ToolLoop implements ReplyEngine {
             const startedAt = performance.now();
             const call: MessageToolCall = {
                 id: randomUUID(), name: "", serverName: null, arguments: round.toolCall.body.trim(), status: "running",
-                result: null, isError: false, truncatedFromChars: null, error: null, reasoningOffset: 0, textOffset: 0, durationMs: null
+                result: null, isError: false, truncatedFromChars: null, error: null, reasoningOffset: 0, textOffset: 0,
+                segment: round.toolCall.segment, durationMs: null
             };
             let forModel: string;
             let parsed: {name: string; arguments?: unknown} | undefined;
@@ -119,6 +126,7 @@ export class ToolLoop implements ReplyEngine {
                 hooks.onCall({...call, status: "failed", error: error.message, durationMs: Math.round(performance.now() - startedAt)});
             }
             toolMs += performance.now() - startedAt;
+            afterCall.add("thought").add("answer");
             parts.push({type: "toolCall", body: round.toolCall.body, name: parsed?.name ?? call.name, arguments: parsed?.arguments, result: forModel});
         }
     }
@@ -156,6 +164,9 @@ export class ToolLoop implements ReplyEngine {
             : `${outcome.text}\n[The result was cut to its first ${outcome.text.length} of ${outcome.truncatedFromChars} characters.]`;
     }
 }
+
+/** Between the text before a call and the text after it, in what the user reads (the model's parts keep the text as written). */
+export const callSeparator = "\n\n";
 
 function parseCall(call: DetectedToolCall): {name: string; arguments?: unknown} {
     let value: unknown;

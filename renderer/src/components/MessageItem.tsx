@@ -1,4 +1,4 @@
-import {memo, useCallback, useMemo, useState} from "react";
+import {Fragment, memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
@@ -6,12 +6,13 @@ import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveThinkingE
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
-import type {ChunkedTextUpdates} from "./ChunkedTextView";
+import {ChunkedTextView, type ChunkedTextUpdates} from "./ChunkedTextView";
 import {AssistantMessageActions, EditMessageForm, UserMessageActions, lengthLimitOf, useContextSizeOf} from "./MessageActions";
 import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
 import {IndexingStatus, SourceList} from "./SourceList";
 import {ToolCallList} from "./ToolCallList";
+import {chunkedFrom, chunkedLength, joinChunked, madeInReasoning, timelineOf} from "./toolTimeline";
 import {localizeError} from "../i18n/localizeError";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
@@ -87,20 +88,44 @@ function AssistantMessageBody({message}: {message: Message}) {
     const hasReasoning = (live ? reasoningBegun : !isEmptyChunkedText(reasoning)) || (streaming && startedAt != null);
     const hasAnswer = !isEmptyChunkedText(text);
 
+    // The timeline: calls made inside the reasoning sit between its stretches, the others between
+    // the reasoning and the answer or between stretches of the answer, where they were made.
+    const calls = message.toolCalls;
+    // Live, how much of the reasoning up to the last call has arrived: it re-renders only until all has.
+    const lastOffset = Math.max(0, ...calls.map((call) => call.reasoningOffset));
+    const reasoningLength = usePonder((state) => live ? Math.min(chunkedLength(state.live[id]?.reasoning), lastOffset + 1) : message.reasoning.length);
+    const reasoningCalls = calls.filter((call) => madeInReasoning(call, reasoningLength));
+    const answerCalls = calls.filter((call) => !reasoningCalls.includes(call));
+    const reasoningSteps = reasoningCalls.length === 0 ? undefined : timelineOf(joinChunked(reasoning), reasoningCalls, (call) => call.reasoningOffset);
+    const restFrom = reasoningSteps?.restFrom ?? 0;
+    const restUpdates = useCallback<ChunkedTextUpdates>((onText) => reasoningUpdates((latest) => onText(chunkedFrom(latest, restFrom))), [reasoningUpdates, restFrom]);
+    const answerSteps = timelineOf(joinChunked(text), answerCalls, (call) => call.textOffset);
+
     return (
         <>
             {hasReasoning && (
                 <Reasoning
-                    text={reasoning}
-                    updates={live ? reasoningUpdates : undefined}
+                    text={chunkedFrom(reasoning, restFrom)}
+                    updates={live ? (restFrom === 0 ? reasoningUpdates : restUpdates) : undefined}
                     thinking={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}
                     durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
+                    before={reasoningSteps?.steps.map((step) => (
+                        <Fragment key={step.calls[0]!.id}>
+                            {step.text !== "" && <ChunkedTextView text={chunkText(step.text)} className="reasoning__text" />}
+                            <ToolCallList chatId={message.chatId} calls={step.calls} />
+                        </Fragment>
+                    ))}
                 />
             )}
-            <ToolCallList message={message} />
-            {hasAnswer && <MarkdownAnswer text={text} className="answer" />}
+            {answerSteps.steps.map((step) => (
+                <Fragment key={step.calls[0]!.id}>
+                    {step.text !== "" && <MarkdownAnswer text={chunkText(step.text)} className="answer" />}
+                    <ToolCallList chatId={message.chatId} calls={step.calls} />
+                </Fragment>
+            ))}
+            {hasAnswer && <MarkdownAnswer text={chunkedFrom(text, answerSteps.restFrom)} className="answer" />}
             {streaming && <IndexingStatus messageId={id} />}
             {streaming && !hasReasoning && !hasAnswer && <WaitingStatus chatId={message.chatId} />}
         </>

@@ -1,5 +1,5 @@
 import {memo, useState} from "react";
-import type {SyntheticEvent} from "react";
+import type {ReactNode, SyntheticEvent} from "react";
 import {useTranslation} from "react-i18next";
 import {useNow} from "../hooks/useNow";
 import type {ChunkedText} from "../store/ChunkedText";
@@ -18,13 +18,15 @@ export interface ReasoningProps {
     startedAt: number;
     /** How long it thought, once known. */
     durationMs: number | null;
+    /** The reasoning before the last tool call made inside it, with the calls (`text` is what came after). */
+    before?: ReactNode;
 }
 
 /**
  * The model's reasoning as a disclosure: open while it thinks, folded once the answer starts.
  * After the user opens or closes it, their choice wins over the automatic one.
  */
-export const Reasoning = memo(function Reasoning({text, updates, thinking, answered, startedAt, durationMs}: ReasoningProps) {
+export const Reasoning = memo(function Reasoning({text, updates, thinking, answered, startedAt, durationMs, before}: ReasoningProps) {
     const [userOpen, setUserOpen] = useState<boolean | null>(null);
     const open = userOpen ?? !answered;
 
@@ -40,6 +42,7 @@ export const Reasoning = memo(function Reasoning({text, updates, thinking, answe
             <summary className="reasoning__summary">
                 <ReasoningSummary thinking={thinking} startedAt={startedAt} durationMs={durationMs} />
             </summary>
+            {before}
             <ChunkedTextView text={text} updates={updates} className="reasoning__text" />
             {open && text.chunks.length > 0 && <CollapseAtEnd onCollapse={(summary) => {
                 setUserOpen(false);

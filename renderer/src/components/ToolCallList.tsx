@@ -1,20 +1,20 @@
 import {useTranslation} from "react-i18next";
-import type {Message, MessageToolCall} from "../../../electron/contract";
+import type {MessageToolCall} from "../../../electron/contract";
 import {formatDuration} from "../format/formatDuration";
 import {localizeError} from "../i18n/localizeError";
 import {usePonder} from "../store/PonderStoreContext";
 
 /**
- * A reply's tool calls, in order, each collapsible with its arguments and result; a call that
- * waits for consent is open, with "Allow once", "Always allow" and "Deny".
+ * Tool calls made at one point of a reply, in order, each collapsible with its arguments and
+ * result; a call that waits for consent is open, with "Allow once", "Always allow" and "Deny".
  */
-export function ToolCallList({message}: {message: Message}) {
+export function ToolCallList({chatId, calls}: {chatId: string; calls: readonly MessageToolCall[]}) {
     const {t} = useTranslation();
-    if (message.toolCalls.length === 0)
+    if (calls.length === 0)
         return null;
     return (
         <ol className="tool-calls" aria-label={t("toolCall.list")}>
-            {message.toolCalls.map((call) => <ToolCallItem key={call.id} chatId={message.chatId} call={call} />)}
+            {calls.map((call) => <ToolCallItem key={call.id} chatId={chatId} call={call} />)}
         </ol>
     );
 }

@@ -1,6 +1,6 @@
 import {renderToStaticMarkup} from "react-dom/server";
 import {describe, expect, test} from "vitest";
-import type {EventPayloads, Message, PonderApi} from "../../../electron/contract.ts";
+import type {EventPayloads, Message, MessageToolCall, PonderApi} from "../../../electron/contract.ts";
 import {MessageItem} from "../../../renderer/src/components/MessageItem.tsx";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
@@ -42,6 +42,31 @@ describe("MessageItem", () => {
         expect(html).toContain("<details class=\"reasoning\">");
         expect(html).toContain(">Thought for 13 s</summary>");
         expect(html).toContain("No: 1001 = 7 × 11 × 13.");
+    });
+
+    test("tool calls sit in the timeline where they were made: think → call → result → think, then call → answer", () => {
+        const call = (id: string, extra: Partial<MessageToolCall>): MessageToolCall => ({
+            id, name: "forecast", serverName: "trouble", arguments: "{}", status: "done", result: `result of ${id}`, isError: false,
+            truncatedFromChars: null, error: null, reasoningOffset: 0, textOffset: 0, durationMs: 5, ...extra
+        });
+        const html = render(assistant({
+            reasoning: "Checking the forecast.\n\nSunny it is.",
+            text: "Let me look.\n\nIt's sunny in Paris!",
+            thinkingStartedAt: 1000, thinkingEndedAt: 3000,
+            toolCalls: [
+                call("first", {reasoningOffset: "Checking the forecast.".length, segment: "thought"}),
+                call("second", {reasoningOffset: "Checking the forecast.\n\nSunny it is.".length, textOffset: "Let me look.".length, segment: "answer"})
+            ]
+        }));
+        const order = ["Checking the forecast.", "result of first", "Sunny it is.", "class=\"answer", "Let me look.", "result of second", "It's sunny in Paris!"]
+            .map((text) => html.indexOf(text));
+        expect(order, html).not.toContain(-1);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        // The separating line breaks stay out of the stretches.
+        expect(html).not.toContain(">\n\nSunny");
+        // A message from before calls kept their segment: placed by where the reasoning went on.
+        const older = render(assistant({reasoning: "Before.After.", text: "Done.", toolCalls: [call("old", {reasoningOffset: 7})]}));
+        expect(older.indexOf("result of old")).toBeLessThan(older.indexOf("After."));
     });
 
     test("a message without reasoning has no disclosure", () => {
