@@ -32,6 +32,7 @@ export interface ErrorParams {
     "documents.needEmbeddingModel": {model: string};
     "documents.embeddingModelFailed": {reason: string};
     "model.tokenizerFailed": {reason: string};
+    "model.splitInconsistent": {part: number; parts: number};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};
     "download.diskFull": {keptBytes: number};
     "download.diskNearlyFull": {freeBytes: number; keptBytes: number};

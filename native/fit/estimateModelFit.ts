@@ -1,4 +1,5 @@
-import {GgufInsights, readGgufFileInfo, type Llama} from "node-llama-cpp";
+import {GgufInsights, type Llama} from "node-llama-cpp";
+import {readGgufInfo} from "../gguf/readGgufInfo.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 import {defaultParallelReplies, flashAttentionDefault, sequencesFor} from "../LoadedModel/LoadedModel.ts";
 
@@ -52,7 +53,7 @@ export interface FitSourceOptions {
  * (of the chosen type) of every sequence the parallel replies need, and the largest context that does.
  */
 export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, kvCacheType = "f16", headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
-    const info = await readGgufFileInfo(source, {readTensorInfo: true, logWarnings: false, fetchHeaders: headers, signal});
+    const info = await readGgufInfo(source, {headers, signal});
     const insights = await GgufInsights.from(info, llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);

@@ -1,7 +1,8 @@
 import {open, stat} from "node:fs/promises";
 import path from "node:path";
-import {GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo} from "node-llama-cpp";
+import {GgufFileType, GgufInsights, type GgufFileInfo} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
+import {readGgufInfo} from "./readGgufInfo.ts";
 
 export interface ModelFileMetadata {
     name: string;
@@ -25,8 +26,10 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
     await assertGgufMagic(filePath);
     let info: GgufFileInfo;
     try {
-        info = await readGgufFileInfo(filePath, {readTensorInfo: true, logWarnings: false});
+        info = await readGgufInfo(filePath);
     } catch (error) {
+        if (error instanceof PonderError)
+            throw error;
         throw new PonderError("model.headerDamaged", {reason: (error as Error).message}, {cause: error});
     }
     const general = info.metadata.general;
