@@ -55,7 +55,8 @@ describe("Regenerate with another model…", () => {
         await useUiLanguage(page, "zh-CN");
         const withAnother = lastAssistant().getByRole("combobox", {name: "用其他模型重新生成"});
         // writes-think is loaded now: the other one is offered.
-        expect(await withAnother.locator("option").allTextContents()).toEqual(["换个模型…", "Ponder scripted prefilled-think"]);
+        // After the reload the chat and the model list arrive a moment later.
+        await expect.poll(() => withAnother.locator("option").allTextContents()).toEqual(["换个模型…", "Ponder scripted prefilled-think"]);
         await withAnother.selectOption({label: "Ponder scripted prefilled-think"});
         await expect.poll(() => picker().inputValue(), {timeout: 30_000}).toBe("qwq-tiny.gguf");
         await expect.poll(() => lastAssistant().getByText("3 / 3").count(), {timeout: 30_000}).toBe(1);
