@@ -2,6 +2,7 @@ import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
+import {ContextGate} from "../generation/ContextGate.ts";
 import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {TokenizerThread} from "../generation/TokenizerThread.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
@@ -81,6 +82,7 @@ export class LoadedModel {
     readonly #holders = new Map<LlamaContextSequence, SequenceHolder>();
     readonly #stateStore: SequenceStateStore | undefined;
     readonly #stateIdentity: string;
+    readonly #gate = new ContextGate();
 
     readonly #draft: DraftModel | undefined;
 
@@ -201,7 +203,7 @@ export class LoadedModel {
         try {
             await this.#takeOver(sequence, options.conversation, prompt.tokens);
             const before = draftCounts(sequence);
-            const result = await generateReply(sequence, this.format, prompt, options);
+            const result = await generateReply(sequence, this.format, prompt, options, this.#gate);
             if (this.#draft == null)
                 return result;
             const after = draftCounts(sequence);
@@ -250,15 +252,17 @@ export class LoadedModel {
         const holder = this.#holders.get(sequence);
         if (holder?.conversation === conversation)
             return;
-        await this.#saveHolder(sequence);
+        // Saving and loading a sequence's state take the whole context: see ContextGate.
+        await this.#gate.hold(() => this.#saveHolder(sequence));
         this.#holders.set(sequence, {conversation, saved: false});
-        if (conversation == null || this.#stateStore == null)
+        const store = this.#stateStore;
+        if (conversation == null || store == null)
             return;
         const held = sequence.compareContextTokens(promptTokens).firstDifferentIndex;
-        const candidate = await this.#stateStore.candidate(conversation, this.#stateIdentity, promptTokens, held);
+        const candidate = await store.candidate(conversation, this.#stateIdentity, promptTokens, held);
         if (candidate == null)
             return;
-        const restored = await this.#stateStore.restore(candidate, sequence);
+        const restored = await this.#gate.hold(() => store.restore(candidate, sequence));
         this.#holders.set(sequence, {conversation, saved: restored > 0});
     }
 

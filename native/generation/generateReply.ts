@@ -1,5 +1,6 @@
 import {LlamaText, SpecialTokensText, type ChatHistoryItem, type ChatModelFunctions, type ChatModelResponse, type GbnfJsonSchema, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {ChatFormat} from "../chatFormat/resolveChatFormat.ts";
+import type {ContextGate} from "./ContextGate.ts";
 import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
 import {llamaTokenBias, type TokenBiases} from "./tokenBiases.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
@@ -141,7 +142,8 @@ export async function generateReply(
     sequence: LlamaContextSequence,
     format: ChatFormat,
     prompt: FittedPrompt,
-    options: GenerateReplyOptions
+    options: GenerateReplyOptions,
+    gate: ContextGate
 ): Promise<GenerateReplyResult> {
     const {model} = sequence;
     const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = prompt;
@@ -154,7 +156,7 @@ export async function generateReply(
     if (options.signal?.aborted)
         return stoppedBeforeStart(prompt);
 
-    const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens);
+    const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens, gate);
     const lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
     if (options.signal?.aborted)
         return {...stoppedBeforeStart(prompt), reusedPromptTokens};
@@ -224,6 +226,7 @@ export async function generateReply(
                 // Drop this token and make the model read the end of its reasoning instead.
                 emit(segmenter.push(decoder.flush() + closing.text));
                 thoughtCutByBudget ||= budgetSpent;
+                await gate.pause();
                 step = await iterator.next(closing.tokens);
                 continue;
             }
@@ -246,6 +249,8 @@ export async function generateReply(
                 stopReason = "length";
                 break;
             }
+            // Another reply waiting to erase its sequence goes first (see ContextGate).
+            await gate.pause();
             step = await iterator.next();
         }
     } finally {
@@ -425,10 +430,10 @@ async function evaluatePromptBeforeLastSlice(sequence: LlamaContextSequence, pro
  * follow-up costs only its new tokens. At least one token is always evaluated anew, since a
  * reply is sampled from the last evaluated token's output.
  */
-async function reuseEvaluatedPrefix(sequence: LlamaContextSequence, promptTokens: Token[]): Promise<number> {
+async function reuseEvaluatedPrefix(sequence: LlamaContextSequence, promptTokens: Token[], gate: ContextGate): Promise<number> {
     const {firstDifferentIndex} = sequence.compareContextTokens(promptTokens);
     const keep = Math.min(firstDifferentIndex, promptTokens.length - 1);
     if (keep < sequence.nextTokenIndex)
-        await sequence.eraseContextTokenRanges([{start: keep, end: sequence.nextTokenIndex}]);
+        await gate.hold(() => sequence.eraseContextTokenRanges([{start: keep, end: sequence.nextTokenIndex}]));
     return keep;
 }

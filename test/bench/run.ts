@@ -12,11 +12,13 @@ import {meetsTarget, type Measure} from "./measure.ts";
 import {parallelBench} from "./parallelBench.ts";
 import {renderBench} from "./renderBench.ts";
 import {resumeBench} from "./resumeBench.ts";
+import {threadpoolBench} from "./threadpoolBench.ts";
 
 const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>]> = [
     ["decode", "Streaming through the app vs raw llama.cpp decode", appPathBench],
     ["api", "Streaming through the OpenAI-compatible API vs in-process", apiPathBench],
     ["parallel", "One and four /v1 clients vs llama-server, and a desktop chat's first token while four API streams run", parallelBench],
+    ["threadpool", "Where the single-stream gap comes from: llama.cpp's decode loop with and without OpenMP and a threadpool, and node-llama-cpp's", threadpoolBench],
     ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
     ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
     ["documents", "Attaching a 300-page PDF: text extraction and the whole attach", documentsBench],

@@ -129,6 +129,34 @@ describe("several replies at once on one loaded model", () => {
         }
     });
 
+    test("a chat whose sequence holds another conversation starts while API replies stream, not after them", async () => {
+        // Two sequences for API clients, one for chats; all first hold a finished conversation.
+        const {core, client, events, close} = await openServed(2);
+        const controller = new AbortController();
+        const streaming: Array<ReturnType<typeof streamReasoning>> = [];
+        try {
+            const earlier = await core.handlers["chats.create"](undefined);
+            await settings(core, earlier.id, {maxTokens: 5});
+            await core.handlers["chats.send"]({chatId: earlier.id, text: "An earlier question"});
+            await Promise.all([streamReasoning(client, 5).done, streamReasoning(client, 6).done]);
+            await expect.poll(async () => (await statusOf(core, earlier.id)).status).toBe("done");
+
+            streaming.push(streamReasoning(client, undefined, controller.signal), streamReasoning(client, undefined, controller.signal));
+            let apiEnded = false;
+            void Promise.race(streaming.map((reply) => reply.done)).finally(() => apiEnded = true);
+            await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
+            // Its sequence must be erased first: that used to wait until the API replies ended
+            // (here, their contexts full), since streaming replies kept llama.cpp's batch loop busy.
+            const later = await core.handlers["chats.send"]({text: "A later question"});
+            await expect.poll(() => events.some(({event, payload}) => event === "chats.delta" && payload.chatId === later.chatId), {timeout: 120_000}).toBe(true);
+            expect(apiEnded).toBe(false);
+        } finally {
+            controller.abort();
+            await Promise.allSettled(streaming.map((reply) => reply.done));
+            await close();
+        }
+    });
+
     test("a request whose client leaves while it waits is dropped without evaluating anything", async () => {
         const {core, client, requestLog, close} = await openServed(1);
         const stopRunning = new AbortController();

@@ -17,18 +17,34 @@ export function llamaCppDir(): string {
 /** The `llama-server` binary, built first when the cache doesn't have it. */
 export function locateLlamaServer(): string {
     const dir = llamaCppDir();
-    const binary = path.join(dir, "build", "bin", "llama-server");
-    if (existsSync(binary))
-        return binary;
+    ensureLlamaCppBuild(dir, [], ["llama-server", "llama-bench"]);
+    return path.join(dir, "build", "bin", "llama-server");
+}
+
+/**
+ * The folder of a second build of ggml (the same source) without OpenMP, as node-llama-cpp's
+ * prebuilt CPU binaries are made: a program linked against {@link llamaCppDir}'s libraries runs
+ * on it when this folder comes first in `LD_LIBRARY_PATH`. Only ggml is built (a few minutes).
+ */
+export function locateGgmlWithoutOpenMp(): string {
+    const dir = `${llamaCppDir()}-noomp`;
+    ensureLlamaCppBuild(dir, ["-DGGML_OPENMP=OFF"], ["ggml", "ggml-cpu"]);
+    return path.join(dir, "build", "bin");
+}
+
+function ensureLlamaCppBuild(dir: string, cmakeArgs: string[], targets: string[]) {
+    const bin = path.join(dir, "build", "bin");
+    const built = (target: string) => existsSync(path.join(bin, target.startsWith("ggml") ? `lib${target}.so` : target));
+    if (targets.every(built))
+        return;
     const bundle = fileURLToPath(new URL("../../../node_modules/node-llama-cpp/llama/gitRelease.bundle", import.meta.url));
-    console.log(`  building llama-server from ${bundle} into ${dir} (about ten minutes on two cores)…`);
+    console.log(`  building ${targets.join(", ")} from ${bundle} into ${dir} (up to ten minutes on two cores)…`);
     if (!existsSync(path.join(dir, "CMakeLists.txt"))) {
         mkdirSync(path.dirname(dir), {recursive: true});
         run("git", ["clone", "--quiet", bundle, dir]);
     }
-    run("cmake", ["-S", dir, "-B", path.join(dir, "build"), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF"]);
-    run("cmake", ["--build", path.join(dir, "build"), "--target", "llama-server", "llama-bench"]);
-    return binary;
+    run("cmake", ["-S", dir, "-B", path.join(dir, "build"), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF", ...cmakeArgs]);
+    run("cmake", ["--build", path.join(dir, "build"), "--target", ...targets]);
 }
 
 function run(command: string, args: string[]) {
