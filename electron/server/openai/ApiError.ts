@@ -1,4 +1,5 @@
 import type {IncomingMessage, ServerResponse} from "node:http";
+import {PonderError} from "../../contract/errors.ts";
 
 export type ApiErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
 
@@ -21,6 +22,18 @@ export class ApiError extends Error {
     get body() {
         return {error: {message: this.message, type: this.type, param: this.param, code: this.code}};
     }
+}
+
+/**
+ * A failure as `/v1` reports it: a {@link PonderError} keeps its code in `code` (its message is
+ * the English rendering of the same table the UI translates); anything else is a server error.
+ */
+export function apiErrorOf(error: unknown, status = 500): ApiError {
+    if (error instanceof ApiError)
+        return error;
+    if (error instanceof PonderError)
+        return new ApiError(status, error.message, {type: status >= 500 ? "server_error" : "invalid_request_error", code: error.code});
+    return new ApiError(status, error instanceof Error ? error.message : String(error), {type: "server_error"});
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

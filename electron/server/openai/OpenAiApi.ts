@@ -5,7 +5,7 @@ import type {EmbeddingHost} from "../../core/documents/EmbeddingHost.ts";
 import type {ActiveModel, DetectedToolCall} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
-import {ApiError, sendJson} from "./ApiError.ts";
+import {ApiError, apiErrorOf, sendJson} from "./ApiError.ts";
 import {parseChatCompletionRequest, stopSequences, toReplyRequest, type ChatCompletionRequest} from "./chatCompletionRequest.ts";
 import {encodeEmbedding, parseEmbeddingsRequest, type EmbeddingsRequest} from "./embeddingsRequest.ts";
 import {StopSequenceFilter} from "./StopSequenceFilter.ts";
@@ -130,7 +130,7 @@ export class OpenAiApi {
             }
             throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.`, {type: "not_found_error", code: "unknown_url"});
         } catch (error) {
-            const apiError = error instanceof ApiError ? error : new ApiError(500, (error as Error).message, {type: "server_error"});
+            const apiError = apiErrorOf(error);
             if (!response.headersSent)
                 // A refused body may still be arriving: close the connection rather than read it.
                 sendJson(response, apiError.status, apiError.body, {...cors, ...(apiError.status === 413 ? {Connection: "close"} : {})});
@@ -185,7 +185,7 @@ export class OpenAiApi {
         try {
             active = await this.#options.embeddings!.active();
         } catch (error) {
-            throw new ApiError(503, (error as Error).message, {type: "server_error", code: "model_not_available"});
+            throw error instanceof PonderError ? apiErrorOf(error, 503) : new ApiError(503, (error as Error).message, {type: "server_error", code: "model_not_available"});
         }
         const inputs = typeof body.input === "string" ? [body.input] : body.input;
         const data = [];
@@ -266,7 +266,7 @@ export class OpenAiApi {
             log.outcome = disconnected ? "disconnected" : "error";
             const apiError = error instanceof PonderError && (error.code === "reply.conversationTooLong" || error.code === "reply.lastMessageTooLong")
                 ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
-                : new ApiError(500, `Generation failed: ${error.message}`, {type: "server_error"});
+                : apiErrorOf(error);
             if (!streamStarted)
                 throw apiError;
             writeEvent(response, apiError.body);
