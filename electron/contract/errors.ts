@@ -25,6 +25,7 @@ export interface ErrorParams {
     "model.noArchitecture": Record<string, never>;
     "model.truncated": Record<string, never>;
     "model.llamaCouldNotLoad": {file: string; reason: string};
+    "model.draftVocabularyMismatch": {draft: string; model: string; reason: string};
     "reply.lastMessageTooLong": {tokens: number; contextSize: number};
     "reply.conversationTooLong": {tokens: number; contextSize: number};
     "reply.contextFull": {contextSize: number};

@@ -9,6 +9,7 @@ import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceSc
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
+import {DraftModel, draftCounts} from "../draft/DraftModel.ts";
 import type {SequenceStateStore} from "../stateCache/SequenceStateStore.ts";
 import {stateIdentity} from "../stateCache/stateIdentity.ts";
 
@@ -35,6 +36,8 @@ export interface LoadModelOptions {
      * evaluated again.
      */
     stateStore?: SequenceStateStore;
+    /** A small model of the same vocabulary that drafts tokens for this one to check (speculative decoding). */
+    draftModelPath?: string;
     signal?: AbortSignal;
 }
 
@@ -81,14 +84,17 @@ export class LoadedModel {
     readonly #stateIdentity: string;
     readonly #gate = new ContextGate();
 
-    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}) {
+    readonly #draft: DraftModel | undefined;
+
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}, draft?: DraftModel) {
         this.filePath = filePath;
         this.parallel = parallel;
         this.#model = model;
         this.#context = context;
         this.#stateStore = states.store;
         this.#stateIdentity = states.identity;
-        this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.#draft = draft;
+        this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence({tokenPredictor: draft?.predictor()}));
         this.#scheduler = new SequenceScheduler(this.#sequences, {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => this.#worthOf(sequence, prompt)
@@ -132,7 +138,15 @@ export class LoadedModel {
                 flashAttention: String(context.flashAttention),
                 llamaCppRelease: llama.llamaCppRelease.release
             });
-            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity});
+            let draft: DraftModel | undefined;
+            try {
+                draft = options.draftModelPath == null ? undefined
+                    : await DraftModel.load(llama, options.draftModelPath, context, {threads: options.threads ?? llama.cpuMathCores, signal: options.signal});
+            } catch (error) {
+                await context.dispose();
+                throw error;
+            }
+            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity}, draft);
         } catch (error) {
             await model.dispose();
             throw error;
@@ -188,7 +202,12 @@ export class LoadedModel {
         const {sequence} = lease;
         try {
             await this.#takeOver(sequence, options.conversation, prompt.tokens);
-            return await generateReply(sequence, this.format, prompt, options, this.#gate);
+            const before = draftCounts(sequence);
+            const result = await generateReply(sequence, this.format, prompt, options, this.#gate);
+            if (this.#draft == null)
+                return result;
+            const after = draftCounts(sequence);
+            return {...result, draft: {accepted: after.accepted - before.accepted, drafted: after.drafted - before.drafted}};
         } finally {
             this.#holders.set(sequence, {conversation: options.conversation, saved: false});
             lease.release();
@@ -209,6 +228,7 @@ export class LoadedModel {
         for (const sequence of this.#sequences)
             await this.#saveHolder(sequence);
         await this.#context.dispose();
+        await this.#draft?.dispose();
         await this.#model.dispose();
     }
 

@@ -128,6 +128,8 @@ export interface GenerateReplyResult {
     firstTokenAt?: number;
     /** The call that ended the reply (`toolCall`); its text was not reported as reasoning or answer. */
     toolCall?: DetectedToolCall;
+    /** With a draft model: drafted tokens the model confirmed, of all it checked, in this reply. */
+    draft?: {accepted: number; drafted: number};
 }
 
 /**

@@ -11,6 +11,7 @@ import {kvCacheBench} from "./kvCacheBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
 import {parallelBench} from "./parallelBench.ts";
 import {renderBench} from "./renderBench.ts";
+import {resumeBench} from "./resumeBench.ts";
 import {threadpoolBench} from "./threadpoolBench.ts";
 
 const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>]> = [
@@ -23,6 +24,7 @@ const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>
     ["documents", "Attaching a 300-page PDF: text extraction and the whole attach", documentsBench],
     ["eventloop", "The server's event loop while a 4 MB prompt arrives through /v1 vs an ordinary request", eventLoopBench],
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],
+    ["resume", "Coming back to a 4,000-token conversation: its state file vs a warm follow-up, and vs evaluating it again", resumeBench],
     ["kvcache", "A q8_0 KV cache vs f16: decode speed, and the context QwQ-32B fits on the reference M3", kvCacheBench],
     ["render", "32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
 ];

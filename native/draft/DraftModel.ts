@@ -1,0 +1,81 @@
+import path from "node:path";
+import {DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel} from "node-llama-cpp";
+import {PonderError} from "../../electron/contract/errors.ts";
+
+/** Tokens the draft writes ahead at most, for the target to check in one batch. */
+const draftTokens = 16;
+
+/**
+ * A small model that drafts tokens for the loaded one to check in a single batch (speculative
+ * decoding): greedy output is the target's own, only faster where the draft guesses right.
+ *
+ * node-llama-cpp's predictor hands the target whatever the draft has written when the target
+ * asks (`minTokens` 0 by default). The draft runs on the same CPU threads, concurrently, so a
+ * decode loop that asks again at once almost never finds a drafted token: it made no
+ * predictions at all here. The target therefore waits for a full draft, which the draft cuts
+ * short itself when it isn't confident (the predictor's `minConfidence`).
+ */
+export class DraftModel {
+    readonly filePath: string;
+    readonly #model: LlamaModel;
+    readonly #context: LlamaContext;
+
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext) {
+        this.filePath = filePath;
+        this.#model = model;
+        this.#context = context;
+    }
+
+    /** Loads a draft for `target`'s sequences; a draft whose vocabulary differs is refused with `model.draftVocabularyMismatch`. */
+    static async load(llama: Llama, filePath: string, target: LlamaContext, options: {threads?: number; signal?: AbortSignal}): Promise<DraftModel> {
+        let model: LlamaModel;
+        try {
+            model = await llama.loadModel({modelPath: filePath, gpuLayers: "auto", loadSignal: options.signal});
+        } catch (error) {
+            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
+        }
+        try {
+            const context = await model.createContext({
+                contextSize: target.contextSize,
+                sequences: target.totalSequences,
+                threads: options.threads,
+                createSignal: options.signal
+            });
+            try {
+                // llama.cpp's own check, the one the predictor runs on its first use: done here so a mismatch fails the load, in words.
+                (target as unknown as NativeContextHolder)._ctx.ensureDraftContextIsCompatibleForSpeculative((context as unknown as NativeContextHolder)._ctx);
+            } catch (error) {
+                await context.dispose();
+                throw new PonderError("model.draftVocabularyMismatch", {
+                    draft: path.basename(filePath),
+                    model: path.basename(target.model.filename ?? ""),
+                    reason: (error as Error).message
+                }, {cause: error});
+            }
+            return new DraftModel(filePath, model, context);
+        } catch (error) {
+            await model.dispose();
+            throw error;
+        }
+    }
+
+    /** A predictor over one of the draft's sequences, for one target sequence. */
+    predictor(): DraftSequenceTokenPredictor {
+        return new DraftSequenceTokenPredictor(this.#context.getSequence(), {minTokens: draftTokens, maxTokens: draftTokens});
+    }
+
+    async dispose(): Promise<void> {
+        await this.#context.dispose();
+        await this.#model.dispose();
+    }
+}
+
+/** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it checked. */
+export function draftCounts(sequence: LlamaContextSequence): {accepted: number; drafted: number} {
+    const {validated, refuted} = sequence.tokenPredictions;
+    return {accepted: validated, drafted: validated + refuted};
+}
+
+interface NativeContextHolder {
+    _ctx: {ensureDraftContextIsCompatibleForSpeculative(draft: unknown): void};
+}

@@ -1,0 +1,52 @@
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {PonderError} from "../../electron/contract/errors.ts";
+import {ensureFixtureModels, ensureTinyRandomModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+
+let runtime: LlamaRuntime;
+let fixtures: FixtureModels;
+let tiny: {model: string};
+
+beforeAll(async () => {
+    fixtures = await ensureFixtureModels();
+    tiny = await ensureTinyRandomModels();
+    runtime = await LlamaRuntime.create({gpu: false});
+});
+afterAll(async () => {
+    await runtime?.dispose();
+});
+
+async function answer(model: LoadedModel) {
+    let text = "";
+    const result = await model.generate({turns: [{role: "user", text: "Hi there!"}], sampling: {temperature: 0}, onChunk: (chunk) => void (text += chunk.text)});
+    return {text, result};
+}
+
+describe("speculative decoding with a draft model", () => {
+    test("greedy output is the model's own with a draft that always agrees (the same model), and the draft's tokens are checked", async () => {
+        const draftModelPath = () => fixtures.prefilled;
+        const alone = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0});
+        const expected = await answer(alone);
+        await alone.dispose();
+        expect(expected.text).toBe(expectedTexts.reasoning + expectedTexts.answer);
+        expect(expected.result.draft).toBeUndefined();
+
+        const drafted = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0, draftModelPath: draftModelPath()});
+        try {
+            const {text, result} = await answer(drafted);
+            expect(text).toBe(expected.text);
+            expect(result.draft!.drafted).toBeGreaterThan(0);
+            expect(result.draft!.accepted).toBeLessThanOrEqual(result.draft!.drafted);
+        } finally {
+            await drafted.dispose();
+        }
+    });
+
+    test("a draft whose vocabulary differs is refused in words, and nothing stays loaded", async () => {
+        const failure = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0, draftModelPath: tiny.model}).then(() => undefined, (error: unknown) => error);
+        expect(failure).toBeInstanceOf(PonderError);
+        expect((failure as PonderError).code).toBe("model.draftVocabularyMismatch");
+        expect((failure as PonderError).message).toMatch(/^The draft model random-tiny\.[0-9a-f]+\.gguf can't draft for scripted-prefilled-think\.[0-9a-f]+\.gguf: their vocabularies differ/);
+    });
+});
