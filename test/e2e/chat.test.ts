@@ -11,7 +11,7 @@ let page: Page;
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     session = await openPonder({
-        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "broken.gguf": fixtures.notGguf},
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endlessLong, "broken.gguf": fixtures.notGguf},
         model: "qwq-tiny.gguf"
     });
     page = session.page;
@@ -184,7 +184,7 @@ describe("chatting with a reasoning model in Chromium", () => {
         expect(movesDown).toEqual([]);
 
         // Scrolled back down to the bottom, the view follows the stream again. The scroll aims at
-        // the bottom as it was when it began, and the stream (500 tokens/s here) outgrows it: that
+        // the bottom as it was when it began, and the stream (hundreds of tokens/s here) outgrows it: that
         // still counts as reaching the bottom.
         await page.mouse.wheel(0, 1_000_000);
         await expect.poll(async () => (await view()).belowView).toBeLessThanOrEqual(atBottom);
