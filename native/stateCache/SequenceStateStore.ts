@@ -143,25 +143,32 @@ export class SequenceStateStore {
             if (state == null)
                 return 0;
             const file = this.#file(state.name, stateExtension);
+            // A refusal is logged, never shown: the chat is simply evaluated again.
+            let refusal: unknown;
             try {
                 const {size} = await stat(file);
                 if (size !== state.bytes)
-                    throw new Error(`The state file has ${size} bytes where ${state.bytes} were saved`);
-                if (await sha256Of(file) !== state.sha256)
-                    throw new Error("The state file's sha256 differs from the saved one");
-                await sequence.loadStateFromFile(file, {acceptRisk: true});
-                if (!sameTokens(sequence.contextTokens, state.tokens))
-                    throw new Error("The state file holds other tokens than were saved");
+                    refusal = `the file has ${size} bytes where ${state.bytes} were saved`;
+                else if (await sha256Of(file) !== state.sha256)
+                    refusal = "the file's sha256 differs from the saved one";
+                else {
+                    await sequence.loadStateFromFile(file, {acceptRisk: true});
+                    if (!sameTokens(sequence.contextTokens, state.tokens))
+                        refusal = "the file holds other tokens than were saved";
+                }
+            } catch (error) {
+                refusal = error;
+            }
+            if (refusal == null) {
                 state.lastUsed = Date.now();
                 await utimes(file, new Date(), new Date(state.lastUsed)).catch(() => undefined);
                 return sequence.nextTokenIndex;
-            } catch (error) {
-                this.#onProblem("A conversation's state file was refused and deleted; it will be evaluated again", {conversation: state.conversation, cause: error});
-                if (sequence.nextTokenIndex > 0)
-                    await sequence.eraseContextTokenRanges([{start: 0, end: sequence.nextTokenIndex}]);
-                await this.#delete(state.name);
-                return 0;
             }
+            this.#onProblem("A conversation's state file was refused and deleted; it will be evaluated again", {conversation: state.conversation, cause: refusal});
+            if (sequence.nextTokenIndex > 0)
+                await sequence.eraseContextTokenRanges([{start: 0, end: sequence.nextTokenIndex}]);
+            await this.#delete(state.name);
+            return 0;
         });
     }
 
