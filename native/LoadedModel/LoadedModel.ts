@@ -1,4 +1,3 @@
-import path from "node:path";
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatFormat.ts";
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
@@ -6,12 +5,11 @@ import {ContextGate} from "../generation/ContextGate.ts";
 import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
 import {TokenizerThread} from "../generation/TokenizerThread.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
-import {readModelMetadata} from "../gguf/readModelMetadata.ts";
-import {PonderError} from "../../electron/contract/errors.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 import {DraftModel, draftCounts} from "../draft/DraftModel.ts";
 import type {SequenceStateStore} from "../stateCache/SequenceStateStore.ts";
 import {stateIdentity} from "../stateCache/stateIdentity.ts";
+import {loadModelFile} from "./loadModelFile.ts";
 
 export interface LoadModelOptions {
     /** Tokens the context holds. Defaults to the largest that fits in memory, up to the model's training context. */
@@ -106,18 +104,7 @@ export class LoadedModel {
     }
 
     static async load(llama: Llama, filePath: string, options: LoadModelOptions): Promise<LoadedModel> {
-        // Checks the file first so a bad one gets a clear message instead of a llama.cpp failure.
-        await readModelMetadata(filePath);
-        let model: LlamaModel;
-        try {
-            model = await llama.loadModel({
-                modelPath: filePath,
-                gpuLayers: options.gpuLayers ?? "auto",
-                loadSignal: options.signal
-            });
-        } catch (error) {
-            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
-        }
+        const model = await loadModelFile(llama, filePath, {gpuLayers: options.gpuLayers, signal: options.signal});
         const parallel = options.parallel ?? defaultParallelReplies;
         try {
             const context = await model.createContext({

@@ -1,6 +1,7 @@
 import path from "node:path";
 import {DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
+import {loadModelFile} from "../LoadedModel/loadModelFile.ts";
 
 /** Tokens the draft writes ahead at most, for the target to check in one batch. */
 const draftTokens = 16;
@@ -28,12 +29,7 @@ export class DraftModel {
 
     /** Loads a draft for `target`'s sequences; a draft whose vocabulary differs is refused with `model.draftVocabularyMismatch`. */
     static async load(llama: Llama, filePath: string, target: LlamaContext, options: {threads?: number; signal?: AbortSignal}): Promise<DraftModel> {
-        let model: LlamaModel;
-        try {
-            model = await llama.loadModel({modelPath: filePath, gpuLayers: "auto", loadSignal: options.signal});
-        } catch (error) {
-            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
-        }
+        const model = await loadModelFile(llama, filePath, {signal: options.signal});
         try {
             const context = await model.createContext({
                 contextSize: target.contextSize,

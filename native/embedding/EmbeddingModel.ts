@@ -1,7 +1,5 @@
-import path from "node:path";
 import type {Llama, LlamaEmbeddingContext, LlamaModel} from "node-llama-cpp";
-import {PonderError} from "../../electron/contract/errors.ts";
-import {readModelMetadata} from "../gguf/readModelMetadata.ts";
+import {loadModelFile} from "../LoadedModel/loadModelFile.ts";
 
 export interface LoadEmbeddingModelOptions {
     /** Tokens one text may have; longer texts are cut. Defaults to the model's training context, up to 2048. */
@@ -30,13 +28,7 @@ export class EmbeddingModel {
     }
 
     static async load(llama: Llama, filePath: string, options: LoadEmbeddingModelOptions = {}): Promise<EmbeddingModel> {
-        await readModelMetadata(filePath);
-        let model: LlamaModel;
-        try {
-            model = await llama.loadModel({modelPath: filePath, gpuLayers: "auto", loadSignal: options.signal});
-        } catch (error) {
-            throw new PonderError("model.llamaCouldNotLoad", {file: path.basename(filePath), reason: (error as Error).message}, {cause: error});
-        }
+        const model = await loadModelFile(llama, filePath, {signal: options.signal});
         try {
             const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 2048);
             const context = await model.createEmbeddingContext({
