@@ -8,7 +8,7 @@
  * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
-import {kvCacheTypes, languageLocks} from "./contract/values.ts";
+import {kvCacheTypes, languageLocks, modelFamilies} from "./contract/values.ts";
 
 export type KvCacheType = (typeof kvCacheTypes)[number];
 
@@ -21,6 +21,7 @@ export type KvCacheType = (typeof kvCacheTypes)[number];
  */
 export const requestSchemas = /* @__PURE__ */ (() => {
     const id = z.string().min(1).max(200);
+    const presetName = z.string().trim().min(1).max(100);
     return {
         "app.getInfo": z.undefined(),
         /** Versions and hardware, for the About box and the first-run welcome. Starts llama.cpp if needed. */
@@ -122,7 +123,11 @@ export const requestSchemas = /* @__PURE__ */ (() => {
             format: z.enum(["markdown", "json"])
         }),
         "chats.readExport": z.strictObject({exportId: id}),
-        "chats.import": z.strictObject({archive: chatArchiveSchema(id)}),
+        "chats.import": z.strictObject({
+            archive: chatArchiveSchema(id),
+            /** What to do with chats already here: ask (the default: import nothing, answer with them), skip them, add copies, or replace them. */
+            duplicates: z.enum(["ask", "skip", "copy", "replace"]).optional()
+        }),
         "settings.get": z.strictObject({modelId: id, chatId: id.optional()}),
         "settings.update": z.strictObject({
             modelId: id,
@@ -130,8 +135,17 @@ export const requestSchemas = /* @__PURE__ */ (() => {
             chatId: id.optional(),
             values: generationSettingsSchema().partial(),
             /** Settings to take back to what the layer below says (the preset, or the model's defaults). */
-            reset: z.array(generationSettingsSchema().keyof()).max(32).optional()
+            reset: z.array(generationSettingsSchema().keyof()).max(32).optional(),
+            /** The family preset this layer follows; null: the one below (for the model, the one its name suggests). */
+            family: z.enum(modelFamilies).nullable().optional()
         }),
+        "settings.listPresets": z.undefined(),
+        /** Saves the chat's system prompt, preset family and changed settings (the model's and the chat's, load options left out) under a name. */
+        "settings.savePreset": z.strictObject({name: presetName, modelId: id, chatId: id.optional()}),
+        "settings.renamePreset": z.strictObject({presetId: id, name: presetName}),
+        "settings.deletePreset": z.strictObject({presetId: id}),
+        /** Gives the chat the preset's system prompt, family and settings, replacing the chat's own. */
+        "settings.applyPreset": z.strictObject({presetId: id, modelId: id, chatId: id}),
         "engines.list": z.undefined(),
         /** An OpenAI-compatible endpoint (vLLM, SGLang, llama.cpp's server, Ollama…); checked by listing its models. */
         "engines.add": z.strictObject({
@@ -895,13 +909,35 @@ export type GenerationSettingName = keyof GenerationSettings;
 export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
-export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
+export type ModelFamily = (typeof modelFamilies)[number];
+
+/** The user's own preset (#20): a system prompt, a family preset and the settings changed over it. */
+export interface UserPreset {
+    id: string;
+    name: string;
+    systemPrompt: string;
+    family: ModelFamily;
+    /** Reply settings only: load options belong to a model. */
+    values: Partial<GenerationSettings>;
+    createdAt: number;
+}
+
+/** What `chats.import` did: the chats added, and the archive's chats already here that it left alone (`ask`: then nothing was imported; `skip`). */
+export interface ChatImportResult {
+    imported: ChatSummary[];
+    duplicates: Array<{id: string; title: string}>;
+}
 
 /** A model's (and optionally a chat's) settings, layer by layer, so the UI can show what differs from the preset. */
 export interface SettingsView {
     modelId: string;
     chatId?: string;
+    /** The family whose preset applies: the chat's choice, else the model's, else {@link detectedFamily}. */
     family: ModelFamily;
+    /** The family the model's name suggests. */
+    detectedFamily: ModelFamily;
+    /** The family chosen for the model and for the chat; null where none was. */
+    chosenFamily: {model: ModelFamily | null; chat: ModelFamily | null};
     preset: GenerationSettings;
     /** What the user changed for this model (its defaults). */
     model: Partial<GenerationSettings>;
@@ -960,9 +996,14 @@ export interface RequestResults {
     "chats.restoreMessage": Chat;
     "chats.export": ExportStart;
     "chats.readExport": ExportPiece;
-    "chats.import": ChatSummary[];
+    "chats.import": ChatImportResult;
     "settings.get": SettingsView;
     "settings.update": SettingsView;
+    "settings.listPresets": UserPreset[];
+    "settings.savePreset": UserPreset[];
+    "settings.renamePreset": UserPreset[];
+    "settings.deletePreset": UserPreset[];
+    "settings.applyPreset": SettingsView;
     "engines.list": RemoteEngineInfo[];
     "engines.add": RemoteEngineInfo;
     "engines.remove": void;

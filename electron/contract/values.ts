@@ -22,7 +22,7 @@ export const requestNames = everyName<RequestName>()([
     "attachments.begin", "attachments.write", "attachments.finish",
     "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
     "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update",
+    "settings.get", "settings.update", "settings.listPresets", "settings.savePreset", "settings.renamePreset", "settings.deletePreset", "settings.applyPreset",
     "engines.list", "engines.add", "engines.remove",
     "api.getState", "api.configure", "api.rotateKey",
     "stateCache.get", "stateCache.configure", "stateCache.clear",
@@ -94,3 +94,5 @@ export const languageLocks = ["off", "match", "english", "chinese"] as const;
 
 /** How a model's KV cache stores keys and values (native/kvCache says what each means to llama.cpp). */
 export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;
+/** The model families with a preset of their own (published recommendations), and "other" (llama.cpp's defaults). */
+export const modelFamilies = ["qwq", "deepseekR1Distill", "qwen3", "other"] as const;
