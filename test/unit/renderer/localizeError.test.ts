@@ -13,7 +13,7 @@ afterAll(() => i18n.changeLanguage("en"));
 describe("the main side's error messages in the UI's language", () => {
     test("every message the core or llama.cpp runtime can throw has a translation", () => {
         const messages = coreErrorMessages([path.resolve("electron/core"), path.resolve("native")]);
-        expect(messages.length).toBeGreaterThan(40);
+        expect(messages.length).toBeGreaterThan(20);
         const untranslated = messages.filter(({sample}) => !hasChinese(localizeError(sample))).map(({at, sample}) => `${at}: ${sample}`);
         expect(untranslated, "add these to coreErrors in every locale").toEqual([]);
     });
