@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
 import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
-import {modelFamilies} from "../../contract/values.ts";
+import {modelFamilies} from "../../contract/settings.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";

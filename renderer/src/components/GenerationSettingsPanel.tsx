@@ -3,7 +3,7 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/values";
+import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 
