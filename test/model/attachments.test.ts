@@ -102,7 +102,7 @@ describe("attachments on the scripted model", () => {
 
         const other = await openCore(path.join(workspace.dir, "imported"));
         expect(() => other.attachments.describe(attachment)).toThrow();
-        expect((await other.handlers["chats.import"]({archive})).map((chat) => chat.id)).toEqual([first.chatId]);
+        expect((await other.handlers["chats.import"]({archive})).imported.map((chat) => chat.id)).toEqual([first.chatId]);
         expect(other.attachments.describe({id: attachment.id, name: "notes.md"})).toEqual(attachment);
         expect(other.attachments.promptText(attachment)).toBe(core.attachments.promptText(attachment));
         expect(await exportAll(other)).toBe(exported);
