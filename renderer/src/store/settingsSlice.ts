@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {GenerationSettingName, GenerationSettings, PonderApi, SettingsView} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface SettingsSlice {
     /** The loaded model's settings, with the open chat's layer when a chat is open; null until loaded. */
@@ -15,13 +16,9 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
     let latestRequest = 0;
     async function apply(request: () => Promise<SettingsView>) {
         const id = ++latestRequest;
-        try {
-            const settings = await request();
-            if (id === latestRequest)
-                set({settings});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok && id === latestRequest)
+            set({settings: result.value});
     }
 
     return {
