@@ -169,7 +169,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const started = await core.handlers["chats.export"]({format: "json", chatId});
         const piece = await core.handlers["chats.readExport"]({exportId: started.exportId});
         const archive = JSON.parse(piece.content) as ChatArchive;
-        const [imported] = await core.handlers["chats.import"]({archive});
+        const {imported: [imported]} = await core.handlers["chats.import"]({archive, duplicates: "copy"});
         const importedReply = (await core.handlers["chats.get"]({chatId: imported!.id})).messages.at(-1)!;
         expect(importedReply.toolCalls).toEqual(reply.toolCalls);
     });
