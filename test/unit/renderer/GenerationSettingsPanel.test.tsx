@@ -11,7 +11,7 @@ function useToolsSwitch(unsupportedSettings: GenerationSettingName[]): string {
     const store = createPonderStore({} as PonderApi);
     store.getState().setRuntime({status: "ready", modelId: "m", contextSize: 4096, unsupportedSettings});
     const preset = presetFor("other");
-    store.setState({settings: {modelId: "m", family: "other", preset, model: {}, chat: {}, effective: preset}});
+    store.setState({settings: {modelId: "m", family: "other", detectedFamily: "other", chosenFamily: {model: null, chat: null}, preset, model: {}, chat: {}, effective: preset}});
     // Server rendering reads a store's initial state; make that the current one.
     const snapshot = {...store, getInitialState: store.getState};
     const html = renderToStaticMarkup(<PonderStoreProvider store={snapshot}><GenerationSettingsPanel modelId="m" inChat={false} /></PonderStoreProvider>);
