@@ -36,11 +36,37 @@ describe("speculative decoding with a draft model", () => {
         try {
             const {text, result} = await answer(drafted);
             expect(text).toBe(expected.text);
-            expect(result.draft!.drafted).toBeGreaterThan(0);
-            expect(result.draft!.accepted).toBeLessThanOrEqual(result.draft!.drafted);
+            // A draft that is the model itself is right every time: every token it offered was accepted, about every other one of the reply.
+            const replyTokens = result.thoughtTokens + result.answerTokens;
+            expect(result.draft!.drafted).toBeGreaterThanOrEqual(replyTokens / 3);
+            expect(result.draft!.accepted).toBe(result.draft!.drafted);
         } finally {
             await drafted.dispose();
         }
+    });
+
+    test("a draft that guesses wrong after every third token leaves the output as it is, and its acceptance says so", async () => {
+        const drafted = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0, draftModelPath: fixtures.draftForPrefilled});
+        try {
+            const {text, result} = await answer(drafted);
+            expect(text).toBe(expectedTexts.reasoning + expectedTexts.answer);
+            const {accepted, drafted: offered} = result.draft!;
+            expect(accepted).toBeGreaterThan(0);
+            expect(accepted / offered).toBeGreaterThan(0.4);
+            expect(accepted / offered).toBeLessThan(0.9);
+        } finally {
+            await drafted.dispose();
+        }
+    });
+
+    test("the fit estimate counts the draft's weights and its context", async () => {
+        const alone = await runtime.estimateFit(fixtures.prefilled, {parallel: 0});
+        const drafted = await runtime.estimateFit(fixtures.prefilled, {parallel: 0, draft: fixtures.draftForPrefilled});
+        expect(alone.draftModelBytes).toBeUndefined();
+        expect(drafted.contextSize).toBe(alone.contextSize);
+        expect(drafted.draftModelBytes).toBeGreaterThan(100_000);
+        // More than the weights: the draft's KV cache for the same context comes on top.
+        expect(drafted.ramBytes - alone.ramBytes).toBeGreaterThan(drafted.draftModelBytes!);
     });
 
     test("a draft whose vocabulary differs is refused in words, and nothing stays loaded", async () => {
