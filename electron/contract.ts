@@ -9,6 +9,7 @@
  */
 import {z} from "zod";
 import {kvCacheTypes, languageLocks} from "./contract/values.ts";
+import type {PonderErrorData} from "./contract/errors.ts";
 
 export type KvCacheType = (typeof kvCacheTypes)[number];
 
@@ -46,9 +47,9 @@ export const requestSchemas = /* @__PURE__ */ (() => {
         /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
         "models.changeFolder": z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
         /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
-        /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
+        /** The KV cache type and draft model default to the model's load settings (a listed model), else f16 and none; a `draftModelId` of null asks without one. */
         "models.estimateFit": z.union([
-            z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional()}),
+            z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional(), draftModelId: id.nullable().optional()}),
             z.strictObject({address: z.string().trim().min(1).max(2000), kvCacheType: z.enum(kvCacheTypes).optional()})
         ]),
         "catalog.list": z.undefined(),
@@ -241,7 +242,9 @@ function generationSettingsSchema() {
         /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
         parallelReplies: count(32),
         /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
-        kvCacheType: z.enum(kvCacheTypes)
+        kvCacheType: z.enum(kvCacheTypes),
+        /** A library model of the same vocabulary that drafts tokens for this one to check (speculative decoding); null: none. */
+        draftModelId: z.string().min(1).max(4096).nullable()
     });
 }
 
@@ -259,7 +262,8 @@ function chatArchiveSchema(id: z.ZodString) {
         answerTokens: z.number().int().nonnegative(),
         stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
         limit: z.strictObject({name: z.enum(["maxTokens", "context"]), tokens: z.number().int().positive()}).optional(),
-        toolMs: z.number().nonnegative().optional()
+        toolMs: z.number().nonnegative().optional(),
+        draft: z.strictObject({accepted: z.number().int().nonnegative(), drafted: z.number().int().nonnegative()}).optional()
     });
     const toolCall = z.strictObject({
         id,
@@ -317,7 +321,7 @@ function chatArchiveSchema(id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true}).partial().optional(),
+        settings: generationSettingsSchema().omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -433,6 +437,8 @@ export interface RuntimeState {
      */
     loadedWith?: LoadSettings;
     error?: string;
+    /** The error's code and params when it has them, so the UI says it in its language. */
+    errorData?: PonderErrorData;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
     /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
@@ -484,6 +490,8 @@ export interface MessageStats {
     limit?: ReplyLimit;
     /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
     toolMs?: number;
+    /** With a draft model: the drafted tokens the model accepted, of those it was offered to check. */
+    draft?: {accepted: number; drafted: number};
 }
 
 /** The limit a reply cut by length reached, and its size: Max tokens, or the model's context. */
@@ -740,6 +748,8 @@ export interface FitEstimate {
     parallel: number;
     /** The KV cache type estimated for. */
     kvCacheType: KvCacheType;
+    /** With a draft model: the size of its weights; they and its context are in the memory needed. */
+    draftModelBytes?: number;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -765,8 +775,10 @@ export interface CatalogEntry {
     translations?: Record<string, {description: string; note?: string}>;
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
-    /** `embedding`: the model that searches attached documents too large for the context; absent: a chat model. */
-    kind?: "embedding";
+    /** `embedding`: the model that searches attached documents too large for the context; `draft`: a small model only offered as a draft; absent: a chat model. */
+    kind?: "embedding" | "draft";
+    /** The catalog id of a small model of the same vocabulary to load as its draft model (speculative decoding). */
+    draft?: string;
 }
 
 /** A GGUF model repository on the hub, as its search lists it. */
@@ -892,7 +904,7 @@ export type EventName = keyof EventPayloads;
 export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSchema>>;
 export type GenerationSettingName = keyof GenerationSettings;
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType" | "draftModelId">;
 export type LanguageLock = GenerationSettings["languageLock"];
 /** Which published recommendations a model's preset follows. */
 export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
