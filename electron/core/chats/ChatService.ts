@@ -169,7 +169,7 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const original = this.#requireMessage(chatId, messageId);
         if (original.role !== "user")
-            throw new Error("Only your own messages can be edited.");
+            throw new PonderError("chat.editOwnOnly");
         const history = pathTo(this.#repository.allMessages(chatId), original.parentId);
         this.#ask(loaded, this.#requireChat(chatId), history, text);
         return this.get(chatId);
@@ -203,9 +203,9 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const message = this.#requireMessage(chatId, messageId);
         if (!isCutShort(message))
-            throw new Error("Only an answer that was cut short can be continued.");
+            throw new PonderError("chat.continueCutOnly");
         if (!loaded.model.capabilities.continuesReplies)
-            throw new Error("The loaded engine can't continue an answer. Regenerate it instead.");
+            throw new PonderError("engine.cantContinue");
         if (message.stats?.limit?.name === "context")
             throw new PonderError("reply.contextFull", {contextSize: message.stats.limit.tokens});
         const chat = this.#requireChat(chatId);
@@ -257,11 +257,11 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const deletion = this.#deletedMessages.get(messageId);
         if (deletion == null || deletion.removed[0]!.chatId !== chatId)
-            throw new Error("That message can no longer be restored.");
+            throw new PonderError("chat.messageNotRestorable");
         this.#requireChat(chatId);
         const parentId = deletion.removed[0]!.parentId;
         if (parentId != null && !this.#repository.hasMessage(parentId))
-            throw new Error("That message can no longer be restored.");
+            throw new PonderError("chat.messageNotRestorable");
         this.#repository.transaction(() => {
             for (const message of deletion.removed)
                 this.#repository.insertMessage(message);
@@ -332,7 +332,7 @@ export class ChatService {
     #requireMessage(chatId: string, messageId: string): Message {
         const message = this.#repository.getMessage(messageId);
         if (message == null || message.chatId !== chatId)
-            throw new Error("That message no longer exists.");
+            throw new PonderError("chat.messageGone");
         return message;
     }
 }

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import type {ChatArchive, ChatSummary, ExportPiece, ExportStart} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
@@ -62,7 +63,7 @@ export class ChatTransfer {
     read(exportId: string): ExportPiece {
         const open = this.#exports.get(exportId);
         if (open == null)
-            throw new Error("That export has ended. Export again.");
+            throw new PonderError("chat.exportEnded");
         clearTimeout(open.expiry);
         let content = "";
         while (!open.next.done && (content === "" || content.length + open.next.value.length <= this.#pieceChars)) {
@@ -148,7 +149,7 @@ export class ChatTransfer {
     #requireChat(chatId: string): ChatSummary {
         const summary = this.#repository.getChat(chatId);
         if (summary == null)
-            throw new Error("That conversation no longer exists.");
+            throw new PonderError("chat.gone");
         return summary;
     }
 
@@ -172,11 +173,11 @@ function checkTree(chat: ArchivedChat) {
     const seen = new Set<string>();
     for (const message of chat.messages) {
         if (message.chatId !== chat.summary.id || (message.parentId != null && !seen.has(message.parentId)))
-            throw new Error(`The file is not a valid Ponder export: message ${message.id} does not fit in conversation "${chat.summary.title}".`);
+            throw new PonderError("chat.importMessageMisplaced", {message: message.id, title: chat.summary.title});
         seen.add(message.id);
     }
     if (chat.activeLeafId != null && !seen.has(chat.activeLeafId))
-        throw new Error(`The file is not a valid Ponder export: conversation "${chat.summary.title}" has no message ${chat.activeLeafId}.`);
+        throw new PonderError("chat.importLeafMissing", {title: chat.summary.title, message: chat.activeLeafId});
 }
 
 function fileNameOf(title: string): string {

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import type {MessageToolCall, ToolConsent, ToolLimits} from "../../contract.ts";
 import {addDraftCounts, type AssistantPart, type DetectedToolCall, type EngineReply, type ReplyEngine, type ReplyListener, type ReplyRequest} from "../replies/ReplyEngine.ts";
@@ -21,9 +22,14 @@ export interface ToolLoopHooks {
 class CallRefused extends Error {
     readonly forModel: string;
 
-    constructor(message: string, forModel: string) {
-        super(message);
+    constructor(refusal: Error, forModel: string) {
+        super(refusal.message, {cause: refusal});
         this.forModel = forModel;
+    }
+
+    /** The error as the user reads it. */
+    get refusal(): Error {
+        return this.cause as Error;
     }
 }
 
@@ -103,13 +109,13 @@ export class ToolLoop implements ReplyEngine {
                 if (calls >= hooks.limits.maxCallsPerReply) {
                     overLimit++;
                     if (overLimit > 1)
-                        throw new Error(`The model kept calling tools past the limit of ${hooks.limits.maxCallsPerReply} calls in one reply.`);
-                    throw new CallRefused(`The model reached the limit of ${hooks.limits.maxCallsPerReply} tool calls in one reply.`,
+                        throw new PonderError("tools.callsPastLimit", {limit: hooks.limits.maxCallsPerReply});
+                    throw new CallRefused(new PonderError("tools.callLimit", {limit: hooks.limits.maxCallsPerReply}),
                         `Error: the limit of ${hooks.limits.maxCallsPerReply} tool calls in this reply is reached. Answer without calling tools.`);
                 }
                 const tool = hooks.tools.find((candidate) => candidate.callName === parsed!.name);
                 if (tool == null)
-                    throw new CallRefused(`The model called "${parsed.name}", which is not one of the tools it was offered.`,
+                    throw new CallRefused(new PonderError("tools.callUnknown", {name: parsed.name}),
                         `Error: there is no tool named "${parsed.name}". The tools are: ${hooks.tools.map((candidate) => candidate.callName).join(", ")}.`);
                 call.serverName = tool.serverName;
                 calls++;
@@ -153,7 +159,7 @@ export class ToolLoop implements ReplyEngine {
             outcome = await hooks.run(tool, isRecord(args) ? args : {}, signal);
         } catch (error) {
             // A failure of the call (timeout, server gone) is the model's to hear about, not the reply's end.
-            throw signal.aborted ? error : new CallRefused((error as Error).message, `Error: ${(error as Error).message}`);
+            throw signal.aborted ? error : new CallRefused(error as Error, `Error: ${(error as Error).message}`);
         }
         hooks.onCall({
             ...call, status: "done", result: outcome.text, isError: outcome.isError, truncatedFromChars: outcome.truncatedFromChars,
@@ -173,11 +179,11 @@ function parseCall(call: DetectedToolCall): {name: string; arguments?: unknown} 
     try {
         value = JSON.parse(call.body);
     } catch {
-        throw new CallRefused("The model wrote a tool call that is not valid JSON.",
+        throw new CallRefused(new PonderError("tools.callNotJson"),
             "Error: the tool call is not valid JSON. Write {\"name\": <tool name>, \"arguments\": {…}} between the tags.");
     }
     if (!isRecord(value) || typeof value.name !== "string")
-        throw new CallRefused("The model wrote a tool call without a tool name.",
+        throw new CallRefused(new PonderError("tools.callNoName"),
             "Error: the tool call has no \"name\". Write {\"name\": <tool name>, \"arguments\": {…}} between the tags.");
     return {name: value.name, arguments: value.arguments};
 }
