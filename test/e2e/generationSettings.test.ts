@@ -2,7 +2,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {chooseModel} from "./support/ponderUi.ts";
+import {chooseModel, showView} from "./support/ponderUi.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -11,7 +11,7 @@ let page: Page;
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     session = await openPonder({
-        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless},
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "qwq-draft.gguf": fixtures.draftForPrefilled},
         model: "endless-thinker.gguf"
     });
     page = session.page;
@@ -123,7 +123,8 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => page.getByRole("radio", {name: "This model's defaults"}).count(), {timeout: 30_000}).toBe(1);
         await page.getByLabel("This model's defaults").check();
         await expect.poll(() => kvCache.inputValue(), {timeout: 30_000}).toBe("q8_0");
-        expect(await reloadNow.count()).toBe(0);
+        // The settings may show before the state of the new load arrives.
+        await expect.poll(() => reloadNow.count(), {timeout: 30_000}).toBe(0);
         await ask("Hello with a smaller cache");
         expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
 
@@ -131,5 +132,36 @@ describe("generation settings in the UI", () => {
         const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
         await file.getByRole("button", {name: "Will it fit?"}).click();
         await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/tokens of context · KV cache q8_0$/);
+    });
+
+    test("the draft model load option: any other model of the library, applied at the reload; each reply's stats show its acceptance, and Will it fit counts it", async () => {
+        await showView(page, "Back to chat");
+        await page.getByLabel("This model's defaults").check();
+        const draft = page.getByLabel("Draft model", {exact: true});
+        expect(await draft.inputValue()).toBe("");
+        // The model itself isn't offered as its own draft.
+        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
+
+        await draft.selectOption({label: "Ponder scripted prefilled-think draft"});
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await reloadNow.click();
+        // Until the old model is gone it still offers the reload; then it loads; then it runs with the draft.
+        const loading = page.getByRole("status").filter({hasText: /^Loading /});
+        await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+        await page.getByLabel("This model's defaults").check();
+        expect(await draft.inputValue()).toBe("qwq-draft.gguf");
+        await ask("Hello with a draft");
+        expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
+        // The draft guesses wrong after every third token of the script.
+        const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
+        const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
+        expect(Number(accepted)).toBeGreaterThan(0);
+        expect(Number(accepted)).toBeLessThan(Number(drafted));
+
+        await showView(page, "Models");
+        const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
+        await file.getByRole("button", {name: "Will it fit?"}).click();
+        await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/ · with a [\d.]+ kB draft model$/);
     });
 });
