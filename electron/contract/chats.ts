@@ -54,7 +54,11 @@ export const chatsRequests = {
         format: z.enum(["markdown", "json"])
     }),
     "chats.readExport": ({z, id}) => z.strictObject({exportId: id}),
-    "chats.import": ({z, id}) => z.strictObject({archive: chatArchiveSchema(z, id)})
+    "chats.import": ({z, id}) => z.strictObject({
+        archive: chatArchiveSchema(z, id),
+        /** What to do with chats already here: ask (the default: import nothing, answer with them), skip them, add copies, or replace them. */
+        duplicates: z.enum(["ask", "skip", "copy", "replace"]).optional()
+    })
 } satisfies RequestSchemaBuilders;
 
 export interface ChatsResults {
@@ -77,7 +81,13 @@ export interface ChatsResults {
     "chats.restoreMessage": Chat;
     "chats.export": ExportStart;
     "chats.readExport": ExportPiece;
-    "chats.import": ChatSummary[];
+    "chats.import": ChatImportResult;
+}
+
+/** What `chats.import` did: the chats added, and the archive's chats already here that it left alone (`ask`: then nothing was imported; `skip`). */
+export interface ChatImportResult {
+    imported: ChatSummary[];
+    duplicates: Array<{id: string; title: string}>;
 }
 
 export interface ChatsEvents {

@@ -14,14 +14,35 @@ export const settingsRequests = {
         chatId: id.optional(),
         values: generationSettingsSchema(z).partial(),
         /** Settings to take back to what the layer below says (the preset, or the model's defaults). */
-        reset: z.array(generationSettingsSchema(z).keyof()).max(32).optional()
-    })
+        reset: z.array(generationSettingsSchema(z).keyof()).max(32).optional(),
+        /** The family preset this layer follows; null: the one below (for the model, the one its name suggests). */
+        family: z.enum(modelFamilies).nullable().optional()
+    }),
+    "settings.listPresets": ({z}) => z.undefined(),
+    /** Saves the chat's system prompt, preset family and changed settings (the model's and the chat's, load options left out) under a name. */
+    "settings.savePreset": ({z, id}) => z.strictObject({name: presetName(z), modelId: id, chatId: id.optional()}),
+    "settings.renamePreset": ({z, id}) => z.strictObject({presetId: id, name: presetName(z)}),
+    "settings.deletePreset": ({z, id}) => z.strictObject({presetId: id}),
+    /** Gives the chat the preset's system prompt, family and settings, replacing the chat's own. */
+    "settings.applyPreset": ({z, id}) => z.strictObject({presetId: id, modelId: id, chatId: id})
 } satisfies RequestSchemaBuilders;
 
 export interface SettingsResults {
     "settings.get": SettingsView;
     "settings.update": SettingsView;
+    "settings.listPresets": UserPreset[];
+    "settings.savePreset": UserPreset[];
+    "settings.renamePreset": UserPreset[];
+    "settings.deletePreset": UserPreset[];
+    "settings.applyPreset": SettingsView;
 }
+
+function presetName(z: Zod) {
+    return z.string().trim().min(1).max(100);
+}
+
+/** The model families with a preset of their own (published recommendations), and "other" (llama.cpp's defaults). */
+export const modelFamilies = ["qwq", "deepseekR1Distill", "qwen3", "other"] as const;
 
 /** The language lock's choices (a generation setting), in the order the settings panel offers them. */
 export const languageLocks = ["off", "match", "english", "chinese"] as const;
@@ -72,13 +93,29 @@ export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" 
 export type LanguageLock = GenerationSettings["languageLock"];
 
 /** Which published recommendations a model's preset follows. */
-export type ModelFamily = "qwq" | "deepseekR1Distill" | "qwen3" | "other";
+export type ModelFamily = (typeof modelFamilies)[number];
+
+/** The user's own preset (#20): a system prompt, a family preset and the settings changed over it. */
+export interface UserPreset {
+    id: string;
+    name: string;
+    systemPrompt: string;
+    family: ModelFamily;
+    /** Reply settings only: load options belong to a model. */
+    values: Partial<GenerationSettings>;
+    createdAt: number;
+}
 
 /** A model's (and optionally a chat's) settings, layer by layer, so the UI can show what differs from the preset. */
 export interface SettingsView {
     modelId: string;
     chatId?: string;
+    /** The family whose preset applies: the chat's choice, else the model's, else {@link detectedFamily}. */
     family: ModelFamily;
+    /** The family the model's name suggests. */
+    detectedFamily: ModelFamily;
+    /** The family chosen for the model and for the chat; null where none was. */
+    chosenFamily: {model: ModelFamily | null; chat: ModelFamily | null};
     preset: GenerationSettings;
     /** What the user changed for this model (its defaults). */
     model: Partial<GenerationSettings>;

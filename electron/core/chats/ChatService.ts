@@ -1,12 +1,12 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatImportResult, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
-import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
+import {ChatTransfer, type ChatSettingsStore, type DuplicateChoice} from "./ChatTransfer.ts";
 import {chatPageSize} from "../../contract/values.ts";
 import {PonderError} from "../../contract/errors.ts";
 
@@ -77,7 +77,7 @@ export class ChatService {
             restoreMessage: async ({chatId, messageId}) => this.restoreMessage(chatId, messageId),
             export: async ({chatId, format}) => this.export(chatId, format),
             readExport: async ({exportId}) => this.readExport(exportId),
-            import: async ({archive}) => this.import(archive)
+            import: async ({archive, duplicates}) => this.import(archive, duplicates)
         };
     }
 
@@ -125,10 +125,19 @@ export class ChatService {
         return this.#transfer.read(exportId);
     }
 
-    import(archive: ChatArchive): ChatSummary[] {
-        const imported = this.#transfer.import(archive);
-        this.#events.emit("chats.listChanged", imported.length === 1 ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
-        return imported;
+    async import(archive: ChatArchive, duplicates?: DuplicateChoice): Promise<ChatImportResult> {
+        if (duplicates === "replace") {
+            // A chat about to be replaced stops answering first, and its saved state goes.
+            for (const {id} of this.#transfer.duplicatesOf(archive)) {
+                await this.#replies.stop(id);
+                await this.#forgetChat?.(id);
+            }
+        }
+        const result = this.#transfer.import(archive, duplicates);
+        const {imported} = result;
+        if (imported.length > 0)
+            this.#events.emit("chats.listChanged", imported.length === 1 && duplicates !== "replace" ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
+        return result;
     }
 
     /** Renames, pins or unpins, or changes a chat's generation settings. */

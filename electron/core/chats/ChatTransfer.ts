@@ -1,9 +1,10 @@
 import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
-import type {ChatArchive, ChatSummary, ExportPiece, ExportStart} from "../../contract.ts";
+import type {ChatArchive, ChatImportResult, ChatSummary, ExportPiece, ExportStart, RequestArgs} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
 type ArchivedChat = ChatArchive["chats"][number];
+export type DuplicateChoice = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 export type ChatSettingsOverrides = NonNullable<ArchivedChat["settings"]>;
 
 /** A chat's own generation settings, kept by SettingsService; exported and imported with the chat. */
@@ -85,13 +86,33 @@ export class ChatTransfer {
         this.#exports.clear();
     }
 
+    /** The archive's chats that are here already (and not deleted), as `ask` reports them. */
+    duplicatesOf(archive: ChatArchive): ChatImportResult["duplicates"] {
+        return archive.chats
+            .filter((chat) => this.#repository.getChat(chat.summary.id) != null)
+            .map((chat) => ({id: chat.summary.id, title: chat.summary.title}));
+    }
+
     /**
      * Adds the archive's chats. A chat already here (an archive imported twice, or exported from
-     * this database) is added as a copy with new ids, so an import never overwrites anything.
+     * this database) is skipped, added as a copy with new ids, or replaces the one here, as
+     * `duplicates` says; `ask` imports nothing while there are any and reports them. Messages
+     * whose ids are taken by another chat are always copied, so an import never overwrites
+     * anything it wasn't told to.
      */
-    import(archive: ChatArchive): ChatSummary[] {
-        return this.#repository.transaction(() => archive.chats.map((chat) => {
+    import(archive: ChatArchive, duplicates: DuplicateChoice = "ask"): ChatImportResult {
+        const found = this.duplicatesOf(archive);
+        if (duplicates === "ask" && found.length > 0)
+            return {imported: [], duplicates: found};
+        const here = new Set(found.map(({id}) => id));
+        const imported = this.#repository.transaction(() => archive.chats.flatMap((chat) => {
             checkTree(chat);
+            if (here.has(chat.summary.id)) {
+                if (duplicates === "skip")
+                    return [];
+                if (duplicates === "replace")
+                    this.#repository.deleteForGood(chat.summary.id);
+            }
             const clash = this.#repository.hasChat(chat.summary.id) || chat.messages.some((message) => this.#repository.hasMessage(message.id));
             const ids = new Map<string, string>();
             const idOf = (id: string) => {
@@ -117,8 +138,9 @@ export class ChatTransfer {
                     status: message.status === "streaming" ? "interrupted" : message.status
                 });
             }
-            return summary;
+            return [summary];
         }));
+        return {imported, duplicates: duplicates === "skip" ? found : []};
     }
 
     #expiry(exportId: string): NodeJS.Timeout {
