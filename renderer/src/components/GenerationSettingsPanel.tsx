@@ -178,7 +178,9 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                 </select>
             ))}
             {field("useTools", (id) => (
-                <input id={id} type="checkbox" role="switch" checked={effective.useTools} onChange={(event) => onChange({useTools: event.target.checked})} />
+                // A model whose template has no tool-call form is offered no tools: the switch is off and stays off.
+                <input id={id} type="checkbox" role="switch" checked={effective.useTools && !unsupported.includes("useTools")} disabled={unsupported.includes("useTools")}
+                    onChange={(event) => onChange({useTools: event.target.checked})} />
             ))}
             {field("contextOverflow", (id) => (
                 <select id={id} value={effective.contextOverflow} onChange={(event) => onChange({contextOverflow: event.target.value as GenerationSettings["contextOverflow"]})}>

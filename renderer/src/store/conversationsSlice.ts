@@ -83,12 +83,8 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             const chat = get().chatSummaries[chatId];
             if (chat == null)
                 return;
-            try {
-                await api.chats.delete({chatId});
-            } catch (error) {
-                get().reportError(error);
+            if (!(await requestAction(get().reportError, () => api.chats.delete({chatId}))).ok)
                 return;
-            }
             set((state) => ({lastDeletion: {kind: "chat", chat}, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
         },
         async undoDelete() {

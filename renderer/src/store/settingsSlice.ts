@@ -27,13 +27,9 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
     let latestRequest = 0;
     async function apply(request: () => Promise<SettingsView>) {
         const id = ++latestRequest;
-        try {
-            const settings = await request();
-            if (id === latestRequest)
-                set({settings});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok && id === latestRequest)
+            set({settings: result.value});
     }
 
     async function changePresets(request: () => Promise<UserPreset[]>): Promise<boolean> {
