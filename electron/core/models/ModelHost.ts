@@ -95,7 +95,7 @@ export class ModelHost {
                         kvCacheType: chosen.kvCacheType ?? "f16"
                     }
                 });
-                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
+                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, llamaBuild: runtime.llamaBuild, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
                 this.#logger.error("Model failed to load", {modelId, cause: error});
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
