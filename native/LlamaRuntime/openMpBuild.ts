@@ -1,3 +1,6 @@
+import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {createRequire} from "node:module";
+import path from "node:path";
 import {getLlama, getLlamaGpuTypes, type Llama, type LlamaLogLevel} from "node-llama-cpp";
 
 /**
@@ -27,17 +30,43 @@ export const openMpBuildPlatforms: readonly NodeJS.Platform[] = ["linux"];
 export async function loadOpenMpBuild(gpu: "auto" | false, logLevel: LlamaLogLevel): Promise<Llama | undefined> {
     if (!openMpBuildPlatforms.includes(process.platform))
         return undefined;
+    const built = finishedOpenMpBuilds();
+    if (built.length === 0)
+        return undefined;
     if (gpu === "auto" && (await getLlamaGpuTypes("supported")).some((type) => type !== false))
         return undefined;
-    for (const cmakeOptions of Object.values(openMpBuilds)) {
+    for (const name of built) {
         try {
-            // Local builds only: without this build, getLlama refuses instead of taking the prebuilt binaries.
-            return await getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions, logLevel, progressLogs: false});
+            // Local builds only: getLlama refuses instead of taking the prebuilt binaries.
+            return await getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions: openMpBuilds[name], logLevel, progressLogs: false});
         } catch {
-            // Not built here (NoBinaryFoundError), or it doesn't load on this machine: the next one, then the prebuilt binaries.
+            // It doesn't load on this machine: the next one, then the prebuilt binaries.
         }
     }
     return undefined;
+}
+
+/**
+ * The OpenMP builds in node-llama-cpp's localBuilds that finished, read from the metadata
+ * node-llama-cpp writes beside each: getLlama itself would wait for one being built (an hour).
+ */
+function finishedOpenMpBuilds(): OpenMpBuildName[] {
+    const localBuilds = path.join(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..", "llama", "localBuilds");
+    const key = (options: Record<string, string>) => JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
+    const found = new Set<string>();
+    for (const folder of existsSync(localBuilds) ? readdirSync(localBuilds) : []) {
+        const metadataFile = path.join(localBuilds, folder, "Release", "_nlcBuildMetadata.json");
+        if (!existsSync(path.join(localBuilds, folder, "buildDone.status")) || !existsSync(metadataFile))
+            continue;
+        try {
+            const {buildOptions} = JSON.parse(readFileSync(metadataFile, "utf8")) as {buildOptions: {gpu: unknown; customCmakeOptions: Record<string, string>}};
+            if (buildOptions.gpu === false)
+                found.add(key(buildOptions.customCmakeOptions));
+        } catch {
+            // Not a build node-llama-cpp finished writing.
+        }
+    }
+    return (Object.keys(openMpBuilds) as OpenMpBuildName[]).filter((name) => found.has(key(openMpBuilds[name])));
 }
 
 /** Whether the llama.cpp a runtime loaded was built with OpenMP, as its own system info says. */
