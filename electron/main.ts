@@ -1,6 +1,7 @@
 import {existsSync} from "node:fs";
 import path from "node:path";
 import {app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type WebContents} from "electron";
+import {PonderError} from "./contract/errors.ts";
 import type {SecretStore} from "./core/engines/SecretStore.ts";
 import {PonderCore} from "./core/PonderCore.ts";
 import {parseDesktopFlags, resolveModelPath} from "./core/startupFlags.ts";
@@ -38,7 +39,7 @@ const keychain: SecretStore = {
     seal(secret) {
         // On Linux without a keyring, safeStorage falls back to a hard-coded key: that is plain text in disguise.
         if (!safeStorage.isEncryptionAvailable() || (process.platform === "linux" && safeStorage.getSelectedStorageBackend() === "basic_text"))
-            throw new Error("This system has no keychain for Ponder to keep API keys in, and Ponder won't store them in plain text. Use an engine without a key, or set up a keyring (GNOME Keyring, KWallet).");
+            throw new PonderError("engine.noKeychain");
         return safeStorage.encryptString(secret).toString("base64");
     },
     open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, "base64"))

@@ -2,7 +2,7 @@
 export {LlamaRuntime, type Backend, type LlamaBuild, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
 export {EmbeddingModel, type LoadEmbeddingModelOptions} from "./embedding/EmbeddingModel.ts";
 export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
-export {KvCacheUnsupportedError, kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";
+export {kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";
 export {SequenceStateStore, type SequenceStateStoreOptions, type SequenceStateUsage} from "./stateCache/SequenceStateStore.ts";
 export {defaultParallelReplies, LoadedModel, type LoadModelOptions} from "./LoadedModel/LoadedModel.ts";
 export type {ReplyPriority} from "./generation/SequenceScheduler.ts";

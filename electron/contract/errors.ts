@@ -13,6 +13,8 @@ export interface ErrorParams {
     "request.invalid": {request: string; field: string; problem: string};
     "chat.gone": Record<string, never>;
     "settings.loadOptionsPerModel": Record<string, never>;
+    "settings.presetGone": Record<string, never>;
+    "settings.presetNameTaken": {name: string};
     "library.nothingAtPath": {path: string};
     "library.notAllowedToRead": {path: string};
     "library.couldNotRead": {path: string; reason: string};
@@ -31,12 +33,115 @@ export interface ErrorParams {
     "reply.contextFull": {contextSize: number};
     "documents.needEmbeddingModel": {model: string};
     "documents.embeddingModelFailed": {reason: string};
+    "attachment.tooLarge": {name: string; sizeBytes: number; maxBytes: number};
+    "attachment.image": {name: string; format: string};
+    "attachment.zipNamedPdf": {name: string};
+    "attachment.notPdf": {name: string};
+    "attachment.archive": {name: string};
+    "attachment.notDocx": {name: string};
+    "attachment.oldWordFormat": {name: string};
+    "attachment.passwordProtected": {name: string};
+    "attachment.damagedPdf": {name: string; reason: string};
+    "attachment.scanned": {name: string; pages: number};
+    "attachment.damagedDocx": {name: string; reason: string};
+    "attachment.unknownEncoding": {name: string; encoding: string};
+    "attachment.binary": {name: string};
+    "attachment.uploadOutOfPlace": {name: string};
+    "attachment.uploadStoppedEarly": {name: string; receivedBytes: number; sizeBytes: number};
+    "attachment.uploadEnded": Record<string, never>;
+    "attachment.noLongerStored": {name: string};
+    "attachment.disappeared": {name: string};
+    "attachment.changedWhileRead": {name: string};
+    "attachment.isFolder": {name: string};
+    "attachment.couldNotRead": {name: string; reason: string};
+    "attachment.diskFull": {name: string};
+    "attachment.couldNotStore": {name: string; reason: string};
     "model.tokenizerFailed": {reason: string};
     "model.splitInconsistent": {part: number; parts: number};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};
     "download.diskFull": {keptBytes: number};
     "download.diskNearlyFull": {freeBytes: number; keptBytes: number};
+    "chat.editOwnOnly": Record<string, never>;
+    "chat.continueCutOnly": Record<string, never>;
+    "chat.messageNotRestorable": Record<string, never>;
+    "chat.messageGone": Record<string, never>;
+    "chat.exportEnded": Record<string, never>;
+    "chat.importMessageMisplaced": {message: string; title: string};
+    "chat.importLeafMissing": {title: string; message: string};
+    "reply.loadModelFirst": Record<string, never>;
+    "reply.stillAnswering": Record<string, never>;
+    "reply.stopped": Record<string, never>;
+    "reply.withdrawnWhileWaiting": Record<string, never>;
+    "reply.unloadedBeforeStart": Record<string, never>;
+    "engine.cantContinue": Record<string, never>;
+    "engine.notOpenAi": {address: string};
+    "engine.failed": {reason: Failure};
+    "engine.answered": {address: string; status: string};
+    "engine.answeredWith": {address: string; status: string; reason: string};
+    "engine.notWebAddress": {address: string};
+    "engine.failedWithoutReason": Record<string, never>;
+    "engine.noKeychain": Record<string, never>;
+    "engine.addressScheme": Record<string, never>;
+    "net.unreachable": {host: string; reason: Failure};
+    "download.unfinished": Record<string, never>;
+    "download.gone": Record<string, never>;
+    "download.shorterOnDisk": Record<string, never>;
+    "download.hashingStopped": Record<string, never>;
+    "download.corrupt": {actual: string; expected: string};
+    "download.retriesExhausted": {count: number; reason: Failure};
+    "download.serverAnswered": {status: string; statusText: string; url: string};
+    "download.refusedGated": {status: string};
+    "download.cannotWrite": {reason: Failure};
+    "download.tooManyRedirects": Record<string, never>;
+    "download.redirectRefused": {address: string};
+    "download.tooManyBytes": Record<string, never>;
+    "download.noRangeRequests": Record<string, never>;
+    "download.connectionClosedEarly": Record<string, never>;
+    "download.noDataFor": {seconds: number};
+    "address.invalid": {address: string};
+    "address.badRepoName": {repo: string};
+    "address.noSuchFile": {repo: string; file: string};
+    "address.noSuchQuantization": {repo: string; quantization: string};
+    "address.unsafeFileName": {repo: string};
+    "address.httpOnly": Record<string, never>;
+    "address.partMissing": {part: number; count: number; file: string};
+    "address.notGgufUrl": Record<string, never>;
+    "address.noSize": {host: string; status: string; statusText: string};
+    "hub.rateLimited": {host: string};
+    "hub.gated": {repo: string; host: string};
+    "hub.tokenRefused": {host: string};
+    "hub.answered": {host: string; status: string; statusText: string; repo: string};
+    "hub.keepsPaging": {host: string; repo: string; pages: number};
+    "hub.noSearch": {host: string};
+    "hub.repoMissing": {repo: string; host: string};
+    "library.noFolderAtPath": {path: string};
+    "store.newerDatabase": {schema: number; known: number};
+    "tools.serverOff": {name: string};
+    "tools.serverNotRunning": {name: string};
+    "tools.callTimedOut": {tool: string; seconds: number};
+    "tools.commandsRefused": Record<string, never>;
+    "tools.serverUrlInvalid": {url: string};
+    "tools.serverGone": Record<string, never>;
+    "tools.jsonInvalid": {reason: string};
+    "tools.jsonNoServers": Record<string, never>;
+    "tools.jsonEntryInvalid": {name: string};
+    "tools.serverStopped": Record<string, never>;
+    "tools.serverHttpError": {status: string};
+    "tools.serverStartTimedOut": {seconds: number};
+    "tools.callNotWaiting": Record<string, never>;
+    "tools.callsPastLimit": {limit: number};
+    "tools.callLimit": {limit: number};
+    "tools.callUnknown": {name: string};
+    "tools.callNotJson": Record<string, never>;
+    "tools.callNoName": Record<string, never>;
+    "api.serveFixed": Record<string, never>;
+    "api.unavailable": Record<string, never>;
+    "rpc.notRpcMessage": {reason: string};
+    "model.kvCacheNeedsFlashAttention": {type: string};
+    "model.kvCacheHeadSize": {type: string; size: number; block: number};
+    "download.serverBusy": {status: string; statusText: string};
 }
+
 
 export type ErrorCode = keyof ErrorParams;
 
@@ -71,11 +176,31 @@ export class PonderError<C extends ErrorCode = ErrorCode> extends Error {
     }
 }
 
+/** The error a coded failure's data stands for (a worker's report, a reason kept for later). */
+export function ponderErrorOf(data: PonderErrorData, options?: ErrorOptions): PonderError {
+    // The union of codes can't pick a constructor overload; `data` pairs each code with its params.
+    return new (PonderError as new (code: ErrorCode, params: unknown, options?: ErrorOptions) => PonderError)(data.code, data.params, options);
+}
+
 /** Whether a value (a rejection from the other side of a transport) carries a known code. */
 export function isPonderErrorData(value: unknown): value is PonderErrorData {
     return typeof value === "object" && value != null &&
         typeof (value as {code?: unknown}).code === "string" && Object.hasOwn(errorMessages.en, (value as {code: string}).code) &&
         typeof (value as {params?: unknown}).params === "object" && (value as {params?: unknown}).params != null;
+}
+
+/**
+ * What went wrong, as a state keeps it and as a reason inside another error's message: a coded
+ * error (translated), or the text of an error Ponder didn't word (an OS error, a server's own
+ * words), shown as it came.
+ */
+export type Failure = PonderErrorData | string;
+
+/** An error (thrown here, or a rejection from the other side of a transport) as a {@link Failure}: its code and params when it has them, else its text. */
+export function failureOf(error: unknown): Failure {
+    if (isPonderErrorData(error))
+        return {code: error.code, params: error.params} as PonderErrorData;
+    return error instanceof Error && error.message !== "" ? error.message : String(error);
 }
 
 /** The message of a coded error in a language, its sizes and counts formatted for that language. */
@@ -85,6 +210,8 @@ export function describeError(error: PonderErrorData, language: ErrorLanguage): 
 }
 
 function formatParam(name: string, value: unknown, language: ErrorLanguage): string {
+    if (isPonderErrorData(value))
+        return describeError(value, language);
     if (typeof value !== "number")
         return String(value);
     return name.endsWith("Bytes") ? formatBytes(value, language) : new Intl.NumberFormat(language).format(value);

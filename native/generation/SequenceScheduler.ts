@@ -1,3 +1,4 @@
+import {PonderError} from "../../electron/contract/errors.ts";
 /**
  * Whose reply it is: the person at the keyboard (a desktop chat) or a program (an API client).
  * Interactive replies are served first, and one sequence is kept for them alone.
@@ -19,20 +20,20 @@ export interface SequenceLease<Sequence> {
 }
 
 /** The request waited for a sequence and its caller left (or stopped it) before one was free: nothing was evaluated. */
-export class LeftWhileWaitingError extends Error {
+export class LeftWhileWaitingError extends PonderError<"reply.withdrawnWhileWaiting"> {
     override readonly name = "LeftWhileWaitingError";
 
     constructor() {
-        super("The request was withdrawn while it waited for a free sequence.");
+        super("reply.withdrawnWhileWaiting");
     }
 }
 
 /** The model was unloaded while the request waited. */
-export class SchedulerClosedError extends Error {
+export class SchedulerClosedError extends PonderError<"reply.unloadedBeforeStart"> {
     override readonly name = "SchedulerClosedError";
 
     constructor() {
-        super("The model was unloaded before this reply could start.");
+        super("reply.unloadedBeforeStart");
     }
 }
 

@@ -1,4 +1,5 @@
 import {GgmlType, type GgufInsights, type LlamaContextOptions} from "node-llama-cpp";
+import {PonderError} from "../../electron/contract/errors.ts";
 
 /** How the KV cache stores keys and values: f16 (llama.cpp's default), or quantized to 8 or 4 bits. */
 export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;
@@ -7,11 +8,6 @@ export type KvCacheType = (typeof kvCacheTypes)[number];
 const ggmlTypes = {f16: GgmlType.F16, q8_0: GgmlType.Q8_0, q4_0: GgmlType.Q4_0} as const satisfies Record<KvCacheType, GgmlType>;
 /** q8_0 and q4_0 both quantize blocks of 32 values; a head's keys and values must fill whole blocks. */
 const quantizedBlockValues = 32;
-
-/** A quantized KV cache asked of a model that can't have one; the message says why. */
-export class KvCacheUnsupportedError extends Error {
-    override readonly name = "KvCacheUnsupportedError";
-}
 
 export interface KvCacheContextOptions extends Pick<LlamaContextOptions, "flashAttention"> {
     experimentalKvCacheKeyType?: GgmlType;
@@ -28,10 +24,10 @@ export function kvCacheContextOptions(type: KvCacheType, insights: GgufInsights)
     if (type === "f16")
         return {};
     if (!insights.flashAttentionSupported)
-        throw new KvCacheUnsupportedError(`This model can't use a ${type} KV cache: llama.cpp needs flash attention for a quantized cache, and this model's attention doesn't support it. Choose f16.`);
+        throw new PonderError("model.kvCacheNeedsFlashAttention", {type});
     const headSize = attentionHeadSize(insights);
     if (headSize % quantizedBlockValues !== 0)
-        throw new KvCacheUnsupportedError(`This model can't use a ${type} KV cache: its attention heads hold ${headSize} values, not a multiple of the ${quantizedBlockValues} a quantized cache stores together. Choose f16.`);
+        throw new PonderError("model.kvCacheHeadSize", {type, size: headSize, block: quantizedBlockValues});
     return {flashAttention: true, experimentalKvCacheKeyType: ggmlTypes[type], experimentalKvCacheValueType: ggmlTypes[type]};
 }
 

@@ -1,4 +1,4 @@
-import {writeFileSync} from "node:fs";
+import {readFileSync, rmSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import path from "node:path";
 import type {Page} from "playwright-core";
@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {showView} from "./support/ponderUi.ts";
 
 const require = createRequire(import.meta.url);
 const npmPdf = path.join(path.dirname(require.resolve("@doyensec/electronegativity/package.json")), "docs/manuals/ElectronegativityUserManual_v1.4.0.pdf");
@@ -91,5 +92,37 @@ describe("attaching documents in Chromium", () => {
         expect(await page.getByRole("article").count()).toBe(before);
         await attachByPaperclip(photoPath);
         await expect.poll(() => pending().getByRole("listitem", {name: "photo.png"}).count(), {timeout: 15_000}).toBe(2);
+    });
+    test("in Chinese: a truncated PDF and a file deleted after it was picked each say why in the UI's language; the conversation keeps every message and goes on", async () => {
+        // The refused chips of the test before are removed first.
+        while (await pending().count() > 0)
+            await pending().getByRole("button").first().click();
+        await showView(page, "Settings");
+        await page.getByRole("combobox", {name: "Language", exact: true}).selectOption({label: "简体中文"});
+        await page.getByRole("button", {name: "返回对话"}).click();
+        const conversation = await page.getByRole("article").allTextContents();
+        expect(conversation.join("")).toContain("When is the launch?");
+
+        const whole = readFileSync(npmPdf);
+        const cutPath = path.join(session.dir, "cut.pdf");
+        writeFileSync(cutPath, whole.subarray(0, Math.floor(whole.length / 3)));
+        const draftPath = path.join(session.dir, "draft.md");
+        writeFileSync(draftPath, "A draft that is deleted after it was picked.\n");
+        const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", {name: "附加文件"}).click()]);
+        await chooser.setFiles([cutPath, draftPath]);
+        // Files upload one at a time: the draft is read after the PDF, by which time it is gone.
+        rmSync(draftPath);
+        const chips = page.getByRole("list", {name: "下一条消息的文档"});
+        await expect.poll(() => chips.getByRole("listitem", {name: "cut.pdf"}).getByRole("alert").textContent(), {timeout: 30_000})
+            .toMatch(/^cut\.pdf 是损坏或不完整的 PDF（.+）。$/);
+        await expect.poll(() => chips.getByRole("listitem", {name: "draft.md"}).getByRole("alert").textContent(), {timeout: 15_000})
+            .toBe("draft.md 在读取过程中被修改或删除了。请重新附加。");
+
+        expect(await page.getByRole("article").allTextContents()).toEqual(conversation);
+        const composer = page.getByRole("textbox", {name: "消息"});
+        await composer.fill("还在吗？");
+        await composer.press("Enter");
+        await expect.poll(() => page.getByRole("article").count(), {timeout: 30_000}).toBe(conversation.length + 2);
+        await expect.poll(() => page.getByRole("article").last().textContent(), {timeout: 30_000}).toContain(expectedTexts.answer);
     });
 });

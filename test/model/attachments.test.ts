@@ -80,24 +80,24 @@ describe("attachments on the scripted model", () => {
     test("bad uploads get clear messages and leave nothing behind; the app keeps going", async () => {
         const dataDir = path.join(workspace.dir, "bad");
         const core = await openCore(dataDir);
-        await expect(core.handlers["attachments.begin"]({name: "server.log", sizeBytes: 2 * 2 ** 30})).rejects.toThrow("server.log is too large to attach (2048 MB; at most 64.0 MB).");
+        await expect(core.handlers["attachments.begin"]({name: "server.log", sizeBytes: 2 * 2 ** 30})).rejects.toMatchObject({code: "attachment.tooLarge", params: {name: "server.log", sizeBytes: 2 * 2 ** 30}});
 
         const {uploadId} = await core.handlers["attachments.begin"]({name: "notes.md", sizeBytes: 10});
         await expect(core.handlers["attachments.write"]({uploadId, offset: 5, data: Buffer.from("hello").toString("base64")}))
-            .rejects.toThrow("The upload of notes.md went wrong (a piece arrived out of place). Attach it again.");
-        await expect(core.handlers["attachments.finish"]({uploadId})).rejects.toThrow("That upload has ended. Attach the file again.");
+            .rejects.toMatchObject({code: "attachment.uploadOutOfPlace", params: {name: "notes.md"}});
+        await expect(core.handlers["attachments.finish"]({uploadId})).rejects.toMatchObject({code: "attachment.uploadEnded"});
 
         const short = await core.handlers["attachments.begin"]({name: "short.txt", sizeBytes: 10});
         await core.handlers["attachments.write"]({uploadId: short.uploadId, offset: 0, data: Buffer.from("abc").toString("base64")});
-        await expect(core.handlers["attachments.finish"](short)).rejects.toThrow("The upload of short.txt stopped early (3 of 10 bytes). Attach it again.");
+        await expect(core.handlers["attachments.finish"](short)).rejects.toMatchObject({code: "attachment.uploadStoppedEarly", params: {name: "short.txt", receivedBytes: 3, sizeBytes: 10}});
 
         const image = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
-        await expect(upload(core, "photo.png", image)).rejects.toThrow("photo.png is an image (PNG): the models Ponder runs read text only.");
+        await expect(upload(core, "photo.png", image)).rejects.toMatchObject({code: "attachment.image", params: {name: "photo.png", format: "PNG"}});
         const gone = path.join(workspace.dir, "gone.txt");
-        await expect(core.attachments.addFile(gone)).rejects.toThrow("gone.txt disappeared before it could be read.");
+        await expect(core.attachments.addFile(gone)).rejects.toMatchObject({code: "attachment.disappeared", params: {name: "gone.txt"}});
         writeFileSync(gone, notes);
         expect(await core.attachments.addFile(gone)).toMatchObject({name: "gone.txt", kind: "text"});
-        await expect(core.handlers["chats.send"]({text: "Hi", attachments: [{id: "0".repeat(64), name: "lost.pdf"}]})).rejects.toThrow("lost.pdf is no longer stored: attach it again.");
+        await expect(core.handlers["chats.send"]({text: "Hi", attachments: [{id: "0".repeat(64), name: "lost.pdf"}]})).rejects.toMatchObject({code: "attachment.noLongerStored", params: {name: "lost.pdf"}});
         expect(readdirSync(path.join(dataDir, "attachments", "uploads"))).toEqual([]);
     });
 });

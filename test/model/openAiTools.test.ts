@@ -19,6 +19,8 @@ import {toolScriptTexts} from "../fixtures/models/toolScripts.ts";
  */
 const apiKey = "test-key-0123456789";
 const model = "qwq-tools.gguf";
+/** Calls both tools one after the other in one turn. */
+const parallelModel = "qwq-parallel.gguf";
 let dir: string;
 let core: PonderCore;
 let server: PonderServer;
@@ -30,6 +32,7 @@ beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "ponder-api-tools-"));
     mkdirSync(path.join(dir, "models"));
     copyFileSync(fixtures.callsInReasoning, path.join(dir, "models", model));
+    copyFileSync(fixtures.callsInParallel, path.join(dir, "models", parallelModel));
     core = await PonderCore.create({
         dataDir: path.join(dir, "data"),
         modelsDir: path.join(dir, "models"),
@@ -190,16 +193,51 @@ describe("tool calls through /v1 with the official client", () => {
         const first = await round([{role: "user", text: question.content}]);
         expect(first.reply.stopReason).toBe("toolCall");
         expect(first.reasoning).toBe(toolScriptTexts.callsInReasoning.before);
-        const called = JSON.parse(first.reply.toolCall!.body) as {name: string; arguments: unknown};
+        const called = JSON.parse(first.reply.toolCalls![0]!.body) as {name: string; arguments: unknown};
         expect(called).toEqual({name: "forecast", arguments: {city: "Paris"}});
 
         const parts: AssistantPart[] = [
             {type: "thought", text: first.reasoning, ended: false},
-            {type: "toolCall", body: first.reply.toolCall!.body, name: called.name, arguments: called.arguments, result: weather}
+            {type: "toolCall", body: first.reply.toolCalls![0]!.body, name: called.name, arguments: called.arguments, result: weather}
         ];
         const second = await round([{role: "user", text: question.content}, {role: "assistant", text: "", parts}]);
         expect(second.reply.stopReason).toBe("finished");
         expect(second.answer.trim()).toBe(toolScriptTexts.callsInReasoning.answer);
+    });
+
+    test("two calls in one turn: both in tool_calls, streamed by index and not; both results back get the answer; parallel_tool_calls false keeps the first", async () => {
+        expect((await core.handlers["models.load"]({modelId: parallelModel})).status).toBe("ready");
+        try {
+            const tools = [forecastTool, moonTool];
+            const first = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools});
+            const message = first.choices[0]!.message as ReasoningMessage;
+            expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+            expect(message.reasoning_content).toBe(toolScriptTexts.callsInParallel.before);
+            const calls = (message.tool_calls ?? []).map((call) => call.type === "function" ? [call.function.name, JSON.parse(call.function.arguments)] : [call.type]);
+            expect(calls).toEqual([["forecast", {city: "Paris"}], ["moon_phase", {}]]);
+            expect(new Set(message.tool_calls!.map((call) => call.id)).size).toBe(2);
+
+            const results = [weather, "Waxing crescent tonight."].map((content, index) => ({role: "tool" as const, tool_call_id: message.tool_calls![index]!.id, content}));
+            const second = await client.chat.completions.create({
+                model: parallelModel, temperature: 0, tools,
+                messages: [question, message as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam, ...results]
+            });
+            expect(second.choices[0]!.finish_reason).toBe("stop");
+            expect(second.choices[0]!.message.content).toBe(toolScriptTexts.callsInParallel.answer);
+
+            const stream = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools, stream: true});
+            const deltas: OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+            for await (const chunk of stream)
+                deltas.push(...chunk.choices[0]?.delta.tool_calls ?? []);
+            expect(deltas.filter((delta) => delta.id != null).map((delta) => [delta.index, delta.function?.name])).toEqual([[0, "forecast"], [1, "moon_phase"]]);
+            const argumentsOf = (index: number) => JSON.parse(deltas.filter((delta) => delta.index === index).map((delta) => delta.function?.arguments ?? "").join("")) as unknown;
+            expect([argumentsOf(0), argumentsOf(1)]).toEqual([{city: "Paris"}, {}]);
+
+            const one = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools, parallel_tool_calls: false});
+            expect(one.choices[0]!.message.tool_calls?.map((call) => call.type === "function" ? call.function.name : call.type)).toEqual(["forecast"]);
+        } finally {
+            await core.handlers["models.load"]({modelId: model});
+        }
     });
 
 });

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {randomBytes} from "node:crypto";
 import type {ApiServerState, DomainHandlers, RequestArgs} from "../../contract.ts";
 import type {EmbeddingHost} from "../documents/EmbeddingHost.ts";
@@ -152,9 +153,9 @@ export class ApiServerControl {
 
     #requireDesktop() {
         if (this.#serve != null)
-            throw new Error("In serve, the API always runs on the page's own port; set its key with --api-key when starting serve.");
+            throw new PonderError("api.serveFixed");
         if (this.#launcher == null)
-            throw new Error("This Ponder cannot run an API server.");
+            throw new PonderError("api.unavailable");
     }
 
     #row(): SettingsRow {

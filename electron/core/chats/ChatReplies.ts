@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import type {Attachment, ChatReplyState, ChatSummary, DocumentIndexing, Message, MessageSource, MessageToolCall, ToolConsent} from "../../contract.ts";
 import {passagesText, type DocumentRetrieval} from "../documents/DocumentRetrieval.ts";
 import {RetrievingEngine} from "../documents/RetrievingEngine.ts";
@@ -86,13 +87,13 @@ export class ChatReplies {
     requireModel(): ActiveModel {
         const loaded = this.#models.loaded;
         if (loaded == null)
-            throw new Error("Load a model before sending a message.");
+            throw new PonderError("reply.loadModelFirst");
         return loaded;
     }
 
     requireIdle(chatId: string): void {
         if (this.#running.has(chatId))
-            throw new Error("Ponder is still answering in this conversation. Stop it or wait for the answer.");
+            throw new PonderError("reply.stillAnswering");
     }
 
     /** The chat as the list shows it: with its reply's state while one streams or waits. */
@@ -176,7 +177,7 @@ export class ChatReplies {
     answerToolCall(chatId: string, callId: string, decision: ToolConsent): void {
         const answer = this.#running.get(chatId)?.consents.get(callId);
         if (answer == null)
-            throw new Error("That tool call is no longer waiting for an answer.");
+            throw new PonderError("tools.callNotWaiting");
         answer(decision);
     }
 
@@ -195,7 +196,7 @@ export class ChatReplies {
             run: (tool, args, signal) => tools.servers.call(tool, args, signal),
             allowAlways: (tool) => void tools.servers.updateTool(tool.serverId, tool.name, {alwaysAllow: true}),
             ask: (call, signal) => new Promise<ToolConsent>((resolve, reject) => {
-                const stop = () => reject(new Error("The reply was stopped."));
+                const stop = () => reject(new PonderError("reply.stopped"));
                 signal.addEventListener("abort", stop, {once: true});
                 running.consents.set(call.id, (decision) => {
                     signal.removeEventListener("abort", stop);

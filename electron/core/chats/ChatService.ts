@@ -1,12 +1,12 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatImportResult, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
-import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
+import {ChatTransfer, type ChatSettingsStore, type DuplicateChoice} from "./ChatTransfer.ts";
 import {chatPageSize} from "../../contract/values.ts";
 import {PonderError} from "../../contract/errors.ts";
 
@@ -77,7 +77,7 @@ export class ChatService {
             restoreMessage: async ({chatId, messageId}) => this.restoreMessage(chatId, messageId),
             export: async ({chatId, format}) => this.export(chatId, format),
             readExport: async ({exportId}) => this.readExport(exportId),
-            import: async ({archive}) => this.import(archive)
+            import: async ({archive, duplicates}) => this.import(archive, duplicates)
         };
     }
 
@@ -125,10 +125,19 @@ export class ChatService {
         return this.#transfer.read(exportId);
     }
 
-    import(archive: ChatArchive): ChatSummary[] {
-        const imported = this.#transfer.import(archive);
-        this.#events.emit("chats.listChanged", imported.length === 1 ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
-        return imported;
+    async import(archive: ChatArchive, duplicates?: DuplicateChoice): Promise<ChatImportResult> {
+        if (duplicates === "replace") {
+            // A chat about to be replaced stops answering first, and its saved state goes.
+            for (const {id} of this.#transfer.duplicatesOf(archive)) {
+                await this.#replies.stop(id);
+                await this.#forgetChat?.(id);
+            }
+        }
+        const result = this.#transfer.import(archive, duplicates);
+        const {imported} = result;
+        if (imported.length > 0)
+            this.#events.emit("chats.listChanged", imported.length === 1 && duplicates !== "replace" ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
+        return result;
     }
 
     /** Renames, pins or unpins, or changes a chat's generation settings. */
@@ -169,7 +178,7 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const original = this.#requireMessage(chatId, messageId);
         if (original.role !== "user")
-            throw new Error("Only your own messages can be edited.");
+            throw new PonderError("chat.editOwnOnly");
         const history = pathTo(this.#repository.allMessages(chatId), original.parentId);
         this.#ask(loaded, this.#requireChat(chatId), history, text);
         return this.get(chatId);
@@ -203,9 +212,9 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const message = this.#requireMessage(chatId, messageId);
         if (!isCutShort(message))
-            throw new Error("Only an answer that was cut short can be continued.");
+            throw new PonderError("chat.continueCutOnly");
         if (!loaded.model.capabilities.continuesReplies)
-            throw new Error("The loaded engine can't continue an answer. Regenerate it instead.");
+            throw new PonderError("engine.cantContinue");
         if (message.stats?.limit?.name === "context")
             throw new PonderError("reply.contextFull", {contextSize: message.stats.limit.tokens});
         const chat = this.#requireChat(chatId);
@@ -257,11 +266,11 @@ export class ChatService {
         this.#replies.requireIdle(chatId);
         const deletion = this.#deletedMessages.get(messageId);
         if (deletion == null || deletion.removed[0]!.chatId !== chatId)
-            throw new Error("That message can no longer be restored.");
+            throw new PonderError("chat.messageNotRestorable");
         this.#requireChat(chatId);
         const parentId = deletion.removed[0]!.parentId;
         if (parentId != null && !this.#repository.hasMessage(parentId))
-            throw new Error("That message can no longer be restored.");
+            throw new PonderError("chat.messageNotRestorable");
         this.#repository.transaction(() => {
             for (const message of deletion.removed)
                 this.#repository.insertMessage(message);
@@ -332,7 +341,7 @@ export class ChatService {
     #requireMessage(chatId: string, messageId: string): Message {
         const message = this.#repository.getMessage(messageId);
         if (message == null || message.chatId !== chatId)
-            throw new Error("That message no longer exists.");
+            throw new PonderError("chat.messageGone");
         return message;
     }
 }

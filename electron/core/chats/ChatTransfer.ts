@@ -1,8 +1,10 @@
+import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
-import type {ChatArchive, ChatSummary, ExportPiece, ExportStart} from "../../contract.ts";
+import type {ChatArchive, ChatImportResult, ChatSummary, ExportPiece, ExportStart, RequestArgs} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
 type ArchivedChat = ChatArchive["chats"][number];
+export type DuplicateChoice = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 export type ChatSettingsOverrides = NonNullable<ArchivedChat["settings"]>;
 
 /** A chat's own generation settings, kept by SettingsService; exported and imported with the chat. */
@@ -62,7 +64,7 @@ export class ChatTransfer {
     read(exportId: string): ExportPiece {
         const open = this.#exports.get(exportId);
         if (open == null)
-            throw new Error("That export has ended. Export again.");
+            throw new PonderError("chat.exportEnded");
         clearTimeout(open.expiry);
         let content = "";
         while (!open.next.done && (content === "" || content.length + open.next.value.length <= this.#pieceChars)) {
@@ -84,13 +86,33 @@ export class ChatTransfer {
         this.#exports.clear();
     }
 
+    /** The archive's chats that are here already (and not deleted), as `ask` reports them. */
+    duplicatesOf(archive: ChatArchive): ChatImportResult["duplicates"] {
+        return archive.chats
+            .filter((chat) => this.#repository.getChat(chat.summary.id) != null)
+            .map((chat) => ({id: chat.summary.id, title: chat.summary.title}));
+    }
+
     /**
      * Adds the archive's chats. A chat already here (an archive imported twice, or exported from
-     * this database) is added as a copy with new ids, so an import never overwrites anything.
+     * this database) is skipped, added as a copy with new ids, or replaces the one here, as
+     * `duplicates` says; `ask` imports nothing while there are any and reports them. Messages
+     * whose ids are taken by another chat are always copied, so an import never overwrites
+     * anything it wasn't told to.
      */
-    import(archive: ChatArchive): ChatSummary[] {
-        return this.#repository.transaction(() => archive.chats.map((chat) => {
+    import(archive: ChatArchive, duplicates: DuplicateChoice = "ask"): ChatImportResult {
+        const found = this.duplicatesOf(archive);
+        if (duplicates === "ask" && found.length > 0)
+            return {imported: [], duplicates: found};
+        const here = new Set(found.map(({id}) => id));
+        const imported = this.#repository.transaction(() => archive.chats.flatMap((chat) => {
             checkTree(chat);
+            if (here.has(chat.summary.id)) {
+                if (duplicates === "skip")
+                    return [];
+                if (duplicates === "replace")
+                    this.#repository.deleteForGood(chat.summary.id);
+            }
             const clash = this.#repository.hasChat(chat.summary.id) || chat.messages.some((message) => this.#repository.hasMessage(message.id));
             const ids = new Map<string, string>();
             const idOf = (id: string) => {
@@ -116,8 +138,9 @@ export class ChatTransfer {
                     status: message.status === "streaming" ? "interrupted" : message.status
                 });
             }
-            return summary;
+            return [summary];
         }));
+        return {imported, duplicates: duplicates === "skip" ? found : []};
     }
 
     #expiry(exportId: string): NodeJS.Timeout {
@@ -148,7 +171,7 @@ export class ChatTransfer {
     #requireChat(chatId: string): ChatSummary {
         const summary = this.#repository.getChat(chatId);
         if (summary == null)
-            throw new Error("That conversation no longer exists.");
+            throw new PonderError("chat.gone");
         return summary;
     }
 
@@ -172,11 +195,11 @@ function checkTree(chat: ArchivedChat) {
     const seen = new Set<string>();
     for (const message of chat.messages) {
         if (message.chatId !== chat.summary.id || (message.parentId != null && !seen.has(message.parentId)))
-            throw new Error(`The file is not a valid Ponder export: message ${message.id} does not fit in conversation "${chat.summary.title}".`);
+            throw new PonderError("chat.importMessageMisplaced", {message: message.id, title: chat.summary.title});
         seen.add(message.id);
     }
     if (chat.activeLeafId != null && !seen.has(chat.activeLeafId))
-        throw new Error(`The file is not a valid Ponder export: conversation "${chat.summary.title}" has no message ${chat.activeLeafId}.`);
+        throw new PonderError("chat.importLeafMissing", {title: chat.summary.title, message: chat.activeLeafId});
 }
 
 function fileNameOf(title: string): string {

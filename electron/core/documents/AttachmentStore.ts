@@ -3,7 +3,8 @@ import {mkdirSync, readFileSync} from "node:fs";
 import {open, rename, rm, writeFile, type FileHandle} from "node:fs/promises";
 import path from "node:path";
 import type {Attachment, DomainHandlers} from "../../contract.ts";
-import {assertAttachableSize, DocumentError, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
+import {PonderError} from "../../contract/errors.ts";
+import {assertAttachableSize, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
 
 /** A document's text as stored beside its hash: what the prompt is built from. */
 interface StoredDocument extends ExtractedDocument {
@@ -65,7 +66,7 @@ export class AttachmentStore {
         const upload = this.#upload(uploadId);
         if (offset !== upload.received || upload.received + chunk.length > upload.sizeBytes) {
             await this.cancel(uploadId);
-            throw new DocumentError(`The upload of ${upload.name} went wrong (a piece arrived out of place). Attach it again.`);
+            throw new PonderError("attachment.uploadOutOfPlace", {name: upload.name});
         }
         upload.received += chunk.length;
         try {
@@ -81,7 +82,7 @@ export class AttachmentStore {
         const upload = this.#upload(uploadId);
         try {
             if (upload.received !== upload.sizeBytes)
-                throw new DocumentError(`The upload of ${upload.name} stopped early (${upload.received} of ${upload.sizeBytes} bytes). Attach it again.`);
+                throw new PonderError("attachment.uploadStoppedEarly", {name: upload.name, receivedBytes: upload.received, sizeBytes: upload.sizeBytes});
             await upload.file.close();
             return await this.add(upload.name, readFileSync(upload.filePath));
         } finally {
@@ -111,9 +112,13 @@ export class AttachmentStore {
         try {
             const {size} = await handle.stat();
             assertAttachableSize(name, size);
-            return await this.add(name, await handle.readFile());
+            const bytes = await handle.readFile();
+            // A file cut or rewritten while it was read (a download still running, a drive pulled out) is not what the user picked.
+            if (bytes.length !== size)
+                throw new PonderError("attachment.changedWhileRead", {name});
+            return await this.add(name, bytes);
         } catch (error) {
-            throw error instanceof DocumentError ? error : readError(name, error);
+            throw error instanceof PonderError ? error : readError(name, error);
         } finally {
             await handle.close();
         }
@@ -143,7 +148,7 @@ export class AttachmentStore {
     describe({id, name}: Pick<Attachment, "id" | "name">): Attachment {
         const stored = this.#read(id);
         if (stored == null)
-            throw new DocumentError(`${name} is no longer stored: attach it again.`);
+            throw new PonderError("attachment.noLongerStored", {name});
         return describe(id, name, stored);
     }
 
@@ -159,6 +164,9 @@ export class AttachmentStore {
     }
 
     #read(id: string): StoredDocument | undefined {
+        // The contract lets only sha256 ids in; anything else names no stored document.
+        if (!/^[0-9a-f]{64}$/.test(id))
+            return undefined;
         try {
             return JSON.parse(readFileSync(this.#pathOf(id), "utf8")) as StoredDocument;
         } catch {
@@ -167,15 +175,13 @@ export class AttachmentStore {
     }
 
     #pathOf(id: string) {
-        if (!/^[0-9a-f]{64}$/.test(id))
-            throw new Error("An attachment id is a sha256.");
         return path.join(this.#dir, `${id}.json`);
     }
 
     #upload(uploadId: string): Upload {
         const upload = this.#uploads.get(uploadId);
         if (upload == null)
-            throw new DocumentError("That upload has ended. Attach the file again.");
+            throw new PonderError("attachment.uploadEnded");
         return upload;
     }
 }
@@ -189,17 +195,17 @@ function promptText(name: string, document: ExtractedDocument): string {
     return `<document name="${name.replace(/"/g, "'")}">\n${body.trim()}\n</document>`;
 }
 
-function readError(name: string, error: unknown): DocumentError {
+function readError(name: string, error: unknown): PonderError {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT")
-        return new DocumentError(`${name} disappeared before it could be read.`);
+        return new PonderError("attachment.disappeared", {name}, {cause: error});
     if (code === "EISDIR")
-        return new DocumentError(`${name} is a folder: attach the files inside it.`);
-    return new DocumentError(`Could not read ${name}: ${(error as Error).message}`);
+        return new PonderError("attachment.isFolder", {name}, {cause: error});
+    return new PonderError("attachment.couldNotRead", {name, reason: (error as Error).message}, {cause: error});
 }
 
-function diskError(name: string, error: unknown): DocumentError {
+function diskError(name: string, error: unknown): PonderError {
     return (error as NodeJS.ErrnoException).code === "ENOSPC"
-        ? new DocumentError(`The disk is full: ${name} could not be stored. Free some space and attach it again.`)
-        : new DocumentError(`Could not store ${name}: ${(error as Error).message}`);
+        ? new PonderError("attachment.diskFull", {name}, {cause: error})
+        : new PonderError("attachment.couldNotStore", {name, reason: (error as Error).message}, {cause: error});
 }

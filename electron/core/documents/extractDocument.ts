@@ -3,6 +3,7 @@ import chardet from "chardet";
 import {convert as htmlToText} from "html-to-text";
 import mammoth from "mammoth";
 import {extractText} from "unpdf";
+import {PonderError} from "../../contract/errors.ts";
 
 /** What a document says, page by page (one page for anything but a PDF). */
 export interface ExtractedDocument {
@@ -11,11 +12,6 @@ export interface ExtractedDocument {
     pages: Array<{number: number | null; text: string}>;
     /** How a text file was encoded (`utf-8`, `gb18030`, `utf-16le`…); absent for other kinds. */
     encoding?: string;
-}
-
-/** Why a file can't be attached, worded for the user. */
-export class DocumentError extends Error {
-    override readonly name = "DocumentError";
 }
 
 /** Bigger files are refused before they are read: a document's text this size would not be a question's material. */
@@ -36,14 +32,14 @@ const pdfSignature = [0x25, 0x50, 0x44, 0x46, 0x2d];
 /** Refuses, before anything is read, a file too large to be a question's material (a 2 GB log). */
 export function assertAttachableSize(fileName: string, sizeBytes: number): void {
     if (sizeBytes > maxDocumentBytes)
-        throw new DocumentError(`${fileName} is too large to attach (${megabytes(sizeBytes)}; at most ${megabytes(maxDocumentBytes)}).`);
+        throw new PonderError("attachment.tooLarge", {name: fileName, sizeBytes, maxBytes: maxDocumentBytes});
 }
 
 /**
  * Reads a document's text: PDF (pdf.js through unpdf, by page), DOCX (mammoth), HTML, and plain
  * text, Markdown or source code in any common encoding (UTF-8/16, GB18030/GBK, Big5, Shift_JIS,
- * Latin-1…). Images, archives, binaries and damaged files are refused with a
- * {@link DocumentError} that says why; so is a PDF without a text layer (scanned pages).
+ * Latin-1…). Images, archives, binaries and damaged files are refused with an `attachment.*`
+ * {@link PonderError} that says why; so is a PDF without a text layer (scanned pages).
  */
 export async function extractDocument(bytes: Uint8Array, fileName: string): Promise<ExtractedDocument> {
     assertAttachableSize(fileName, bytes.length);
@@ -51,22 +47,20 @@ export async function extractDocument(bytes: Uint8Array, fileName: string): Prom
     const image = imageSignatures.find(([, signature]) => startsWith(bytes, signature))?.[0]
         ?? (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && new TextDecoder().decode(bytes.subarray(8, 12)) === "WEBP" ? "WebP" : undefined);
     if (image != null || /^\.(png|jpe?g|gif|webp|bmp|tiff?|heic|avif|svg)$/.test(extension))
-        throw new DocumentError(`${fileName} is an image (${image ?? extension.slice(1).toUpperCase()}): the models Ponder runs read text only.`);
+        throw new PonderError("attachment.image", {name: fileName, format: image ?? extension.slice(1).toUpperCase()});
     if (startsWith(bytes, pdfSignature))
         return extractPdf(bytes, fileName);
     if (extension === ".pdf")
-        throw new DocumentError(startsWith(bytes, zipSignature)
-            ? `${fileName} is not a PDF: it is a ZIP archive with a .pdf name.`
-            : `${fileName} is not a PDF: it doesn't begin as one.`);
+        throw new PonderError(startsWith(bytes, zipSignature) ? "attachment.zipNamedPdf" : "attachment.notPdf", {name: fileName});
     if (startsWith(bytes, zipSignature)) {
         if (extension === ".docx")
             return extractDocx(bytes, fileName);
-        throw new DocumentError(`${fileName} is an archive (ZIP): unpack it and attach the documents inside.`);
+        throw new PonderError("attachment.archive", {name: fileName});
     }
     if (extension === ".docx")
-        throw new DocumentError(`${fileName} is not a Word document: a .docx file is a ZIP archive, and this isn't one.`);
+        throw new PonderError("attachment.notDocx", {name: fileName});
     if (extension === ".doc")
-        throw new DocumentError(`${fileName} is an old Word document (.doc): save it as .docx or PDF, then attach it.`);
+        throw new PonderError("attachment.oldWordFormat", {name: fileName});
 
     const {text, encoding} = decodeText(bytes, fileName);
     if (extension === ".html" || extension === ".htm" || (!textExtensions.test(fileName) && /^\s*<(!doctype html|html)[\s>]/i.test(text)))
@@ -82,11 +76,11 @@ async function extractPdf(bytes: Uint8Array, fileName: string): Promise<Extracte
     } catch (error) {
         const reason = (error as Error).message;
         if (/password/i.test(reason))
-            throw new DocumentError(`${fileName} is protected by a password: open it, save a copy without one, and attach that.`);
-        throw new DocumentError(`${fileName} is a damaged or truncated PDF (${reason}).`);
+            throw new PonderError("attachment.passwordProtected", {name: fileName}, {cause: error});
+        throw new PonderError("attachment.damagedPdf", {name: fileName, reason}, {cause: error});
     }
     if (pages.length > 0 && pages.every((page) => page.trim() === ""))
-        throw new DocumentError(`${fileName} has no text to read: its ${pages.length} page(s) look scanned (images of text). Ponder can't read scanned pages; attach a PDF with a text layer.`);
+        throw new PonderError("attachment.scanned", {name: fileName, pages: pages.length});
     return {kind: "pdf", pages: pages.map((text, index) => ({number: index + 1, text}))};
 }
 
@@ -95,7 +89,7 @@ async function extractDocx(bytes: Uint8Array, fileName: string): Promise<Extract
         const {value} = await mammoth.extractRawText({buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)});
         return {kind: "docx", pages: [{number: null, text: value}]};
     } catch (error) {
-        throw new DocumentError(`${fileName} is a damaged Word document (${(error as Error).message}).`);
+        throw new PonderError("attachment.damagedDocx", {name: fileName, reason: (error as Error).message}, {cause: error});
     }
 }
 
@@ -117,7 +111,7 @@ function decodeText(bytes: Uint8Array, fileName: string): {text: string; encodin
     try {
         text = new TextDecoder(encoding, {fatal: encoding === "utf-8"}).decode(bytes);
     } catch {
-        throw new DocumentError(`${fileName} is in a text encoding Ponder can't read (${encoding}).`);
+        throw new PonderError("attachment.unknownEncoding", {name: fileName, encoding});
     }
     // Control characters other than tab, newlines and form feed are what a binary file decodes to.
     const controls = text.match(/[\u0000-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
@@ -142,13 +136,9 @@ function isUtf8(bytes: Uint8Array) {
 }
 
 function binary(fileName: string) {
-    return new DocumentError(`${fileName} is not a document Ponder can read: it holds binary data, not text.`);
+    return new PonderError("attachment.binary", {name: fileName});
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]) {
     return signature.every((byte, index) => bytes[index] === byte);
-}
-
-function megabytes(bytes: number) {
-    return `${(bytes / 2 ** 20).toFixed(bytes >= 2 ** 30 ? 0 : 1)} MB`;
 }

@@ -90,7 +90,7 @@ export class DownloadManager {
     /** Downloads go to another models folder from now on; refused while one is unfinished. */
     moveTo(modelsDir: string): void {
         if (this.unfinished)
-            throw new Error("Finish or cancel the downloads before changing the models folder.");
+            throw new PonderError("download.unfinished");
         this.#modelsDir = modelsDir;
     }
 
@@ -304,7 +304,7 @@ export class DownloadManager {
     #get(id: string) {
         const record = this.#repository.list().find((candidate) => candidate.id === id);
         if (record == null)
-            throw new Error("That download is no longer in the list.");
+            throw new PonderError("download.gone");
         return record;
     }
 

@@ -1,4 +1,5 @@
 import type {Worker} from "node:worker_threads";
+import type {Failure, PonderErrorData} from "../../contract/errors.ts";
 import type {FileReceiverReport, FileReceiverRequest, FileReceiverWorkerData} from "./fileReceiverWorker.ts";
 import {hashBlockBytes} from "./GrowingFileHasher.ts";
 import {startWorker} from "./startWorker.ts";
@@ -8,11 +9,11 @@ export type ReceiveFailure =
     /** An HTTP answer other than the file (after redirects); `message` is the status text. */
     | {kind: "status"; status: number; message: string}
     /** Reset, refused, timed out, closed early: worth retrying. */
-    | {kind: "network"; message: string; code?: string}
+    | {kind: "network"; reason: Failure; code?: string}
     /** Writing the file failed; `code` is the errno name (ENOSPC: the disk is full). */
     | {kind: "file"; message: string; code?: string}
     /** The server did something retrying won't change (no range support, too many bytes, a redirect loop). */
-    | {kind: "refused"; message: string};
+    | {kind: "refused"; reason: PonderErrorData};
 
 export interface ReceiveEnd {
     /** Bytes on disk, contiguous from the start of the file. */

@@ -1,5 +1,6 @@
+import {PonderError} from "../../contract/errors.ts";
 import type {Worker} from "node:worker_threads";
-import type {GrowingFileHasherWorkerData} from "./growingFileHasherWorker.ts";
+import type {GrowingFileHasherReport, GrowingFileHasherWorkerData} from "./growingFileHasherWorker.ts";
 import {startWorker} from "./startWorker.ts";
 
 /** Slots of the shared positions. */
@@ -26,9 +27,9 @@ export class GrowingFileHasher {
         const workerData: GrowingFileHasherWorkerData = {filePath, positions: this.positions, writtenSlot, finishedSlot, blockBytes: hashBlockBytes};
         this.#worker = startWorker("growingFileHasherWorker", workerData);
         this.#digest = new Promise((resolve, reject) => {
-            this.#worker.once("message", resolve);
+            this.#worker.once("message", (report: GrowingFileHasherReport) => "digest" in report ? resolve(report.digest) : reject(new PonderError("download.shorterOnDisk")));
             this.#worker.once("error", reject);
-            this.#worker.once("exit", () => reject(new Error("The hashing thread stopped early.")));
+            this.#worker.once("exit", () => reject(new PonderError("download.hashingStopped")));
         });
         // Read only by digest(); a failure before then must not go unhandled.
         this.#digest.catch(() => undefined);

@@ -2,7 +2,7 @@ import {rm, stat, truncate} from "node:fs/promises";
 import {setTimeout as sleep} from "node:timers/promises";
 import {FileReceiver, type ReceiveEnd} from "./FileReceiver.ts";
 import {GrowingFileHasher} from "./GrowingFileHasher.ts";
-import {PonderError} from "../../contract/errors.ts";
+import {PonderError, ponderErrorOf, type Failure} from "../../contract/errors.ts";
 
 export interface DownloadFileOptions {
     url: string;
@@ -31,15 +31,6 @@ export function isDiskFull(error: unknown): boolean {
     return error instanceof PonderError && (error.code === "download.diskFull" || error.code === "download.diskNearlyFull" || error.code === "download.notEnoughDisk");
 }
 
-/** The bytes are not what the hub published; they have been deleted. */
-export class IntegrityError extends Error {
-    override readonly name = "IntegrityError";
-}
-
-/** An answer or failure that retrying won't fix (404, 403, a server without range support for a big file…). */
-export class DownloadFailedError extends Error {
-    override readonly name = "DownloadFailedError";
-}
 
 const freeSpaceCheckMs = 250;
 /** Room wanted beyond the bytes on disk at each check: about what a fast link brings until the next one. */
@@ -69,7 +60,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<void> 
             const actual = await hasher.digest(sizeBytes);
             if (actual !== options.sha256) {
                 await rm(partPath, {force: true});
-                throw new IntegrityError(`The downloaded file is corrupt: its sha256 is ${actual}, the hub publishes ${options.sha256}. It was deleted; download it again.`);
+                throw new PonderError("download.corrupt", {actual, expected: options.sha256 ?? ""});
             }
         }
     } finally {
@@ -93,7 +84,7 @@ async function receive(options: DownloadFileOptions, start: number, receiver: Fi
             continue;
         attempt = onDisk > before ? 1 : attempt + 1;
         if (attempt > options.retries)
-            throw new DownloadFailedError(`The download failed ${options.retries + 1} times in a row: ${end.retry}`);
+            throw new PonderError("download.retriesExhausted", {count: options.retries + 1, reason: end.retry});
         await sleep(Math.min(30_000, options.backoffMs * 2 ** (attempt - 1)), undefined, {signal});
     }
 }
@@ -102,7 +93,7 @@ async function receive(options: DownloadFileOptions, start: number, receiver: Fi
  * One request for the bytes from `start` on. Returns the bytes on disk afterwards, with the
  * reason to retry if it stopped short; throws what retrying won't fix (or the abort reason).
  */
-async function receiveRest(options: DownloadFileOptions, start: number, receiver: FileReceiver): Promise<{position: number; retry?: string}> {
+async function receiveRest(options: DownloadFileOptions, start: number, receiver: FileReceiver): Promise<{position: number; retry?: Failure}> {
     const {signal} = options;
     let spaceCheck: Promise<void> | undefined;
     let lastSpaceCheck = Date.now();
@@ -136,22 +127,22 @@ async function receiveRest(options: DownloadFileOptions, start: number, receiver
         throw stoppedBy;
     const {failure} = end;
     if (failure == null)
-        return end.position < options.sizeBytes ? {position: end.position, retry: "the connection closed before the end of the file"} : {position: end.position};
+        return end.position < options.sizeBytes ? {position: end.position, retry: {code: "download.connectionClosedEarly", params: {}}} : {position: end.position};
     switch (failure.kind) {
         case "network":
-            return {position: end.position, retry: failure.message};
+            return {position: end.position, retry: failure.reason};
         case "status":
             if (failure.status >= 500 || failure.status === 429 || failure.status === 408)
-                return {position: end.position, retry: `the server answered ${failure.status} ${failure.message}`};
+                return {position: end.position, retry: {code: "download.serverBusy", params: {status: String(failure.status), statusText: failure.message}}};
             if (failure.status === 401 || failure.status === 403)
-                throw new DownloadFailedError(`The server refused the file (${failure.status} ${failure.message}): the repository is gated or private. Accept its licence on the hub while signed in, then add a Hugging Face token under Models.`);
-            throw new DownloadFailedError(`The server answered ${failure.status} ${failure.message} for ${options.url}.`);
+                throw new PonderError("download.refusedGated", {status: `${failure.status} ${failure.message}`});
+            throw new PonderError("download.serverAnswered", {status: String(failure.status), statusText: failure.message, url: options.url});
         case "file":
             if (failure.code === "ENOSPC")
                 throw new PonderError("download.diskFull", {keptBytes: end.position});
-            throw new DownloadFailedError(`Could not write the download: ${failure.message}`);
+            throw new PonderError("download.cannotWrite", {reason: failure.message});
         case "refused":
-            throw new DownloadFailedError(failure.message);
+            throw ponderErrorOf(failure.reason);
     }
 }
 

@@ -51,10 +51,18 @@ function publish(position: number) {
     }
 }
 
-function failure(kind: "network" | "file", error: unknown): ReceiveFailure {
+function fileFailure(error: unknown): ReceiveFailure {
     const {message, code} = error as NodeJS.ErrnoException;
-    return {kind, message, code};
+    return {kind: "file", message, code};
 }
+
+function networkFailure(error: unknown): ReceiveFailure {
+    const {message, code} = error as NodeJS.ErrnoException;
+    return {kind: "network", reason: error === idleTimeout ? {code: "download.noDataFor", params: {seconds: idleTimeoutMs / 1000}} : message, code};
+}
+
+/** Ends a connection that sent nothing for {@link idleTimeoutMs}; told apart from the OS's own ETIMEDOUT by identity. */
+const idleTimeout = Object.assign(new Error(), {code: "ETIMEDOUT"});
 
 /** `headers` (the hub's token) go to the first URL's origin only: a redirect elsewhere (a CDN) never sees them. */
 function receive(url: string, headers: Record<string, string>, start: number, sizeBytes: number) {
@@ -74,7 +82,7 @@ function receive(url: string, headers: Record<string, string>, start: number, si
             if (fd != null)
                 fs.closeSync(fd);
         } catch (error) {
-            reason ??= failure("file", error);
+            reason ??= fileFailure(error);
         }
         report({type: "end", position, failure: reason});
     };
@@ -86,7 +94,7 @@ function receive(url: string, headers: Record<string, string>, start: number, si
         if (ended)
             return;
         if (position + chunk.length > sizeBytes)
-            return end({kind: "refused", message: "The server sent more bytes than the file has."});
+            return end({kind: "refused", reason: {code: "download.tooManyBytes", params: {}}});
         let writtenNow = 0;
         try {
             while (writtenNow < chunk.length)
@@ -94,7 +102,7 @@ function receive(url: string, headers: Record<string, string>, start: number, si
         } catch (error) {
             position += writtenNow;
             publish(position);
-            return end(failure("file", error));
+            return end(fileFailure(error));
         }
         position += chunk.length;
         publish(position);
@@ -111,17 +119,17 @@ function receive(url: string, headers: Record<string, string>, start: number, si
             ...(target.origin === origin ? headers : {}),
             ...(start > 0 ? {range: "bytes=" + start + "-"} : {})
         }});
-        sent.setTimeout(idleTimeoutMs, () => sent.destroy(Object.assign(new Error("no data for " + idleTimeoutMs / 1000 + " s"), {code: "ETIMEDOUT"})));
+        sent.setTimeout(idleTimeoutMs, () => sent.destroy(idleTimeout));
         sent.on("error", (error) => {
             if (request === sent)
-                end(failure("network", error));
+                end(networkFailure(error));
         });
         sent.on("response", (response) => {
             const status = response.statusCode ?? 0;
             if (status >= 300 && status < 400 && response.headers.location != null) {
                 response.resume();
                 if (redirects >= maxRedirects)
-                    return end({kind: "refused", message: "The server redirected too many times."});
+                    return end({kind: "refused", reason: {code: "download.tooManyRedirects", params: {}}});
                 let next: URL | null = null;
                 try {
                     next = new URL(response.headers.location, target);
@@ -130,22 +138,22 @@ function receive(url: string, headers: Record<string, string>, start: number, si
                 }
                 // A plain URL has no published sha256: a downgrade to http would let the network swap the file.
                 if (next == null || !/^https?:$/.test(next.protocol) || (target.protocol === "https:" && next.protocol === "http:"))
-                    return end({kind: "refused", message: "The server redirected to " + response.headers.location + ", which Ponder won't follow (only http(s), and never from https to http)."});
+                    return end({kind: "refused", reason: {code: "download.redirectRefused", params: {address: response.headers.location}}});
                 return get(next.href, redirects + 1);
             }
             if (status !== 200 && status !== 206)
                 return end({kind: "status", status, message: response.statusMessage ?? ""});
             if (start > 0 && status === 200)
-                return end({kind: "refused", message: "The server does not support resuming downloads (no range requests)."});
+                return end({kind: "refused", reason: {code: "download.noRangeRequests", params: {}}});
             try {
                 fd = fs.openSync(partPath, start > 0 ? "r+" : "w");
             } catch (error) {
-                return end(failure("file", error));
+                return end(fileFailure(error));
             }
             response.on("data", onData);
             response.on("end", () => end(undefined));
-            response.on("error", (error) => end(failure("network", error)));
-            response.on("close", () => end(position < sizeBytes ? {kind: "network", message: "the connection closed before the end of the file"} : undefined));
+            response.on("error", (error) => end(networkFailure(error)));
+            response.on("close", () => end(position < sizeBytes ? {kind: "network", reason: {code: "download.connectionClosedEarly", params: {}}} : undefined));
         });
     };
     get(url, 0);

@@ -13,11 +13,15 @@ export interface GrowingFileHasherWorkerData {
     blockBytes: number;
 }
 
+/** The worker's one message: the sha256 in hex, or why it could not hash the whole file. */
+export type GrowingFileHasherReport = {digest: string} | {shorterOnDisk: true};
+
 const {filePath, positions, writtenSlot, finishedSlot, blockBytes} = workerData as GrowingFileHasherWorkerData;
 const hash = createHash("sha256");
 const buffer = Buffer.allocUnsafe(blockBytes);
 let fd: number | null = null;
 let hashed = 0;
+let shorterOnDisk = false;
 for (;;) {
     const written = Atomics.load(positions, writtenSlot);
     const finished = Atomics.load(positions, finishedSlot) === 1n;
@@ -25,8 +29,10 @@ for (;;) {
     if (Number(written) - hashed >= blockBytes || (finished && hashed < Number(written))) {
         fd ??= fs.openSync(filePath, "r");
         const read = fs.readSync(fd, buffer, 0, Math.min(blockBytes, Number(written) - hashed), hashed);
-        if (read === 0)
-            throw new Error("The download is shorter on disk than written.");
+        if (read === 0) {
+            shorterOnDisk = true;
+            break;
+        }
         hash.update(buffer.subarray(0, read));
         hashed += read;
     } else if (finished) {
@@ -38,5 +44,5 @@ for (;;) {
 }
 if (fd != null)
     fs.closeSync(fd);
-/** The sha256, in hex: the worker's one message. */
-parentPort!.postMessage(hash.digest("hex"));
+const report: GrowingFileHasherReport = shorterOnDisk ? {shorterOnDisk} : {digest: hash.digest("hex")};
+parentPort!.postMessage(report);

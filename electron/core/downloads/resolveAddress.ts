@@ -1,5 +1,6 @@
 import path from "node:path";
 import type {CatalogEntry} from "../../contract.ts";
+import {PonderError} from "../../contract/errors.ts";
 import type {HubAccess, HubTreeEntry} from "../hub/HubAccess.ts";
 
 export interface ResolvedFile {
@@ -18,10 +19,6 @@ export interface ResolvedModel {
     files: ResolvedFile[];
 }
 
-/** An address that names no model: a typo, a repo without that quantization, a file that isn't a GGUF. */
-export class AddressError extends Error {
-    override readonly name = "AddressError";
-}
 
 const defaultQuantization = "Q4_K_M";
 /** `-00001-of-00003.gguf`: one part of a split model. */
@@ -44,11 +41,11 @@ export async function resolveAddress(address: string, hub: HubAccess, catalog: r
 
     const [owner, repoAndTag, ...rest] = uri.split("/");
     if (owner == null || owner === "" || repoAndTag == null || repoAndTag === "")
-        throw new AddressError(`"${address}" is not a model address: use hf:owner/repo:QUANT, hf:owner/repo/file.gguf or a URL.`);
+        throw new PonderError("address.invalid", {address});
     const [repo, tag] = rest.length > 0 ? [repoAndTag, undefined] : repoAndTag.split(":", 2) as [string, string | undefined];
     // Owner and repo become folder names: nothing that could climb out of the models folder.
     if (![owner, repo].every((name) => /^[\w.-]+$/.test(name) && !name.startsWith(".")))
-        throw new AddressError(`"${owner}/${repo}" is not a valid repository name.`);
+        throw new PonderError("address.badRepoName", {repo: `${owner}/${repo}`});
     const tree = await hub.tree(owner, repo, signal);
     const ggufFiles = tree.filter((file) => file.type === "file" && file.path.toLowerCase().endsWith(".gguf"));
 
@@ -57,7 +54,7 @@ export async function resolveAddress(address: string, hub: HubAccess, catalog: r
         const filePath = rest.join("/");
         first = ggufFiles.find((file) => file.path === filePath);
         if (first == null)
-            throw new AddressError(`${owner}/${repo} has no GGUF file "${filePath}".`);
+            throw new PonderError("address.noSuchFile", {repo: `${owner}/${repo}`, file: filePath});
     } else {
         const quantization = (tag ?? defaultQuantization).toLowerCase();
         first = ggufFiles
@@ -65,11 +62,11 @@ export async function resolveAddress(address: string, hub: HubAccess, catalog: r
             .filter((file) => !splitPart.test(file.path) || Number(splitPart.exec(file.path)![1]) === 1)
             .sort((a, b) => a.path.localeCompare(b.path))[0];
         if (first == null)
-            throw new AddressError(`${owner}/${repo} has no ${quantization.toUpperCase()} GGUF file.`);
+            throw new PonderError("address.noSuchQuantization", {repo: `${owner}/${repo}`, quantization: quantization.toUpperCase()});
     }
     const parts = splitPartsOf(first, ggufFiles);
     if (parts.some((file) => path.posix.basename(file.path).startsWith(".")))
-        throw new AddressError(`${owner}/${repo} lists a file name Ponder won't write.`);
+        throw new PonderError("address.unsafeFileName", {repo: `${owner}/${repo}`});
     const title = `${repo.replace(/-GGUF$/i, "")} ${tag?.toUpperCase() ?? path.posix.basename(first.path, ".gguf")}`;
     return {
         title,
@@ -89,10 +86,10 @@ function hubPathOf(address: string, hub: URL) {
     try {
         url = new URL(address);
     } catch {
-        throw new AddressError(`"${address}" is not a model address: use hf:owner/repo:QUANT, hf:owner/repo/file.gguf or a URL.`);
+        throw new PonderError("address.invalid", {address});
     }
     if (url.protocol !== "http:" && url.protocol !== "https:")
-        throw new AddressError("Only http(s) URLs can be downloaded.");
+        throw new PonderError("address.httpOnly");
     if (url.origin !== hub.origin)
         return undefined;
     const match = /^\/([^/]+)\/([^/]+)\/(?:resolve|blob)\/main\/(.+)$/.exec(url.pathname);
@@ -110,7 +107,7 @@ function splitPartsOf(first: HubTreeEntry, files: readonly HubTreeEntry[]) {
         const partPath = first.path.replace(splitPart, `-${String(part).padStart(5, "0")}-of-${match[2]}.gguf`);
         const file = files.find((candidate) => candidate.path === partPath);
         if (file == null)
-            throw new AddressError(`Part ${part} of ${count} of ${path.posix.basename(first.path)} is missing from the hub.`);
+            throw new PonderError("address.partMissing", {part, count, file: path.posix.basename(first.path)});
         parts.push(file);
     }
     return parts;
@@ -121,15 +118,15 @@ async function resolveUrl(address: string, signal?: AbortSignal): Promise<Resolv
     const url = new URL(address);
     const name = path.basename(decodeURIComponent(path.posix.basename(url.pathname)));
     if (!name.toLowerCase().endsWith(".gguf") || name.startsWith("."))
-        throw new AddressError("That URL does not point at a .gguf file.");
+        throw new PonderError("address.notGgufUrl");
     let response: Response;
     try {
         response = await fetch(url, {method: "HEAD", signal});
     } catch (error) {
-        throw new AddressError(`Could not reach ${url.host}: ${(error as Error).message}`);
+        throw new PonderError("net.unreachable", {host: url.host, reason: (error as Error).message}, {cause: error});
     }
     const sizeBytes = Number(response.headers.get("content-length"));
     if (!response.ok || !Number.isFinite(sizeBytes) || sizeBytes <= 0)
-        throw new AddressError(`${url.host} answered ${response.status} ${response.statusText} without the file's size.`);
+        throw new PonderError("address.noSize", {host: url.host, status: String(response.status), statusText: response.statusText});
     return {title: name.replace(/\.gguf$/i, ""), dir: "downloads", files: [{name, url: url.href, sizeBytes, sha256: null}]};
 }

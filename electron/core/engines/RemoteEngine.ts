@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {ThoughtSegmenter, type SegmentChunk} from "../../../native/index.ts";
 import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
 import {remoteMessages, remoteTools, RemoteToolCalls, type RemoteToolCallDelta} from "./remoteTools.ts";
@@ -8,10 +9,6 @@ export interface RemoteEndpoint {
     apiKey?: string;
 }
 
-/** The remote engine refused or failed; the message says what it said. */
-export class RemoteEngineError extends Error {
-    override readonly name = "RemoteEngineError";
-}
 
 interface StreamChunk {
     choices?: Array<{
@@ -64,7 +61,7 @@ export class RemoteEngine {
         const response = await this.#request("/models", {method: "GET", signal: AbortSignal.timeout(listTimeoutMs)});
         const body = await response.json() as {data?: Array<{id?: unknown; name?: unknown; owned_by?: unknown}>};
         if (!Array.isArray(body.data))
-            throw new RemoteEngineError(`${this.baseUrl} answered, but not with an OpenAI-compatible model list.`);
+            throw new PonderError("engine.notOpenAi", {address: this.baseUrl});
         return body.data.filter((model) => typeof model.id === "string").map((model) => ({
             id: model.id as string,
             name: typeof model.name === "string" && model.name.trim() !== "" ? model.name : model.id as string,
@@ -86,7 +83,7 @@ export class RemoteEngine {
 
     async #generate(model: string, request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply> {
         if (request.continueLastTurn)
-            throw new RemoteEngineError("The loaded engine can't continue an answer. Regenerate it instead.");
+            throw new PonderError("engine.cantContinue");
         const {sampling = {}} = request;
         const body = {
             model,
@@ -130,7 +127,7 @@ export class RemoteEngine {
             const response = await this.#request("/chat/completions", {method: "POST", body: JSON.stringify(body), signal});
             for await (const chunk of readServerSentEvents(response)) {
                 if (chunk.error != null)
-                    throw new RemoteEngineError(`The remote engine failed: ${chunk.error.message ?? "no reason given"}`);
+                    throw chunk.error.message == null ? new PonderError("engine.failedWithoutReason") : new PonderError("engine.failed", {reason: chunk.error.message});
                 usage = chunk.usage ?? usage;
                 const choice = chunk.choices?.[0];
                 if (choice == null)
@@ -153,13 +150,13 @@ export class RemoteEngine {
             stopped = true;
         }
         emit(segmenter.end());
-        const toolCall = stopped ? undefined : toolCalls.first();
+        const calls = stopped ? [] : toolCalls.all();
 
         // Token counts come from the engine's usage when it reports them, else one per streamed piece.
         const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
         const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
         return {
-            stopReason: stopped ? "stopped" : toolCall != null ? "toolCall" : finishReason === "length" ? "length" : "finished",
+            stopReason: stopped ? "stopped" : calls.length > 0 ? "toolCall" : finishReason === "length" ? "length" : "finished",
             thoughtCutByBudget: false,
             promptTokens: usage?.prompt_tokens ?? 0,
             droppedTurns: 0,
@@ -167,7 +164,7 @@ export class RemoteEngine {
             thoughtTokens,
             answerTokens: completionTokens - thoughtTokens,
             ...(firstTokenAt == null ? {} : {firstTokenAt}),
-            ...(toolCall == null ? {} : {toolCall})
+            ...(calls.length === 0 ? {} : {toolCalls: calls})
         };
     }
 
@@ -185,7 +182,7 @@ export class RemoteEngine {
         } catch (error) {
             if (init.signal?.aborted && (error as Error).name === "AbortError")
                 throw error;
-            throw new RemoteEngineError(`Could not reach ${this.baseUrl}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+            throw new PonderError("net.unreachable", {host: this.baseUrl, reason: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}, {cause: error});
         }
         if (!response.ok) {
             const text = await response.text().catch(() => "");
@@ -195,7 +192,9 @@ export class RemoteEngine {
             } catch {
                 // Not JSON: the text itself is the best explanation there is.
             }
-            throw new RemoteEngineError(`${this.baseUrl} answered ${response.status}${message === "" ? "" : `: ${message}`}`);
+            throw message === ""
+                ? new PonderError("engine.answered", {address: this.baseUrl, status: String(response.status)})
+                : new PonderError("engine.answeredWith", {address: this.baseUrl, status: String(response.status), reason: message});
         }
         return response;
     }
@@ -205,7 +204,7 @@ export class RemoteEngine {
 function normalizeBaseUrl(baseUrl: string): string {
     const url = new URL(baseUrl.trim());
     if (url.protocol !== "http:" && url.protocol !== "https:")
-        throw new RemoteEngineError("An engine's address starts with http:// or https://.");
+        throw new PonderError("engine.addressScheme");
     if (url.pathname === "/" || url.pathname === "")
         url.pathname = "/v1";
     url.search = "";

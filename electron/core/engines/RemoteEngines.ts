@@ -2,7 +2,8 @@ import {randomUUID} from "node:crypto";
 import type {DomainHandlers, RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
-import {RemoteEngine, type RemoteModel, RemoteEngineError} from "./RemoteEngine.ts";
+import {PonderError} from "../../contract/errors.ts";
+import {RemoteEngine, type RemoteModel} from "./RemoteEngine.ts";
 import type {ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {SecretStore} from "./SecretStore.ts";
 
@@ -55,7 +56,7 @@ export class RemoteEngines {
         try {
             engine = new RemoteEngine({baseUrl, apiKey});
         } catch (error) {
-            throw new RemoteEngineError(error instanceof RemoteEngineError ? error.message : `"${baseUrl}" is not a web address.`);
+            throw error instanceof PonderError ? error : new PonderError("engine.notWebAddress", {address: baseUrl}, {cause: error});
         }
         const models = await engine.listModels();
         const {host} = new URL(engine.baseUrl);

@@ -1,7 +1,4 @@
-/** What the hub said no to, or why it couldn't be asked: worded for the user (offline, rate-limited, gated…). */
-export class HubError extends Error {
-    override readonly name = "HubError";
-}
+import {PonderError} from "../../contract/errors.ts";
 
 /** One entry of the hub's `GET /api/models/{owner}/{repo}/tree/{revision}` answer. */
 export interface HubTreeEntry {
@@ -45,30 +42,30 @@ export class HubAccess {
     }
 
     /**
-     * A GET (or HEAD) to the hub that either answers 2xx or throws a {@link HubError} saying why:
+     * A GET (or HEAD) to the hub that either answers 2xx or throws a {@link PonderError} saying why:
      * unreachable, rate-limited, a refused token, a gated repository; `repo` names what was asked
      * about in those messages, and `missing` words a 404.
      */
-    async request(target: URL, {repo, missing, method = "GET", signal}: {repo?: string; missing: () => string; method?: "GET" | "HEAD"; signal?: AbortSignal}): Promise<Response> {
+    async request(target: URL, {repo, missing, method = "GET", signal}: {repo?: string; missing: () => PonderError; method?: "GET" | "HEAD"; signal?: AbortSignal}): Promise<Response> {
         let response: Response;
         try {
             response = await fetch(target, {method, headers: this.headersFor(target), signal});
         } catch (error) {
             signal?.throwIfAborted();
-            throw new HubError(`Could not reach ${this.host}: ${causeOf(error)}`);
+            throw new PonderError("net.unreachable", {host: this.host, reason: causeOf(error)}, {cause: error});
         }
         if (response.ok)
             return response;
         void response.body?.cancel();
         if (response.status === 429)
-            throw new HubError(`${this.host} is limiting how often Ponder may ask (429 Too Many Requests). Wait a few minutes; a Hugging Face token raises the limit.`);
+            throw new PonderError("hub.rateLimited", {host: this.host});
         if ((response.status === 401 || response.status === 403) && repo != null && await this.#isGated(repo, signal))
-            throw new HubError(`${repo} is gated: accept its licence on ${this.host} while signed in, then add a Hugging Face token under Models.`);
+            throw new PonderError("hub.gated", {repo, host: this.host});
         if (response.status === 401 && this.#token() != null)
-            throw new HubError(`${this.host} refused the Hugging Face token (401 Unauthorized). Check it, or remove it.`);
+            throw new PonderError("hub.tokenRefused", {host: this.host});
         if (response.status === 404 || response.status === 401)
-            throw new HubError(missing());
-        throw new HubError(`${this.host} answered ${response.status} ${response.statusText} when asked about ${repo ?? target.pathname}.`);
+            throw missing();
+        throw new PonderError("hub.answered", {host: this.host, status: String(response.status), statusText: response.statusText, repo: repo ?? target.pathname});
     }
 
     /** Every entry of the repository's file tree, following the `Link: <…>; rel="next"` pages the hub answers with. */
@@ -78,8 +75,8 @@ export class HubAccess {
         let url: URL | undefined = new URL(`api/models/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tree/main?recursive=true`, this.url);
         for (let page = 0; url != null; page++) {
             if (page === maxTreePages)
-                throw new HubError(`${this.host} kept paging when listing ${name}; it lists more than ${maxTreePages} pages.`);
-            const response: Response = await this.request(url, {signal, missing: () => `${name} does not exist on ${this.host} (or is private).`});
+                throw new PonderError("hub.keepsPaging", {host: this.host, repo: name, pages: maxTreePages});
+            const response: Response = await this.request(url, {signal, missing: () => new PonderError("hub.repoMissing", {repo: name, host: this.host})});
             entries.push(...await response.json() as HubTreeEntry[]);
             url = this.nextPageOf(response, url);
         }

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import path from "node:path";
 import type {DomainHandlers, HubModel, HubQuantization, HubRepository, HubSearchPage, HubSettings} from "../../contract.ts";
 import {splitPart} from "../downloads/resolveAddress.ts";
@@ -60,7 +61,7 @@ export class HubDiscovery {
             url.searchParams.append("expand[]", field);
         if (cursor != null)
             url.searchParams.set("cursor", cursor);
-        const response = await this.#hub.request(url, {missing: () => `${this.#hub.host} has no model search (404).`});
+        const response = await this.#hub.request(url, {missing: () => new PonderError("hub.noSearch", {host: this.#hub.host})});
         const models = (await response.json() as HubModelInfo[]).map(describe);
         return {models, next: this.#hub.nextPageOf(response, url)?.searchParams.get("cursor") ?? null};
     }
@@ -68,7 +69,7 @@ export class HubDiscovery {
     /** The repository's facts and its GGUF files, one entry per quantization file (all parts of a split one), smallest first. */
     async repository(repo: string): Promise<HubRepository> {
         const [owner, name] = repo.split("/") as [string, string];
-        const missing = () => `${repo} does not exist on ${this.#hub.host} (or is private).`;
+        const missing = () => new PonderError("hub.repoMissing", {repo, host: this.#hub.host});
         const url = new URL(`api/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`, this.#hub.url);
         for (const field of expand)
             url.searchParams.append("expand[]", field);

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {stat} from "node:fs/promises";
 import path from "node:path";
 import type {CatalogEntry, DomainHandlers, FitEstimate, ModelFile, ModelRecommendation, RequestArgs} from "../../contract.ts";
@@ -71,7 +72,7 @@ export class ModelsService {
         const absolute = path.resolve(chosen);
         const info = await stat(absolute).catch(() => undefined);
         if (info?.isDirectory() !== true)
-            throw new Error(`There is no folder at ${absolute}.`);
+            throw new PonderError("library.noFolderAtPath", {path: absolute});
         this.#downloads.moveTo(absolute);
         this.#library.modelsDir = absolute;
         await this.announceList();
@@ -102,7 +103,7 @@ export class ModelsService {
         const onHub = new URL(url).origin === hub.url.origin;
         // A gated file or a rate limit gets the hub's own clear message, not a header reader's status code.
         if (onHub)
-            await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => `${resolved.dir} has no GGUF file "${resolved.files[0]!.name}".`});
+            await hub.request(new URL(url), {method: "HEAD", repo: resolved.dir, missing: () => new PonderError("address.noSuchFile", {repo: resolved.dir, file: resolved.files[0]!.name})});
         return this.#host.estimateFit(url, {headers: hub.headersFor(url), kvCacheType: args.kvCacheType});
     }
 

@@ -19,7 +19,7 @@ export class InvalidRequestError extends PonderError<"request.invalid"> {
 }
 
 /** A message that isn't birpc's request or response shape: the peer is broken or hostile. */
-export class MalformedMessageError extends Error {
+export class MalformedMessageError extends PonderError<"rpc.notRpcMessage"> {
     override readonly name = "MalformedMessageError";
 }
 
@@ -54,17 +54,17 @@ export function attachRpcPeer(source: RpcPeerSource, channel: ChannelOptions, op
             try {
                 message = deserialize(data);
             } catch (error) {
-                throw new MalformedMessageError(`Not an RPC message: ${(error as Error).message}`);
+                throw new MalformedMessageError("rpc.notRpcMessage", {reason: (error as Error).message}, {cause: error});
             }
             const parsed = rpcMessage.safeParse(message);
             if (!parsed.success)
-                throw new MalformedMessageError("Not an RPC message.");
+                throw new MalformedMessageError("rpc.notRpcMessage", {reason: parsed.error.issues[0]?.message ?? "?"});
             return parsed.data;
         },
         // Returning true tells birpc the error is handled; it would otherwise reject with nobody listening.
         onGeneralError: (error) => {
             source.logger.warn("Dropped a malformed RPC message", {cause: error});
-            options.onMalformedMessage?.(error instanceof Error ? error : new MalformedMessageError(String(error)));
+            options.onMalformedMessage?.(error instanceof Error ? error : new MalformedMessageError("rpc.notRpcMessage", {reason: String(error)}));
             return true;
         },
         // Long prompts on a big model take a while; a reply is never given up on by time alone.

@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {chmodSync, closeSync, existsSync, mkdirSync, openSync} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -47,7 +48,7 @@ export function migrate(db: PonderDatabase): void {
     db.function("ponder_spaced_cjk", {deterministic: true}, (text: unknown) => typeof text === "string" ? spacedCjk(text) : text);
     const current = db.pragma("user_version", {simple: true}) as number;
     if (current > migrations.length)
-        throw new Error(`The database was written by a newer Ponder (schema ${current}); this version knows up to ${migrations.length}.`);
+        throw new PonderError("store.newerDatabase", {schema: current, known: migrations.length});
     for (let version = current + 1; version <= migrations.length; version++) {
         db.transaction(() => {
             db.exec(migrations[version - 1]!);

@@ -1,3 +1,4 @@
+import {failureOf, PonderError, type Failure} from "../../contract/errors.ts";
 import {Client} from "@modelcontextprotocol/sdk/client/index.js";
 import {StdioClientTransport} from "@modelcontextprotocol/sdk/client/stdio.js";
 import {StreamableHTTPClientTransport, StreamableHTTPError} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -38,13 +39,16 @@ export class McpFailure extends Error {
     override readonly name = "McpFailure";
     readonly stderrTail: string;
 
-    constructor(message: string, stderrTail: string) {
-        super(message);
+    constructor(failure: Error, stderrTail: string) {
+        super(failure.message, {cause: failure});
         this.stderrTail = stderrTail;
     }
-}
 
-const serverStopped = "The server stopped.";
+    /** Why, as the user reads it: a coded error, or the SDK's or server's own words. */
+    get failure(): Failure {
+        return failureOf(this.cause);
+    }
+}
 
 /** The last characters a stdio server wrote to stderr, kept to explain a failure. */
 const stderrTailChars = 2000;
@@ -106,7 +110,7 @@ export class McpConnection {
     async #start() {
         this.#client.onclose = () => {
             if (!this.#closing)
-                this.#options.onLost(this.#failure(new Error(serverStopped)));
+                this.#options.onLost(this.#failure(new PonderError("tools.serverStopped")));
         };
         await this.#client.connect(this.#transport, {timeout: this.#options.startTimeoutMs});
         if (this.#client.getServerCapabilities()?.tools == null)
@@ -155,14 +159,15 @@ export class McpConnection {
     }
 }
 
-function describeFailure(error: unknown, startTimeoutMs: number): string {
+function describeFailure(error: unknown, startTimeoutMs: number): Error {
     if (error instanceof StreamableHTTPError && error.code != null && error.code >= 400)
-        return `The server answered HTTP ${error.code}.`;
+        return new PonderError("tools.serverHttpError", {status: String(error.code)}, {cause: error});
     if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
-        return `The server did not answer within ${Math.round(startTimeoutMs / 1000)} s.`;
+        return new PonderError("tools.serverStartTimedOut", {seconds: Math.round(startTimeoutMs / 1000)}, {cause: error});
     if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed)
-        return serverStopped;
-    return error instanceof Error ? error.message : String(error);
+        return new PonderError("tools.serverStopped", {}, {cause: error});
+    // The SDK's or the server's own words: shown as they came.
+    return error instanceof Error ? error : Object.assign(new Error(String(error)), {cause: error});
 }
 
 /** A tool result as text: text parts as they are, other parts described, structured content as JSON. */

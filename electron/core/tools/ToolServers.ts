@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import path from "node:path";
 import {ErrorCode, McpError} from "@modelcontextprotocol/sdk/types.js";
@@ -142,7 +143,7 @@ export class ToolServers {
     async restart(serverId: string): Promise<ToolsView> {
         const row = this.#row(serverId);
         if (!row.enabled)
-            throw new Error(`The server "${row.name}" is turned off; turn it on to start it.`);
+            throw new PonderError("tools.serverOff", {name: row.name});
         await this.#launch(row);
         return this.view();
     }
@@ -190,14 +191,14 @@ export class ToolServers {
     async call(tool: CallableTool, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallOutcome> {
         const connection = this.#states.get(tool.serverId)?.connection;
         if (connection == null)
-            throw new Error(`The server "${tool.serverName}" is not running.`);
+            throw new PonderError("tools.serverNotRunning", {name: tool.serverName});
         const {callTimeoutSeconds, maxResultChars} = this.limits;
         let result;
         try {
             result = await connection.callTool(tool.name, args, {signal, timeoutMs: callTimeoutSeconds * 1000});
         } catch (error) {
             if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
-                throw new Error(`The tool "${tool.callName}" did not answer within ${callTimeoutSeconds} s.`);
+                throw new PonderError("tools.callTimedOut", {tool: tool.callName, seconds: callTimeoutSeconds});
             throw error;
         }
         const whole = result.text.length <= maxResultChars;
@@ -278,9 +279,9 @@ export class ToolServers {
         const taken = new Set(this.#rows().map((row) => row.name));
         const rows = definitions.map((definition): ServerRow => {
             if ("command" in definition && !this.#options.allowCommands)
-                throw new Error(commandsRefused);
+                throw new PonderError("tools.commandsRefused");
             if ("url" in definition && !isHttpUrl(definition.url))
-                throw new Error(`"${definition.url}" is not an http(s) address.`);
+                throw new PonderError("tools.serverUrlInvalid", {url: definition.url});
             const name = uniqueName(definition.name ?? defaultName(definition), taken);
             taken.add(name);
             const values = "command" in definition ? definition.env ?? {} : definition.headers ?? {};
@@ -342,7 +343,7 @@ export class ToolServers {
     #row(serverId: string): ServerRow {
         const row = this.#rows().find((candidate) => candidate.id === serverId);
         if (row == null)
-            throw new Error("That tool server no longer exists.");
+            throw new PonderError("tools.serverGone");
         return row;
     }
 

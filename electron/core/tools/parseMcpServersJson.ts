@@ -1,3 +1,4 @@
+import {PonderError} from "../../contract/errors.ts";
 import {z} from "zod";
 import {requestSchemas, type RequestArgs} from "../../contract.ts";
 
@@ -15,16 +16,16 @@ export function parseMcpServersJson(json: string): ToolServerDefinition[] {
     try {
         document = JSON.parse(json);
     } catch (error) {
-        throw new Error(`That is not valid JSON: ${(error as Error).message}`);
+        throw new PonderError("tools.jsonInvalid", {reason: (error as Error).message});
     }
     const servers = z.object({mcpServers: z.record(z.string(), z.unknown())}).safeParse(document);
     if (!servers.success)
-        throw new Error("The JSON has no \"mcpServers\" object.");
+        throw new PonderError("tools.jsonNoServers");
     return Object.entries(servers.data.mcpServers).map(([name, entry]) => {
         const known = typeof entry === "object" && entry != null ? pickKnownFields(entry as Record<string, unknown>) : {};
         const parsed = definitionSchema.safeParse({...known, name});
         if (!parsed.success)
-            throw new Error(`The server "${name}" needs a "command" (with optional "args", "env", "cwd") or a "url" (with optional "headers").`);
+            throw new PonderError("tools.jsonEntryInvalid", {name});
         return parsed.data;
     });
 }

@@ -3,11 +3,12 @@ import {useTranslation} from "react-i18next";
 import type {ChatSummary} from "../../../electron/contract";
 import {saveFile} from "../format/saveFile";
 import {usePonder} from "../store/PonderStoreContext";
+import {ChatPresets} from "./ChatPresets";
 import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
 
 /**
- * The open chat's settings, on the right: its system prompt and reasoning setting, its generation
- * settings, and its export. A new chat has them too, before its first message: changing one
+ * The open chat's settings, on the right: the user's presets, its system prompt and reasoning
+ * setting, its generation settings, and its export. A new chat has them too, before its first message: changing one
  * creates the chat.
  */
 export function ChatSettingsPanel() {
@@ -25,6 +26,7 @@ export function ChatSettingsPanel() {
                 </button>
             </header>
             <div className="chat-panel__body">
+                <ChatPresets chatId={chat?.id ?? null} modelId={modelId} />
                 <ChatOwnSettings key={chat?.id ?? ""} chat={chat} />
                 <GenerationSettingsPanel key={`${chat?.id ?? ""}:${modelId ?? ""}`} modelId={modelId} inChat />
                 {chat != null && <ChatExport chatId={chat.id} />}

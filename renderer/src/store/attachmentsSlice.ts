@@ -1,12 +1,13 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {Attachment, PonderApi} from "../../../electron/contract";
+import {failureOf, type Failure} from "../i18n/localizeError";
 import type {PonderState} from "./createPonderStore";
 
 /** A file on its way into the next message: being uploaded and read, ready, or refused with the core's reason. */
 export type PendingAttachment =
     | {key: string; name: string; status: "uploading"; sentBytes: number; sizeBytes: number}
     | {key: string; name: string; status: "ready"; attachment: Attachment}
-    | {key: string; name: string; status: "error"; error: string};
+    | {key: string; name: string; status: "error"; error: Failure};
 
 export interface AttachmentsSlice {
     /** The composer's attachments for the next message, in the order they were added. */
@@ -20,18 +21,25 @@ export interface AttachmentsSlice {
 /** Bytes per `attachments.write`: large enough for speed, small enough for one WebSocket frame each. */
 const pieceBytes = 2 ** 20;
 
-function messageOf(error: unknown) {
-    return error instanceof Error && error.message !== "" ? error.message : String(error);
+/** The browser refuses to read a file deleted or changed since it was picked (NotFoundError, NotReadableError). */
+class FileChangedError extends Error {
+    constructor(readonly fileName: string) {
+        super(fileName);
+    }
 }
 
 /** A piece of the file as base64, which the contract carries; the browser encodes it natively. */
-function base64Of(blob: Blob): Promise<string> {
+function base64Of(blob: Blob, name: string): Promise<string> {
     return new Promise((resolve, reject) => {
         const reader = new FileReader();
         reader.onload = () => resolve((reader.result as string).slice((reader.result as string).indexOf(",") + 1));
-        reader.onerror = () => reject(reader.error ?? new Error("The file could not be read."));
+        reader.onerror = () => reject(new FileChangedError(name));
         reader.readAsDataURL(blob);
     });
+}
+
+function attachFailure(error: unknown): Failure {
+    return error instanceof FileChangedError ? {code: "attachment.changedWhileRead", params: {name: error.fileName}} : failureOf(error);
 }
 
 let nextKey = 0;
@@ -48,7 +56,7 @@ export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState
                 // Removed from the composer meanwhile: the core drops the unfinished upload by itself.
                 if (!isPending(key))
                     return;
-                await api.attachments.write({uploadId, offset, data: await base64Of(file.slice(offset, offset + pieceBytes))});
+                await api.attachments.write({uploadId, offset, data: await base64Of(file.slice(offset, offset + pieceBytes), file.name)});
                 update(key, {key, name: file.name, status: "uploading", sentBytes: Math.min(file.size, offset + pieceBytes), sizeBytes: file.size});
             }
             const attachment = await api.attachments.finish({uploadId});
@@ -56,7 +64,7 @@ export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState
                 update(key, {key, name: file.name, status: "ready", attachment});
         } catch (error) {
             if (isPending(key))
-                update(key, {key, name: file.name, status: "error", error: messageOf(error)});
+                update(key, {key, name: file.name, status: "error", error: attachFailure(error)});
         }
     }
 

@@ -62,7 +62,7 @@ describe("the download workers, from their TypeScript sources", () => {
         const receiver = new FileReceiver(path.join(dir, "short.part"));
         try {
             const end = await receiver.receive(url, {}, 0, body.length - 1, () => undefined);
-            expect(end.failure).toEqual({kind: "refused", message: "The server sent more bytes than the file has."});
+            expect(end.failure).toEqual({kind: "refused", reason: {code: "download.tooManyBytes", params: {}}});
         } finally {
             await receiver.close();
         }
@@ -87,7 +87,7 @@ describe("the download workers, as electron-vite builds them beside main.js", ()
             expect(await new Promise((resolve, reject) => {
                 worker.once("message", resolve);
                 worker.once("error", reject);
-            })).toBe(sha256);
+            })).toEqual({digest: sha256});
         } finally {
             await worker.terminate();
         }

@@ -4,7 +4,8 @@ import {createRequire} from "node:module";
 import path from "node:path";
 import {Document, HeadingLevel, Packer, Paragraph} from "docx";
 import {describe, expect, test} from "vitest";
-import {DocumentError, extractDocument, maxDocumentBytes} from "../../../electron/core/documents/extractDocument.ts";
+import {describeError, PonderError} from "../../../electron/contract/errors.ts";
+import {extractDocument, maxDocumentBytes} from "../../../electron/core/documents/extractDocument.ts";
 
 const require = createRequire(import.meta.url);
 /** A PDF an npm package ships (a devDependency's manual), present wherever the tests run. */
@@ -78,21 +79,33 @@ describe("extracting documents", () => {
         expect(document.pages[0]!.text).not.toMatch(/secret|<p>|x\.png/);
     });
 
-    test("bad input is refused with a reason: images, a zip named .pdf, a truncated PDF, a scanned PDF, binary junk, a huge file", async () => {
+    test("bad input is refused with a coded reason: images, a zip named .pdf, a truncated PDF, a scanned PDF, binary junk, a huge file", async () => {
         const refusal = (bytes: Uint8Array, name: string) => extractDocument(bytes, name).then(() => null, (error: unknown) => {
-            expect(error).toBeInstanceOf(DocumentError);
-            return (error as Error).message;
+            expect(error).toBeInstanceOf(PonderError);
+            return {code: (error as PonderError).code, params: (error as PonderError).params};
         });
         const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
-        expect(await refusal(png, "photo.png")).toBe("photo.png is an image (PNG): the models Ponder runs read text only.");
-        expect(await refusal(png, "photo.txt")).toBe("photo.txt is an image (PNG): the models Ponder runs read text only.");
-        expect(await refusal(await docxBytes(), "paper.pdf")).toBe("paper.pdf is not a PDF: it is a ZIP archive with a .pdf name.");
+        expect(await refusal(png, "photo.png")).toEqual({code: "attachment.image", params: {name: "photo.png", format: "PNG"}});
+        expect(await refusal(png, "photo.txt")).toEqual({code: "attachment.image", params: {name: "photo.txt", format: "PNG"}});
+        expect(await refusal(await docxBytes(), "paper.pdf")).toEqual({code: "attachment.zipNamedPdf", params: {name: "paper.pdf"}});
+        expect(await refusal(Buffer.from("Just some words.\n"), "words.pdf")).toEqual({code: "attachment.notPdf", params: {name: "words.pdf"}});
         const whole = readFileSync(npmPdf);
-        expect(await refusal(whole.subarray(0, Math.floor(whole.length / 3)), "cut.pdf")).toMatch(/^cut\.pdf is a damaged or truncated PDF \(.+\)\.$/);
-        expect(await refusal(pageWithoutText, "scan.pdf")).toBe("scan.pdf has no text to read: its 1 page(s) look scanned (images of text). Ponder can't read scanned pages; attach a PDF with a text layer.");
+        const truncated = await refusal(whole.subarray(0, Math.floor(whole.length / 3)), "cut.pdf");
+        expect(truncated).toMatchObject({code: "attachment.damagedPdf", params: {name: "cut.pdf"}});
+        expect((truncated!.params as {reason: string}).reason).not.toBe("");
+        expect(await refusal(pageWithoutText, "scan.pdf")).toEqual({code: "attachment.scanned", params: {name: "scan.pdf", pages: 1}});
         const junk = Buffer.from(Array.from({length: 4096}, (_, index) => (index * 7919 + 13) % 256));
-        expect(await refusal(junk, "data.bin")).toBe("data.bin is not a document Ponder can read: it holds binary data, not text.");
-        expect(await refusal(Buffer.from("PK\x03\x04rest"), "bundle.zip")).toBe("bundle.zip is an archive (ZIP): unpack it and attach the documents inside.");
-        expect(await refusal(new Uint8Array(maxDocumentBytes + 1), "huge.log")).toBe("huge.log is too large to attach (64.0 MB; at most 64.0 MB).");
+        expect(await refusal(junk, "data.bin")).toEqual({code: "attachment.binary", params: {name: "data.bin"}});
+        expect(await refusal(Buffer.from("PK\x03\x04rest"), "bundle.zip")).toEqual({code: "attachment.archive", params: {name: "bundle.zip"}});
+        expect(await refusal(Buffer.from("PK\x03\x04rest"), "report.docx")).toMatchObject({code: "attachment.damagedDocx", params: {name: "report.docx"}});
+        expect(await refusal(Buffer.from("plain words"), "report.docx")).toEqual({code: "attachment.notDocx", params: {name: "report.docx"}});
+        expect(await refusal(Buffer.from("words"), "letter.doc")).toEqual({code: "attachment.oldWordFormat", params: {name: "letter.doc"}});
+        expect(await refusal(new Uint8Array(maxDocumentBytes + 1), "huge.log")).toEqual({code: "attachment.tooLarge", params: {name: "huge.log", sizeBytes: maxDocumentBytes + 1, maxBytes: maxDocumentBytes}});
+    });
+
+    test("a refusal reads in the UI's language, the file's name and sizes filled in", () => {
+        const error = new PonderError("attachment.tooLarge", {name: "server.log", sizeBytes: 2 * 2 ** 30, maxBytes: maxDocumentBytes});
+        expect(error.message).toBe("server.log is too large to attach (2.1 GB; at most 67 MB).");
+        expect(describeError(error.toData(), "zh-CN")).toBe("server.log 太大，无法附加（2.1 GB；最多 67 MB）。");
     });
 });
