@@ -183,10 +183,19 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
+    const document = z.strictObject({
+        kind: z.enum(["text", "pdf", "docx", "html"]),
+        pages: z.array(z.strictObject({number: z.number().int().positive().nullable(), text: z.string()})).max(1_000_000),
+        encoding: z.string().max(64).optional(),
+        sizeBytes: z.number().int().nonnegative(),
+        tokens: z.number().int().nonnegative()
+    });
     return z.strictObject({
         format: z.literal("ponder.chats"),
         version: z.literal(1),
-        chats: z.array(chat).max(100_000)
+        chats: z.array(chat).max(100_000),
+        /** The text of every document the messages attach, once per content hash; absent when none (and in exports from before attachments). */
+        attachments: z.record(z.string().regex(/^[0-9a-f]{64}$/), document).optional()
     });
 }
 
@@ -348,6 +357,8 @@ export interface ExportPiece {
 }
 
 export type ChatArchive = z.infer<ReturnType<typeof chatArchiveSchema>>;
+/** An attached document's text as an archive carries it (and the data folder keeps it). */
+export type ArchivedDocument = NonNullable<ChatArchive["attachments"]>[string];
 
 /** Text appended to a streaming message since the previous delta (batched, ≤ 1 per 33 ms). */
 export interface ChatDelta {

@@ -146,6 +146,7 @@ export class PonderCore {
                 contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
+            documentArchive: this.attachments,
             forgetChat: async (chatId) => {
                 this.models.localModel?.forgetConversation(chatId);
                 await this.stateCache.store.forget(chatId);

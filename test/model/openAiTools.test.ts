@@ -1,59 +1,28 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
 import OpenAI from "openai";
 import type {RunnableToolFunctionWithParse} from "openai/lib/RunnableFunction";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {beforeAll, describe, expect, test} from "vitest";
 import {RemoteEngine} from "../../electron/core/engines/RemoteEngine.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import type {AssistantPart, EngineReply} from "../../electron/core/replies/ReplyEngine.ts";
-import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
-import {PonderServer} from "../../electron/server/PonderServer.ts";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {toolScriptTexts} from "../fixtures/models/toolScripts.ts";
+import {useApiServer} from "./support/useApiServer.ts";
 
 /**
  * Tool calls through `/v1` with the official `openai` client, against a scripted model (QwQ's
  * template) that calls `forecast` inside its reasoning and, once a tool's result is in its
  * context, answers from it. The client runs the tool; Ponder only renders and reads the calls.
  */
-const apiKey = "test-key-0123456789";
 const model = "qwq-tools.gguf";
 /** Calls both tools one after the other in one turn. */
 const parallelModel = "qwq-parallel.gguf";
-let dir: string;
+/** Plain ChatML: no tool-call form in its template. */
+const noToolsModel = "chatml-no-tools.gguf";
+const api = useApiServer("ponder-api-tools-", {[model]: "callsInReasoning", [parallelModel]: "callsInParallel", [noToolsModel]: "withoutTools"}, {load: model});
+const {apiKey} = api;
 let core: PonderCore;
-let server: PonderServer;
 let origin: string;
 let client: OpenAI;
-
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-api-tools-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.callsInReasoning, path.join(dir, "models", model));
-    copyFileSync(fixtures.callsInParallel, path.join(dir, "models", parallelModel));
-    core = await PonderCore.create({
-        dataDir: path.join(dir, "data"),
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 4096},
-        chats: {generation: {sampling: {temperature: 0}}}
-    });
-    expect((await core.handlers["models.load"]({modelId: model})).status).toBe("ready");
-    server = new PonderServer(core, {rendererDir: dir, token: "page-token", api: new OpenAiApi({models: core.models, apiKey: () => apiKey})});
-    origin = new URL(await server.listen()).origin;
-    client = new OpenAI({baseURL: `${origin}/v1`, apiKey, maxRetries: 0});
-});
-
-afterAll(async () => {
-    await server?.close();
-    await core?.dispose();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
-});
+beforeAll(() => void ({core, origin, client} = api));
 
 const forecastTool = {
     type: "function",
@@ -203,6 +172,21 @@ describe("tool calls through /v1 with the official client", () => {
         const second = await round([{role: "user", text: question.content}, {role: "assistant", text: "", parts}]);
         expect(second.reply.stopReason).toBe("finished");
         expect(second.answer.trim()).toBe(toolScriptTexts.callsInReasoning.answer);
+    });
+
+    test("a model whose template has no tool-call form: Use tools is unsupported once it is loaded, and /v1 refuses tools as tools_not_supported", async () => {
+        const runtime = await core.handlers["models.load"]({modelId: noToolsModel});
+        try {
+            expect(runtime).toMatchObject({status: "ready", unsupportedSettings: ["useTools"]});
+            const refused = await client.chat.completions.create({model: noToolsModel, messages: [question], tools: [forecastTool]}).catch((error: unknown) => error);
+            expect(refused).toBeInstanceOf(OpenAI.APIError);
+            expect(refused).toMatchObject({status: 400, code: "tools_not_supported", param: "tools"});
+            // Without tools the same request is answered.
+            const plain = await client.chat.completions.create({model: noToolsModel, temperature: 0, messages: [question], max_tokens: 40});
+            expect(plain.choices[0]!.message.content).not.toBe("");
+        } finally {
+            await core.handlers["models.load"]({modelId: model});
+        }
     });
 
     test("two calls in one turn: both in tool_calls, streamed by index and not; both results back get the answer; parallel_tool_calls false keeps the first", async () => {

@@ -6,7 +6,7 @@ import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
-import {ChatTransfer, type ChatSettingsStore, type DuplicateChoice} from "./ChatTransfer.ts";
+import {ChatTransfer, type ChatSettingsStore, type DocumentArchive, type DuplicateChoice} from "./ChatTransfer.ts";
 import {chatPageSize} from "../../contract/values.ts";
 import {PonderError} from "../../contract/errors.ts";
 
@@ -15,6 +15,8 @@ export interface ChatServiceOptions extends ChatRepliesOptions {
     chatSettings?: ChatSettingsStore;
     /** A stored document under the name a question gives it (AttachmentStore); without it, attachments are refused. */
     describeAttachment?: (attachment: Pick<Attachment, "id" | "name">) => Attachment;
+    /** The attached documents' text (AttachmentStore), which JSON exports carry and imports restore. */
+    documentArchive?: DocumentArchive;
     /** Drops what is kept of a chat outside its messages (the model's saved state) once it is deleted. */
     forgetChat?: (chatId: string) => Promise<void>;
 }
@@ -51,7 +53,7 @@ export class ChatService {
         this.#repository = repository;
         this.#events = events;
         this.#replies = new ChatReplies(repository, models, events, options);
-        this.#transfer = new ChatTransfer(repository, options.chatSettings);
+        this.#transfer = new ChatTransfer(repository, options.chatSettings, {documents: options.documentArchive});
         this.#describeAttachment = options.describeAttachment;
         this.#forgetChat = options.forgetChat;
     }

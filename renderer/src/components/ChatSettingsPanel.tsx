@@ -3,6 +3,8 @@ import {useTranslation} from "react-i18next";
 import type {ChatSummary} from "../../../electron/contract";
 import {saveFile} from "../format/saveFile";
 import {usePonder} from "../store/PonderStoreContext";
+import {activeChatSummary} from "../store/chatsSelectors";
+import {loadedModelId} from "../store/modelsSelectors";
 import {ChatPresets} from "./ChatPresets";
 import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
 
@@ -13,8 +15,8 @@ import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
  */
 export function ChatSettingsPanel() {
     const {t} = useTranslation();
-    const chat = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]);
-    const modelId = usePonder((state) => state.runtime.status === "ready" ? state.runtime.modelId ?? null : null);
+    const chat = usePonder(activeChatSummary);
+    const modelId = usePonder(loadedModelId);
     const setChatPanelOpen = usePonder((state) => state.setChatPanelOpen);
 
     return (

@@ -3,6 +3,7 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
+import {readyRuntimeOf} from "../store/modelsSelectors";
 import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
@@ -43,8 +44,9 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     const settingsRevision = usePonder((state) => state.settingsRevision);
     const changeSettings = usePonder((state) => state.changeSettings);
     const ensureChat = usePonder((state) => state.ensureChat);
-    const loadedWith = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.loadedWith : undefined);
-    const unsupported = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.unsupportedSettings : undefined);
+    const readyRuntime = usePonder(readyRuntimeOf(modelId));
+    const loadedWith = readyRuntime?.loadedWith;
+    const unsupported = readyRuntime?.unsupportedSettings;
     const loadModel = usePonder((state) => state.loadModel);
     const modelRequestPending = usePonder((state) => state.modelRequestPending);
     const [scope, setScope] = useState<"model" | "chat">(inChat ? "chat" : "model");
@@ -178,7 +180,9 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                 </select>
             ))}
             {field("useTools", (id) => (
-                <input id={id} type="checkbox" role="switch" checked={effective.useTools} onChange={(event) => onChange({useTools: event.target.checked})} />
+                // A model whose template has no tool-call form is offered no tools: the switch is off and stays off.
+                <input id={id} type="checkbox" role="switch" checked={effective.useTools && !unsupported.includes("useTools")} disabled={unsupported.includes("useTools")}
+                    onChange={(event) => onChange({useTools: event.target.checked})} />
             ))}
             {field("contextOverflow", (id) => (
                 <select id={id} value={effective.contextOverflow} onChange={(event) => onChange({contextOverflow: event.target.value as GenerationSettings["contextOverflow"]})}>
