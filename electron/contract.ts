@@ -8,7 +8,11 @@
  * preload and the renderer take names and the `PonderApi` builder from contract/values.ts.
  */
 import {z} from "zod";
+import {isPonderErrorData, type Failure, type PonderErrorData} from "./contract/errors.ts";
 import {kvCacheTypes, languageLocks} from "./contract/values.ts";
+
+/** A failure kept in an archive: the text of an error, or a coded error (translated when shown). */
+const failureSchema = z.union([z.string().max(10_000), z.custom<PonderErrorData>(isPonderErrorData, {message: "is not a known error code"})]);
 
 export type KvCacheType = (typeof kvCacheTypes)[number];
 
@@ -245,6 +249,7 @@ function generationSettingsSchema() {
     });
 }
 
+
 /** A JSON export of conversations (`chats.export` with `json`), as `chats.import` takes it back. */
 function chatArchiveSchema(id: z.ZodString) {
     const time = z.number().int().nonnegative();
@@ -270,7 +275,7 @@ function chatArchiveSchema(id: z.ZodString) {
         result: z.string().max(10_000_000).nullable(),
         isError: z.boolean(),
         truncatedFromChars: z.number().int().nonnegative().nullable(),
-        error: z.string().max(10_000).nullable(),
+        error: failureSchema.nullable(),
         reasoningOffset: z.number().int().nonnegative(),
         textOffset: z.number().int().nonnegative(),
         segment: z.enum(["thought", "answer"]).optional(),
@@ -288,7 +293,7 @@ function chatArchiveSchema(id: z.ZodString) {
         thinkingStartedAt: time.nullable(),
         thinkingEndedAt: time.nullable(),
         stats: stats.nullable(),
-        error: z.string().nullable(),
+        error: failureSchema.nullable(),
         /** Absent in exports from before tools. */
         toolCalls: z.array(toolCall).max(1000).optional(),
         attachments: z.array(attachmentRefSchema().extend({
@@ -387,7 +392,7 @@ export type ModelRecommendation =
     /** Every candidate's estimate came back too large. */
     | {status: "nothingFits"}
     /** No candidate's header could be read (offline, or the hub is down); `error` says why. */
-    | {status: "unreachable"; error: string};
+    | {status: "unreachable"; error: Failure};
 
 export interface ModelFile {
     /** The file's path relative to the models folder; stable across restarts. */
@@ -397,7 +402,7 @@ export interface ModelFile {
     /** Present when the GGUF header was read. */
     metadata?: ModelMetadata;
     /** Why the file can't be used (not a GGUF, truncated, broken metadata). */
-    error?: string;
+    error?: Failure;
     /** Added from outside the models folder: deleting it only takes it off the list. */
     imported?: boolean;
 }
@@ -432,7 +437,7 @@ export interface RuntimeState {
      * changed ones wait for a reload. Only for a model on this machine.
      */
     loadedWith?: LoadSettings;
-    error?: string;
+    error?: Failure;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
     /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
@@ -512,7 +517,7 @@ export interface MessageToolCall {
     /** The whole result's length when it was cut; null when whole. */
     truncatedFromChars: number | null;
     /** Why it failed: a timeout, a stopped server, a call the model got wrong, the call limit. */
-    error: string | null;
+    error: Failure | null;
     /** Where it happened: after this much of the message's reasoning and of its answer. */
     reasoningOffset: number;
     textOffset: number;
@@ -535,7 +540,7 @@ export interface Message {
     thinkingStartedAt: number | null;
     thinkingEndedAt: number | null;
     stats: MessageStats | null;
-    error: string | null;
+    error: Failure | null;
     /** The reply's tool calls, in order. */
     toolCalls: MessageToolCall[];
     /** Documents attached to a question; absent when none. */
@@ -641,7 +646,7 @@ export interface RemoteEngineInfo {
     /** What the engine lists now; `id` is what `models.load` takes. Empty when it can't be reached. */
     models: Array<{id: string; name: string}>;
     /** Why its models could not be listed. */
-    error?: string;
+    error?: Failure;
 }
 
 /** The OpenAI-compatible API server (`/v1`) other apps on the machine use. */
@@ -668,7 +673,7 @@ export interface ApiServerState {
     /** The key clients send as `Authorization: Bearer <key>`. */
     apiKey: string;
     /** Why it isn't running although enabled (the port is taken…). */
-    error: string | null;
+    error: Failure | null;
 }
 
 /** An MCP server as the user added it, with its state now; environment values and headers never come back. */
@@ -688,7 +693,7 @@ export interface ToolServerInfo {
     /** `stopped` while disabled (or, in `serve` without `--allow-tool-commands`, a command server). */
     status: "stopped" | "starting" | "ready" | "failed";
     /** Why it failed or stopped (the HTTP error, a timeout, an exit). */
-    error: string | null;
+    error: Failure | null;
     /** What a failed command server wrote to stderr last; empty when none. */
     stderr: string;
     /** What it lists now (empty unless ready). */
@@ -835,7 +840,7 @@ export interface Download {
     etaSeconds: number | null;
     status: DownloadStatus;
     /** Why it stopped: a full disk, a server that keeps failing, a sha256 mismatch. */
-    error: string | null;
+    error: Failure | null;
     /** False for plain URLs: only the hub publishes a sha256 to check against. */
     verified: boolean;
     /** The model id once it is ready. */

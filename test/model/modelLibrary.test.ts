@@ -8,6 +8,7 @@ import {FakeHub} from "../fixtures/hub/FakeHub.ts";
 import {copyFixtureModels} from "../fixtures/models/copyFixtureModels.ts";
 import type {FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {describeFailure} from "../../electron/contract/errors.ts";
 
 let fixtures: FixtureModels;
 let hub: FakeHub;
@@ -90,7 +91,7 @@ describe("will it fit", () => {
         expect(fit).toMatchObject({verdict: "tooLarge", contextSize: 0, availableRamBytes: 100_000});
         const state = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
         expect(state.status).toBe("error");
-        expect(state.error).toMatch(/too large for this machine: it needs about [\d.]+ [kMG]B of memory even with the smallest context, and 100 kB is available/);
+        expect(describeFailure(state.error!, "en")).toMatch(/too large for this machine: it needs about [\d.]+ [kMG]B of memory even with the smallest context, and 100 kB is available/);
     });
 });
 

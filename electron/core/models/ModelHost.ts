@@ -1,3 +1,4 @@
+import {failureOf} from "../../contract/errors.ts";
 import path from "node:path";
 import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
@@ -98,7 +99,7 @@ export class ModelHost {
                 this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
                 this.#logger.error("Model failed to load", {modelId, cause: error});
-                this.#setState({status: "error", modelId, backend: this.#state.backend, error: (error as Error).message});
+                this.#setState({status: "error", modelId, backend: this.#state.backend, error: failureOf(error)});
             }
             return this.#state;
         });

@@ -1,4 +1,4 @@
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import type {MessageToolCall, ToolConsent, ToolLimits} from "../../contract.ts";
 import type {AssistantPart, DetectedToolCall, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
@@ -129,7 +129,7 @@ export class ToolLoop implements ReplyEngine {
                 if (!(error instanceof CallRefused))
                     throw error;
                 forModel = error.forModel;
-                hooks.onCall({...call, status: "failed", error: error.message, durationMs: Math.round(performance.now() - startedAt)});
+                hooks.onCall({...call, status: "failed", error: failureOf(error.refusal), durationMs: Math.round(performance.now() - startedAt)});
             }
             toolMs += performance.now() - startedAt;
             afterCall.add("thought").add("answer");
