@@ -135,14 +135,17 @@ describe("the library", () => {
         copyFileSync(fixtures.prefilled, path.join(modelsDir, "good.gguf"));
 
         const files = await core.handlers["models.list"](undefined);
-        const errorOf = (name: string) => files.find((file) => file.fileName === name)?.error;
+        const errorOf = (name: string) => {
+            const error = files.find((file) => file.fileName === name)?.error;
+            return error == null ? error : describeFailure(error, "en");
+        };
         expect(errorOf("truncated.gguf")).toMatch(/truncated/);
         expect(errorOf("wrong-magic.gguf")).toBe("This is not a GGUF model file.");
         expect(errorOf("broken-header.gguf")).toMatch(/header is damaged or truncated/);
         expect(errorOf("good.gguf")).toBeUndefined();
 
         for (const name of ["truncated.gguf", "wrong-magic.gguf", "broken-header.gguf"])
-            expect(await core.handlers["models.load"]({modelId: name})).toMatchObject({status: "error", error: errorOf(name)});
+            expect(await core.handlers["models.load"]({modelId: name})).toMatchObject({status: "error", error: files.find((file) => file.fileName === name)?.error});
         expect((await core.handlers["models.load"]({modelId: "good.gguf"})).status).toBe("ready");
     });
 });
