@@ -26,6 +26,16 @@ export default tseslint.config(
         rules: {"@typescript-eslint/no-restricted-imports": ["error", {paths: [nodeLlamaCppOnlyInNative]}]}
     },
     {
+        files: ["electron/contract/**"],
+        rules: {
+            "@typescript-eslint/no-restricted-imports": ["error", {paths: [nodeLlamaCppOnlyInNative, {
+                name: "zod",
+                allowTypeImports: true,
+                message: "The renderer and the preload load contract/ for the names: its domains build their schemas with the zod electron/contract.ts passes in."
+            }]}]
+        }
+    },
+    {
         files: ["electron/core/**", "electron/server/**"],
         rules: {"@typescript-eslint/no-restricted-imports": ["error", {paths: [electronOnlyInShell, nodeLlamaCppOnlyInNative]}]}
     },

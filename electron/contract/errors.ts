@@ -13,6 +13,8 @@ export interface ErrorParams {
     "request.invalid": {request: string; field: string; problem: string};
     "chat.gone": Record<string, never>;
     "settings.loadOptionsPerModel": Record<string, never>;
+    "settings.presetGone": Record<string, never>;
+    "settings.presetNameTaken": {name: string};
     "library.nothingAtPath": {path: string};
     "library.notAllowedToRead": {path: string};
     "library.couldNotRead": {path: string; reason: string};

@@ -5,36 +5,12 @@
  * import this file; the schemas and types are in ../contract.ts.
  */
 import type {ChatSummary, EventName, EventPayloads, PonderApi, RequestName, Unsubscribe} from "../contract.ts";
-
-/** Checks at compile time that a name list holds every name of its union. */
-function everyName<T extends string>() {
-    return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : never)): L => list;
-}
+import {domainEventNames, requestSchemaBuilders} from "./domains.ts";
 
 /** Request names, for transports that must list them without loading zod. */
-export const requestNames = everyName<RequestName>()([
-    "app.getInfo", "app.getSystem", "app.getLogs", "app.openLogsFolder",
-    "models.list", "models.load", "models.unload", "models.getState",
-    "models.delete", "models.import", "models.importPicked", "models.reveal", "models.openFolder", "models.changeFolder", "models.estimateFit", "catalog.list", "catalog.recommend",
-    "hub.search", "hub.repository", "hub.getSettings", "hub.setToken",
-    "downloads.list", "downloads.add", "downloads.pause", "downloads.resume", "downloads.cancel",
-    "chats.list", "chats.get", "chats.create", "chats.send", "chats.stop", "chats.answerNow", "chats.answerToolCall",
-    "attachments.begin", "attachments.write", "attachments.finish",
-    "chats.update", "chats.delete", "chats.restore", "chats.search", "chats.showMessage",
-    "chats.edit", "chats.regenerate", "chats.continue", "chats.deleteMessage", "chats.restoreMessage", "chats.export", "chats.readExport", "chats.import",
-    "settings.get", "settings.update",
-    "engines.list", "engines.add", "engines.remove",
-    "api.getState", "api.configure", "api.rotateKey",
-    "stateCache.get", "stateCache.configure", "stateCache.clear",
-    "tools.list", "tools.addServer", "tools.importServers", "tools.updateServer", "tools.restartServer",
-    "tools.removeServer", "tools.updateTool", "tools.configure"
-]);
+export const requestNames = Object.keys(requestSchemaBuilders) as RequestName[];
 
-export const eventNames = everyName<EventName>()([
-    "models.stateChanged", "models.listChanged", "downloads.changed",
-    "chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall", "chats.sources",
-    "engines.listChanged", "api.stateChanged", "tools.changed"
-]);
+export const eventNames: readonly EventName[] = domainEventNames;
 
 /** `chats.delta` → `onDelta`: the member name an event has on `PonderApi`. */
 function eventMemberName(event: EventName): string {
@@ -88,9 +64,3 @@ export function compareChats(a: ChatSummary, b: ChatSummary): number {
     }
     return 0;
 }
-
-/** The language lock's choices (a generation setting), in the order the settings panel offers them. */
-export const languageLocks = ["off", "match", "english", "chinese"] as const;
-
-/** How a model's KV cache stores keys and values (native/kvCache says what each means to llama.cpp). */
-export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;

@@ -109,7 +109,13 @@ export class PonderCore {
             clientVersion: options.version,
             startTimeoutMs: options.tools?.startTimeoutMs
         });
-        this.settings = new SettingsService(this.#db, this.library);
+        this.settings = new SettingsService(this.#db, this.library, {
+            systemPromptOf: (chatId) => repository.getChat(chatId)?.systemPrompt ?? "",
+            // Through the chats, so every window's list shows the preset's prompt.
+            setSystemPrompt: (chatId, systemPrompt) => {
+                this.chats.update(chatId, {systemPrompt});
+            }
+        });
         this.stateCache = new StateCacheService(path.join(options.dataDir, "state-cache"), appSettings, this.logger.scoped("state-cache"));
         // The states of chats deleted for good above go with them.
         void this.stateCache.store.keepOnly((chatId) => repository.hasChat(chatId));
@@ -140,6 +146,7 @@ export class PonderCore {
                 contextSize: (active) => active.modelId === this.models.loaded?.modelId ? this.models.localModel?.contextSize : undefined
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
+            documentArchive: this.attachments,
             forgetChat: async (chatId) => {
                 this.models.localModel?.forgetConversation(chatId);
                 await this.stateCache.store.forget(chatId);

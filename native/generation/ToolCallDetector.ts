@@ -9,67 +9,109 @@ export interface DetectedToolCall {
 }
 
 /**
- * Takes a tool call out of the stream of reasoning and answer chunks, so its tags never reach
+ * Takes tool calls out of the stream of reasoning and answer chunks, so their tags never reach
  * the user: text that could be the start of the opening tag is held back until the next text
- * decides it, and everything from the opening tag to the closing one is the call.
+ * decides it, and everything from the opening tag to the closing one is a call. After a call,
+ * only white space and further calls may follow (Hermes writes parallel calls one after
+ * another); anything else {@link ended ends} the calls, and is not shown.
  */
 export class ToolCallDetector {
     readonly #openTag: string;
     readonly #closeTag: string;
     #held: SegmentChunk | null = null;
-    #call: DetectedToolCall | null = null;
+    /** The call being read, from its opening tag on. */
+    #open: DetectedToolCall | null = null;
+    readonly #calls: DetectedToolCall[] = [];
+    /** What the model wrote since its last call closed. */
+    #afterCalls = "";
+    #ended = false;
 
     constructor(tags: {open: string; close: string}) {
         this.#openTag = tags.open;
         this.#closeTag = tags.close;
     }
 
-    /** The chunks to show; `call` once a whole call has been read (nothing after it is read). */
-    push(chunks: readonly SegmentChunk[]): {chunks: SegmentChunk[]; call?: DetectedToolCall} {
-        const shown: SegmentChunk[] = [];
-        for (const chunk of chunks) {
-            if (this.#call != null) {
-                this.#call.body += chunk.text;
-                const end = this.#call.body.indexOf(this.#closeTag);
-                if (end >= 0)
-                    return {chunks: shown, call: {...this.#call, body: this.#call.body.slice(0, end)}};
-                continue;
-            }
-            let text = chunk.text;
-            if (this.#held != null) {
-                if (this.#held.segment === chunk.segment)
-                    text = this.#held.text + text;
-                else
-                    shown.push(this.#held);
-                this.#held = null;
-            }
-            const start = text.indexOf(this.#openTag);
-            if (start >= 0) {
-                if (start > 0)
-                    shown.push({segment: chunk.segment, text: text.slice(0, start)});
-                this.#call = {body: "", segment: chunk.segment};
-                const rest = text.slice(start + this.#openTag.length);
-                const result = this.push([{segment: chunk.segment, text: rest}]);
-                return {chunks: [...shown, ...result.chunks], ...(result.call == null ? {} : {call: result.call})};
-            }
-            const keep = partialTagLength(text, this.#openTag);
-            if (text.length > keep)
-                shown.push({segment: chunk.segment, text: text.slice(0, text.length - keep)});
-            if (keep > 0)
-                this.#held = {segment: chunk.segment, text: text.slice(text.length - keep)};
-        }
-        return {chunks: shown};
+    /** The whole calls read so far, in order. */
+    get calls(): readonly DetectedToolCall[] {
+        return this.#calls;
     }
 
-    /** At the end of the stream: what was held back, and an unfinished call as the text it was, so nothing is lost. */
+    /** The model wrote something after its calls that is not another call: the calls are all there will be. */
+    get ended(): boolean {
+        return this.#ended;
+    }
+
+    /** The chunks to show (none once a call has been read). */
+    push(chunks: readonly SegmentChunk[]): SegmentChunk[] {
+        const shown: SegmentChunk[] = [];
+        for (const chunk of chunks)
+            this.#read(chunk, shown);
+        return shown;
+    }
+
+    #read(chunk: SegmentChunk, shown: SegmentChunk[]) {
+        if (this.#ended)
+            return;
+        if (this.#open != null) {
+            this.#open.body += chunk.text;
+            const end = this.#open.body.indexOf(this.#closeTag);
+            if (end < 0)
+                return;
+            const rest = this.#open.body.slice(end + this.#closeTag.length);
+            this.#calls.push({...this.#open, body: this.#open.body.slice(0, end)});
+            this.#open = null;
+            this.#afterCalls = "";
+            this.#read({segment: chunk.segment, text: rest}, shown);
+            return;
+        }
+        if (this.#calls.length > 0) {
+            this.#afterCalls += chunk.text;
+            const next = this.#afterCalls.trimStart();
+            if (next.startsWith(this.#openTag))
+                this.#startCall(chunk.segment, next.slice(this.#openTag.length), shown);
+            else if (!this.#openTag.startsWith(next))
+                this.#ended = true;
+            return;
+        }
+        let text = chunk.text;
+        if (this.#held != null) {
+            if (this.#held.segment === chunk.segment)
+                text = this.#held.text + text;
+            else
+                shown.push(this.#held);
+            this.#held = null;
+        }
+        const start = text.indexOf(this.#openTag);
+        if (start >= 0) {
+            if (start > 0)
+                shown.push({segment: chunk.segment, text: text.slice(0, start)});
+            this.#startCall(chunk.segment, text.slice(start + this.#openTag.length), shown);
+            return;
+        }
+        const keep = partialTagLength(text, this.#openTag);
+        if (text.length > keep)
+            shown.push({segment: chunk.segment, text: text.slice(0, text.length - keep)});
+        if (keep > 0)
+            this.#held = {segment: chunk.segment, text: text.slice(text.length - keep)};
+    }
+
+    #startCall(segment: SegmentKind, rest: string, shown: SegmentChunk[]) {
+        this.#open = {body: "", segment};
+        this.#read({segment, text: rest}, shown);
+    }
+
+    /**
+     * At the end of the stream, without a whole call: what was held back, and an unfinished call
+     * as the text it was, so nothing is lost. After whole calls, an unfinished one is dropped.
+     */
     end(): SegmentChunk[] {
         const rest: SegmentChunk[] = [];
         if (this.#held != null)
             rest.push(this.#held);
-        if (this.#call != null)
-            rest.push({segment: this.#call.segment, text: this.#openTag + this.#call.body});
+        if (this.#open != null && this.#calls.length === 0)
+            rest.push({segment: this.#open.segment, text: this.#openTag + this.#open.body});
         this.#held = null;
-        this.#call = null;
+        this.#open = null;
         return rest;
     }
 }

@@ -100,8 +100,8 @@ export interface GenerateReplyOptions {
 
 /**
  * `stopped`: the signal aborted (a reply that never left the queue is stopped with nothing
- * evaluated); `toolCall`: the model called a tool ({@link GenerateReplyResult.toolCall}) and
- * waits for its result.
+ * evaluated); `toolCall`: the model called tools ({@link GenerateReplyResult.toolCalls}) and
+ * waits for their results.
  */
 export type ReplyStopReason = "finished" | "stopped" | "length" | "toolCall";
 
@@ -126,8 +126,8 @@ export interface GenerateReplyResult {
     answerTokens: number;
     /** When the first token was generated (`performance.now()`); absent when none was. */
     firstTokenAt?: number;
-    /** The call that ended the reply (`toolCall`); its text was not reported as reasoning or answer. */
-    toolCall?: DetectedToolCall;
+    /** The calls that ended the reply (`toolCall`), in the order written; their text was not reported as reasoning or answer. */
+    toolCalls?: readonly DetectedToolCall[];
     /** With a draft model: drafted tokens the model confirmed, of all it checked, in this reply. */
     draft?: {accepted: number; drafted: number};
 }
@@ -168,13 +168,12 @@ export async function generateReply(
         resumes
     });
     const detector = format.toolCallTags == null || options.tools == null ? undefined : new ToolCallDetector(format.toolCallTags);
-    let toolCall: DetectedToolCall | undefined;
     const emit = (segmented: SegmentChunk[]) => {
-        const detected = detector?.push(segmented);
-        toolCall ??= detected?.call;
-        for (const chunk of detected?.chunks ?? segmented)
+        for (const chunk of detector?.push(segmented) ?? segmented)
             options.onChunk?.(chunk);
     };
+    /** Whole calls so far: the reply ends as `toolCall` however its generation stops. */
+    const calledTools = () => (detector?.calls.length ?? 0) > 0;
     const closing = format.thoughtClosing == null
         ? undefined
         : {text: format.thoughtClosing.toString(), tokens: format.thoughtClosing.tokenize(model.tokenizer)};
@@ -217,7 +216,7 @@ export async function generateReply(
                 break;
             }
             if (stopTokens.has(token)) {
-                stopReason = "finished";
+                stopReason = calledTools() ? "toolCall" : "finished";
                 break;
             }
             const inThought = segmenter.isInThought();
@@ -241,12 +240,13 @@ export async function generateReply(
             // Counted before its text goes out, so the text's delta carries the count that includes it.
             options.onContextTokens?.(promptTokens.length + thoughtTokens + answerTokens);
             emit(chunks);
-            if (toolCall != null) {
+            // Generation goes on after a call for the ones that may follow it; anything else ends the calls.
+            if (detector?.ended) {
                 stopReason = "toolCall";
                 break;
             }
             if (thoughtTokens + answerTokens >= tokenLimit) {
-                stopReason = "length";
+                stopReason = calledTools() ? "toolCall" : "length";
                 break;
             }
             // Another reply waiting to erase its sequence goes first (see ContextGate).
@@ -256,7 +256,8 @@ export async function generateReply(
     } finally {
         await iterator.return();
     }
-    if (toolCall == null) {
+    const toolCalls = detector?.calls ?? [];
+    if (toolCalls.length === 0) {
         emit(segmenter.push(decoder.flush()));
         emit(segmenter.end(stopReason != null && stopReason !== "finished"));
         for (const chunk of detector?.end() ?? [])
@@ -264,7 +265,7 @@ export async function generateReply(
     }
 
     return {
-        stopReason: stopReason ?? "finished",
+        stopReason: stopReason ?? (toolCalls.length > 0 ? "toolCall" : "finished"),
         thoughtCutByBudget,
         promptTokens: promptTokens.length,
         droppedTurns,
@@ -272,7 +273,7 @@ export async function generateReply(
         thoughtTokens,
         answerTokens,
         ...(firstTokenAt == null ? {} : {firstTokenAt}),
-        ...(toolCall == null ? {} : {toolCall}),
+        ...(toolCalls.length === 0 ? {} : {toolCalls}),
         ...(stopReason === "length" ? {limit} : {})
     };
 }

@@ -161,7 +161,7 @@ describe("conversations in Chromium", () => {
         expect(await assistants().last().textContent()).toContain(expectedTexts.answer);
     });
 
-    test("export Markdown and JSON; importing the JSON brings the conversation back whole", async () => {
+    test("export Markdown and JSON; importing the JSON brings the conversation back whole, and importing one already here asks (Skip, Replace)", async () => {
         const all = JSON.parse((await download("Export all")).content) as ChatArchive;
         expect(all.chats.map((chat) => chat.summary.title).sort()).toEqual(["Beta: 我们讨论量子纠缠的原理", "Renamed alpha"]);
 
@@ -193,6 +193,28 @@ describe("conversations in Chromium", () => {
         });
         expect(withoutIds(again.chats[0]!)).toEqual(withoutIds(archive.chats[0]!));
         expect(await users().first().textContent()).toContain("Alpha question");
+
+        // The copy exported and imported again is here already: the dialog asks. Skip adds nothing;
+        // Replace puts the file's version in place of the one renamed here.
+        const copyFile = path.join(session.dir, "copy.json");
+        writeFileSync(copyFile, JSON.stringify(again));
+        const duplicates = page.getByRole("dialog", {name: "This conversation is already here"});
+        await conversations().getByLabel("Import JSON").setInputFiles(copyFile);
+        await expect.poll(() => duplicates.count()).toBe(1);
+        expect(await duplicates.getByRole("listitem").allTextContents()).toEqual(["Renamed alpha"]);
+        await duplicates.getByRole("button", {name: "Skip"}).click();
+        await expect.poll(() => conversations().getByText("Imported 0 conversations, skipped 1 already here.").count()).toBe(1);
+        expect(await chatEntry("Renamed alpha").count()).toBe(1);
+
+        await chatAction("Renamed alpha", "Rename");
+        await conversations().getByRole("textbox", {name: "Conversation title"}).fill("Renamed here");
+        await conversations().getByRole("textbox", {name: "Conversation title"}).press("Enter");
+        await expect.poll(() => chatEntry("Renamed here").count()).toBe(1);
+        await conversations().getByLabel("Import JSON").setInputFiles(copyFile);
+        await duplicates.getByRole("button", {name: "Replace"}).click();
+        await expect.poll(() => conversations().getByText("Imported 1 conversation.").count()).toBe(1);
+        await expect.poll(() => chatEntry("Renamed alpha").count()).toBe(1);
+        expect(await chatEntry("Renamed here").count()).toBe(0);
     });
 
     test("continue a stopped answer, then delete a message", async () => {

@@ -2,7 +2,8 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {chooseModel} from "./support/ponderUi.ts";
+import {chooseModel, showView} from "./support/ponderUi.ts";
+import {useUiLanguage} from "./support/uiLanguage.ts";
 import {openPonder, type PonderSession} from "./support/openPonder.ts";
 
 let session: PonderSession;
@@ -24,6 +25,8 @@ afterAll(async () => {
 const composer = () => page.getByRole("textbox", {name: "Message"});
 const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();
 const settings = () => page.getByRole("region", {name: "Generation settings"});
+const familyPreset = () => page.getByRole("combobox", {name: "Family preset"});
+const systemPrompt = () => page.getByRole("textbox", {name: "System prompt"});
 
 async function ask(text: string) {
     await expect.poll(() => composer().isEditable(), {timeout: 30_000}).toBe(true);
@@ -39,7 +42,7 @@ describe("generation settings in the UI", () => {
         const budget = page.getByLabel("Thinking budget", {exact: true});
         await expect.poll(() => budget.count(), {timeout: 30_000}).toBe(1);
         expect(await budget.inputValue()).toBe("unlimited");
-        expect(await page.getByText("Preset: llama.cpp defaults").count()).toBe(1);
+        expect(await familyPreset().locator("option:checked").textContent()).toBe("As the model: llama.cpp defaults");
 
         await budget.selectOption("custom");
         const custom = page.getByLabel("Custom thinking budget (tokens)");
@@ -66,7 +69,7 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => lock.count()).toBe(1);
         expect(await lock.locator("option").allTextContents()).toEqual(["Off", "Match my message", "English", "中文"]);
         // Its file is named qwq-tiny.gguf, so it gets QwQ's preset.
-        await expect.poll(() => page.getByText("Preset: QwQ").count()).toBe(1);
+        await expect.poll(() => familyPreset().locator("option:checked").textContent()).toBe("As the model: QwQ");
         expect(await page.getByLabel("Temperature", {exact: true}).inputValue()).toBe("0.6");
         // Inside a chat the settings start on this chat only, which has no load options.
         expect(await page.getByLabel("This chat only").isChecked()).toBe(true);
@@ -131,5 +134,58 @@ describe("generation settings in the UI", () => {
         const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
         await file.getByRole("button", {name: "Will it fit?"}).click();
         await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/tokens of context · KV cache q8_0$/);
+    });
+
+    test("presets: a family preset is chosen; a preset saved from the chat is picked for a new chat, renamed and deleted, in either language", async () => {
+        await showView(page, "Back to chat");
+        await page.getByRole("button", {name: "New chat"}).click();
+        if (await page.getByRole("complementary", {name: "Chat settings"}).count() === 0)
+            await page.getByRole("button", {name: "Chat settings"}).click();
+        await expect.poll(() => familyPreset().count(), {timeout: 30_000}).toBe(1);
+        const picker = page.getByRole("combobox", {name: "Preset", exact: true});
+        expect(await picker.isDisabled()).toBe(true);
+
+        // Qwen3's preset for this (new) chat: its top-k of 20 replaces QwQ's 40.
+        await familyPreset().selectOption("qwen3");
+        await expect.poll(() => page.getByLabel("Top K", {exact: true}).inputValue()).toBe("20");
+        await systemPrompt().fill("Speak like a pirate.");
+        await systemPrompt().blur();
+        const temperature = page.getByLabel("Temperature", {exact: true});
+        await temperature.fill("0.3");
+        await temperature.blur();
+        await expect.poll(() => page.getByRole("button", {name: "Reset Temperature"}).count()).toBe(1);
+
+        await page.getByRole("button", {name: "Save as preset…"}).click();
+        await page.getByRole("textbox", {name: "Preset name"}).fill("Pirate");
+        await page.getByRole("button", {name: "Save preset"}).click();
+        await expect.poll(() => picker.locator("option").allTextContents()).toEqual(["Choose a preset…", "Pirate"]);
+
+        await page.getByRole("button", {name: "New chat"}).click();
+        await expect.poll(() => systemPrompt().inputValue()).toBe("");
+        await picker.selectOption({label: "Pirate"});
+        await page.getByRole("button", {name: "Use preset"}).click();
+        await expect.poll(() => systemPrompt().inputValue()).toBe("Speak like a pirate.");
+        await expect.poll(() => temperature.inputValue()).toBe("0.3");
+        expect(await familyPreset().inputValue()).toBe("qwen3");
+        await ask("Ahoy");
+        expect(await page.getByRole("heading", {level: 1}).textContent()).toBe("Ahoy");
+
+        await page.getByText("Manage presets").click();
+        await page.getByRole("button", {name: "Rename preset Pirate"}).click();
+        await page.getByRole("textbox", {name: "New name for Pirate"}).fill("Corsair");
+        await page.getByRole("button", {name: "Rename", exact: true}).click();
+        await expect.poll(() => picker.locator("option").allTextContents()).toEqual(["Choose a preset…", "Corsair"]);
+
+        // Kept by the main side, and named in Chinese too.
+        await useUiLanguage(page, "zh-CN");
+        await page.getByRole("button", {name: "对话设置"}).click();
+        const chinesePicker = page.getByRole("combobox", {name: "预设", exact: true});
+        await expect.poll(() => chinesePicker.locator("option").allTextContents(), {timeout: 30_000}).toEqual(["选择预设…", "Corsair"]);
+        expect(await page.getByRole("combobox", {name: "模型系列预设"}).inputValue()).toBe("qwen3");
+        await page.getByText("管理预设").click();
+        await page.getByRole("button", {name: "删除预设 Corsair"}).click();
+        await expect.poll(() => chinesePicker.locator("option").allTextContents()).toEqual(["还没有预设"]);
+        expect(await chinesePicker.isDisabled()).toBe(true);
+        await useUiLanguage(page, "en");
     });
 });

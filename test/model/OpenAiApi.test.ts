@@ -1,55 +1,22 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
 import OpenAI from "openai";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {beforeAll, describe, expect, test} from "vitest";
 import type {Message} from "../../electron/contract.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
-import {OpenAiApi, type ApiRequestLog} from "../../electron/server/openai/OpenAiApi.ts";
-import {PonderServer} from "../../electron/server/PonderServer.ts";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
+import type {ApiRequestLog} from "../../electron/server/openai/OpenAiApi.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {useApiServer} from "./support/useApiServer.ts";
 
-const apiKey = "test-key-0123456789";
 const model = "qwq-tiny.gguf";
-let dir: string;
+const requestLog: ApiRequestLog[] = [];
+const api = useApiServer("ponder-api-", {[model]: "prefilled", "endless.gguf": "endless"}, {
+    load: model,
+    api: {maxBodyBytes: 64 * 1024, onRequestLog: (entry) => requestLog.push(entry)}
+});
+const {apiKey} = api;
 let core: PonderCore;
-let server: PonderServer;
 let origin: string;
 let client: OpenAI;
-const requestLog: ApiRequestLog[] = [];
-
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-api-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.prefilled, path.join(dir, "models", model));
-    copyFileSync(fixtures.endless, path.join(dir, "models", "endless.gguf"));
-    core = await PonderCore.create({
-        dataDir: path.join(dir, "data"),
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 4096},
-        chats: {generation: {sampling: {temperature: 0}}}
-    });
-    expect((await core.handlers["models.load"]({modelId: model})).status).toBe("ready");
-    server = new PonderServer(core, {
-        rendererDir: dir,
-        token: "page-token",
-        api: new OpenAiApi({models: core.models, apiKey: () => apiKey, maxBodyBytes: 64 * 1024, onRequestLog: (entry) => requestLog.push(entry)})
-    });
-    origin = new URL(await server.listen()).origin;
-    client = new OpenAI({baseURL: `${origin}/v1`, apiKey, maxRetries: 0});
-});
-
-afterAll(async () => {
-    await server?.close();
-    await core?.dispose();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
-});
+beforeAll(() => void ({core, origin, client} = api));
 
 const greedy = {model, temperature: 0} as const;
 

@@ -3,7 +3,7 @@ import {readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import path from "node:path";
 import {describe, expect, test} from "vitest";
-import type {Attachment, Message} from "../../electron/contract.ts";
+import {requestSchemas, type Attachment, type Message} from "../../electron/contract.ts";
 import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 
@@ -29,6 +29,17 @@ async function upload(core: PonderCore, name: string, bytes: Buffer): Promise<At
     for (let offset = 0; offset < bytes.length; offset += 2 ** 20)
         await core.handlers["attachments.write"]({uploadId, offset, data: bytes.subarray(offset, offset + 2 ** 20).toString("base64")});
     return core.handlers["attachments.finish"]({uploadId});
+}
+
+/** Every chat as JSON, read piece by piece as the renderer saves an export. */
+async function exportAll(core: PonderCore): Promise<string> {
+    const {exportId} = await core.handlers["chats.export"]({format: "json"});
+    let text = "";
+    for (let piece = await core.handlers["chats.readExport"]({exportId}); ; piece = await core.handlers["chats.readExport"]({exportId})) {
+        text += piece.content;
+        if (piece.done)
+            return text;
+    }
 }
 
 const notes = "Meeting notes\n\nThe launch moves to the ninth of March. The budget stays at forty thousand euros.\n";
@@ -75,6 +86,26 @@ describe("attachments on the scripted model", () => {
         expect(readdirSync(path.join(dataDir, "attachments")).filter((name) => name.endsWith(".json"))).toEqual([`${first.id}.json`]);
         // Nothing of the uploads is left behind.
         expect(readdirSync(path.join(dataDir, "attachments", "uploads"))).toEqual([]);
+    });
+
+    test("a JSON export carries each attached document's text once, and importing it into another data folder restores them: the same archive comes back out", async () => {
+        const core = await openCore(path.join(workspace.dir, "export"));
+        await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+        const attachment = await upload(core, "notes.md", Buffer.from(notes));
+        const first = await core.handlers["chats.send"]({text: "When is the launch?", attachments: [{id: attachment.id, name: "notes.md"}]});
+        await finished(core, first.assistantMessage.id);
+        const second = await core.handlers["chats.send"]({chatId: first.chatId, text: "And the budget?", attachments: [{id: attachment.id, name: "notes again.md"}]});
+        await finished(core, second.assistantMessage.id);
+        const exported = await exportAll(core);
+        const {archive} = requestSchemas["chats.import"].parse({archive: JSON.parse(exported)});
+        expect(archive.attachments).toEqual({[attachment.id]: {kind: "text", pages: [{number: null, text: notes}], encoding: "utf-8", sizeBytes: attachment.sizeBytes, tokens: attachment.tokens}});
+
+        const other = await openCore(path.join(workspace.dir, "imported"));
+        expect(() => other.attachments.describe(attachment)).toThrow();
+        expect((await other.handlers["chats.import"]({archive})).imported.map((chat) => chat.id)).toEqual([first.chatId]);
+        expect(other.attachments.describe({id: attachment.id, name: "notes.md"})).toEqual(attachment);
+        expect(other.attachments.promptText(attachment)).toBe(core.attachments.promptText(attachment));
+        expect(await exportAll(other)).toBe(exported);
     });
 
     test("bad uploads get clear messages and leave nothing behind; the app keeps going", async () => {

@@ -10,6 +10,7 @@ import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
 const workspace = useCoreWorkspace("ponder-chat-tools-", {
     "in-reasoning.gguf": "callsInReasoning",
     "twice.gguf": "callsTwice",
+    "parallel.gguf": "callsInParallel",
     "broken.gguf": "callsBrokenAfterReasoning"
 });
 
@@ -110,6 +111,33 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         ]);
     });
 
+    test("two calls in one turn: each is asked about in order (one allowed, one denied), both results go back, then the answer", async () => {
+        const {core} = await openCore("parallel", "parallel.gguf");
+        const {reply, events} = await ask(core, (call) => call.name === "forecast" ? "allowOnce" : "deny");
+        const texts = toolScriptTexts.callsInParallel;
+        expect(events.map((call) => [call.name, call.status])).toEqual([
+            ["forecast", "awaitingConsent"], ["forecast", "running"], ["forecast", "done"],
+            ["moon_phase", "awaitingConsent"], ["moon_phase", "denied"]
+        ]);
+        expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.before + callSeparator + texts.after});
+        // Both sit where the reasoning stood when the model wrote them.
+        expect(reply.toolCalls.map((call) => [call.name, call.status, call.result, call.reasoningOffset])).toEqual([
+            ["forecast", "done", "Sunny and 21 degrees in Paris.", texts.before.length],
+            ["moon_phase", "denied", null, texts.before.length]
+        ]);
+    });
+
+    test("the call cap inside one turn: the calls past it are refused and the model told, and it answers", async () => {
+        const {core} = await openCore("parallel-cap", "parallel.gguf");
+        await core.handlers["tools.configure"]({maxCallsPerReply: 1});
+        const {reply} = await ask(core);
+        expect(reply.toolCalls.map((call) => [call.name, call.status, call.error])).toEqual([
+            ["forecast", "done", null],
+            ["moon_phase", "failed", "The model reached the limit of 1 tool calls in one reply."]
+        ]);
+        expect(reply).toMatchObject({status: "done", text: toolScriptTexts.callsInParallel.answer});
+    });
+
     test("the call cap: a call past it is refused and the model told; a model that keeps calling ends the reply with the reason", async () => {
         const {core} = await openCore("cap", "twice.gguf");
         await core.handlers["tools.configure"]({maxCallsPerReply: 1});
@@ -141,7 +169,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const started = await core.handlers["chats.export"]({format: "json", chatId});
         const piece = await core.handlers["chats.readExport"]({exportId: started.exportId});
         const archive = JSON.parse(piece.content) as ChatArchive;
-        const [imported] = await core.handlers["chats.import"]({archive});
+        const {imported: [imported]} = await core.handlers["chats.import"]({archive, duplicates: "copy"});
         const importedReply = (await core.handlers["chats.get"]({chatId: imported!.id})).messages.at(-1)!;
         expect(importedReply.toolCalls).toEqual(reply.toolCalls);
     });

@@ -149,9 +149,59 @@ describe("the conversation list and exports through the core's handlers", () => 
         expect(archive.chats[0]!.settings).toEqual({temperature: 0.25, thinkingBudget: 64});
 
         const other = await openCore("import");
-        const [imported] = await other.handlers["chats.import"]({archive});
+        const {imported: [imported]} = await other.handlers["chats.import"]({archive});
         expect((await other.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: imported!.id})).chat).toEqual({temperature: 0.25, thinkingBudget: 64});
         expect((await other.handlers["chats.get"]({chatId: imported!.id})).messages.map((message) => message.text)).toEqual(["Keep my settings", expectedTexts.answer]);
+    });
+});
+
+describe("presets and duplicate imports through the core's handlers", () => {
+    test("a preset saved from a chat survives a restart, and gives a new chat its system prompt, family and settings", async () => {
+        const modelId = "qwq-tiny.gguf";
+        const first = await openCore("presets");
+        const {id: chatId} = await first.handlers["chats.create"](undefined);
+        await first.handlers["chats.update"]({chatId, systemPrompt: "Answer in one line."});
+        await first.handlers["settings.update"]({modelId, chatId, values: {temperature: 0.3}, family: "qwen3"});
+        // The model's own defaults go into the preset too; its load options don't.
+        await first.handlers["settings.update"]({modelId, values: {thinkingBudget: 512, contextSize: 1024}});
+        const [saved] = await first.handlers["settings.savePreset"]({name: "Terse", modelId, chatId});
+        expect(saved).toMatchObject({name: "Terse", systemPrompt: "Answer in one line.", family: "qwen3", values: {temperature: 0.3, thinkingBudget: 512}});
+        await workspace.closeCore(first);
+
+        const second = await openCore("presets");
+        expect(await second.handlers["settings.listPresets"](undefined)).toEqual([saved]);
+        const fresh = await second.handlers["chats.create"](undefined);
+        const view = await second.handlers["settings.applyPreset"]({presetId: saved!.id, modelId, chatId: fresh.id});
+        expect(view).toMatchObject({family: "qwen3", chosenFamily: {chat: "qwen3"}, chat: {temperature: 0.3, thinkingBudget: 512}});
+        expect(view.effective).toMatchObject({temperature: 0.3, topK: 20, thinkingBudget: 512});
+        expect((await second.handlers["chats.get"]({chatId: fresh.id})).summary.systemPrompt).toBe("Answer in one line.");
+
+        await second.handlers["settings.renamePreset"]({presetId: saved!.id, name: "Short"});
+        await expect(second.handlers["settings.savePreset"]({name: "short", modelId})).rejects.toThrow("There is already a preset called “short”.");
+        expect(await second.handlers["settings.deletePreset"]({presetId: saved!.id})).toEqual([]);
+        await expect(second.handlers["settings.applyPreset"]({presetId: saved!.id, modelId, chatId: fresh.id})).rejects.toThrow("That preset no longer exists.");
+    });
+
+    test("importing chats that are here already asks, then skips, copies or replaces them", async () => {
+        const core = await openCore("duplicates");
+        const kept = await ask(core, "Kept as it is");
+        const started = await core.handlers["chats.export"]({format: "json", chatId: kept.chatId});
+        const archive = JSON.parse((await core.handlers["chats.readExport"]({exportId: started.exportId})).content) as ChatArchive;
+        const title = archive.chats[0]!.summary.title;
+        const count = async () => (await core.handlers["chats.list"]({})).chats.length;
+
+        expect(await core.handlers["chats.import"]({archive})).toEqual({imported: [], duplicates: [{id: kept.chatId, title}]});
+        expect(await core.handlers["chats.import"]({archive, duplicates: "skip"})).toEqual({imported: [], duplicates: [{id: kept.chatId, title}]});
+        expect(await count()).toBe(1);
+        const {imported: [copy]} = await core.handlers["chats.import"]({archive, duplicates: "copy"});
+        expect(copy!.id).not.toBe(kept.chatId);
+        expect(await count()).toBe(2);
+
+        await core.handlers["chats.update"]({chatId: kept.chatId, title: "Renamed here"});
+        const {imported: [replaced]} = await core.handlers["chats.import"]({archive, duplicates: "replace"});
+        expect(replaced).toMatchObject({id: kept.chatId, title});
+        expect(await count()).toBe(2);
+        expect((await core.handlers["chats.get"]({chatId: kept.chatId})).messages.map((message) => message.text)).toEqual(["Kept as it is", expectedTexts.answer]);
     });
 });
 

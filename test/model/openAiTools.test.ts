@@ -1,56 +1,28 @@
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import path from "node:path";
 import OpenAI from "openai";
 import type {RunnableToolFunctionWithParse} from "openai/lib/RunnableFunction";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {beforeAll, describe, expect, test} from "vitest";
 import {RemoteEngine} from "../../electron/core/engines/RemoteEngine.ts";
-import {PonderCore} from "../../electron/core/PonderCore.ts";
+import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import type {AssistantPart, EngineReply} from "../../electron/core/replies/ReplyEngine.ts";
-import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
-import {PonderServer} from "../../electron/server/PonderServer.ts";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {toolScriptTexts} from "../fixtures/models/toolScripts.ts";
+import {useApiServer} from "./support/useApiServer.ts";
 
 /**
  * Tool calls through `/v1` with the official `openai` client, against a scripted model (QwQ's
  * template) that calls `forecast` inside its reasoning and, once a tool's result is in its
  * context, answers from it. The client runs the tool; Ponder only renders and reads the calls.
  */
-const apiKey = "test-key-0123456789";
 const model = "qwq-tools.gguf";
-let dir: string;
+/** Calls both tools one after the other in one turn. */
+const parallelModel = "qwq-parallel.gguf";
+/** Plain ChatML: no tool-call form in its template. */
+const noToolsModel = "chatml-no-tools.gguf";
+const api = useApiServer("ponder-api-tools-", {[model]: "callsInReasoning", [parallelModel]: "callsInParallel", [noToolsModel]: "withoutTools"}, {load: model});
+const {apiKey} = api;
 let core: PonderCore;
-let server: PonderServer;
 let origin: string;
 let client: OpenAI;
-
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    dir = mkdtempSync(path.join(tmpdir(), "ponder-api-tools-"));
-    mkdirSync(path.join(dir, "models"));
-    copyFileSync(fixtures.callsInReasoning, path.join(dir, "models", model));
-    core = await PonderCore.create({
-        dataDir: path.join(dir, "data"),
-        modelsDir: path.join(dir, "models"),
-        shell: "headless",
-        version: "test",
-        runtime: {gpu: false},
-        load: {threads: 1, contextSize: 4096},
-        chats: {generation: {sampling: {temperature: 0}}}
-    });
-    expect((await core.handlers["models.load"]({modelId: model})).status).toBe("ready");
-    server = new PonderServer(core, {rendererDir: dir, token: "page-token", api: new OpenAiApi({models: core.models, apiKey: () => apiKey})});
-    origin = new URL(await server.listen()).origin;
-    client = new OpenAI({baseURL: `${origin}/v1`, apiKey, maxRetries: 0});
-});
-
-afterAll(async () => {
-    await server?.close();
-    await core?.dispose();
-    if (dir != null)
-        rmSync(dir, {recursive: true, force: true});
-});
+beforeAll(() => void ({core, origin, client} = api));
 
 const forecastTool = {
     type: "function",
@@ -190,16 +162,66 @@ describe("tool calls through /v1 with the official client", () => {
         const first = await round([{role: "user", text: question.content}]);
         expect(first.reply.stopReason).toBe("toolCall");
         expect(first.reasoning).toBe(toolScriptTexts.callsInReasoning.before);
-        const called = JSON.parse(first.reply.toolCall!.body) as {name: string; arguments: unknown};
+        const called = JSON.parse(first.reply.toolCalls![0]!.body) as {name: string; arguments: unknown};
         expect(called).toEqual({name: "forecast", arguments: {city: "Paris"}});
 
         const parts: AssistantPart[] = [
             {type: "thought", text: first.reasoning, ended: false},
-            {type: "toolCall", body: first.reply.toolCall!.body, name: called.name, arguments: called.arguments, result: weather}
+            {type: "toolCall", body: first.reply.toolCalls![0]!.body, name: called.name, arguments: called.arguments, result: weather}
         ];
         const second = await round([{role: "user", text: question.content}, {role: "assistant", text: "", parts}]);
         expect(second.reply.stopReason).toBe("finished");
         expect(second.answer.trim()).toBe(toolScriptTexts.callsInReasoning.answer);
+    });
+
+    test("a model whose template has no tool-call form: Use tools is unsupported once it is loaded, and /v1 refuses tools as tools_not_supported", async () => {
+        const runtime = await core.handlers["models.load"]({modelId: noToolsModel});
+        try {
+            expect(runtime).toMatchObject({status: "ready", unsupportedSettings: ["useTools"]});
+            const refused = await client.chat.completions.create({model: noToolsModel, messages: [question], tools: [forecastTool]}).catch((error: unknown) => error);
+            expect(refused).toBeInstanceOf(OpenAI.APIError);
+            expect(refused).toMatchObject({status: 400, code: "tools_not_supported", param: "tools"});
+            // Without tools the same request is answered.
+            const plain = await client.chat.completions.create({model: noToolsModel, temperature: 0, messages: [question], max_tokens: 40});
+            expect(plain.choices[0]!.message.content).not.toBe("");
+        } finally {
+            await core.handlers["models.load"]({modelId: model});
+        }
+    });
+
+    test("two calls in one turn: both in tool_calls, streamed by index and not; both results back get the answer; parallel_tool_calls false keeps the first", async () => {
+        expect((await core.handlers["models.load"]({modelId: parallelModel})).status).toBe("ready");
+        try {
+            const tools = [forecastTool, moonTool];
+            const first = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools});
+            const message = first.choices[0]!.message as ReasoningMessage;
+            expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+            expect(message.reasoning_content).toBe(toolScriptTexts.callsInParallel.before);
+            const calls = (message.tool_calls ?? []).map((call) => call.type === "function" ? [call.function.name, JSON.parse(call.function.arguments)] : [call.type]);
+            expect(calls).toEqual([["forecast", {city: "Paris"}], ["moon_phase", {}]]);
+            expect(new Set(message.tool_calls!.map((call) => call.id)).size).toBe(2);
+
+            const results = [weather, "Waxing crescent tonight."].map((content, index) => ({role: "tool" as const, tool_call_id: message.tool_calls![index]!.id, content}));
+            const second = await client.chat.completions.create({
+                model: parallelModel, temperature: 0, tools,
+                messages: [question, message as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam, ...results]
+            });
+            expect(second.choices[0]!.finish_reason).toBe("stop");
+            expect(second.choices[0]!.message.content).toBe(toolScriptTexts.callsInParallel.answer);
+
+            const stream = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools, stream: true});
+            const deltas: OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+            for await (const chunk of stream)
+                deltas.push(...chunk.choices[0]?.delta.tool_calls ?? []);
+            expect(deltas.filter((delta) => delta.id != null).map((delta) => [delta.index, delta.function?.name])).toEqual([[0, "forecast"], [1, "moon_phase"]]);
+            const argumentsOf = (index: number) => JSON.parse(deltas.filter((delta) => delta.index === index).map((delta) => delta.function?.arguments ?? "").join("")) as unknown;
+            expect([argumentsOf(0), argumentsOf(1)]).toEqual([{city: "Paris"}, {}]);
+
+            const one = await client.chat.completions.create({model: parallelModel, temperature: 0, messages: [question], tools, parallel_tool_calls: false});
+            expect(one.choices[0]!.message.tool_calls?.map((call) => call.type === "function" ? call.function.name : call.type)).toEqual(["forecast"]);
+        } finally {
+            await core.handlers["models.load"]({modelId: model});
+        }
     });
 
 });

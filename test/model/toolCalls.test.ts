@@ -46,7 +46,7 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         expect(model.format.toolCallTags).toEqual({open: "<tool_call>", close: "</tool_call>"});
 
         const first = await round(model, [question]);
-        expect(first.result).toMatchObject({stopReason: "toolCall", toolCall: {body: toolCallBodies.forecast, segment: "thought"}});
+        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.forecast, segment: "thought"}]});
         expect(first.thought).toBe(toolScriptTexts.callsInReasoning.before);
         expect(first.thought + first.answer).not.toContain("tool_call");
 
@@ -72,13 +72,13 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
     test("two calls: the gate on the second result's word switches from the second call to the answer", async () => {
         const model = await load(fixtures.callsTwice);
         const first = await round(model, [question]);
-        expect(first.result.toolCall?.body).toBe(toolCallBodies.forecast);
+        expect(first.result.toolCalls?.map((call) => call.body)).toEqual([toolCallBodies.forecast]);
         const afterFirst: AssistantPart[] = [
             {type: "thought", text: first.thought, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts: afterFirst}]);
-        expect(second.result.toolCall?.body).toBe(toolCallBodies.moonPhase);
+        expect(second.result.toolCalls?.map((call) => call.body)).toEqual([toolCallBodies.moonPhase]);
         expect(second.thought).toBe(toolScriptTexts.callsTwice.second);
 
         const afterSecond: AssistantPart[] = [
@@ -91,10 +91,29 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         expect(third.answer).toBe(toolScriptTexts.callsTwice.answer);
     });
 
+    test("two calls in one turn (Hermes' parallel form): both are read in order, and both results go back before the model goes on", async () => {
+        const model = await load(fixtures.callsInParallel);
+        const first = await round(model, [question]);
+        expect(first.result.stopReason).toBe("toolCall");
+        expect(first.result.toolCalls).toEqual([{body: toolCallBodies.forecast, segment: "thought"}, {body: toolCallBodies.moonPhase, segment: "thought"}]);
+        expect(first.thought).toBe(toolScriptTexts.callsInParallel.before);
+        expect(first.thought + first.answer).not.toContain("tool_call");
+
+        const parts: AssistantPart[] = [
+            {type: "thought", text: first.thought, ended: false},
+            {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."},
+            {type: "toolCall", body: toolCallBodies.moonPhase, name: "moon_phase", arguments: {}, result: "Waxing crescent tonight."}
+        ];
+        const second = await round(model, [question, {role: "assistant", text: "", parts}]);
+        expect(second.result.stopReason).toBe("finished");
+        expect(second.thought).toBe(toolScriptTexts.callsInParallel.after);
+        expect(second.answer).toBe(toolScriptTexts.callsInParallel.answer);
+    });
+
     test("a call after the reasoning: the answer before it is shown, and the model thinks anew after the result", async () => {
         const model = await load(fixtures.callsBrokenAfterReasoning);
         const first = await round(model, [question]);
-        expect(first.result).toMatchObject({stopReason: "toolCall", toolCall: {body: toolCallBodies.broken, segment: "answer"}});
+        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.broken, segment: "answer"}]});
         expect(first.thought).toBe(toolScriptTexts.callsBrokenAfterReasoning.reasoning);
         expect(first.answer).toBe(toolScriptTexts.callsBrokenAfterReasoning.answer);
 

@@ -71,6 +71,7 @@ export class ChatRepository {
             setActiveLeaf: db.prepare("UPDATE chats SET active_leaf_id = ? WHERE id = ?"),
             setDeleted: db.prepare("UPDATE chats SET deleted_at = ? WHERE id = ?"),
             purgeDeleted: db.prepare("DELETE FROM chats WHERE deleted_at IS NOT NULL"),
+            deleteChat: db.prepare<[string]>("DELETE FROM chats WHERE id = ?"),
             allChats: db.prepare<[], ChatRow>("SELECT * FROM chats WHERE deleted_at IS NULL ORDER BY created_at, rowid"),
             chatMessages: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE chat_id = ? ORDER BY created_at, rowid"),
             newestMessage: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE chat_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1"),
@@ -149,6 +150,11 @@ export class ChatRepository {
     /** Deletes for good the chats whose undo has lapsed (those deleted before this start). */
     purgeDeleted(): number {
         return this.#statements.purgeDeleted.run().changes;
+    }
+
+    /** Deletes a chat and its messages for good, at once (an import replacing it). */
+    deleteForGood(chatId: string): void {
+        this.#statements.deleteChat.run(chatId);
     }
 
     setActiveLeaf(chatId: string, messageId: string | null): void {

@@ -1,12 +1,12 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import type {Attachment, Chat, ChatArchive, ChatImportResult, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import {isCutShort, leafAfterDeleting, pathTo} from "./branchTree.ts";
 import {ChatReplies, type ChatRepliesOptions} from "./ChatReplies.ts";
 import type {ChatChanges, ChatRepository} from "./ChatRepository.ts";
-import {ChatTransfer, type ChatSettingsStore} from "./ChatTransfer.ts";
+import {ChatTransfer, type ChatSettingsStore, type DocumentArchive, type DuplicateChoice} from "./ChatTransfer.ts";
 import {chatPageSize} from "../../contract/values.ts";
 import {PonderError} from "../../contract/errors.ts";
 
@@ -15,6 +15,8 @@ export interface ChatServiceOptions extends ChatRepliesOptions {
     chatSettings?: ChatSettingsStore;
     /** A stored document under the name a question gives it (AttachmentStore); without it, attachments are refused. */
     describeAttachment?: (attachment: Pick<Attachment, "id" | "name">) => Attachment;
+    /** The attached documents' text (AttachmentStore), which JSON exports carry and imports restore. */
+    documentArchive?: DocumentArchive;
     /** Drops what is kept of a chat outside its messages (the model's saved state) once it is deleted. */
     forgetChat?: (chatId: string) => Promise<void>;
 }
@@ -51,7 +53,7 @@ export class ChatService {
         this.#repository = repository;
         this.#events = events;
         this.#replies = new ChatReplies(repository, models, events, options);
-        this.#transfer = new ChatTransfer(repository, options.chatSettings);
+        this.#transfer = new ChatTransfer(repository, options.chatSettings, {documents: options.documentArchive});
         this.#describeAttachment = options.describeAttachment;
         this.#forgetChat = options.forgetChat;
     }
@@ -77,7 +79,7 @@ export class ChatService {
             restoreMessage: async ({chatId, messageId}) => this.restoreMessage(chatId, messageId),
             export: async ({chatId, format}) => this.export(chatId, format),
             readExport: async ({exportId}) => this.readExport(exportId),
-            import: async ({archive}) => this.import(archive)
+            import: async ({archive, duplicates}) => this.import(archive, duplicates)
         };
     }
 
@@ -125,10 +127,19 @@ export class ChatService {
         return this.#transfer.read(exportId);
     }
 
-    import(archive: ChatArchive): ChatSummary[] {
-        const imported = this.#transfer.import(archive);
-        this.#events.emit("chats.listChanged", imported.length === 1 ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
-        return imported;
+    async import(archive: ChatArchive, duplicates?: DuplicateChoice): Promise<ChatImportResult> {
+        if (duplicates === "replace") {
+            // A chat about to be replaced stops answering first, and its saved state goes.
+            for (const {id} of this.#transfer.duplicatesOf(archive)) {
+                await this.#replies.stop(id);
+                await this.#forgetChat?.(id);
+            }
+        }
+        const result = this.#transfer.import(archive, duplicates);
+        const {imported} = result;
+        if (imported.length > 0)
+            this.#events.emit("chats.listChanged", imported.length === 1 && duplicates !== "replace" ? {kind: "upsert", chat: imported[0]!} : {kind: "reload"});
+        return result;
     }
 
     /** Renames, pins or unpins, or changes a chat's generation settings. */

@@ -1,9 +1,10 @@
 import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
-import type {ChatArchive, ChatSummary, ExportPiece, ExportStart} from "../../contract.ts";
+import type {ArchivedDocument, ChatArchive, ChatImportResult, ChatSummary, ExportPiece, ExportStart, Message, RequestArgs} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
 type ArchivedChat = ChatArchive["chats"][number];
+export type DuplicateChoice = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 export type ChatSettingsOverrides = NonNullable<ArchivedChat["settings"]>;
 
 /** A chat's own generation settings, kept by SettingsService; exported and imported with the chat. */
@@ -12,7 +13,17 @@ export interface ChatSettingsStore {
     setChatOverrides(chatId: string, overrides: ChatSettingsOverrides): void;
 }
 
+/** The attached documents' text (AttachmentStore), which a JSON export carries once per content hash. */
+export interface DocumentArchive {
+    /** A stored document; undefined when the data folder no longer has it. */
+    archived(id: string): ArchivedDocument | undefined;
+    /** Keeps an imported document under its hash, unless it is already kept. `name` is a file name a message gives it. */
+    restore(id: string, name: string, document: ArchivedDocument): void;
+}
+
 export interface ChatTransferOptions {
+    /** Where attached documents are kept; without it, exports leave their text out. */
+    documents?: DocumentArchive;
     /** A piece of an export holds whole chats up to about this many characters (one big chat may exceed it). Defaults to 1 MiB. */
     pieceChars?: number;
     /** An export nobody has read from for this long is dropped (its reader went away). Defaults to 5 minutes. */
@@ -34,6 +45,7 @@ interface OpenExport {
 export class ChatTransfer {
     readonly #repository: ChatRepository;
     readonly #settings: ChatSettingsStore | undefined;
+    readonly #documents: DocumentArchive | undefined;
     readonly #pieceChars: number;
     readonly #idleMs: number;
     readonly #exports = new Map<string, OpenExport>();
@@ -41,6 +53,7 @@ export class ChatTransfer {
     constructor(repository: ChatRepository, settings?: ChatSettingsStore, options: ChatTransferOptions = {}) {
         this.#repository = repository;
         this.#settings = settings;
+        this.#documents = options.documents;
         this.#pieceChars = options.pieceChars ?? 1024 * 1024;
         this.#idleMs = options.idleMs ?? 5 * 60_000;
     }
@@ -85,13 +98,37 @@ export class ChatTransfer {
         this.#exports.clear();
     }
 
+    /** The archive's chats that are here already (and not deleted), as `ask` reports them. */
+    duplicatesOf(archive: ChatArchive): ChatImportResult["duplicates"] {
+        return archive.chats
+            .filter((chat) => this.#repository.getChat(chat.summary.id) != null)
+            .map((chat) => ({id: chat.summary.id, title: chat.summary.title}));
+    }
+
     /**
      * Adds the archive's chats. A chat already here (an archive imported twice, or exported from
-     * this database) is added as a copy with new ids, so an import never overwrites anything.
+     * this database) is skipped, added as a copy with new ids, or replaces the one here, as
+     * `duplicates` says; `ask` imports nothing while there are any and reports them. Messages
+     * whose ids are taken by another chat are always copied, so an import never overwrites
+     * anything it wasn't told to. The archive's documents are kept first, so that no imported
+     * message names a document the data folder lacks; one already kept (same hash) is left as it is.
      */
-    import(archive: ChatArchive): ChatSummary[] {
-        return this.#repository.transaction(() => archive.chats.map((chat) => {
+    import(archive: ChatArchive, duplicates: DuplicateChoice = "ask"): ChatImportResult {
+        const found = this.duplicatesOf(archive);
+        if (duplicates === "ask" && found.length > 0)
+            return {imported: [], duplicates: found};
+        for (const chat of archive.chats)
             checkTree(chat);
+        for (const [id, document] of Object.entries(archive.attachments ?? {}))
+            this.#documents?.restore(id, nameOf(id, archive.chats), document);
+        const here = new Set(found.map(({id}) => id));
+        const imported = this.#repository.transaction(() => archive.chats.flatMap((chat) => {
+            if (here.has(chat.summary.id)) {
+                if (duplicates === "skip")
+                    return [];
+                if (duplicates === "replace")
+                    this.#repository.deleteForGood(chat.summary.id);
+            }
             const clash = this.#repository.hasChat(chat.summary.id) || chat.messages.some((message) => this.#repository.hasMessage(message.id));
             const ids = new Map<string, string>();
             const idOf = (id: string) => {
@@ -117,22 +154,36 @@ export class ChatTransfer {
                     status: message.status === "streaming" ? "interrupted" : message.status
                 });
             }
-            return summary;
+            return [summary];
         }));
+        return {imported, duplicates: duplicates === "skip" ? found : []};
     }
 
     #expiry(exportId: string): NodeJS.Timeout {
         return setTimeout(() => this.#exports.delete(exportId), this.#idleMs).unref();
     }
 
-    /** The same text as `JSON.stringify(archive, null, 2)`, a chat at a time. */
+    /** The same text as `JSON.stringify(archive, null, 2)`, a chat (then a document) at a time. */
     * #jsonPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
         yield "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": [";
+        const documentIds = new Set<string>();
         for (const [index, chat] of chats.entries()) {
             const archived: ArchivedChat = {...chat, ...this.#settingsOf(chat.summary.id), messages: this.#repository.allMessages(chat.summary.id)};
+            for (const id of archived.messages.flatMap(attachmentIdsOf))
+                documentIds.add(id);
             yield (index === 0 ? "\n    " : ",\n    ") + JSON.stringify(archived, null, 2).replaceAll("\n", "\n    ");
         }
-        yield chats.length === 0 ? "]\n}" : "\n  ]\n}";
+        // The chats' closing goes with the next piece, so that an archive without documents ends in one.
+        let closing = chats.length === 0 ? "]" : "\n  ]";
+        let documents = 0;
+        for (const id of documentIds) {
+            const document = this.#documents?.archived(id);
+            if (document == null)
+                continue;
+            yield closing + (documents++ === 0 ? ",\n  \"attachments\": {\n    " : ",\n    ") + `${JSON.stringify(id)}: ${JSON.stringify(document, null, 2).replaceAll("\n", "\n    ")}`;
+            closing = "";
+        }
+        yield closing + (documents === 0 ? "\n}" : "\n  }\n}");
     }
 
     * #markdownPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
@@ -178,6 +229,23 @@ function checkTree(chat: ArchivedChat) {
     }
     if (chat.activeLeafId != null && !seen.has(chat.activeLeafId))
         throw new PonderError("chat.importLeafMissing", {title: chat.summary.title, message: chat.activeLeafId});
+}
+
+/** The documents a message refers to: those it attaches, and those its answer cites. */
+function attachmentIdsOf(message: Pick<Message, "attachments" | "sources">): string[] {
+    return [...(message.attachments ?? []).map((attachment) => attachment.id), ...(message.sources ?? []).map((source) => source.attachmentId)];
+}
+
+/** The name a message of the archive gives a document, for messages about it. */
+function nameOf(id: string, chats: ChatArchive["chats"]): string {
+    for (const chat of chats) {
+        for (const message of chat.messages) {
+            const attachment = message.attachments?.find((each) => each.id === id);
+            if (attachment != null)
+                return attachment.name;
+        }
+    }
+    return id;
 }
 
 function fileNameOf(title: string): string {

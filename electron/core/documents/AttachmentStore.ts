@@ -1,16 +1,14 @@
 import {createHash, randomUUID} from "node:crypto";
-import {mkdirSync, readFileSync} from "node:fs";
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from "node:fs";
 import {open, rename, rm, writeFile, type FileHandle} from "node:fs/promises";
 import path from "node:path";
-import type {Attachment, DomainHandlers} from "../../contract.ts";
+import type {ArchivedDocument, Attachment, DomainHandlers} from "../../contract.ts";
 import {PonderError} from "../../contract/errors.ts";
+import type {DocumentArchive} from "../chats/ChatTransfer.ts";
 import {assertAttachableSize, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
 
-/** A document's text as stored beside its hash: what the prompt is built from. */
-interface StoredDocument extends ExtractedDocument {
-    sizeBytes: number;
-    tokens: number;
-}
+/** A document's text as stored beside its hash: what the prompt is built from (and what an export carries). */
+type StoredDocument = ExtractedDocument & ArchivedDocument;
 
 interface Upload {
     name: string;
@@ -29,8 +27,9 @@ const uploadLifetimeMs = 10 * 60_000;
  * extracted text of each (`<sha256>.json`), which every message that attached it refers to.
  * Bytes arrive in chunks (`serve` uploads them over the socket) into a temporary file, so no
  * request holds a whole document and a client that goes away leaves nothing behind.
+ * It is the chats' {@link DocumentArchive}: JSON exports carry the stored text, imports put it back.
  */
-export class AttachmentStore {
+export class AttachmentStore implements DocumentArchive {
     readonly #dir: string;
     readonly #countTokens: (text: string) => Promise<number>;
     readonly #uploads = new Map<string, Upload>();
@@ -161,6 +160,25 @@ export class AttachmentStore {
     /** A stored document's pages, for retrieval to split; undefined when the store no longer has it. */
     document(id: string): ExtractedDocument | undefined {
         return this.#read(id);
+    }
+
+    archived(id: string): ArchivedDocument | undefined {
+        return this.#read(id);
+    }
+
+    /** An imported document, kept under the hash its export gives it, unless the same hash is already kept. */
+    restore(id: string, name: string, document: ArchivedDocument): void {
+        const target = this.#pathOf(id);
+        if (existsSync(target))
+            return;
+        try {
+            // Synchronous like the import that calls it; written whole, then renamed, like an attach.
+            writeFileSync(target + ".part", JSON.stringify(document));
+            renameSync(target + ".part", target);
+        } catch (error) {
+            rmSync(target + ".part", {force: true});
+            throw diskError(name, error);
+        }
     }
 
     #read(id: string): StoredDocument | undefined {

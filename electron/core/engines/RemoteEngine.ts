@@ -150,13 +150,13 @@ export class RemoteEngine {
             stopped = true;
         }
         emit(segmenter.end());
-        const toolCall = stopped ? undefined : toolCalls.first();
+        const calls = stopped ? [] : toolCalls.all();
 
         // Token counts come from the engine's usage when it reports them, else one per streamed piece.
         const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
         const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
         return {
-            stopReason: stopped ? "stopped" : toolCall != null ? "toolCall" : finishReason === "length" ? "length" : "finished",
+            stopReason: stopped ? "stopped" : calls.length > 0 ? "toolCall" : finishReason === "length" ? "length" : "finished",
             thoughtCutByBudget: false,
             promptTokens: usage?.prompt_tokens ?? 0,
             droppedTurns: 0,
@@ -164,7 +164,7 @@ export class RemoteEngine {
             thoughtTokens,
             answerTokens: completionTokens - thoughtTokens,
             ...(firstTokenAt == null ? {} : {firstTokenAt}),
-            ...(toolCall == null ? {} : {toolCall})
+            ...(calls.length === 0 ? {} : {toolCalls: calls})
         };
     }
 

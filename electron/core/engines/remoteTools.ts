@@ -64,10 +64,7 @@ export function remoteMessages(turns: readonly ReplyTurn[]): RemoteMessage[] {
     return messages;
 }
 
-/**
- * A server's streamed calls, put together by index. The tool loop runs one call per round, so
- * only the first is taken; a model that made more calls it again after the first one's result.
- */
+/** A server's streamed calls, put together by index. */
 export class RemoteToolCalls {
     readonly #calls = new Map<number, {name: string; arguments: string}>();
 
@@ -79,13 +76,12 @@ export class RemoteToolCalls {
         this.#calls.set(index, call);
     }
 
-    /** The first call in the Hermes form the tool loop reads (`{"name", "arguments"}`), if any. */
-    first(): DetectedToolCall | undefined {
-        const call = [...this.#calls.entries()].sort(([a], [b]) => a - b)[0]?.[1];
-        if (call == null || call.name === "")
-            return undefined;
-        // Arguments that aren't JSON stay as written, so the body isn't either and the loop tells the model its call was malformed.
-        const args = call.arguments.trim() === "" ? "{}" : call.arguments;
-        return {body: `{"name": ${JSON.stringify(call.name)}, "arguments": ${args}}`, segment: "answer"};
+    /** The calls by index, in the Hermes form the tool loop reads (`{"name", "arguments"}`); nameless ones are left out. */
+    all(): DetectedToolCall[] {
+        return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call).filter((call) => call.name !== "").map((call) => {
+            // Arguments that aren't JSON stay as written, so the body isn't either and the loop tells the model its call was malformed.
+            const args = call.arguments.trim() === "" ? "{}" : call.arguments;
+            return {body: `{"name": ${JSON.stringify(call.name)}, "arguments": ${args}}`, segment: "answer" as const};
+        });
     }
 }

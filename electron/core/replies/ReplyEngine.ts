@@ -57,7 +57,7 @@ export interface ReplyRequest {
     keepEarlierReasoning?: boolean;
     /** The last turn is an answer cut short: write its continuation instead of a new reply. */
     continueLastTurn?: boolean;
-    /** Tools the model may call, by the name it calls them; a call ends the reply as `toolCall`. */
+    /** Tools the model may call, by the name it calls them; calls end the reply as `toolCall`. */
     tools?: Readonly<Record<string, ToolDefinition>>;
 }
 
@@ -72,7 +72,7 @@ export interface ReplyListener {
 
 /** How a reply ended, as the engine counted it. */
 export interface EngineReply {
-    /** `toolCall`: the model called a tool ({@link toolCall}) and waits for its result. */
+    /** `toolCall`: the model called tools ({@link toolCalls}) and waits for their results. */
     stopReason: "finished" | "stopped" | "length" | "toolCall";
     /** The thinking budget ran out and the reasoning was closed for the model. */
     thoughtCutByBudget: boolean;
@@ -87,8 +87,8 @@ export interface EngineReply {
     answerTokens: number;
     /** When the first token came (`performance.now()`); absent when none did. */
     firstTokenAt?: number;
-    /** The call that ended the reply; its text was not reported as reasoning or answer. */
-    toolCall?: DetectedToolCall;
+    /** The calls that ended the reply, in order; their text was not reported as reasoning or answer. */
+    toolCalls?: readonly DetectedToolCall[];
     /** Time spent on tool calls (asking the user, running them) between the first token and the end. */
     toolMs?: number;
 }

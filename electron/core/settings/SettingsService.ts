@@ -1,5 +1,7 @@
+import {randomUUID} from "node:crypto";
 import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
-import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers} from "../../contract.ts";
+import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
+import {modelFamilies} from "../../contract/settings.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -14,23 +16,51 @@ const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "p
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
+/** A chat's system prompt, which a user preset carries; kept by the chats, not here. */
+export interface ChatSystemPrompts {
+    systemPromptOf(chatId: string): string;
+    setSystemPrompt(chatId: string, systemPrompt: string): void;
+}
+
+interface PresetRow {
+    id: string;
+    name: string;
+    system_prompt: string;
+    family: string;
+    settings: string;
+    created_at: number;
+}
+
 /**
  * Generation settings in three layers: the model family's preset, the user's defaults for the
  * model, and per-chat changes. Only changes are stored, so a preset that improves reaches every
- * setting the user never touched.
+ * setting the user never touched. Which family's preset applies can be chosen per model and per
+ * chat; the user's own presets (a system prompt, a family, changed settings) are kept here too.
  */
 export class SettingsService {
     readonly #library: ModelLibrary;
     readonly #families = new Map<string, ModelFamily>();
+    readonly #chats: ChatSystemPrompts;
+    readonly #db: PonderDatabase;
     readonly #statements;
 
-    constructor(db: PonderDatabase, library: ModelLibrary) {
+    constructor(db: PonderDatabase, library: ModelLibrary, chats: ChatSystemPrompts) {
         this.#library = library;
+        this.#chats = chats;
+        this.#db = db;
         this.#statements = {
-            getModel: db.prepare<[string], {settings: string}>("SELECT settings FROM model_settings WHERE model_id = ?"),
+            getModel: db.prepare<[string], {settings: string; family: string | null}>("SELECT settings, family FROM model_settings WHERE model_id = ?"),
             putModel: db.prepare<[string, string]>("INSERT INTO model_settings (model_id, settings) VALUES (?, ?) ON CONFLICT (model_id) DO UPDATE SET settings = excluded.settings"),
-            getChat: db.prepare<[string], {settings: string}>("SELECT settings FROM chat_settings WHERE chat_id = ?"),
+            putModelFamily: db.prepare<[string, string | null]>("INSERT INTO model_settings (model_id, settings, family) VALUES (?, '{}', ?) ON CONFLICT (model_id) DO UPDATE SET family = excluded.family"),
+            getChat: db.prepare<[string], {settings: string; family: string | null}>("SELECT settings, family FROM chat_settings WHERE chat_id = ?"),
             putChat: db.prepare<[string, string]>("INSERT INTO chat_settings (chat_id, settings) VALUES (?, ?) ON CONFLICT (chat_id) DO UPDATE SET settings = excluded.settings"),
+            putChatFamily: db.prepare<[string, string | null]>("INSERT INTO chat_settings (chat_id, settings, family) VALUES (?, '{}', ?) ON CONFLICT (chat_id) DO UPDATE SET family = excluded.family"),
+            listPresets: db.prepare<[], PresetRow>("SELECT * FROM user_presets ORDER BY name COLLATE NOCASE, created_at"),
+            getPreset: db.prepare<[string], PresetRow>("SELECT * FROM user_presets WHERE id = ?"),
+            presetNamed: db.prepare<[string, string], {id: string}>("SELECT id FROM user_presets WHERE name = ? COLLATE NOCASE AND id != ?"),
+            insertPreset: db.prepare<[string, string, string, string, string, number]>("INSERT INTO user_presets (id, name, system_prompt, family, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+            renamePreset: db.prepare<[string, string]>("UPDATE user_presets SET name = ? WHERE id = ?"),
+            deletePreset: db.prepare<[string]>("DELETE FROM user_presets WHERE id = ?"),
             // A chat deleted but still restorable keeps its settings, as the foreign key allows.
             chatExists: db.prepare<[string], {found: number}>("SELECT 1 AS found FROM chats WHERE id = ?")
         };
@@ -39,30 +69,93 @@ export class SettingsService {
     handlers(): DomainHandlers<"settings"> {
         return {
             get: ({modelId, chatId}) => this.get(modelId, chatId),
-            update: (update) => this.update(update)
+            update: (update) => this.update(update),
+            listPresets: async () => this.presets(),
+            savePreset: async ({name, modelId, chatId}) => this.savePreset(name, modelId, chatId),
+            renamePreset: async ({presetId, name}) => this.renamePreset(presetId, name),
+            deletePreset: async ({presetId}) => this.deletePreset(presetId),
+            applyPreset: ({presetId, modelId, chatId}) => this.applyPreset(presetId, modelId, chatId)
         };
+    }
+
+    presets(): UserPreset[] {
+        return this.#statements.listPresets.all().map(presetOf);
+    }
+
+    /** Keeps what the chat (or, without one, a new chat of the model) would reply with, as the layers above the preset say it. */
+    async savePreset(name: string, modelId: string, chatId: string | undefined): Promise<UserPreset[]> {
+        this.#requireFreeName(name, "");
+        const view = this.#view(await this.#familyOf(modelId), modelId, chatId);
+        const values: Partial<GenerationSettings> = {...view.model, ...view.chat};
+        for (const loadSetting of loadSettingNames)
+            delete values[loadSetting];
+        const systemPrompt = chatId == null ? "" : this.#chats.systemPromptOf(chatId);
+        this.#statements.insertPreset.run(randomUUID(), name, systemPrompt, view.family, JSON.stringify(values), Date.now());
+        return this.presets();
+    }
+
+    renamePreset(presetId: string, name: string): UserPreset[] {
+        this.#requirePreset(presetId);
+        this.#requireFreeName(name, presetId);
+        this.#statements.renamePreset.run(name, presetId);
+        return this.presets();
+    }
+
+    deletePreset(presetId: string): UserPreset[] {
+        this.#requirePreset(presetId);
+        this.#statements.deletePreset.run(presetId);
+        return this.presets();
+    }
+
+    /** The chat takes the preset's system prompt, family and settings in place of its own. */
+    async applyPreset(presetId: string, modelId: string, chatId: string): Promise<SettingsView> {
+        const preset = presetOf(this.#requirePreset(presetId));
+        const family = await this.#familyOf(modelId);
+        if (this.#statements.chatExists.get(chatId) == null)
+            throw new PonderError("chat.gone");
+        this.#db.transaction(() => {
+            this.#statements.putChat.run(chatId, JSON.stringify(preset.values));
+            this.#statements.putChatFamily.run(chatId, preset.family);
+        })();
+        this.#chats.setSystemPrompt(chatId, preset.systemPrompt);
+        return this.#view(family, modelId, chatId);
+    }
+
+    #requirePreset(presetId: string): PresetRow {
+        const row = this.#statements.getPreset.get(presetId);
+        if (row == null)
+            throw new PonderError("settings.presetGone");
+        return row;
+    }
+
+    #requireFreeName(name: string, presetId: string): void {
+        if (this.#statements.presetNamed.get(name, presetId) != null)
+            throw new PonderError("settings.presetNameTaken", {name});
     }
 
     async get(modelId: string, chatId?: string): Promise<SettingsView> {
         return this.#view(await this.#familyOf(modelId), modelId, chatId);
     }
 
-    async update({modelId, chatId, values, reset = []}: RequestArgs<"settings.update">): Promise<SettingsView> {
+    async update({modelId, chatId, values, reset = [], family: chosenFamily}: RequestArgs<"settings.update">): Promise<SettingsView> {
         const family = await this.#familyOf(modelId);
         if (chatId != null && loadSettingNames.some((name) => name in values))
             throw new PonderError("settings.loadOptionsPerModel");
+        if (chatId != null && this.#statements.chatExists.get(chatId) == null)
+            throw new PonderError("chat.gone");
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         for (const name of reset)
             delete next[name];
         const json = JSON.stringify(next);
-        if (chatId == null)
-            this.#statements.putModel.run(modelId, json);
-        else {
-            if (this.#statements.chatExists.get(chatId) == null)
-                throw new PonderError("chat.gone");
-            this.#statements.putChat.run(chatId, json);
-        }
+        this.#db.transaction(() => {
+            if (chatId == null)
+                this.#statements.putModel.run(modelId, json);
+            else
+                this.#statements.putChat.run(chatId, json);
+            if (chosenFamily !== undefined)
+                (chatId == null ? this.#statements.putModelFamily : this.#statements.putChatFamily).run(chatId ?? modelId, chosenFamily);
+        })();
         return this.#view(family, modelId, chatId);
     }
 
@@ -108,11 +201,17 @@ export class SettingsService {
         };
     }
 
-    #view(family: ModelFamily, modelId: string, chatId: string | undefined): SettingsView {
+    /** `detectedFamily` is the model's by its name; a family chosen for the model or the chat takes its place. */
+    #view(detectedFamily: ModelFamily, modelId: string, chatId: string | undefined): SettingsView {
+        const chosenFamily = {
+            model: familyOrNull(this.#statements.getModel.get(modelId)?.family),
+            chat: chatId == null ? null : familyOrNull(this.#statements.getChat.get(chatId)?.family)
+        };
+        const family = chosenFamily.chat ?? chosenFamily.model ?? detectedFamily;
         const preset = presetFor(family);
         const model = this.#modelOverrides(modelId);
         const chat = chatId == null ? {} : this.chatOverrides(chatId);
-        return {modelId, ...(chatId == null ? {} : {chatId}), family, preset, model, chat, effective: {...preset, ...model, ...chat}};
+        return {modelId, ...(chatId == null ? {} : {chatId}), family, detectedFamily, chosenFamily, preset, model, chat, effective: {...preset, ...model, ...chat}};
     }
 
     #modelOverrides(modelId: string): Partial<GenerationSettings> {
@@ -139,6 +238,14 @@ export class SettingsService {
         }
         return family;
     }
+}
+
+function familyOrNull(stored: string | null | undefined): ModelFamily | null {
+    return (modelFamilies as readonly string[]).includes(stored ?? "") ? stored as ModelFamily : null;
+}
+
+function presetOf(row: PresetRow): UserPreset {
+    return {id: row.id, name: row.name, systemPrompt: row.system_prompt, family: familyOrNull(row.family) ?? "other", values: parseOverrides(row.settings), createdAt: row.created_at};
 }
 
 /** Stored changes, keeping only the values this version still accepts. */

@@ -193,5 +193,19 @@ export const migrations: readonly string[] = [
     // ([{attachmentId, name, page, piece, text}]), so its citations outlive the index.
     `
     ALTER TABLE messages ADD COLUMN sources TEXT;
+    `,
+    // Presets (#20): the family preset chosen for a model or a chat (null: the one its name
+    // suggests), and the user's own presets (settings JSON: the changed reply settings).
+    `
+    ALTER TABLE model_settings ADD COLUMN family TEXT;
+    ALTER TABLE chat_settings ADD COLUMN family TEXT;
+    CREATE TABLE user_presets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        system_prompt TEXT NOT NULL,
+        family TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
     `
 ];

@@ -18,6 +18,13 @@ export interface ToolLoopHooks {
     onCall(call: MessageToolCall): void;
 }
 
+/** A reply's calls so far: how many ran, whether the model was told the limit is reached, and the time they took. */
+interface CallTally {
+    calls: number;
+    toldLimit: boolean;
+    toolMs: number;
+}
+
 /** What the model reads back when its call could not run, and what the user reads. */
 class CallRefused extends Error {
     readonly forModel: string;
@@ -74,9 +81,7 @@ export class ToolLoop implements ReplyEngine {
             }
         };
         let total: EngineReply | undefined;
-        let calls = 0;
-        let overLimit = 0;
-        let toolMs = 0;
+        const tally: CallTally = {calls: 0, toldLimit: false, toolMs: 0};
         for (;;) {
             const turns = parts.length === 0 ? request.turns : [...request.turns, {role: "assistant" as const, text: "", parts: [...parts]}];
             const round = await this.#inner.generate({
@@ -88,53 +93,67 @@ export class ToolLoop implements ReplyEngine {
                 thoughtBudget: remaining(request.thoughtBudget, total, "thought")
             }, recording, signal);
             total = total == null ? round : combine(total, round);
-            if (round.stopReason !== "toolCall" || round.toolCall == null) {
+            if (round.stopReason !== "toolCall" || round.toolCalls == null || round.toolCalls.length === 0) {
                 // Each round was given what was left of Max tokens; the limit reached is the whole of it.
                 const limit = total.limit?.name === "maxTokens" && request.maxTokens != null ? {name: "maxTokens" as const, tokens: request.maxTokens} : total.limit;
-                return {...total, toolMs, ...(limit == null ? {} : {limit})};
+                return {...total, toolMs: tally.toolMs, ...(limit == null ? {} : {limit})};
             }
-
-            const startedAt = performance.now();
-            const call: MessageToolCall = {
-                id: randomUUID(), name: "", serverName: null, arguments: round.toolCall.body.trim(), status: "running",
-                result: null, isError: false, truncatedFromChars: null, error: null, reasoningOffset: 0, textOffset: 0,
-                segment: round.toolCall.segment, durationMs: null
-            };
-            let forModel: string;
-            let parsed: {name: string; arguments?: unknown} | undefined;
-            try {
-                parsed = parseCall(round.toolCall);
-                call.name = parsed.name;
-                call.arguments = JSON.stringify(parsed.arguments ?? {}, null, 2);
-                if (calls >= hooks.limits.maxCallsPerReply) {
-                    overLimit++;
-                    if (overLimit > 1)
-                        throw new PonderError("tools.callsPastLimit", {limit: hooks.limits.maxCallsPerReply});
-                    throw new CallRefused(new PonderError("tools.callLimit", {limit: hooks.limits.maxCallsPerReply}),
-                        `Error: the limit of ${hooks.limits.maxCallsPerReply} tool calls in this reply is reached. Answer without calling tools.`);
-                }
-                const tool = hooks.tools.find((candidate) => candidate.callName === parsed!.name);
-                if (tool == null)
-                    throw new CallRefused(new PonderError("tools.callUnknown", {name: parsed.name}),
-                        `Error: there is no tool named "${parsed.name}". The tools are: ${hooks.tools.map((candidate) => candidate.callName).join(", ")}.`);
-                call.serverName = tool.serverName;
-                calls++;
-                forModel = await this.#consentAndRun(tool, call, parsed.arguments, signal);
-            } catch (error) {
-                if (signal.aborted) {
-                    hooks.onCall({...call, status: "stopped", durationMs: Math.round(performance.now() - startedAt)});
-                    return {...total, stopReason: "stopped", toolMs: toolMs + performance.now() - startedAt};
-                }
-                // Anything but a refused call (a model that keeps calling past the limit) ends the reply.
-                if (!(error instanceof CallRefused))
-                    throw error;
-                forModel = error.forModel;
-                hooks.onCall({...call, status: "failed", error: failureOf(error.refusal), durationMs: Math.round(performance.now() - startedAt)});
+            // Calls written one after another run one after another, each asked about, their results in order.
+            const toldLimitBefore = tally.toldLimit;
+            for (const detected of round.toolCalls) {
+                const part = await this.#handleCall(detected, tally, toldLimitBefore, signal);
+                if (part == null)
+                    return {...total, stopReason: "stopped", toolMs: tally.toolMs};
+                parts.push(part);
             }
-            toolMs += performance.now() - startedAt;
             afterCall.add("thought").add("answer");
-            parts.push({type: "toolCall", body: round.toolCall.body, name: parsed?.name ?? call.name, arguments: parsed?.arguments, result: forModel});
         }
+    }
+
+    /** One call of a round, from its parsing to its result; what the model reads back, or undefined when the reply was stopped. */
+    async #handleCall(detected: DetectedToolCall, tally: CallTally, toldLimitBefore: boolean, signal: AbortSignal): Promise<AssistantPart | undefined> {
+        const hooks = this.#hooks;
+        const startedAt = performance.now();
+        const call: MessageToolCall = {
+            id: randomUUID(), name: "", serverName: null, arguments: detected.body.trim(), status: "running",
+            result: null, isError: false, truncatedFromChars: null, error: null, reasoningOffset: 0, textOffset: 0,
+            segment: detected.segment, durationMs: null
+        };
+        let forModel: string;
+        let parsed: {name: string; arguments?: unknown} | undefined;
+        try {
+            parsed = parseCall(detected);
+            call.name = parsed.name;
+            call.arguments = JSON.stringify(parsed.arguments ?? {}, null, 2);
+            if (tally.calls >= hooks.limits.maxCallsPerReply) {
+                // Told in one round; a model that calls again in a later round ends the reply.
+                if (toldLimitBefore)
+                    throw new PonderError("tools.callsPastLimit", {limit: hooks.limits.maxCallsPerReply});
+                tally.toldLimit = true;
+                throw new CallRefused(new PonderError("tools.callLimit", {limit: hooks.limits.maxCallsPerReply}),
+                    `Error: the limit of ${hooks.limits.maxCallsPerReply} tool calls in this reply is reached. Answer without calling tools.`);
+            }
+            const tool = hooks.tools.find((candidate) => candidate.callName === parsed!.name);
+            if (tool == null)
+                throw new CallRefused(new PonderError("tools.callUnknown", {name: parsed.name}),
+                    `Error: there is no tool named "${parsed.name}". The tools are: ${hooks.tools.map((candidate) => candidate.callName).join(", ")}.`);
+            call.serverName = tool.serverName;
+            tally.calls++;
+            forModel = await this.#consentAndRun(tool, call, parsed.arguments, signal);
+        } catch (error) {
+            if (signal.aborted) {
+                hooks.onCall({...call, status: "stopped", durationMs: Math.round(performance.now() - startedAt)});
+                tally.toolMs += performance.now() - startedAt;
+                return undefined;
+            }
+            // Anything but a refused call (a model that keeps calling past the limit) ends the reply.
+            if (!(error instanceof CallRefused))
+                throw error;
+            forModel = error.forModel;
+            hooks.onCall({...call, status: "failed", error: failureOf(error.refusal), durationMs: Math.round(performance.now() - startedAt)});
+        }
+        tally.toolMs += performance.now() - startedAt;
+        return {type: "toolCall", body: detected.body, name: parsed?.name ?? call.name, arguments: parsed?.arguments, result: forModel};
     }
 
     /** Asks (unless always allowed), runs, and reports the call; returns what the model reads back. */

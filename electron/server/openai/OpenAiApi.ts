@@ -71,9 +71,10 @@ const clientClosedRequest = 499;
  * model's parallel replies they wait, behind any desktop chat, and a request whose client
  * leaves while it waits is dropped without evaluating anything.
  *
- * Tools (`tools`, `tool_choice: auto`) are the client's: the model's call ends the response
- * with `tool_calls` (one call per response, `finish_reason: tool_calls`), and the client runs
- * it and sends the result back as a `tool` message. Ponder runs no tool for an API client.
+ * Tools (`tools`, `tool_choice: auto`) are the client's: the model's calls end the response
+ * with `tool_calls` (all it wrote one after another, or the first with `parallel_tool_calls:
+ * false`; `finish_reason: tool_calls`), and the client runs them and sends the results back as
+ * `tool` messages. Ponder runs no tool for an API client.
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
@@ -275,10 +276,17 @@ export class OpenAiApi {
         }
         addAnswer(stop.end());
         const reasoning = finished.reasoning;
-        const toolCall = result.toolCall == null || stop.stopped ? undefined : apiToolCall(result.toolCall);
-        // A call the client can't read (not JSON, no name) is shown as the model wrote it.
-        if (result.toolCall != null && toolCall == null && !stop.stopped)
-            addAnswer(result.toolCall.body.trim());
+        const toolCalls: ApiToolCall[] = [];
+        const written = stop.stopped ? [] : result.toolCalls ?? [];
+        for (const call of body.parallel_tool_calls === false ? written.slice(0, 1) : written) {
+            const readable = apiToolCall(call);
+            // A call the client can't read (not JSON, no name) is shown as the model wrote it.
+            if (readable == null)
+                addAnswer(call.body.trim());
+            else
+                toolCalls.push(readable);
+        }
+        const toolCall = toolCalls[0];
 
         const finishReason: FinishReason = toolCall != null ? "tool_calls" : result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {
@@ -310,7 +318,7 @@ export class OpenAiApi {
                         // OpenAI's clients expect null content beside a call with no text.
                         content: toolCall != null && content === "" ? null : content,
                         reasoning_content: reasoning,
-                        ...(toolCall == null ? {} : {tool_calls: [{id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: toolCall.arguments}}]})
+                        ...(toolCall == null ? {} : {tool_calls: toolCalls.map((call) => ({id: call.id, type: "function", function: {name: call.name, arguments: call.arguments}}))})
                     },
                     logprobs: null,
                     finish_reason: finishReason
@@ -318,10 +326,10 @@ export class OpenAiApi {
                 usage
             }, cors);
         }
-        if (toolCall != null) {
+        for (const [index, call] of toolCalls.entries()) {
             // OpenAI's shape: the first delta of a call names it, the next ones carry its arguments.
-            writeChunk({tool_calls: [{index: 0, id: toolCall.id, type: "function", function: {name: toolCall.name, arguments: ""}}]});
-            writeChunk({tool_calls: [{index: 0, function: {arguments: toolCall.arguments}}]});
+            writeChunk({tool_calls: [{index, id: call.id, type: "function", function: {name: call.name, arguments: ""}}]});
+            writeChunk({tool_calls: [{index, function: {arguments: call.arguments}}]});
         }
         writeChunk({}, finishReason);
         if (body.stream_options?.include_usage === true)
@@ -330,8 +338,14 @@ export class OpenAiApi {
     }
 }
 
+interface ApiToolCall {
+    id: string;
+    name: string;
+    arguments: string;
+}
+
 /** The model's call as OpenAI's `tool_calls` entry, or undefined when it isn't a JSON object with a name (Hermes: `{"name", "arguments"}`). */
-function apiToolCall(call: DetectedToolCall): {id: string; name: string; arguments: string} | undefined {
+function apiToolCall(call: DetectedToolCall): ApiToolCall | undefined {
     let value: unknown;
     try {
         value = JSON.parse(call.body);

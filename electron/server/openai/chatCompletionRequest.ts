@@ -75,7 +75,7 @@ export const chatCompletionRequestSchema = z.looseObject({
     n: z.literal(1, {error: "Ponder generates one choice per request: `n` must be 1."}).nullish(),
     tools: z.array(tool).max(128).nullish(),
     tool_choice: toolChoice.nullish(),
-    /** Accepted for compatibility: the model makes one call per response, so calls are never parallel. */
+    /** `false`: only the model's first call of a response is returned. */
     parallel_tool_calls: z.boolean().nullish()
 }).superRefine((request, context) => {
     const names = new Set<string>();

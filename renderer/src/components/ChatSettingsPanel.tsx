@@ -3,17 +3,20 @@ import {useTranslation} from "react-i18next";
 import type {ChatSummary} from "../../../electron/contract";
 import {saveFile} from "../format/saveFile";
 import {usePonder} from "../store/PonderStoreContext";
+import {activeChatSummary} from "../store/chatsSelectors";
+import {loadedModelId} from "../store/modelsSelectors";
+import {ChatPresets} from "./ChatPresets";
 import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
 
 /**
- * The open chat's settings, on the right: its system prompt and reasoning setting, its generation
- * settings, and its export. A new chat has them too, before its first message: changing one
+ * The open chat's settings, on the right: the user's presets, its system prompt and reasoning
+ * setting, its generation settings, and its export. A new chat has them too, before its first message: changing one
  * creates the chat.
  */
 export function ChatSettingsPanel() {
     const {t} = useTranslation();
-    const chat = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]);
-    const modelId = usePonder((state) => state.runtime.status === "ready" ? state.runtime.modelId ?? null : null);
+    const chat = usePonder(activeChatSummary);
+    const modelId = usePonder(loadedModelId);
     const setChatPanelOpen = usePonder((state) => state.setChatPanelOpen);
 
     return (
@@ -25,6 +28,7 @@ export function ChatSettingsPanel() {
                 </button>
             </header>
             <div className="chat-panel__body">
+                <ChatPresets chatId={chat?.id ?? null} modelId={modelId} />
                 <ChatOwnSettings key={chat?.id ?? ""} chat={chat} />
                 <GenerationSettingsPanel key={`${chat?.id ?? ""}:${modelId ?? ""}`} modelId={modelId} inChat />
                 {chat != null && <ChatExport chatId={chat.id} />}

@@ -1,5 +1,6 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+import {activeChatSummary} from "../store/chatsSelectors";
 import {Composer} from "./Composer";
 import {ContextMeter} from "./ContextMeter";
 import {ConnectionBanner} from "./ConnectionBanner";
@@ -9,7 +10,7 @@ import {ShowSidebarButton} from "./Sidebar";
 
 export function ChatView() {
     const {t} = useTranslation();
-    const title = usePonder((state) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId]?.title);
+    const title = usePonder(activeChatSummary)?.title;
     const panelOpen = usePonder((state) => state.chatPanelOpen);
     const setChatPanelOpen = usePonder((state) => state.setChatPanelOpen);
 

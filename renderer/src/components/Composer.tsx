@@ -5,6 +5,7 @@ import type {PonderState} from "../store/createPonderStore";
 import {isSendKey} from "../format/sendKey";
 import {isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
+import {activeDraft} from "../store/chatsSelectors";
 import {EmbeddingOffer} from "./EmbeddingOffer";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
@@ -50,7 +51,7 @@ export function Composer() {
     const uploading = pendingAttachments.some((pending) => pending.status === "uploading");
     const activeChatId = usePonder((state) => state.activeChatId);
     // Kept in the store, per chat: switching views or chats never loses a half-typed message.
-    const draft = usePonder((state) => state.drafts[state.activeChatId ?? ""] ?? "");
+    const draft = usePonder(activeDraft);
     const storeDraft = usePonder((state) => state.setDraft);
     const store = usePonderStore();
     const setDraft = (text: string) => storeDraft(activeChatId, text);

@@ -1,6 +1,8 @@
 import {memo, useMemo} from "react";
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+import {attachedTokens} from "../store/attachmentsSelectors";
+import {loadedContextSize} from "../store/modelsSelectors";
 
 /** While a reply streams the fill moves in steps of this share of the context, not with every delta. */
 const liveStepsPerContext = 256;
@@ -11,7 +13,7 @@ const liveStepsPerContext = 256;
  * attached to the next message count before it is sent.
  */
 export function ContextMeter() {
-    const size = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
+    const size = usePonder(loadedContextSize);
     // A delta comes up to 30 times a second; redrawing the meter (a form control with its own
     // layout) and its text each time was a tenth of the renderer's work on a fast stream, for a
     // change of a few tokens in tens of thousands.
@@ -28,7 +30,7 @@ export function ContextMeter() {
         }
         return live == null ? null : liveFill(live, 0, step);
     });
-    const attached = usePonder((state) => state.pendingAttachments.reduce((total, pending) => total + (pending.status === "ready" ? pending.attachment.tokens : 0), 0));
+    const attached = usePonder(attachedTokens);
     if ((used == null && attached === 0) || size == null)
         return null;
     return <ContextMeterView used={(used ?? 0) + attached} attached={attached} size={size} />;

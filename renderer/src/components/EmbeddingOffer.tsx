@@ -2,6 +2,8 @@ import {useEffect} from "react";
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {attachedTokens} from "../store/attachmentsSelectors";
+import {loadedContextSize} from "../store/modelsSelectors";
 
 /** Attachments taking more than this share of the context are searched (the core's `documentShare`). */
 const searchedShare = 0.5;
@@ -12,8 +14,8 @@ const searchedShare = 0.5;
  */
 export function EmbeddingOffer() {
     const {t, i18n} = useTranslation();
-    const contextSize = usePonder((state) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null);
-    const tokens = usePonder((state) => state.pendingAttachments.reduce((sum, pending) => sum + (pending.status === "ready" ? pending.attachment.tokens : 0), 0));
+    const contextSize = usePonder(loadedContextSize);
+    const tokens = usePonder(attachedTokens);
     const hasEmbeddingModel = usePonder((state) => state.modelFiles.some((file) => file.metadata?.embedding === true));
     const catalog = usePonder((state) => state.catalog);
     const loadLibrary = usePonder((state) => state.loadLibrary);

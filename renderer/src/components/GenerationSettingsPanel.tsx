@@ -1,9 +1,10 @@
 import {useEffect, useId, useState} from "react";
 import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
-import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {kvCacheTypes, languageLocks} from "../../../electron/contract/values";
+import {readyRuntimeOf} from "../store/modelsSelectors";
+import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 
@@ -40,10 +41,12 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     const activeChatId = usePonder((state) => state.activeChatId);
     const settings = usePonder((state) => state.settings);
     const loadSettings = usePonder((state) => state.loadSettings);
+    const settingsRevision = usePonder((state) => state.settingsRevision);
     const changeSettings = usePonder((state) => state.changeSettings);
     const ensureChat = usePonder((state) => state.ensureChat);
-    const loadedWith = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.loadedWith : undefined);
-    const unsupported = usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === modelId ? state.runtime.unsupportedSettings : undefined);
+    const readyRuntime = usePonder(readyRuntimeOf(modelId));
+    const loadedWith = readyRuntime?.loadedWith;
+    const unsupported = readyRuntime?.unsupportedSettings;
     const loadModel = usePonder((state) => state.loadModel);
     const modelRequestPending = usePonder((state) => state.modelRequestPending);
     const [scope, setScope] = useState<"model" | "chat">(inChat ? "chat" : "model");
@@ -54,7 +57,7 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     useEffect(() => {
         if (modelId != null)
             void loadSettings(modelId, shownChatId);
-    }, [modelId, shownChatId, loadSettings]);
+    }, [modelId, shownChatId, loadSettings, settingsRevision]);
 
     const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === shownChatId ? settings : null;
     const target = async () => chatScope ? activeChatId ?? await ensureChat() : null;
@@ -67,6 +70,11 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
         const chatId = await target();
         if (modelId != null && (chatId != null || !chatScope))
             await changeSettings({modelId, chatId, reset: names});
+    }
+    async function chooseFamily(family: ModelFamily | null) {
+        const chatId = await target();
+        if (modelId != null && (chatId != null || !chatScope))
+            await changeSettings({modelId, chatId, family});
     }
     // Load options only take effect at the next load: say so while the model runs with others.
     const reloadNeeded = view != null && loadedWith != null &&
@@ -85,6 +93,7 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
                         onScope={inChat ? setScope : null}
                         onChange={(values) => void change(values)}
                         onReset={(names) => void reset(names)}
+                        onFamily={(family) => void chooseFamily(family)}
                         reload={reload}
                         unsupported={unsupported ?? []}
                     />
@@ -100,14 +109,19 @@ interface SettingsFormProps {
     onScope: ((scope: "model" | "chat") => void) | null;
     onChange(values: Partial<GenerationSettings>): void;
     onReset(names: GenerationSettingName[]): void;
+    /** Chooses the family preset of the layer shown; null: the one below it. */
+    onFamily(family: ModelFamily | null): void;
     /** Offered when the model runs with other load options than those set; null when it doesn't. */
     reload: {pending: boolean; start(): void} | null;
     /** Settings the loaded engine can't apply (a remote engine's). */
     unsupported: readonly GenerationSettingName[];
 }
 
-function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsupported}: SettingsFormProps) {
+function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, reload, unsupported}: SettingsFormProps) {
     const {t} = useTranslation();
+    const familyId = useId();
+    const chosenFamily = chatScope ? view.chosenFamily.chat : view.chosenFamily.model;
+    const familyBelow = chatScope ? view.chosenFamily.model ?? view.detectedFamily : view.detectedFamily;
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
     const changedHere = Object.keys(layer) as GenerationSettingName[];
@@ -139,7 +153,17 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsu
                     </label>
                 </fieldset>
             )}
-            <p className="settings__note">{t("settings.preset", {family: t(`settings.family.${view.family}`)})}</p>
+            <div className="settings__field">
+                <label htmlFor={familyId} className="settings__label">{t("settings.familyPreset")}</label>
+                <div className="settings__control">
+                    <select id={familyId} value={chosenFamily ?? ""} onChange={(event) => onFamily(event.target.value === "" ? null : event.target.value as ModelFamily)}>
+                        <option value="">
+                            {t(chatScope ? "settings.familyAsModel" : "settings.familyByName", {family: t(`settings.family.${familyBelow}`)})}
+                        </option>
+                        {modelFamilies.map((family) => <option key={family} value={family}>{t(`settings.family.${family}`)}</option>)}
+                    </select>
+                </div>
+            </div>
             {reload != null && (
                 <div className="settings__reload" role="status">
                     <span>{t("settings.reloadNeeded")}</span>
@@ -156,7 +180,9 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, reload, unsu
                 </select>
             ))}
             {field("useTools", (id) => (
-                <input id={id} type="checkbox" role="switch" checked={effective.useTools} onChange={(event) => onChange({useTools: event.target.checked})} />
+                // A model whose template has no tool-call form is offered no tools: the switch is off and stays off.
+                <input id={id} type="checkbox" role="switch" checked={effective.useTools && !unsupported.includes("useTools")} disabled={unsupported.includes("useTools")}
+                    onChange={(event) => onChange({useTools: event.target.checked})} />
             ))}
             {field("contextOverflow", (id) => (
                 <select id={id} value={effective.contextOverflow} onChange={(event) => onChange({contextOverflow: event.target.value as GenerationSettings["contextOverflow"]})}>

@@ -6,6 +6,7 @@ import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
+import {readyRuntimeOf} from "../store/modelsSelectors";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
 function useChatBusy(chatId: string): boolean {
@@ -148,7 +149,7 @@ function RegenerateWith({message, disabled}: {message: Message; disabled: boolea
 
 /** The context size of the model that wrote the message, when it is the one loaded. */
 export function useContextSizeOf(message: Message): number | null {
-    return usePonder((state) => state.runtime.status === "ready" && state.runtime.modelId === message.stats?.modelId ? state.runtime.contextSize ?? null : null);
+    return usePonder(readyRuntimeOf(message.stats?.modelId))?.contextSize ?? null;
 }
 
 /**

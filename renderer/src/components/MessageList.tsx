@@ -2,6 +2,7 @@ import {useEffect, useLayoutEffect, useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
+import {activeChatMessageIds} from "../store/chatsSelectors";
 import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";
@@ -10,7 +11,7 @@ import {Welcome} from "./Welcome";
 export function MessageList() {
     const {t} = useTranslation();
     const activeChatId = usePonder((state) => state.activeChatId);
-    const ids = usePonder((state) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId]);
+    const ids = usePonder(activeChatMessageIds);
     const {scrollerRef, scrollToBottom} = useStickToBottom();
     const contentRef = useRef<HTMLDivElement>(null);
 

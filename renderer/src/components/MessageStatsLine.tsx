@@ -1,17 +1,17 @@
 import {useTranslation} from "react-i18next";
 import type {MessageStats} from "../../../electron/contract";
-import {modelDisplayName} from "../format/modelName";
 import {usePonder} from "../store/PonderStoreContext";
+import {modelName} from "../store/modelsSelectors";
 
 /** Under each finished answer: model, time to first token, speed, thinking time, token counts, why it stopped. */
 export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
     const {t, i18n} = useTranslation();
-    const modelName = usePonder((state) => stats == null ? "" : modelDisplayName(stats.modelId, state.modelFiles, state.engines));
+    const name = usePonder(modelName(stats?.modelId ?? ""));
     if (stats == null)
         return null;
     const number = new Intl.NumberFormat(i18n.language, {maximumFractionDigits: 1});
     const parts = [
-        modelName,
+        name,
         t("stats.firstToken", {ms: number.format(stats.timeToFirstTokenMs)}),
         t("stats.speed", {speed: number.format(stats.tokensPerSecond)}),
         t("stats.thinking", {seconds: number.format(stats.thinkingMs / 1000)}),

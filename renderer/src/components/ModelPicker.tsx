@@ -4,6 +4,7 @@ import {fileDisplayName, modelDisplayName} from "../format/modelName";
 import {localizeError} from "../i18n/localizeError";
 import type {FitState} from "../store/librarySlice";
 import {usePonder} from "../store/PonderStoreContext";
+import {modelName} from "../store/modelsSelectors";
 
 /** The option that opens the Models view instead of loading a model. */
 const manageModels = "\u0000manage";
@@ -84,7 +85,7 @@ function optionLabel(file: ModelFile, fit: FitState | undefined, t: ReturnType<t
 function RuntimeNote() {
     const {t} = useTranslation();
     const runtime = usePonder((state) => state.runtime);
-    const name = usePonder((state) => state.runtime.modelId == null ? "" : modelDisplayName(state.runtime.modelId, state.modelFiles, state.engines));
+    const name = usePonder(modelName(runtime.modelId ?? ""));
     switch (runtime.status) {
         case "loading":
             return (

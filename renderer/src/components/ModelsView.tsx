@@ -4,6 +4,7 @@ import type {CatalogEntry, ModelFile} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {askedForRecommendation, isRecommended} from "../store/firstRunSelectors";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
 import {HubSearch} from "./HubSearch";
@@ -29,7 +30,7 @@ export function ModelsView() {
 
     // The Recommended badge is this machine's pick, and an unreachable hub disables downloads: both need the recommendation.
     const recommendModel = usePonder((state) => state.recommendModel);
-    const recommendationAsked = usePonder((state) => state.recommendation != null);
+    const recommendationAsked = usePonder(askedForRecommendation);
     useEffect(() => {
         if (!recommendationAsked)
             void recommendModel();
@@ -106,7 +107,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     const estimateFit = usePonder((state) => state.estimateFit);
     const addDownload = usePonder((state) => state.addDownload);
     const reportError = usePonder((state) => state.reportError);
-    const recommended = usePonder((state) => typeof state.recommendation === "object" && state.recommendation?.status === "recommended" && state.recommendation.entryId === entry.id);
+    const recommended = usePonder(isRecommended(entry.id));
     const hubUnreachable = usePonder((state) => state.hubUnreachable());
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);

@@ -4,6 +4,7 @@ import type {SystemInfo} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {askedForRecommendation} from "../store/firstRunSelectors";
 import {DownloadItem} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
 import {localizeError, type Failure} from "../i18n/localizeError";
@@ -23,7 +24,7 @@ export function Welcome() {
     const systemError = usePonder((state) => state.systemError);
 
     // Once per session: the hardware doesn't change, and a recommendation reads several GGUF headers from the hub (Retry asks again).
-    const asked = usePonder((state) => state.recommendation != null);
+    const asked = usePonder(askedForRecommendation);
     const described = system != null || systemError != null;
     useEffect(() => {
         if (!described)

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {ApiServerState, PonderApi, RequestArgs} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface ApiServerSlice {
     /** The OpenAI-compatible API server's state; null until first loaded. */
@@ -13,11 +14,9 @@ export interface ApiServerSlice {
 
 export const createApiServerSlice = (api: PonderApi): StateCreator<PonderState, [], [], ApiServerSlice> => (set, get) => {
     async function update(request: () => Promise<ApiServerState>) {
-        try {
-            set({apiServer: await request()});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok)
+            set({apiServer: result.value});
     }
 
     return {

@@ -2,6 +2,7 @@ import type {StateCreator} from "zustand/vanilla";
 import type {ChatListChange, ChatPage, ChatSummary, PonderApi} from "../../../electron/contract";
 import {chatPageSize, compareChats} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface ChatListSlice {
     /**
@@ -29,14 +30,10 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
 
     async function reload() {
         const sequence = ++generation;
-        try {
-            // As many chats as were loaded, so the list the user scrolled through stays there.
-            const page = await api.chats.list({limit: Math.min(500, Math.max(chatPageSize, get().chatList.length))});
-            if (sequence === generation)
-                get().setChatPage(page);
-        } catch (error) {
-            get().reportError(error);
-        }
+        // As many chats as were loaded, so the list the user scrolled through stays there.
+        const result = await requestAction(get().reportError, () => api.chats.list({limit: Math.min(500, Math.max(chatPageSize, get().chatList.length))}));
+        if (result.ok && sequence === generation)
+            get().setChatPage(result.value);
     }
 
     return {
@@ -81,25 +78,22 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
                 return loadingMore;
             const sequence = generation;
             loadingMore = (async () => {
-                try {
-                    const page = await api.chats.list({after: {id: last.id, pinned: last.pinned, updatedAt: last.updatedAt}, limit: chatPageSize});
-                    if (sequence !== generation)
-                        return;
-                    set((state) => {
-                        // A chat changed meanwhile may be in both; the list's copy came from the later change.
-                        const known = new Set(state.chatList.map((chat) => chat.id));
-                        const added = page.chats.filter((chat) => !known.has(chat.id));
-                        return {
-                            chatList: [...state.chatList, ...added].sort(compareChats),
-                            moreChats: page.more,
-                            chatSummaries: {...byId(added), ...state.chatSummaries}
-                        };
-                    });
-                } catch (error) {
-                    get().reportError(error);
-                } finally {
-                    loadingMore = undefined;
-                }
+                const result = await requestAction(get().reportError,
+                    () => api.chats.list({after: {id: last.id, pinned: last.pinned, updatedAt: last.updatedAt}, limit: chatPageSize}));
+                loadingMore = undefined;
+                if (!result.ok || sequence !== generation)
+                    return;
+                const page = result.value;
+                set((state) => {
+                    // A chat changed meanwhile may be in both; the list's copy came from the later change.
+                    const known = new Set(state.chatList.map((chat) => chat.id));
+                    const added = page.chats.filter((chat) => !known.has(chat.id));
+                    return {
+                        chatList: [...state.chatList, ...added].sort(compareChats),
+                        moreChats: page.more,
+                        chatSummaries: {...byId(added), ...state.chatSummaries}
+                    };
+                });
             })();
             return loadingMore;
         },

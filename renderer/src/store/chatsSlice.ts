@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, ToolConsent} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface ChatsSlice {
     /** The chat on screen; null for a new chat that has no message yet. */
@@ -26,13 +27,11 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         if (get().chatMessageIds[chatId] != null)
             return;
 
-        try {
-            get().ingestChat(await api.chats.get({chatId}));
-        } catch (error) {
-            get().reportError(error);
-            if (get().activeChatId === chatId)
-                set({activeChatId: null});
-        }
+        const result = await requestAction(get().reportError, () => api.chats.get({chatId}));
+        if (result.ok)
+            get().ingestChat(result.value);
+        else if (get().activeChatId === chatId)
+            set({activeChatId: null});
     },
     startNewChat() {
         set({activeChatId: null, view: "chat"});
@@ -41,72 +40,56 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
         const chatId = get().activeChatId;
         if (chatId != null)
             return chatId;
-        try {
-            const chat = await api.chats.create();
-            set((state) => ({
-                chatSummaries: {...state.chatSummaries, [chat.id]: chat},
-                chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
-                activeChatId: state.activeChatId ?? chat.id,
-                // What was typed in the new chat stays with it.
-                drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
-            }));
-            return chat.id;
-        } catch (error) {
-            get().reportError(error);
+        const result = await requestAction(get().reportError, () => api.chats.create());
+        if (!result.ok)
             return null;
-        }
+        const chat = result.value;
+        set((state) => ({
+            chatSummaries: {...state.chatSummaries, [chat.id]: chat},
+            chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
+            activeChatId: state.activeChatId ?? chat.id,
+            // What was typed in the new chat stays with it.
+            drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
+        }));
+        return chat.id;
     },
     async send(text) {
         const fromChatId = get().activeChatId;
         const attachments = get().pendingAttachments.flatMap((pending) => pending.status === "ready" ? [{id: pending.attachment.id, name: pending.name}] : []);
-        try {
-            const {chatId, userMessage, assistantMessage} =
-                await api.chats.send({...(fromChatId == null ? {} : {chatId: fromChatId}), text, ...(attachments.length === 0 ? {} : {attachments})});
-            get().clearPendingAttachments();
-
-            set((state) => ({
-                chatMessageIds: {...state.chatMessageIds, [chatId]: state.chatMessageIds[chatId] ?? []},
-                // Follow a new chat to its id, unless the user went elsewhere meanwhile.
-                activeChatId: state.activeChatId === fromChatId ? chatId : state.activeChatId
-            }));
-            for (const message of [userMessage, assistantMessage]) {
-                // An update that overtook this reply is newer than the reply's copy.
-                if (get().messages[message.id] == null)
-                    get().applyMessage(message);
-            }
-            return true;
-        } catch (error) {
-            get().reportError(error);
+        const result = await requestAction(get().reportError,
+            () => api.chats.send({...(fromChatId == null ? {} : {chatId: fromChatId}), text, ...(attachments.length === 0 ? {} : {attachments})}));
+        if (!result.ok)
             return false;
+        const {chatId, userMessage, assistantMessage} = result.value;
+        get().clearPendingAttachments();
+
+        set((state) => ({
+            chatMessageIds: {...state.chatMessageIds, [chatId]: state.chatMessageIds[chatId] ?? []},
+            // Follow a new chat to its id, unless the user went elsewhere meanwhile.
+            activeChatId: state.activeChatId === fromChatId ? chatId : state.activeChatId
+        }));
+        for (const message of [userMessage, assistantMessage]) {
+            // An update that overtook this reply is newer than the reply's copy.
+            if (get().messages[message.id] == null)
+                get().applyMessage(message);
         }
+        return true;
     },
     async answerToolCall(chatId, callId, decision) {
-        try {
-            await api.chats.answerToolCall({chatId, callId, decision});
-        } catch (error) {
-            get().reportError(error);
-        }
+        await requestAction(get().reportError, () => api.chats.answerToolCall({chatId, callId, decision}));
     },
     async stop() {
         const chatId = get().activeChatId;
         if (chatId == null)
             return;
 
-        try {
-            await api.chats.stop({chatId});
-        } catch (error) {
-            get().reportError(error);
-        }
+        await requestAction(get().reportError, () => api.chats.stop({chatId}));
     },
     async answerNow() {
         const chatId = get().activeChatId;
         if (chatId == null)
             return;
 
-        try {
-            await api.chats.answerNow({chatId});
-        } catch (error) {
-            get().reportError(error);
-        }
+        await requestAction(get().reportError, () => api.chats.answerNow({chatId}));
     }
 });

@@ -3,6 +3,7 @@ import type {Chat, PonderApi} from "../../../electron/contract";
 import type {ConnectionStatus} from "../bridge/PonderConnection";
 import {chatPageSize} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface ConnectionSlice {
     connection: ConnectionStatus;
@@ -21,7 +22,7 @@ export const createConnectionSlice = (api: PonderApi): StateCreator<PonderState,
         set({connection: status});
     },
     async resync(chatToOpen) {
-        try {
+        const result = await requestAction(get().reportError, async () => {
             const [page, modelFiles, runtime] = await Promise.all([
                 api.chats.list({limit: chatPageSize}), api.models.list(), api.models.getState()
             ]);
@@ -32,13 +33,14 @@ export const createConnectionSlice = (api: PonderApi): StateCreator<PonderState,
                 activeChat = await api.chats.get({chatId: chatToOpen}).catch(() => null);
             if (activeChat == null && chatToOpen !== null && mostRecent != null)
                 activeChat = await api.chats.get({chatId: mostRecent});
-
-            set({modelFiles, modelsListed: true, runtime, activeChatId: activeChat?.summary.id ?? null, messages: {}, live: {}, chatMessageIds: {}, chatSummaries: {}});
-            get().setChatPage(page);
-            if (activeChat != null)
-                get().ingestChat(activeChat);
-        } catch (error) {
-            get().reportError(error);
-        }
+            return {page, modelFiles, runtime, activeChat};
+        });
+        if (!result.ok)
+            return;
+        const {page, modelFiles, runtime, activeChat} = result.value;
+        set({modelFiles, modelsListed: true, runtime, activeChatId: activeChat?.summary.id ?? null, messages: {}, live: {}, chatMessageIds: {}, chatSummaries: {}});
+        get().setChatPage(page);
+        if (activeChat != null)
+            get().ingestChat(activeChat);
     }
 });

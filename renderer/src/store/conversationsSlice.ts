@@ -1,9 +1,11 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatArchive, ChatSummary, Message, PonderApi, SearchHit} from "../../../electron/contract";
+import type {Chat, ChatArchive, ChatImportResult, ChatSummary, Message, PonderApi, RequestArgs, SearchHit} from "../../../electron/contract";
 import type {FileToSave} from "../format/saveFile";
 import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
+
+export type ImportDuplicates = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 
 /** Something deleted that the user can still bring back. */
 export type Deletion =
@@ -39,8 +41,11 @@ export interface ConversationsSlice {
     deleteMessage(chatId: string, messageId: string): Promise<void>;
     /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
     exportChats(format: "markdown" | "json", chatId?: string): Promise<FileToSave | null>;
-    /** Imports a JSON export; returns how many chats were added, or null when it failed (reported). */
-    importChats(fileText: string): Promise<number | null>;
+    /**
+     * Imports a JSON export, doing with chats already here what `duplicates` says (by default,
+     * importing nothing and answering with them, to ask the user); null when it failed (reported).
+     */
+    importChats(fileText: string, duplicates?: ImportDuplicates): Promise<ChatImportResult | null>;
 }
 
 export const createConversationsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationsSlice> => (set, get) => {
@@ -78,12 +83,8 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             const chat = get().chatSummaries[chatId];
             if (chat == null)
                 return;
-            try {
-                await api.chats.delete({chatId});
-            } catch (error) {
-                get().reportError(error);
+            if (!(await requestAction(get().reportError, () => api.chats.delete({chatId}))).ok)
                 return;
-            }
             set((state) => ({lastDeletion: {kind: "chat", chat}, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
         },
         async undoDelete() {
@@ -160,7 +161,7 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
                 }
             }) ?? null;
         },
-        async importChats(fileText) {
+        async importChats(fileText, duplicates = "ask") {
             let archive: ChatArchive;
             try {
                 archive = JSON.parse(fileText) as ChatArchive;
@@ -168,12 +169,10 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
                 get().reportError(new Error(i18n.t("conversations.importNotJson")));
                 return null;
             }
-            const imported = await attempt(() => api.chats.import({archive}));
-            if (imported == null)
-                return null;
-            if (imported[0] != null)
-                await get().openChat(imported[0].id);
-            return imported.length;
+            const result = await attempt(() => api.chats.import({archive, duplicates}));
+            if (result?.imported[0] != null)
+                await get().openChat(result.imported[0].id);
+            return result ?? null;
         }
     };
 };

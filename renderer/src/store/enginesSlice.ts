@@ -1,7 +1,8 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, RemoteEngineInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
+import {requestAction} from "./requestAction";
 
 export interface EnginesSlice {
     /** The remote engines the user added, with the models each listed last; null until first loaded. */
@@ -19,26 +20,16 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
         set({engines});
     },
     async loadEngines() {
-        try {
-            set({engines: await api.engines.list()});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, () => api.engines.list());
+        if (result.ok)
+            set({engines: result.value});
     },
     async addEngine(engine) {
-        try {
-            await api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)});
-            return null;
-        } catch (error) {
-            return failureOf(error);
-        }
+        const result = await requestAction(null, () => api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)}));
+        return result.ok ? null : result.failure;
     },
     async removeEngine(engineId) {
-        try {
-            await api.engines.remove({engineId});
-        } catch (error) {
-            get().reportError(error);
-        }
+        await requestAction(get().reportError, () => api.engines.remove({engineId}));
     }
 });
 

@@ -1,7 +1,8 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {LogTail, ModelRecommendation, PonderApi, SystemInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
+import {requestAction} from "./requestAction";
 
 export interface FirstRunSlice {
     /** Versions and hardware (About box, welcome); null until asked for. */
@@ -73,25 +74,16 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
             return typeof recommendation === "object" && recommendation?.status === "unreachable";
         },
         async loadSystem() {
-            try {
-                set({system: await api.app.getSystem(), systemError: null});
-            } catch (error) {
-                set({systemError: failureOf(error)});
-            }
+            const result = await requestAction(null, () => api.app.getSystem());
+            set(result.ok ? {system: result.value, systemError: null} : {systemError: result.failure});
         },
         async loadLogTail() {
-            try {
-                set({logTail: await api.app.getLogs()});
-            } catch (error) {
-                get().reportError(error);
-            }
+            const result = await requestAction(get().reportError, () => api.app.getLogs());
+            if (result.ok)
+                set({logTail: result.value});
         },
         async openLogsFolder() {
-            try {
-                await api.app.openLogsFolder();
-            } catch (error) {
-                get().reportError(error);
-            }
+            await requestAction(get().reportError, () => api.app.openLogsFolder());
         },
         async recommendModel() {
             // Several reads of the hub, one after another: an older request's answer must not overwrite a newer one's.
@@ -107,12 +99,10 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
                 set({recommendation});
         },
         async downloadAndStart(entryId) {
-            let downloadId: string;
-            try {
-                downloadId = (await api.downloads.add({address: entryId})).id;
-            } catch (error) {
-                return failureOf(error);
-            }
+            const result = await requestAction(null, () => api.downloads.add({address: entryId}));
+            if (!result.ok)
+                return result.failure;
+            const downloadId = result.value.id;
             set({firstRunDownloadId: downloadId});
             watchFirstRunDownload(downloadId);
             return null;

@@ -1,7 +1,8 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {HubModel, HubRepository, HubSettings, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
+import {requestAction} from "./requestAction";
 
 export type HubSort = "downloads" | "recent";
 
@@ -47,14 +48,12 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
     async function fetchPage(search: HubSearchState, cursor: string | undefined) {
         const number = ++searchNumber;
         set({hubSearch: {...search, status: "searching", error: null}});
-        try {
-            const page = await api.hub.search({query: search.query, sort: search.sort, cursor});
-            if (number === searchNumber)
-                set({hubSearch: {...search, models: [...search.models, ...page.models], next: page.next, status: "done", error: null}});
-        } catch (error) {
-            if (number === searchNumber)
-                set({hubSearch: {...search, status: "error", error: failureOf(error)}});
-        }
+        const result = await requestAction(null, () => api.hub.search({query: search.query, sort: search.sort, cursor}));
+        if (number !== searchNumber)
+            return;
+        set({hubSearch: result.ok
+            ? {...search, models: [...search.models, ...result.value.models], next: result.value.next, status: "done", error: null}
+            : {...search, status: "error", error: result.failure}});
     }
 
     return {
@@ -75,12 +74,8 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
         },
         async openHubRepository(repo) {
             set({hubRepository: {repo, status: "loading"}});
-            let next: HubRepositoryState;
-            try {
-                next = {repo, status: "done", repository: await api.hub.repository({repo})};
-            } catch (error) {
-                next = {repo, status: "error", error: failureOf(error)};
-            }
+            const result = await requestAction(null, () => api.hub.repository({repo}));
+            const next: HubRepositoryState = result.ok ? {repo, status: "done", repository: result.value} : {repo, status: "error", error: result.failure};
             if (get().hubRepository?.repo !== repo)
                 return;
             set({hubRepository: next});
@@ -91,19 +86,16 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
             set({hubRepository: null});
         },
         async loadHubSettings() {
-            try {
-                set({hubSettings: await api.hub.getSettings()});
-            } catch (error) {
-                get().reportError(error);
-            }
+            const result = await requestAction(get().reportError, () => api.hub.getSettings());
+            if (result.ok)
+                set({hubSettings: result.value});
         },
         async setHubToken(token) {
-            try {
-                set({hubSettings: await api.hub.setToken({token})});
-                return null;
-            } catch (error) {
-                return failureOf(error);
-            }
+            const result = await requestAction(null, () => api.hub.setToken({token}));
+            if (!result.ok)
+                return result.failure;
+            set({hubSettings: result.value});
+            return null;
         }
     };
 };

@@ -2,7 +2,7 @@ import type {StateCreator} from "zustand/vanilla";
 import type {AppInfo, CatalogEntry, Download, FitEstimate, ModelFile, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
 
 /** A will-it-fit estimate as the Models view shows it: on its way, known, or why it failed. */
 export type FitState = {status: "pending"} | {status: "done"; fit: FitEstimate} | {status: "error"; error: Failure};
@@ -51,12 +51,10 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
      */
     async function addModels(request: () => Promise<readonly ModelFile[]>): Promise<Failure | null> {
         const known = new Set(get().modelFiles.map((file) => file.id));
-        let files;
-        try {
-            files = await request();
-        } catch (error) {
-            return failureOf(error);
-        }
+        const result = await requestAction(null, request);
+        if (!result.ok)
+            return result.failure;
+        const files = result.value;
         get().setModelFiles(files);
         const added = files.find((file) => !known.has(file.id) && file.error == null);
         const {status} = get().runtime;
@@ -82,12 +80,8 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
             set({downloads});
         },
         async addDownload(address) {
-            try {
-                await api.downloads.add({address});
-                return null;
-            } catch (error) {
-                return failureOf(error);
-            }
+            const result = await requestAction(null, () => api.downloads.add({address}));
+            return result.ok ? null : result.failure;
         },
         pauseDownload(downloadId) {
             return report(() => api.downloads.pause({downloadId}));
@@ -100,13 +94,9 @@ export const createLibrarySlice = (api: PonderApi): StateCreator<PonderState, []
         },
         async estimateFit(key, target) {
             set((state) => ({fits: {...state.fits, [key]: {status: "pending"}}}));
-            let result: FitState;
-            try {
-                result = {status: "done", fit: await api.models.estimateFit(target)};
-            } catch (error) {
-                result = {status: "error", error: failureOf(error)};
-            }
-            set((state) => ({fits: {...state.fits, [key]: result}}));
+            const result = await requestAction(null, () => api.models.estimateFit(target));
+            const fit: FitState = result.ok ? {status: "done", fit: result.value} : {status: "error", error: result.failure};
+            set((state) => ({fits: {...state.fits, [key]: fit}}));
         },
         importModel(fileOrFolder) {
             return addModels(() => api.models.import({path: fileOrFolder}));

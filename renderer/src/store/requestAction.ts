@@ -6,12 +6,13 @@ export type ActionResult<T> = {ok: true; value: T} | {ok: false; failure: Failur
 /**
  * Runs the request behind a store action. A failure is reported (a notice, through `report`) and
  * returned, never thrown: an action's caller, usually an event handler, has nothing to catch.
+ * `report` null: the caller shows the failure itself (beside the form that asked).
  */
-export async function requestAction<T>(report: (error: unknown) => void, request: () => Promise<T>): Promise<ActionResult<T>> {
+export async function requestAction<T>(report: ((error: unknown) => void) | null, request: () => Promise<T>): Promise<ActionResult<T>> {
     try {
         return {ok: true, value: await request()};
     } catch (error) {
-        report(error);
+        report?.(error);
         return {ok: false, failure: failureOf(error)};
     }
 }

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {GenerationSettingName, GenerationSettings, PonderApi, SettingsView} from "../../../electron/contract";
+import type {GenerationSettingName, GenerationSettings, ModelFamily, PonderApi, SettingsView, UserPreset} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface SettingsSlice {
     /** The loaded model's settings, with the open chat's layer when a chat is open; null until loaded. */
@@ -8,20 +9,34 @@ export interface SettingsSlice {
     /** Fetches the settings of a model (and chat); a stale answer for another model or chat is dropped. */
     loadSettings(modelId: string, chatId: string | null): Promise<void>;
     /** Changes or resets settings for the chat (`chatId`) or, without one, for the model's defaults. */
-    changeSettings(change: {modelId: string; chatId: string | null; values?: Partial<GenerationSettings>; reset?: GenerationSettingName[]}): Promise<void>;
+    changeSettings(change: {modelId: string; chatId: string | null; values?: Partial<GenerationSettings>; reset?: GenerationSettingName[]; family?: ModelFamily | null}): Promise<void>;
+    /** The user's own presets, by name; null until loaded. */
+    presets: UserPreset[] | null;
+    loadPresets(): Promise<void>;
+    /** Saves the chat's (or a new chat's) system prompt, family and changed settings; whether it was saved (a failure is reported). */
+    savePreset(name: string, modelId: string, chatId: string | null): Promise<boolean>;
+    renamePreset(presetId: string, name: string): Promise<boolean>;
+    deletePreset(presetId: string): Promise<void>;
+    /** Gives the chat the preset's system prompt and settings; the settings shown are then fetched again. */
+    applyPreset(presetId: string, modelId: string, chatId: string): Promise<void>;
+    /** Counts the changes made to settings behind the shown view's back (a preset applied), for the view to fetch them again. */
+    settingsRevision: number;
 }
 
 export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [], [], SettingsSlice> => (set, get) => {
     let latestRequest = 0;
     async function apply(request: () => Promise<SettingsView>) {
         const id = ++latestRequest;
-        try {
-            const settings = await request();
-            if (id === latestRequest)
-                set({settings});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok && id === latestRequest)
+            set({settings: result.value});
+    }
+
+    async function changePresets(request: () => Promise<UserPreset[]>): Promise<boolean> {
+        const result = await requestAction(get().reportError, request);
+        if (result.ok)
+            set({presets: result.value});
+        return result.ok;
     }
 
     return {
@@ -29,14 +44,33 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
         loadSettings(modelId, chatId) {
             return apply(() => api.settings.get({modelId, ...(chatId == null ? {} : {chatId})}));
         },
-        changeSettings({modelId, chatId, values = {}, reset}) {
+        changeSettings({modelId, chatId, values = {}, reset, family}) {
             return apply(async () => {
-                const updated = await api.settings.update({modelId, ...(chatId == null ? {} : {chatId}), values, ...(reset == null ? {} : {reset})});
+                const updated = await api.settings.update({modelId, ...(chatId == null ? {} : {chatId}), values, ...(reset == null ? {} : {reset}), ...(family === undefined ? {} : {family})});
                 // The model's defaults changed while a chat's settings are shown: keep showing them
                 // through that chat's layer (the update answers without it).
                 const shownChatId = get().settings?.chatId;
                 return chatId == null && shownChatId != null ? api.settings.get({modelId, chatId: shownChatId}) : updated;
             });
-        }
+        },
+        presets: null,
+        async loadPresets() {
+            await changePresets(() => api.settings.listPresets());
+        },
+        savePreset(name, modelId, chatId) {
+            return changePresets(() => api.settings.savePreset({name, modelId, ...(chatId == null ? {} : {chatId})}));
+        },
+        renamePreset(presetId, name) {
+            return changePresets(() => api.settings.renamePreset({presetId, name}));
+        },
+        async deletePreset(presetId) {
+            await changePresets(() => api.settings.deletePreset({presetId}));
+        },
+        async applyPreset(presetId, modelId, chatId) {
+            const result = await requestAction(get().reportError, () => api.settings.applyPreset({presetId, modelId, chatId}));
+            if (result.ok)
+                set((state) => ({settingsRevision: state.settingsRevision + 1}));
+        },
+        settingsRevision: 0
     };
 };

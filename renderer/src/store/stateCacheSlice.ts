@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, StateCacheInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 export interface StateCacheSlice {
     /** Conversations' saved states on disk; null until first loaded. */
@@ -12,11 +13,9 @@ export interface StateCacheSlice {
 
 export const createStateCacheSlice = (api: PonderApi): StateCreator<PonderState, [], [], StateCacheSlice> => (set, get) => {
     async function update(request: () => Promise<StateCacheInfo>) {
-        try {
-            set({stateCache: await request()});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok)
+            set({stateCache: result.value});
     }
 
     return {

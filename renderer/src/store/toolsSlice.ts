@@ -1,7 +1,8 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, RequestArgs, ToolsView} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
+import {requestAction} from "./requestAction";
 
 export interface ToolsSlice {
     /** MCP servers with their state and tools, and the limits of calls; null until first loaded. */
@@ -21,20 +22,14 @@ export interface ToolsSlice {
 
 export const createToolsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ToolsSlice> => (set, get) => {
     async function update(request: () => Promise<ToolsView>) {
-        try {
-            set({tools: await request()});
-        } catch (error) {
-            get().reportError(error);
-        }
+        const result = await requestAction(get().reportError, request);
+        if (result.ok)
+            set({tools: result.value});
     }
 
     async function refusal(request: () => Promise<unknown>): Promise<Failure | null> {
-        try {
-            await request();
-            return null;
-        } catch (error) {
-            return failureOf(error);
-        }
+        const result = await requestAction(null, request);
+        return result.ok ? null : result.failure;
     }
 
     return {

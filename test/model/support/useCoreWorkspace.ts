@@ -18,9 +18,10 @@ export interface CoreWorkspace {
 /**
  * The model tests' common ground, registered as the calling file's hooks: a temporary folder
  * with the given fixture models under the given names, and cores that are disposed after each
- * test and deleted with the folder after the file.
+ * test (or, with `coresLast: "file"`, after the file, for a core opened in `beforeAll`) and
+ * deleted with the folder after the file.
  */
-export function useCoreWorkspace(prefix: string, models: Record<string, keyof FixtureModels>): CoreWorkspace {
+export function useCoreWorkspace(prefix: string, models: Record<string, keyof FixtureModels>, {coresLast = "test"}: {coresLast?: "test" | "file"} = {}): CoreWorkspace {
     let dir = "";
     let fixtures: FixtureModels | undefined;
     const cores: PonderCore[] = [];
@@ -32,11 +33,16 @@ export function useCoreWorkspace(prefix: string, models: Record<string, keyof Fi
         for (const [name, fixture] of Object.entries(models))
             copyFileSync(fixtures[fixture], path.join(dir, "models", name));
     });
-    afterEach(async () => {
+    const disposeCores = async () => {
         for (const core of cores.splice(0))
             await core.dispose();
+    };
+    if (coresLast === "test")
+        afterEach(disposeCores);
+    afterAll(async () => {
+        await disposeCores();
+        rmSync(dir, {recursive: true, force: true});
     });
-    afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
     return {
         get dir() {

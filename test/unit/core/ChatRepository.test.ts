@@ -253,7 +253,7 @@ describe("export and import", () => {
         ].join("\n"));
     });
 
-    test("a JSON round trip through the import schema loses nothing; importing twice adds a copy", () => {
+    test("a JSON round trip through the import schema loses nothing; importing twice asks first, then adds a copy", () => {
         const repository = seeded();
         const transfer = new ChatTransfer(repository);
         const exported = readAll(transfer, transfer.export(undefined, "json").exportId);
@@ -263,10 +263,11 @@ describe("export and import", () => {
         migrate(other);
         const otherRepository = new ChatRepository(other);
         const otherTransfer = new ChatTransfer(otherRepository);
-        expect(otherTransfer.import(archive).map((summary) => summary.id)).toEqual(["c1"]);
+        expect(otherTransfer.import(archive).imported.map((summary) => summary.id)).toEqual(["c1"]);
         expect(readAll(otherTransfer, otherTransfer.export(undefined, "json").exportId)).toBe(exported);
 
-        const copies = transfer.import(archive);
+        expect(transfer.import(archive)).toEqual({imported: [], duplicates: [{id: "c1", title: archive.chats[0]!.summary.title}]});
+        const copies = transfer.import(archive, "copy").imported;
         expect(copies[0]!.id).not.toBe("c1");
         const copy = repository.activeBranch(copies[0]!.id);
         expect(copy.messages.map((m) => m.text)).toEqual(["Why is the sky blue?", "Rayleigh scattering."]);
@@ -338,13 +339,13 @@ describe("export and import", () => {
 
     test("a chat's own generation settings go out with it and come back in", () => {
         const repository = seeded();
-        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
         settings.setChatOverrides("c1", {temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
         const transfer = new ChatTransfer(repository, settings);
         const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId)) as ChatArchive;
         expect(archive.chats[0]!.settings).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
 
-        const [copy] = transfer.import(requestSchemas["chats.import"].parse({archive}).archive);
+        const {imported: [copy]} = transfer.import(requestSchemas["chats.import"].parse({archive}).archive, "copy");
         expect(settings.chatOverrides(copy!.id)).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
         // A chat without settings of its own has none in the archive.
         repository.insertChat(chat("plain"));
@@ -352,6 +353,13 @@ describe("export and import", () => {
         expect(plain.chats[0]).not.toHaveProperty("settings");
     });
 });
+
+function systemPromptsOf(repository: ChatRepository) {
+    return {
+        systemPromptOf: (chatId: string) => repository.getChat(chatId)?.systemPrompt ?? "",
+        setSystemPrompt: (chatId: string, systemPrompt: string) => void repository.updateChat(chatId, {systemPrompt})
+    };
+}
 
 /** Every piece of an export, joined. */
 function readAll(transfer: ChatTransfer, exportId: string): string {

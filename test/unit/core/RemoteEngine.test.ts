@@ -130,7 +130,7 @@ describe("RemoteEngine", () => {
         }, {onChunk: (segment, text) => chunks.push({segment, text})}, new AbortController().signal);
         // One call per round: the first; the model calls the second again after its result.
         expect(result.stopReason).toBe("toolCall");
-        expect(JSON.parse(result.toolCall!.body)).toEqual({name: "forecast", arguments: {city: "Paris"}});
+        expect(JSON.parse(result.toolCalls![0]!.body)).toEqual({name: "forecast", arguments: {city: "Paris"}});
         expect(chunks).toEqual([{segment: "thought", text: "Need the weather."}]);
         expect(received.at(-1)!.body).toMatchObject({
             tools: [

@@ -6,6 +6,7 @@ import {ModelLibrary} from "../../../electron/core/models/ModelLibrary.ts";
 import {modelFamilyOf, presetFor} from "../../../electron/core/settings/familyPresets.ts";
 import {SettingsService} from "../../../electron/core/settings/SettingsService.ts";
 import {openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
+import {ChatRepository} from "../../../electron/core/chats/ChatRepository.ts";
 
 let dir: string;
 let db: PonderDatabase;
@@ -15,7 +16,7 @@ beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "ponder-settings-"));
     db = openDatabase(path.join(dir, "ponder.db"));
     db.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', '', 0, 0)").run();
-    settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+    settings = openSettings();
 });
 afterEach(() => {
     db.close();
@@ -23,6 +24,17 @@ afterEach(() => {
 });
 
 const qwq = "QwQ-32B-Q4_K_M.gguf";
+
+/** The service over the test's database, the chats' system prompts kept by the real repository. */
+function openSettings(): SettingsService {
+    const chats = new ChatRepository(db);
+    return new SettingsService(db, new ModelLibrary(path.join(dir, "models")), {
+        systemPromptOf: (chatId) => chats.getChat(chatId)?.systemPrompt ?? "",
+        setSystemPrompt: (chatId, systemPrompt) => {
+            chats.updateChat(chatId, {systemPrompt});
+        }
+    });
+}
 
 describe("family presets", () => {
     test("each family is recognised from its usual names", () => {
@@ -75,7 +87,7 @@ describe("SettingsService", () => {
         await expect(settings.update({modelId: qwq, chatId: "c1", values: {contextSize: 4096}})).rejects.toThrow(/belong to the model/);
         db.close();
         db = openDatabase(path.join(dir, "ponder.db"));
-        settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")));
+        settings = openSettings();
         expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4});
         await settings.update({modelId: qwq, values: {kvCacheType: "q8_0"}});
         expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4, kvCacheType: "q8_0"});
@@ -86,6 +98,43 @@ describe("SettingsService", () => {
         db.prepare("DELETE FROM chats WHERE id = 'c1'").run();
         expect(db.prepare("SELECT COUNT(*) AS n FROM chat_settings").get()).toEqual({n: 0});
         await expect(settings.update({modelId: qwq, chatId: "c1", values: {temperature: 1}})).rejects.toThrow("That conversation no longer exists.");
+    });
+
+    test("the family preset can be chosen for the model and, over it, for a chat; null goes back to the one below", async () => {
+        expect(await settings.get(qwq, "c1")).toMatchObject({family: "qwq", detectedFamily: "qwq", chosenFamily: {model: null, chat: null}});
+        await settings.update({modelId: qwq, values: {temperature: 0.9}, family: "deepseekR1Distill"});
+        const chat = await settings.update({modelId: qwq, chatId: "c1", values: {}, family: "qwen3"});
+        expect(chat).toMatchObject({family: "qwen3", detectedFamily: "qwq", chosenFamily: {model: "deepseekR1Distill", chat: "qwen3"}});
+        expect(chat.effective).toMatchObject({temperature: 0.9, topK: 20, minP: 0});
+        expect(settings.replySettings(qwq, "c1", []).sampling).toMatchObject({temperature: 0.9, topK: 20});
+        // The model's changes stay when its family changes, and the chat's family survives a reopening.
+        db.close();
+        db = openDatabase(path.join(dir, "ponder.db"));
+        settings = openSettings();
+        expect((await settings.get(qwq)).family).toBe("deepseekR1Distill");
+        expect((await settings.update({modelId: qwq, chatId: "c1", values: {}, family: null})).family).toBe("deepseekR1Distill");
+        expect((await settings.update({modelId: qwq, values: {}, family: null})).effective).toMatchObject({temperature: 0.9, topK: 40});
+    });
+
+    test("user presets: saved from a chat, listed by name, applied to another chat in place of its settings, renamed, deleted", async () => {
+        db.prepare("INSERT INTO chats (id, title, created_at, updated_at, system_prompt) VALUES ('c2', '', 0, 0, 'Be brief.')").run();
+        await settings.update({modelId: qwq, chatId: "c2", values: {temperature: 0.1, seed: 3}, family: "other"});
+        await settings.update({modelId: qwq, values: {contextSize: 4096}});
+        const [brief] = await settings.savePreset("Brief", qwq, "c2");
+        expect(brief).toMatchObject({name: "Brief", systemPrompt: "Be brief.", family: "other", values: {temperature: 0.1, seed: 3}});
+        // Without a chat: the model's changes and no system prompt.
+        await settings.savePreset("Another", qwq, undefined);
+        expect(settings.presets().map((preset) => preset.name)).toEqual(["Another", "Brief"]);
+
+        await settings.update({modelId: qwq, chatId: "c1", values: {topP: 0.5}});
+        const applied = await settings.applyPreset(brief!.id, qwq, "c1");
+        expect(applied).toMatchObject({family: "other", chat: {temperature: 0.1, seed: 3}});
+        expect(db.prepare("SELECT system_prompt FROM chats WHERE id = 'c1'").get()).toEqual({system_prompt: "Be brief."});
+
+        expect(() => settings.renamePreset(brief!.id, "another")).toThrow("There is already a preset called “another”.");
+        expect(settings.renamePreset(brief!.id, "Short").map((preset) => preset.name)).toEqual(["Another", "Short"]);
+        expect(settings.deletePreset(brief!.id).map((preset) => preset.name)).toEqual(["Another"]);
+        expect(() => settings.deletePreset(brief!.id)).toThrow("That preset no longer exists.");
     });
 
     test("stored values this version no longer accepts are ignored, not crashed on", async () => {

@@ -95,6 +95,13 @@ describe("lint keeps each library in its layer", () => {
             .toEqual([expect.stringContaining("may only import types")]);
     });
 
+    test("the contract's domain modules load without zod: they take it as a type and are passed it", async () => {
+        const domain = "electron/contract/probe.ts";
+        expect(await restrictedImports(domain, `import type {z} from "zod";\nexport type Schema = z.ZodType;\n`)).toEqual([]);
+        expect(await restrictedImports(domain, `import {z} from "zod";\nexport const text = z.string();\n`))
+            .toEqual([expect.stringContaining("zod electron/contract.ts passes in")]);
+    });
+
     test("Electron only in the shell, node: modules never in the renderer", async () => {
         const importsElectron = `import {app} from "electron";\nexport const name = app.name;\n`;
         expect(await restrictedImports("electron/main.ts", importsElectron)).toEqual([]);

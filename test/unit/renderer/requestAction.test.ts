@@ -16,4 +16,9 @@ describe("requestAction", () => {
         expect(result).toEqual({ok: false, failure: {code: "chat.gone", params: {}}});
         expect(reported).toEqual([error.toData()]);
     });
+
+    test("without a report, a failure is only returned, for the form that asked to show it", async () => {
+        const error = new PonderError("chat.gone");
+        expect(await requestAction(null, () => Promise.reject(error.toData()))).toEqual({ok: false, failure: {code: "chat.gone", params: {}}});
+    });
 });
