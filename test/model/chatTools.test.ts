@@ -133,7 +133,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {reply} = await ask(core);
         expect(reply.toolCalls.map((call) => [call.name, call.status, call.error])).toEqual([
             ["forecast", "done", null],
-            ["moon_phase", "failed", "The model reached the limit of 1 tool calls in one reply."]
+            ["moon_phase", "failed", {code: "tools.callLimit", params: {limit: 1}}]
         ]);
         expect(reply).toMatchObject({status: "done", text: toolScriptTexts.callsInParallel.answer});
     });
