@@ -19,5 +19,5 @@ export {
 export type {TokenBiases} from "./generation/tokenBiases.ts";
 export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
-export {ThoughtSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ThoughtSegmenter.ts";
+export {ReasoningSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ReasoningSegmenter.ts";
 export {readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";

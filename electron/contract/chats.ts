@@ -124,7 +124,8 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         answerTokens: z.number().int().nonnegative(),
         stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
         limit: z.strictObject({name: z.enum(["maxTokens", "context"]), tokens: z.number().int().positive()}).optional(),
-        toolMs: z.number().nonnegative().optional()
+        toolMs: z.number().nonnegative().optional(),
+        draft: z.strictObject({accepted: z.number().int().nonnegative(), drafted: z.number().int().nonnegative()}).optional()
     });
     const toolCall = z.strictObject({
         id,
@@ -182,7 +183,7 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true}).partial().optional(),
+        settings: generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true}).partial().optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -249,6 +250,8 @@ export interface MessageStats {
     limit?: ReplyLimit;
     /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
     toolMs?: number;
+    /** With a draft model: the drafted tokens the model accepted, of those it was offered to check. */
+    draft?: {accepted: number; drafted: number};
 }
 
 /** The limit a reply cut by length reached, and its size: Max tokens, or the model's context. */

@@ -28,6 +28,7 @@ export interface ErrorParams {
     "model.truncated": Record<string, never>;
     "model.llamaCouldNotLoad": {file: string; reason: string};
     "model.draftVocabularyMismatch": {draft: string; model: string; reason: string};
+    "model.draftGone": {draft: string};
     "reply.lastMessageTooLong": {tokens: number; contextSize: number};
     "reply.conversationTooLong": {tokens: number; contextSize: number};
     "reply.contextFull": {contextSize: number};

@@ -27,9 +27,9 @@ export const modelsRequests = {
     /** Models are listed from, and downloaded to, another existing folder; omitted: the desktop app asks with its open dialog. */
     "models.changeFolder": ({z}) => z.strictObject({path: z.string().trim().min(1).max(4096).optional()}),
     /** Exactly one: a listed model, or a catalog id / `hf:` URI / URL to read remotely. */
-    /** The KV cache type defaults to the model's load setting (a listed model) or f16. */
+    /** The KV cache type and draft model default to the model's load settings (a listed model), else f16 and none; a `draftModelId` of null asks without one. */
     "models.estimateFit": ({z, id}) => z.union([
-        z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional()}),
+        z.strictObject({modelId: id, kvCacheType: z.enum(kvCacheTypes).optional(), draftModelId: id.nullable().optional()}),
         z.strictObject({address: z.string().trim().min(1).max(2000), kvCacheType: z.enum(kvCacheTypes).optional()})
     ])
 } satisfies RequestSchemaBuilders;
@@ -141,6 +141,8 @@ export interface FitEstimate {
     parallel: number;
     /** The KV cache type estimated for. */
     kvCacheType: KvCacheType;
+    /** With a draft model: the size of its weights; they and its context are in the memory needed. */
+    draftModelBytes?: number;
 }
 
 /** A model of the curated catalog (assets/catalog/catalog.json). */
@@ -167,7 +169,9 @@ export interface CatalogEntry {
     /** Facts in this entry that were not checked against the hub when the catalog was written. */
     unverified: string[];
     /** `embedding`: the model that searches attached documents too large for the context; absent: a chat model. */
-    kind?: "embedding";
+    kind?: "embedding" | "draft";
+    /** The catalog id of a small model of the same vocabulary to load as its draft model (speculative decoding). */
+    draft?: string;
 }
 
 /**

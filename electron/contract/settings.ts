@@ -76,7 +76,9 @@ export function generationSettingsSchema(z: Zod) {
         /** API replies generated at once (desktop chats get one sequence more); each needs its own KV cache. */
         parallelReplies: count(32),
         /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
-        kvCacheType: z.enum(kvCacheTypes)
+        kvCacheType: z.enum(kvCacheTypes),
+        /** A library model of the same vocabulary that drafts tokens for this one to check (speculative decoding); null: none. */
+        draftModelId: z.string().min(1).max(4096).nullable()
     });
 }
 
@@ -86,7 +88,7 @@ export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSch
 export type GenerationSettingName = keyof GenerationSettings;
 
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType" | "draftModelId">;
 
 export type LanguageLock = GenerationSettings["languageLock"];
 

@@ -101,7 +101,7 @@ export class LlamaRuntime {
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
         await readModelMetadata(modelPath);
-        const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType});
+        const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType, draft: options.draftModelPath});
         if (fit.verdict === "tooLarge")
             throw new PonderError("model.tooLarge", {
                 neededBytes: fit.ramBytes + fit.vramBytes,

@@ -1,10 +1,17 @@
 import path from "node:path";
-import {DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel} from "node-llama-cpp";
+import {DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
 import {loadModelFile} from "../LoadedModel/loadModelFile.ts";
 
-/** Tokens the draft writes ahead at most, for the target to check in one batch. */
-const draftTokens = 16;
+/**
+ * Tokens the draft writes ahead for the target to check in one batch. node-llama-cpp 3.21.1's
+ * `LlamaContextSequence._speculativeEvaluate` compares each drafted token after the first with
+ * `validatedTokens.at(-1)`, an array it never fills, so only the first drafted token of a batch
+ * can ever be accepted and the rest are erased and counted as refuted even when the draft was
+ * right (16 drafted tokens per batch: 95 accepted of 862 with the target itself as draft). One
+ * token a batch is the most that can help, and the only count that is honest.
+ */
+const draftTokens = 1;
 
 /**
  * A small model that drafts tokens for the loaded one to check in a single batch (speculative
@@ -13,8 +20,8 @@ const draftTokens = 16;
  * node-llama-cpp's predictor hands the target whatever the draft has written when the target
  * asks (`minTokens` 0 by default). The draft runs on the same CPU threads, concurrently, so a
  * decode loop that asks again at once almost never finds a drafted token: it made no
- * predictions at all here. The target therefore waits for a full draft, which the draft cuts
- * short itself when it isn't confident (the predictor's `minConfidence`).
+ * predictions at all here. The target therefore waits for the draft's token, which the draft
+ * withholds itself when it isn't confident (the predictor's `minConfidence`).
  */
 export class DraftModel {
     readonly filePath: string;
@@ -56,8 +63,8 @@ export class DraftModel {
     }
 
     /** A predictor over one of the draft's sequences, for one target sequence. */
-    predictor(): DraftSequenceTokenPredictor {
-        return new DraftSequenceTokenPredictor(this.#context.getSequence(), {minTokens: draftTokens, maxTokens: draftTokens});
+    predictor(): CountingDraftPredictor {
+        return new CountingDraftPredictor(this.#context.getSequence(), {minTokens: draftTokens, maxTokens: draftTokens});
     }
 
     async dispose(): Promise<void> {
@@ -66,10 +73,28 @@ export class DraftModel {
     }
 }
 
-/** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it checked. */
+/**
+ * Counts the drafted tokens it hands the target to check. node-llama-cpp's `refuted` counts
+ * the tokens it erases after a wrong one, which aren't all drafted ones checked (see
+ * {@link draftTokens}); what the target was offered is the honest denominator.
+ */
+class CountingDraftPredictor extends DraftSequenceTokenPredictor {
+    offered = 0;
+
+    override predictTokens(): Token[] | Promise<Token[]> {
+        const count = (tokens: Token[]) => {
+            this.offered += tokens.length;
+            return tokens;
+        };
+        const tokens = super.predictTokens();
+        return tokens instanceof Promise ? tokens.then(count) : count(tokens);
+    }
+}
+
+/** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
 export function draftCounts(sequence: LlamaContextSequence): {accepted: number; drafted: number} {
-    const {validated, refuted} = sequence.tokenPredictions;
-    return {accepted: validated, drafted: validated + refuted};
+    const offered = sequence.tokenPredictor instanceof CountingDraftPredictor ? sequence.tokenPredictor.offered : 0;
+    return {accepted: sequence.tokenPredictions.validated, drafted: offered};
 }
 
 interface NativeContextHolder {

@@ -30,6 +30,8 @@ export interface ModelFit {
     parallel: number;
     /** The KV cache type the estimate is for. */
     kvCacheType: KvCacheType;
+    /** With a draft model: the size of its weights (its weights and context are part of {@link ramBytes} and {@link vramBytes}). */
+    draftModelBytes?: number;
 }
 
 /** The smallest context worth running a reasoning model with: less can't hold one answer's reasoning. */
@@ -43,6 +45,8 @@ export interface FitSourceOptions {
     parallel?: number;
     /** Defaults to f16. A quantized cache holds more context in the same memory. */
     kvCacheType?: KvCacheType;
+    /** A draft model (a local path or URL) loaded beside it, with a context of its own as large as the model's. */
+    draft?: string;
     headers?: Record<string, string>;
     signal?: AbortSignal;
 }
@@ -52,9 +56,10 @@ export interface FitSourceOptions {
  * so nothing is downloaded) whether a model fits this machine's memory, including the KV cache
  * (of the chosen type) of every sequence the parallel replies need, and the largest context that does.
  */
-export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, kvCacheType = "f16", headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
+export async function estimateModelFit(llama: Llama, source: string, memory: MachineMemory, {parallel = defaultParallelReplies, kvCacheType = "f16", draft, headers, signal}: FitSourceOptions = {}): Promise<ModelFit> {
     const info = await readGgufInfo(source, {headers, signal});
     const insights = await GgufInsights.from(info, llama);
+    const draftInsights = draft == null ? undefined : await GgufInsights.from(await readGgufInfo(draft, {headers, signal}), llama);
     const trainContextSize = insights.trainContextSize ?? 4096;
     const smallest = Math.min(minimumContextSize, trainContextSize);
     const gpuLayers = memory.vramBytes > 0 ? insights.totalLayers : 0;
@@ -70,7 +75,8 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
             kvCacheKeyType: kvCache.experimentalKvCacheKeyType,
             kvCacheValueType: kvCache.experimentalKvCacheValueType
         });
-        return {ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram};
+        const drafting = draftInsights == null ? {cpuRam: 0, gpuVram: 0} : await draftNeeds(draftInsights, contextSize, layers > 0, parallel);
+        return {ramBytes: model.cpuRam + context.cpuRam + drafting.cpuRam, vramBytes: model.gpuVram + context.gpuVram + drafting.gpuVram};
     };
     const onGpu = async (contextSize: number) => {
         const need = await needs(contextSize, gpuLayers);
@@ -88,16 +94,28 @@ export async function estimateModelFit(llama: Llama, source: string, memory: Mac
     const candidates: Array<[FitVerdict, (contextSize: number) => ReturnType<typeof onGpu>]> = gpuLayers > 0
         ? [["gpu", onGpu], ["partial", pooled]]
         : [["cpu", pooled]];
+    const drafted = draftInsights == null ? {} : {draftModelBytes: draftInsights.modelSize};
     for (const [verdict, check] of candidates) {
         const first = await check(smallest);
         if (!first.fits)
             continue;
         const contextSize = await largestFitting(smallest, trainContextSize, async (size) => (await check(size)).fits);
         const {need} = await check(contextSize);
-        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel, kvCacheType};
+        return {verdict, modelBytes: insights.modelSize, ...need, memory, contextSize, trainContextSize, parallel, kvCacheType, ...drafted};
     }
     const {need} = await pooled(smallest);
-    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel, kvCacheType};
+    return {verdict: "tooLarge", modelBytes: insights.modelSize, ...need, memory, contextSize: 0, trainContextSize, parallel, kvCacheType, ...drafted};
+}
+
+/**
+ * A draft model's weights and its context, as `DraftModel` creates it: the target's context size
+ * and sequences, an f16 cache, node-llama-cpp's defaults otherwise, on the GPU with the target.
+ */
+async function draftNeeds(insights: GgufInsights, contextSize: number, onGpu: boolean, parallel: number) {
+    const gpuLayers = onGpu ? insights.totalLayers : 0;
+    const model = await insights.estimateModelResourceRequirementsV2({gpuLayers});
+    const context = await insights.estimateContextResourceRequirementsV2({contextSize, modelGpuLayers: gpuLayers, sequences: sequencesFor(parallel)});
+    return {cpuRam: model.cpuRam + context.cpuRam, gpuVram: model.gpuVram + context.gpuVram};
 }
 
 /** Binary search for the largest size in [low, high] that fits, given that `low` fits. */

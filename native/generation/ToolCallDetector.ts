@@ -1,4 +1,4 @@
-import type {SegmentChunk, SegmentKind} from "./ThoughtSegmenter.ts";
+import type {SegmentChunk, SegmentKind} from "./ReasoningSegmenter.ts";
 
 /** A tool call the model wrote, as it wrote it between the call tags. */
 export interface DetectedToolCall {

@@ -5,7 +5,7 @@ import {languageLockBias, type LockedLanguage} from "./languageLock.ts";
 import {llamaTokenBias, type TokenBiases} from "./tokenBiases.ts";
 import type {PromptTokenizer} from "./PromptTokenizer.ts";
 import type {ReplyPriority} from "./SequenceScheduler.ts";
-import {ThoughtSegmenter, type SegmentChunk} from "./ThoughtSegmenter.ts";
+import {ReasoningSegmenter, type SegmentChunk} from "./ReasoningSegmenter.ts";
 import {ToolCallDetector, type DetectedToolCall} from "./ToolCallDetector.ts";
 import {TokenTextDecoder} from "./TokenTextDecoder.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
@@ -146,7 +146,7 @@ export async function generateReply(
     gate: ContextGate
 ): Promise<GenerateReplyResult> {
     const {model} = sequence;
-    const {tokens: promptTokens, stopTokens, startInThought, resumes, droppedTurns} = prompt;
+    const {tokens: promptTokens, stopTokens, startInReasoning, resumes, droppedTurns} = prompt;
     const room = sequence.contextSize - promptTokens.length;
     const tokenLimit = Math.min(options.maxTokens ?? Infinity, room - closingReserve);
     const limit: ReplyLimit = options.maxTokens != null && options.maxTokens <= room - closingReserve
@@ -161,10 +161,10 @@ export async function generateReply(
     if (options.signal?.aborted)
         return {...stoppedBeforeStart(prompt), reusedPromptTokens};
     const decoder = new TokenTextDecoder(model);
-    const segmenter = new ThoughtSegmenter({
+    const segmenter = new ReasoningSegmenter({
         openTag: format.thoughtOpenTag,
         closeTag: format.thoughtCloseTag,
-        startInThought,
+        startInReasoning,
         resumes
     });
     const detector = format.toolCallTags == null || options.tools == null ? undefined : new ToolCallDetector(format.toolCallTags);
@@ -219,7 +219,7 @@ export async function generateReply(
                 stopReason = calledTools() ? "toolCall" : "finished";
                 break;
             }
-            const inThought = segmenter.isInThought();
+            const inThought = segmenter.isInReasoning();
             const budgetSpent = options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget;
             if (inThought && closing != null && (budgetSpent || options.answerNow?.aborted)) {
                 // Drop this token and make the model read the end of its reasoning instead.
@@ -233,7 +233,7 @@ export async function generateReply(
             if (penalized)
                 penaltyTokens.push(token);
             // The token that opens a thought counts as reasoning, like the one that closes it.
-            if (inThought || segmenter.isInThought())
+            if (inThought || segmenter.isInReasoning())
                 thoughtTokens++;
             else
                 answerTokens++;
@@ -358,8 +358,8 @@ async function buildPrompt(model: LlamaModel, format: ChatFormat, options: Gener
         if (triggerTokens.length === 1)
             stopTokens.add(triggerTokens[0]!);
     }
-    const startInThought = resumes ? continuesThought : format.thoughtPrefill != null || endsInOpenThought;
-    return {tokens: await prompts.tokenize(text), stopTokens, startInThought, resumes};
+    const startInReasoning = resumes ? continuesThought : format.thoughtPrefill != null || endsInOpenThought;
+    return {tokens: await prompts.tokenize(text), stopTokens, startInReasoning, resumes};
 }
 
 function toHistoryItem(turn: ConversationTurn, format: ChatFormat): ChatHistoryItem {

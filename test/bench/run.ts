@@ -4,6 +4,7 @@ import {apiPathBench} from "./apiPathBench.ts";
 import {appPathBench} from "./appPathBench.ts";
 import {conversationsBench} from "./conversationsBench.ts";
 import {documentsBench} from "./documentsBench.ts";
+import {draftBench} from "./draftBench.ts";
 import {downloadBench} from "./downloadBench.ts";
 import {eventLoopBench} from "./eventLoopBench.ts";
 import {hubSearchBench} from "./hubSearchBench.ts";
@@ -26,6 +27,7 @@ const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],
     ["resume", "Coming back to a 4,000-token conversation: its state file vs a warm follow-up, and vs evaluating it again", resumeBench],
     ["kvcache", "A q8_0 KV cache vs f16: decode speed, and the context QwQ-32B fits on the reference M3", kvCacheBench],
+    ["draft", "Speculative decoding: a scripted target alone vs with drafts that agree always, about 70 % of the time, and never", draftBench],
     ["render", "32,000 reasoning tokens and a long markdown answer into the renderer in Chromium", renderBench]
 ];
 

@@ -12,7 +12,7 @@ let page: Page;
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     session = await openPonder({
-        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless},
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "qwq-draft.gguf": fixtures.draftForPrefilled},
         model: "endless-thinker.gguf"
     });
     page = session.page;
@@ -126,7 +126,8 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => page.getByRole("radio", {name: "This model's defaults"}).count(), {timeout: 30_000}).toBe(1);
         await page.getByLabel("This model's defaults").check();
         await expect.poll(() => kvCache.inputValue(), {timeout: 30_000}).toBe("q8_0");
-        expect(await reloadNow.count()).toBe(0);
+        // The settings may show before the state of the new load arrives.
+        await expect.poll(() => reloadNow.count(), {timeout: 30_000}).toBe(0);
         await ask("Hello with a smaller cache");
         expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
 
@@ -134,6 +135,37 @@ describe("generation settings in the UI", () => {
         const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
         await file.getByRole("button", {name: "Will it fit?"}).click();
         await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/tokens of context · KV cache q8_0$/);
+    });
+
+    test("the draft model load option: any other model of the library, applied at the reload; each reply's stats show its acceptance, and Will it fit counts it", async () => {
+        await showView(page, "Back to chat");
+        await page.getByLabel("This model's defaults").check();
+        const draft = page.getByLabel("Draft model", {exact: true});
+        expect(await draft.inputValue()).toBe("");
+        // The model itself isn't offered as its own draft.
+        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
+
+        await draft.selectOption({label: "Ponder scripted prefilled-think draft"});
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await reloadNow.click();
+        // Until the old model is gone it still offers the reload; then it loads; then it runs with the draft.
+        const loading = page.getByRole("status").filter({hasText: /^Loading /});
+        await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+        await page.getByLabel("This model's defaults").check();
+        expect(await draft.inputValue()).toBe("qwq-draft.gguf");
+        await ask("Hello with a draft");
+        expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
+        // The draft guesses wrong after every third token of the script.
+        const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
+        const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
+        expect(Number(accepted)).toBeGreaterThan(0);
+        expect(Number(accepted)).toBeLessThan(Number(drafted));
+
+        await showView(page, "Models");
+        const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
+        await file.getByRole("button", {name: "Will it fit?"}).click();
+        await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/ · with a [\d.]+ kB draft model$/);
     });
 
     test("presets: a family preset is chosen; a preset saved from the chat is picked for a new chat, renamed and deleted, in either language", async () => {

@@ -1,8 +1,14 @@
+import {copyFileSync} from "node:fs";
+import path from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 import {ensureFixtureModels, ensureTinyRandomModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {askInChat} from "./support/askInChat.ts";
+import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
+
+const workspace = useCoreWorkspace("ponder-draft-", {"qwq-tiny.gguf": "prefilled", "qwq-draft.gguf": "draftForPrefilled"});
 
 let runtime: LlamaRuntime;
 let fixtures: FixtureModels;
@@ -36,11 +42,37 @@ describe("speculative decoding with a draft model", () => {
         try {
             const {text, result} = await answer(drafted);
             expect(text).toBe(expected.text);
-            expect(result.draft!.drafted).toBeGreaterThan(0);
-            expect(result.draft!.accepted).toBeLessThanOrEqual(result.draft!.drafted);
+            // A draft that is the model itself is right every time: every token it offered was accepted, about every other one of the reply.
+            const replyTokens = result.thoughtTokens + result.answerTokens;
+            expect(result.draft!.drafted).toBeGreaterThanOrEqual(replyTokens / 3);
+            expect(result.draft!.accepted).toBe(result.draft!.drafted);
         } finally {
             await drafted.dispose();
         }
+    });
+
+    test("a draft that guesses wrong after every third token leaves the output as it is, and its acceptance says so", async () => {
+        const drafted = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0, draftModelPath: fixtures.draftForPrefilled});
+        try {
+            const {text, result} = await answer(drafted);
+            expect(text).toBe(expectedTexts.reasoning + expectedTexts.answer);
+            const {accepted, drafted: offered} = result.draft!;
+            expect(accepted).toBeGreaterThan(0);
+            expect(accepted / offered).toBeGreaterThan(0.4);
+            expect(accepted / offered).toBeLessThan(0.9);
+        } finally {
+            await drafted.dispose();
+        }
+    });
+
+    test("the fit estimate counts the draft's weights and its context", async () => {
+        const alone = await runtime.estimateFit(fixtures.prefilled, {parallel: 0});
+        const drafted = await runtime.estimateFit(fixtures.prefilled, {parallel: 0, draft: fixtures.draftForPrefilled});
+        expect(alone.draftModelBytes).toBeUndefined();
+        expect(drafted.contextSize).toBe(alone.contextSize);
+        expect(drafted.draftModelBytes).toBeGreaterThan(100_000);
+        // More than the weights: the draft's KV cache for the same context comes on top.
+        expect(drafted.ramBytes - alone.ramBytes).toBeGreaterThan(drafted.draftModelBytes!);
     });
 
     test("a draft whose vocabulary differs is refused in words, and nothing stays loaded", async () => {
@@ -48,5 +80,43 @@ describe("speculative decoding with a draft model", () => {
         expect(failure).toBeInstanceOf(PonderError);
         expect((failure as PonderError).code).toBe("model.draftVocabularyMismatch");
         expect((failure as PonderError).message).toMatch(/^The draft model random-tiny\.[0-9a-f]+\.gguf can't draft for scripted-prefilled-think\.[0-9a-f]+\.gguf: their vocabularies differ/);
+    });
+});
+
+describe("the draft model load option", () => {
+    test("a library model chosen as draft loads beside the model, the fit counts it, and each reply keeps its acceptance", async () => {
+        const core = await workspace.openCore();
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: "qwq-draft.gguf"}});
+        const state = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+        expect(state).toMatchObject({status: "ready", loadedWith: {draftModelId: "qwq-draft.gguf"}});
+
+        const {id: chatId} = await core.handlers["chats.create"](undefined);
+        const reply = await askInChat(core, chatId, "Hi");
+        expect(reply.text).toBe(expectedTexts.answer);
+        const {accepted, drafted} = reply.stats!.draft!;
+        expect(accepted).toBeGreaterThan(0);
+        expect(accepted).toBeLessThan(drafted);
+        const stored = (await core.handlers["chats.get"]({chatId})).messages.at(-1)!;
+        expect(stored.stats!.draft).toEqual({accepted, drafted});
+
+        const withDraft = await core.handlers["models.estimateFit"]({modelId: "qwq-tiny.gguf"});
+        const without = await core.handlers["models.estimateFit"]({modelId: "qwq-tiny.gguf", draftModelId: null});
+        expect(withDraft.draftModelBytes).toBeGreaterThan(0);
+        expect(without.draftModelBytes).toBeUndefined();
+        expect(withDraft.ramBytes).toBeGreaterThan(without.ramBytes + withDraft.draftModelBytes!);
+    });
+
+    test("a draft of another vocabulary leaves the model unloaded with model.draftVocabularyMismatch, and a deleted one with model.draftGone", async () => {
+        copyFileSync(tiny.model, path.join(workspace.dir, "models", "random-tiny.gguf"));
+        const core = await workspace.openCore();
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: "random-tiny.gguf"}});
+        const refused = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+        expect(refused).toMatchObject({status: "error", error: {code: "model.draftVocabularyMismatch", params: {draft: "random-tiny.gguf", model: "qwq-tiny.gguf"}}});
+
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: "gone.gguf"}});
+        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "error", error: {code: "model.draftGone", params: {draft: "gone.gguf"}}});
+
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: null}});
+        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "ready", loadedWith: {draftModelId: null}});
     });
 });

@@ -26,8 +26,14 @@ const catalogSchema = z.object({
         firstRunRank: z.number().int().positive().optional(),
         translations: z.record(z.string(), z.strictObject({description: z.string().min(1), note: z.string().min(1).optional()})).optional(),
         unverified: z.array(z.string()),
-        kind: z.literal("embedding").optional()
+        kind: z.enum(["embedding", "draft"]).optional(),
+        draft: z.string().optional()
     }))
+}).superRefine(({models}, context) => {
+    // A pairing must name a small model of the catalog, so the UI can offer it for download.
+    for (const entry of models)
+        if (entry.draft != null && !models.some((candidate) => candidate.id === entry.draft && candidate.kind !== "embedding" && candidate.id !== entry.id))
+            context.addIssue({code: "custom", message: `${entry.id}'s draft ${entry.draft} is not a model of the catalog`});
 });
 
 /** The curated catalog shipped in assets/catalog, checked so a bad edit fails loudly at start, not in the UI. */

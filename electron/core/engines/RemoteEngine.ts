@@ -1,5 +1,5 @@
 import {PonderError} from "../../contract/errors.ts";
-import {ThoughtSegmenter, type SegmentChunk} from "../../../native/index.ts";
+import {ReasoningSegmenter, type SegmentChunk} from "../../../native/index.ts";
 import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
 import {remoteMessages, remoteTools, RemoteToolCalls, type RemoteToolCallDelta} from "./remoteTools.ts";
 
@@ -105,7 +105,7 @@ export class RemoteEngine {
             })
         };
         // Servers without a reasoning parser leave `<think>…</think>` in the content.
-        const segmenter = new ThoughtSegmenter({openTag: "<think>", closeTag: "</think>", startInThought: false});
+        const segmenter = new ReasoningSegmenter({openTag: "<think>", closeTag: "</think>", startInReasoning: false});
         let firstTokenAt: number | undefined;
         let thoughtDeltas = 0;
         let answerDeltas = 0;

@@ -2,6 +2,7 @@ import {failureOf} from "../../contract/errors.ts";
 import path from "node:path";
 import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
+import type {ChosenLoadOptions} from "../settings/SettingsService.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
@@ -12,7 +13,7 @@ export interface ModelHostOptions {
     runtime?: LlamaRuntimeOptions;
     load?: LoadModelOptions;
     /** The user's load options for a model (SettingsService); they win over `load`. */
-    loadOptions?: (modelId: string) => Promise<LoadModelOptions>;
+    loadOptions?: (modelId: string) => Promise<ChosenLoadOptions>;
     /** Opens model ids that name a model on a remote engine instead of a file. */
     remote?: {open(modelId: string): {model: ReplyEngine; engineName: string; modelName: string} | undefined};
     /** Where loaded models keep conversations' evaluated states when they leave a sequence. */
@@ -93,7 +94,8 @@ export class ModelHost {
                         threads: chosen.threads ?? null,
                         batchSize: chosen.batchSize ?? null,
                         parallelReplies: chosen.parallel ?? null,
-                        kvCacheType: chosen.kvCacheType ?? "f16"
+                        kvCacheType: chosen.kvCacheType ?? "f16",
+                        draftModelId: chosen.draftModelId ?? null
                     }
                 });
                 this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
@@ -106,7 +108,7 @@ export class ModelHost {
     }
 
     /** What a model loads with: the app's options, then the user's for it. */
-    async loadOptionsFor(modelId: string): Promise<LoadModelOptions> {
+    async loadOptionsFor(modelId: string): Promise<ChosenLoadOptions> {
         return {...this.#options.load, ...await this.#options.loadOptions?.(modelId)};
     }
 

@@ -88,14 +88,16 @@ export class ModelsService {
     }
 
     /**
-     * A listed model is read from disk, with the parallel replies and KV cache it loads with (or
-     * the KV cache asked); a catalog id, `hf:` URI or URL is read remotely (its header only).
+     * A listed model is read from disk, with the parallel replies, KV cache and draft model it
+     * loads with (or those asked); a catalog id, `hf:` URI or URL is read remotely (its header only).
      */
     async estimateFit(args: RequestArgs<"models.estimateFit">): Promise<FitEstimate> {
         if ("modelId" in args) {
             const {path} = await this.#library.resolve(args.modelId);
-            const {parallel, kvCacheType} = await this.#host.loadOptionsFor(args.modelId);
-            return this.#host.estimateFit(path, {parallel, kvCacheType: args.kvCacheType ?? kvCacheType});
+            const {parallel, kvCacheType, draftModelPath} = await this.#host.loadOptionsFor(args.modelId);
+            const draft = args.draftModelId === undefined ? draftModelPath
+                : args.draftModelId === null ? undefined : (await this.#library.resolve(args.draftModelId)).path;
+            return this.#host.estimateFit(path, {parallel, kvCacheType: args.kvCacheType ?? kvCacheType, draft});
         }
         const {hub} = this.#downloads;
         const resolved = await resolveAddress(args.address, hub, this.catalog);

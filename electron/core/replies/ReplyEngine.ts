@@ -91,6 +91,8 @@ export interface EngineReply {
     toolCalls?: readonly DetectedToolCall[];
     /** Time spent on tool calls (asking the user, running them) between the first token and the end. */
     toolMs?: number;
+    /** With a draft model: the drafted tokens the model accepted, of those it was offered to check. */
+    draft?: {accepted: number; drafted: number};
 }
 
 /** What an engine can do, so the UI can say when a setting doesn't apply to it. */
@@ -126,4 +128,11 @@ export interface ActiveModel {
      * engine's internal id) and the display name. Without it, the API uses `modelId`.
      */
     api?: {id: string; name: string};
+}
+
+/** A draft's counts over two parts of one reply (tool rounds, a continuation); nothing when neither had a draft. */
+export function addDraftCounts(first: EngineReply["draft"], second: EngineReply["draft"]): {draft?: {accepted: number; drafted: number}} {
+    if (first == null && second == null)
+        return {};
+    return {draft: {accepted: (first?.accepted ?? 0) + (second?.accepted ?? 0), drafted: (first?.drafted ?? 0) + (second?.drafted ?? 0)}};
 }

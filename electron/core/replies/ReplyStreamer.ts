@@ -1,6 +1,6 @@
 import type {MessageStats, StopReason} from "../../contract.ts";
 import {DeltaBatcher} from "./DeltaBatcher.ts";
-import type {EngineReply, ReplyEngine, ReplyRequest} from "./ReplyEngine.ts";
+import {addDraftCounts, type EngineReply, type ReplyEngine, type ReplyRequest} from "./ReplyEngine.ts";
 
 /** A reply's text as it grows: the reasoning, the answer, and when the reasoning began and ended (epoch ms). */
 export interface ReplyText {
@@ -136,7 +136,8 @@ export class ReplyStreamer {
             answerTokens: counts.answerTokens + (before?.answerTokens ?? 0),
             stopReason,
             ...(stopReason === "length" && counts.limit != null ? {limit: counts.limit} : {}),
-            ...(counts.toolMs == null ? {} : {toolMs: Math.round(counts.toolMs)})
+            ...(counts.toolMs == null ? {} : {toolMs: Math.round(counts.toolMs)}),
+            ...addDraftCounts(before?.draft, counts.draft)
         };
     }
 }

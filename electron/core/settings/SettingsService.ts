@@ -8,11 +8,14 @@ import type {PonderDatabase} from "../store/openDatabase.ts";
 import {modelFamilyOf, presetFor} from "./familyPresets.ts";
 import {PonderError} from "../../contract/errors.ts";
 
+/** A model's load options as the user chose them, with the draft model's library id beside its path. */
+export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
+
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType"] as const satisfies readonly GenerationSettingName[];
+const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -188,10 +191,18 @@ export class SettingsService {
         return this.#view(this.#families.get(modelId) ?? modelFamilyOf(modelId), modelId, chatId).effective.useTools;
     }
 
-    /** The user's load options for a model; automatic ones are left out so the app's own defaults apply. */
-    async loadOptions(modelId: string): Promise<LoadModelOptions> {
+    /**
+     * The user's load options for a model; automatic ones are left out so the app's own defaults
+     * apply. A draft model is resolved to its file (`model.draftGone` when it was deleted).
+     */
+    async loadOptions(modelId: string): Promise<ChosenLoadOptions> {
         const {effective} = await this.get(modelId);
+        const {draftModelId} = effective;
+        const draft = draftModelId == null ? undefined : await this.#library.resolve(draftModelId).catch((error: unknown) => {
+            throw new PonderError("model.draftGone", {draft: draftModelId}, {cause: error});
+        });
         return {
+            ...(draft == null ? {} : {draftModelId: draftModelId!, draftModelPath: draft.path}),
             ...(effective.contextSize == null ? {} : {contextSize: effective.contextSize}),
             ...(effective.gpuLayers == null ? {} : {gpuLayers: effective.gpuLayers}),
             ...(effective.threads == null ? {} : {threads: effective.threads}),

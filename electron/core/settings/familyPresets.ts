@@ -22,7 +22,8 @@ const genericPreset: GenerationSettings = {
     threads: null,
     batchSize: null,
     parallelReplies: null,
-    kvCacheType: "f16"
+    kvCacheType: "f16",
+    draftModelId: null
 };
 
 /**

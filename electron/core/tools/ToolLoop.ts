@@ -1,7 +1,7 @@
 import {failureOf, PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import type {MessageToolCall, ToolConsent, ToolLimits} from "../../contract.ts";
-import type {AssistantPart, DetectedToolCall, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
+import {addDraftCounts, type AssistantPart, type DetectedToolCall, type EngineReply, type ReplyEngine, type ReplyListener, type ReplyRequest} from "../replies/ReplyEngine.ts";
 import type {CallableTool, ToolCallOutcome} from "./ToolServers.ts";
 
 /** What a tool loop needs from the app around it: the tools, the user's consent, and where calls are shown. */
@@ -238,7 +238,8 @@ function combine(total: EngineReply, round: EngineReply): EngineReply {
         reusedPromptTokens: total.reusedPromptTokens + round.reusedPromptTokens,
         thoughtTokens: total.thoughtTokens + round.thoughtTokens,
         answerTokens: total.answerTokens + round.answerTokens,
-        ...(total.firstTokenAt == null ? {} : {firstTokenAt: total.firstTokenAt})
+        ...(total.firstTokenAt == null ? {} : {firstTokenAt: total.firstTokenAt}),
+        ...addDraftCounts(total.draft, round.draft)
     };
 }
 

@@ -26,6 +26,7 @@ export function FitLabel({state}: {state: FitState | undefined}) {
                     : t("library.fitNumbers", {needed, available, parallel: fit.parallel, tokens: new Intl.NumberFormat(i18n.language).format(fit.contextSize)})}
                 {/* Only a quantized cache is named: f16 is what every estimate meant before there was a choice. */}
                 {fit.kvCacheType !== "f16" && t("library.fitKvCache", {type: fit.kvCacheType})}
+                {fit.draftModelBytes != null && t("library.fitDraft", {size: bytes(fit.draftModelBytes)})}
             </span>
         </span>
     );

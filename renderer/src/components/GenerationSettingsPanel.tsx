@@ -4,6 +4,7 @@ import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
 import {readyRuntimeOf} from "../store/modelsSelectors";
+import {DraftModelPicker} from "./DraftModelPicker";
 import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
@@ -78,7 +79,7 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     }
     // Load options only take effect at the next load: say so while the model runs with others.
     const reloadNeeded = view != null && loadedWith != null &&
-        [...loadFields.map(({name}) => name), "kvCacheType" as const].some((name) => view.effective[name] !== loadedWith[name]);
+        [...loadFields.map(({name}) => name), "kvCacheType" as const, "draftModelId" as const].some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
@@ -203,6 +204,9 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                         <select id={id} value={effective.kvCacheType} onChange={(event) => onChange({kvCacheType: event.target.value as KvCacheType})}>
                             {kvCacheTypes.map((type) => <option key={type} value={type}>{t(`settings.kvCache.${type}`)}</option>)}
                         </select>
+                    ))}
+                    {field("draftModelId", (id) => (
+                        <DraftModelPicker id={id} modelId={view.modelId} value={effective.draftModelId} onChange={(draftModelId) => onChange({draftModelId})} />
                     ))}
                 </>
             )}

@@ -3,7 +3,7 @@ import type {MessageStats} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
 import {modelName} from "../store/modelsSelectors";
 
-/** Under each finished answer: model, time to first token, speed, thinking time, token counts, why it stopped. */
+/** Under each finished answer: model, time to first token, speed, thinking time, token counts, the draft's acceptance, why it stopped. */
 export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
     const {t, i18n} = useTranslation();
     const name = usePonder(modelName(stats?.modelId ?? ""));
@@ -18,6 +18,11 @@ export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
         t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
         // Tool time is apart from thinking and decoding, which don't count it.
         ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: number.format(stats.toolMs / 1000)})]),
+        ...(stats.draft == null ? [] : [t("stats.draft", {
+            accepted: stats.draft.accepted,
+            drafted: stats.draft.drafted,
+            rate: new Intl.NumberFormat(i18n.language, {style: "percent"}).format(stats.draft.drafted === 0 ? 0 : stats.draft.accepted / stats.draft.drafted)
+        })]),
         t(stats.stopReason === "length" && stats.limit != null ? `stats.stop.${stats.limit.name}` : `stats.stop.${stats.stopReason}`)
     ];
     return <p className="message__stats" role="note" aria-label={t("stats.label")}>{parts.join(" · ")}</p>;

@@ -111,6 +111,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     const hubUnreachable = usePonder((state) => state.hubUnreachable());
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);
+    const draft = usePonder((state) => entry.draft == null ? undefined : state.catalog?.find((candidate) => candidate.id === entry.draft));
 
     async function download() {
         const failure = await addDownload(entry.id);
@@ -138,6 +139,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                     {t("library.recommended", {temperature: entry.recommended.temperature, topP: entry.recommended.topP})}
                     {note != null && ` — ${note}`}
                 </span>
+                {draft != null && <span className="model__details">{t("library.pairedDraft", {name: draft.name, size: formatBytes(draft.approxSizeBytes, i18n.language)})}</span>}
                 <FitLabel state={fit} />
             </div>
             <div className="download__actions">

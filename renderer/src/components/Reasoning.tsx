@@ -69,12 +69,12 @@ function CollapseAtEnd({onCollapse}: {onCollapse(summary: HTMLElement | null): v
 const ReasoningSummary = memo(function ReasoningSummary({thinking, startedAt, durationMs}: Pick<ReasoningProps, "thinking" | "startedAt" | "durationMs">) {
     const {t} = useTranslation();
     if (thinking)
-        return <ThinkingCounter startedAt={startedAt} />;
+        return <ReasoningClock startedAt={startedAt} />;
     return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)});
 });
 
 /** Ticks on its own so the rest of the message doesn't re-render every second, nor it with every delta. */
-const ThinkingCounter = memo(function ThinkingCounter({startedAt}: {startedAt: number}) {
+const ReasoningClock = memo(function ReasoningClock({startedAt}: {startedAt: number}) {
     const {t} = useTranslation();
     const now = useNow(1000);
     return t("reasoning.thinking", {count: Math.max(0, Math.floor((now - startedAt) / 1000))});

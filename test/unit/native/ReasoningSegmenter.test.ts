@@ -1,8 +1,8 @@
 import {describe, expect, test} from "vitest";
-import {ThoughtSegmenter, type SegmentChunk} from "../../../native/generation/ThoughtSegmenter.ts";
+import {ReasoningSegmenter, type SegmentChunk} from "../../../native/generation/ReasoningSegmenter.ts";
 
-function run(pieces: string[], startInThought: boolean) {
-    const segmenter = new ThoughtSegmenter({openTag: "<think>", closeTag: "</think>", startInThought});
+function run(pieces: string[], startInReasoning: boolean) {
+    const segmenter = new ReasoningSegmenter({openTag: "<think>", closeTag: "</think>", startInReasoning});
     const chunks: SegmentChunk[] = [];
     for (const piece of pieces)
         chunks.push(...segmenter.push(piece));
@@ -11,7 +11,7 @@ function run(pieces: string[], startInThought: boolean) {
     return {thought: join("thought"), answer: join("answer"), chunks};
 }
 
-describe("ThoughtSegmenter", () => {
+describe("ReasoningSegmenter", () => {
     test("a model that writes its own <think> tag", () => {
         const {thought, answer} = run(["<think>", "\n", "Okay", ", the user", "\n\n", "</think>", "\n\n", "The answer", " is 4."], false);
         expect(thought).toBe("Okay, the user");
@@ -48,7 +48,7 @@ describe("ThoughtSegmenter", () => {
     });
 
     test("a model without thought tags streams everything as the answer", () => {
-        const segmenter = new ThoughtSegmenter({openTag: null, closeTag: null, startInThought: true});
+        const segmenter = new ReasoningSegmenter({openTag: null, closeTag: null, startInReasoning: true});
         expect([...segmenter.push("\nHello <think>"), ...segmenter.end()]).toEqual([{segment: "answer", text: "Hello <think>"}]);
     });
 

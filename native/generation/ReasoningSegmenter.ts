@@ -11,7 +11,7 @@ export interface SegmentChunk {
  * right before a closing tag, is held back until the next text decides it. The answer's
  * leading blank lines and the reasoning's surrounding whitespace are dropped.
  */
-export class ThoughtSegmenter {
+export class ReasoningSegmenter {
     readonly #openTag: string | null;
     readonly #closeTag: string | null;
     #segment: SegmentKind;
@@ -20,14 +20,14 @@ export class ThoughtSegmenter {
     #atSegmentStart = true;
 
     /** `resumes`: the stream continues a segment cut short, so its leading whitespace is text, not padding. */
-    constructor({openTag, closeTag, startInThought, resumes = false}: {openTag: string | null; closeTag: string | null; startInThought: boolean; resumes?: boolean}) {
+    constructor({openTag, closeTag, startInReasoning, resumes = false}: {openTag: string | null; closeTag: string | null; startInReasoning: boolean; resumes?: boolean}) {
         this.#openTag = openTag;
         this.#closeTag = closeTag;
-        this.#segment = startInThought && openTag != null ? "thought" : "answer";
+        this.#segment = startInReasoning && openTag != null ? "thought" : "answer";
         this.#atSegmentStart = !resumes;
     }
 
-    isInThought(): boolean {
+    isInReasoning(): boolean {
         return this.#segment === "thought";
     }
 

@@ -1,0 +1,71 @@
+import {availableParallelism} from "node:os";
+import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {ensureDraftBenchModels} from "../fixtures/models/fixtureModels.ts";
+import {median, round2, round3, type Measure} from "./measure.ts";
+
+const rounds = 3;
+const generatedTokens = 160;
+
+type DraftName = "always" | "mostly" | "never";
+const targets: Record<DraftName, string> = {always: ">= 2", mostly: ">= 1.3", never: ">= 0.95"};
+
+/**
+ * Decode speed of a scripted target alone and with drafts that agree with it always, after about
+ * 70 % of its tokens, and never, greedy, rounds alternating. The target costs per token what a
+ * model of about 170 MB does, the drafts what a tiny one does; real models' gains depend on how
+ * often a real draft agrees, which can't be measured on generated models.
+ */
+export async function draftBench(): Promise<Measure[]> {
+    const {target, drafts} = await ensureDraftBenchModels();
+    const runtime = await LlamaRuntime.create({gpu: false});
+    const threads = availableParallelism();
+    const options = {threads, contextSize: 1024, parallel: 0};
+    const models = new Map<DraftName | "alone", LoadedModel>();
+    const speeds = new Map<DraftName | "alone", number[]>();
+    const acceptance = new Map<DraftName, {accepted: number; drafted: number}>();
+    try {
+        models.set("alone", await runtime.loadModel(target, options));
+        for (const [name, draftModelPath] of Object.entries(drafts) as Array<[DraftName, string]>)
+            models.set(name, await runtime.loadModel(target, {...options, draftModelPath}));
+        for (let round = -1; round < rounds; round++)
+            for (const [name, model] of models) {
+                const {tokensPerSecond, draft} = await decodeSpeed(model);
+                // Round -1 warms each model up and isn't counted.
+                if (round < 0)
+                    continue;
+                speeds.set(name, [...speeds.get(name) ?? [], tokensPerSecond]);
+                if (name !== "alone" && draft != null) {
+                    const sum = acceptance.get(name) ?? {accepted: 0, drafted: 0};
+                    acceptance.set(name, {accepted: sum.accepted + draft.accepted, drafted: sum.drafted + draft.drafted});
+                }
+            }
+    } finally {
+        for (const model of models.values())
+            await model.dispose();
+        await runtime.dispose();
+    }
+    const alone = speeds.get("alone")!;
+    const measures: Measure[] = [{measure: "draft.target_alone_tokens_per_second", value: round2(median(alone)), unit: "tokens/s", target: null}];
+    for (const name of Object.keys(drafts) as DraftName[]) {
+        const withDraft = speeds.get(name)!;
+        const {accepted, drafted} = acceptance.get(name)!;
+        measures.push(
+            {measure: `draft.${name}_tokens_per_second`, value: round2(median(withDraft)), unit: "tokens/s", target: null},
+            {measure: `draft.${name}_to_alone_ratio`, value: round3(median(withDraft.map((speed, round) => speed / alone[round]!))), unit: "ratio", target: targets[name]},
+            {measure: `draft.${name}_acceptance`, value: round3(drafted === 0 ? 0 : accepted / drafted), unit: "accepted/drafted", target: null}
+        );
+    }
+    return measures;
+}
+
+/** Tokens per second of a reply from its first generated token to its last, and the draft's counts. */
+async function decodeSpeed(model: LoadedModel) {
+    const times: number[] = [];
+    const result = await model.generate({
+        turns: [{role: "user", text: "Think about it."}],
+        sampling: {temperature: 0},
+        maxTokens: generatedTokens,
+        onContextTokens: () => void times.push(performance.now())
+    });
+    return {tokensPerSecond: (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000), draft: result.draft};
+}
