@@ -33,6 +33,13 @@ describe("a first run offline", () => {
         expect(await welcome.getByRole("textbox", {name: "本机上的文件或文件夹"}).count()).toBe(1);
         expect(await welcome.getByRole("group", {name: "模型文件夹"}).textContent()).toContain(session.modelsDir);
         expect(await welcome.getByRole("button", {name: "更改文件夹"}).count()).toBe(1);
+        // Taller than a 900×700 window, it is read from its title down, not shown from its end.
+        await page.setViewportSize({width: 900, height: 700});
+        const title = await page.getByRole("heading", {name: "欢迎使用 Ponder"}).boundingBox();
+        const header = await page.getByRole("heading", {level: 1}).boundingBox();
+        expect(title!.y).toBeGreaterThan(header!.y + header!.height);
+        expect(await welcome.evaluate((section) => section.parentElement!.parentElement!.scrollHeight > section.parentElement!.parentElement!.clientHeight)).toBe(true);
+        await page.setViewportSize({width: 1280, height: 860});
         await useUiLanguage(page, "en");
     });
 

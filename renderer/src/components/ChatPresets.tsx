@@ -33,8 +33,8 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
 
     return (
         <section className="chat-panel__section presets" aria-label={t("presets.heading")}>
+            <label htmlFor={pickerId}>{t("presets.pick")}</label>
             <div className="presets__row">
-                <label htmlFor={pickerId} className="presets__label">{t("presets.pick")}</label>
                 {/* Applied with the button, not on change: arrow keys on a closed select would apply each one passed. */}
                 <select id={pickerId} value={picked} disabled={!pickable} onChange={(event) => setPicked(event.target.value)}>
                     <option value="" disabled>{presets?.length === 0 ? t("presets.none") : t("presets.choose")}</option>

@@ -7,8 +7,25 @@ import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";
 
-/** The active chat's messages, following the stream at the bottom unless the user scrolls up. */
+/**
+ * The active chat's messages, or, before a chat, the welcome or the example prompts. Those read
+ * from the top: the following scroller starts at its bottom, which hid the welcome's title.
+ */
 export function MessageList() {
+    const hasChat = usePonder((state) => state.activeChatId != null);
+    if (!hasChat)
+        return (
+            <div className="messages">
+                <div className="messages__content">
+                    <EmptyChat />
+                </div>
+            </div>
+        );
+    return <ChatMessageList />;
+}
+
+/** The active chat's messages, following the stream at the bottom unless the user scrolls up. */
+function ChatMessageList() {
     const {t} = useTranslation();
     const activeChatId = usePonder((state) => state.activeChatId);
     const ids = usePonder(activeChatMessageIds);
@@ -54,15 +71,13 @@ export function MessageList() {
         <>
         <div className="messages" ref={scrollerRef}>
             <div className="messages__content" ref={contentRef}>
-                {activeChatId == null
-                    ? <EmptyChat />
-                    : ids == null
-                        ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
-                        : ids.map((id) => (
-                            <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
-                                <MessageItem id={id} />
-                            </div>
-                        ))}
+                {ids == null
+                    ? <p className="messages__loading" role="status">{t("chats.loading")}</p>
+                    : ids.map((id) => (
+                        <div key={id} className="messages__item" data-message-id={id} data-focused={id === focusedMessageId || undefined}>
+                            <MessageItem id={id} />
+                        </div>
+                    ))}
             </div>
         </div>
         {reading && streaming && (
