@@ -1,5 +1,5 @@
 // The public list of native/: everything the rest of Ponder may use of llama.cpp.
-export {LlamaRuntime, type Backend, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
+export {LlamaRuntime, type Backend, type LlamaBuild, type LlamaRuntimeOptions, type RuntimeDescription} from "./LlamaRuntime/LlamaRuntime.ts";
 export {EmbeddingModel, type LoadEmbeddingModelOptions} from "./embedding/EmbeddingModel.ts";
 export type {FitSourceOptions, FitVerdict, MachineMemory, ModelFit} from "./fit/estimateModelFit.ts";
 export {kvCacheTypes, type KvCacheType} from "./kvCache/kvCacheType.ts";

@@ -7,6 +7,7 @@ import {estimateModelFit, type FitSourceOptions, type MachineMemory, type ModelF
 import {readModelMetadata} from "../gguf/readModelMetadata.ts";
 import {LoadedModel, type LoadModelOptions} from "../LoadedModel/LoadedModel.ts";
 import {EmbeddingModel, type LoadEmbeddingModelOptions} from "../embedding/EmbeddingModel.ts";
+import {loadOpenMpBuild, usesOpenMp} from "./openMpBuild.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
 
 export type Backend = "metal" | "cuda" | "vulkan" | "cpu";
@@ -24,6 +25,18 @@ export interface LlamaRuntimeOptions {
      * smaller machine.
      */
     ramBytes?: number;
+    /**
+     * `"auto"` runs on the CPU with the OpenMP build of llama.cpp when `npm run build:llama` made
+     * one (see `openMpBuild.ts`), else with node-llama-cpp's prebuilt binaries. `"prebuilt"`
+     * always takes the prebuilt binaries (the parallel bench compares the two). Defaults to `"auto"`.
+     */
+    llamaBuild?: "auto" | "prebuilt";
+}
+
+/** Which llama.cpp a runtime runs: node-llama-cpp's prebuilt binaries or a local build, and whether ggml has OpenMP. */
+export interface LlamaBuild {
+    type: "prebuilt" | "localBuild";
+    openMp: boolean;
 }
 
 /** This machine as llama.cpp sees it, for the first-run welcome and the About box. */
@@ -39,6 +52,7 @@ export interface RuntimeDescription {
     cpuModel: string;
     /** llama.cpp's release tag (`b6000` or `v0.4.0`). */
     llamaCppRelease: string;
+    llamaBuild: LlamaBuild;
     nodeLlamaCppVersion: string;
 }
 
@@ -52,14 +66,19 @@ export class LlamaRuntime {
         this.#ramBytes = ramBytes;
     }
 
-    static async create({gpu = "auto", ramBytes}: LlamaRuntimeOptions = {}): Promise<LlamaRuntime> {
-        const llama = await getLlama({
+    static async create({gpu = "auto", ramBytes, llamaBuild = "auto"}: LlamaRuntimeOptions = {}): Promise<LlamaRuntime> {
+        const openMp = llamaBuild === "auto" ? await loadOpenMpBuild(gpu, LlamaLogLevel.error) : undefined;
+        const llama = openMp ?? await getLlama({
             gpu,
-            // Prebuilt binaries only: an app must never start compiling llama.cpp on a user's machine.
+            // Built binaries only: an app must never start compiling llama.cpp on a user's machine.
             build: "never",
             logLevel: LlamaLogLevel.error
         });
         return new LlamaRuntime(llama, ramBytes);
+    }
+
+    get llamaBuild(): LlamaBuild {
+        return {type: this.#llama.buildType, openMp: usesOpenMp(this.#llama)};
     }
 
     get backend(): Backend {
@@ -88,6 +107,7 @@ export class LlamaRuntime {
             mathCores: this.#llama.cpuMathCores,
             cpuModel: os.cpus()[0]?.model.trim() ?? "",
             llamaCppRelease: this.#llama.llamaCppRelease.release,
+            llamaBuild: this.llamaBuild,
             nodeLlamaCppVersion: nodeLlamaCppVersion()
         };
     }

@@ -3,7 +3,7 @@ import {resolveChatFormat, type ChatFormat} from "../chatFormat/resolveChatForma
 import {fitPrompt, generateReply, stoppedBeforeStart, type FittedPrompt, type GenerateReplyOptions, type GenerateReplyResult} from "../generation/generateReply.ts";
 import {ContextGate} from "../generation/ContextGate.ts";
 import {offThreadCharacters, PromptTokenizer} from "../generation/PromptTokenizer.ts";
-import {TokenizerThread} from "../generation/TokenizerThread.ts";
+import {TokenizerThread, type TokenizerBuild} from "../generation/TokenizerThread.ts";
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 import {DraftModel, draftCounts} from "../draft/DraftModel.ts";
@@ -84,7 +84,7 @@ export class LoadedModel {
 
     readonly #draft: DraftModel | undefined;
 
-    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}, draft?: DraftModel) {
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}, tokenizerBuild: TokenizerBuild, draft?: DraftModel) {
         this.filePath = filePath;
         this.parallel = parallel;
         this.#model = model;
@@ -97,7 +97,7 @@ export class LoadedModel {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => this.#worthOf(sequence, prompt)
         });
-        this.#tokenizerThread = new TokenizerThread(filePath);
+        this.#tokenizerThread = new TokenizerThread(filePath, tokenizerBuild);
         this.#prompts = new PromptTokenizer(model.tokenizer, this.#tokenizerThread);
         // Resolved now, not on the first prompt: a wrong template shows at load, and the first reply isn't slowed.
         this.format = resolveChatFormat(model);
@@ -133,7 +133,10 @@ export class LoadedModel {
                 await context.dispose();
                 throw error;
             }
-            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity}, draft);
+            const tokenizerBuild: TokenizerBuild = llama.buildType === "localBuild" && llama.gpu === false
+                ? {cmakeOptions: {...llama.cmakeOptions}, usePrebuiltBinaries: false}
+                : {};
+            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity}, tokenizerBuild, draft);
         } catch (error) {
             await model.dispose();
             throw error;

@@ -5,12 +5,13 @@ import type {Token} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
 
 // CommonJS, evaluated: no separate file to find once the main process is bundled. It loads the
-// same GGUF's vocabulary only (no weights), so its tokens are those of the loaded model.
+// same GGUF's vocabulary only (no weights), so its tokens are those of the loaded model, and
+// the same llama.cpp build (its libraries are the process's: a second build's would clash).
 const workerSource = `
 const {parentPort, workerData} = require("node:worker_threads");
 const ready = (async () => {
     const {getLlama, LlamaLogLevel} = await import(workerData.nodeLlamaCppUrl);
-    const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
+    const llama = await getLlama({gpu: false, build: "never", ...workerData.build, logLevel: LlamaLogLevel.error});
     return llama.loadModel({modelPath: workerData.modelPath, vocabOnly: true});
 })();
 parentPort.on("message", async ({id, text, specialTokens, options}) => {
@@ -30,6 +31,9 @@ parentPort.on("message", async ({id, text, specialTokens, options}) => {
  */
 export type ThreadTokens = Uint32Array & Iterable<Token>;
 
+/** The getLlama options of the llama.cpp build the main thread loaded: a local build's CMake options, or none for the prebuilt binaries. */
+export type TokenizerBuild = {cmakeOptions: Record<string, string>; usePrebuiltBinaries: false} | Record<string, never>;
+
 type Reply = {id: number; tokens: Uint32Array; error?: undefined} | {id: number; error: string};
 
 /**
@@ -39,12 +43,14 @@ type Reply = {id: number; tokens: Uint32Array; error?: undefined} | {id: number;
  */
 export class TokenizerThread {
     readonly #modelPath: string;
+    readonly #build: TokenizerBuild;
     #worker: Worker | undefined;
     readonly #pending = new Map<number, {resolve: (tokens: ThreadTokens) => void; reject: (error: Error) => void}>();
     #nextId = 0;
 
-    constructor(modelPath: string) {
+    constructor(modelPath: string, build: TokenizerBuild = {}) {
         this.#modelPath = modelPath;
+        this.#build = build;
     }
 
     /** The tokens `model.tokenize(text, specialTokens, options)` gives on the loaded model. */
@@ -65,7 +71,7 @@ export class TokenizerThread {
 
     #start(): Worker {
         const nodeLlamaCppUrl = pathToFileURL(createRequire(import.meta.url).resolve("node-llama-cpp")).href;
-        const worker = new Worker(workerSource, {eval: true, execArgv: [], workerData: {nodeLlamaCppUrl, modelPath: this.#modelPath}});
+        const worker = new Worker(workerSource, {eval: true, execArgv: [], workerData: {nodeLlamaCppUrl, modelPath: this.#modelPath, build: this.#build}});
         worker.on("message", (reply: Reply) => {
             const waiting = this.#pending.get(reply.id);
             this.#pending.delete(reply.id);

@@ -1,12 +1,12 @@
 import {availableParallelism} from "node:os";
 import {createBirpc} from "birpc";
-import {getLlama, resolveChatWrapper, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
+import {resolveChatWrapper, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import WebSocket from "ws";
 import type {MainFunctions, Message, RendererFunctions} from "../../electron/contract.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
 import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
-import {benchGpu, openBenchCore, type BenchCore} from "./support/openBenchCore.ts";
+import {openBenchCore, openBenchLlama, type BenchCore} from "./support/openBenchCore.ts";
 
 const generatedTokens = 160;
 const rounds = 7;
@@ -61,7 +61,7 @@ class RawDecoder {
     private constructor(private readonly model: LlamaModel, private readonly sequence: LlamaContextSequence) {}
 
     static async open(modelPath: string, threads: number) {
-        const llama = await getLlama({gpu: benchGpu});
+        const llama = await openBenchLlama();
         const model = await llama.loadModel({modelPath});
         const context = await model.createContext({contextSize, threads});
         return new RawDecoder(model, context.getSequence());

@@ -1,4 +1,4 @@
-import {getLlama, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
+import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {availableParallelism} from "node:os";
 import path from "node:path";
 import type {Message} from "../../electron/contract.ts";
@@ -6,7 +6,7 @@ import {PonderCore} from "../../electron/core/PonderCore.ts";
 import {chatPageSize} from "../../electron/contract/values.ts";
 import {benchChatId, benchWords, ensureConversationsDatabase, longChatMessages, seededRandom} from "./conversationsDatabase.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
-import {benchGpu, openBenchCore} from "./support/openBenchCore.ts";
+import {openBenchCore, openBenchLlama} from "./support/openBenchCore.ts";
 
 const samples = 40;
 
@@ -95,7 +95,7 @@ async function followUpBench(): Promise<Measure[]> {
             followUp.push((await reply(chatId, question(round))).ttft);
 
         // The raw peer loads the same file itself: the app's loaded model doesn't hand out llama.cpp's.
-        const llama = await getLlama({gpu: benchGpu});
+        const llama = await openBenchLlama();
         const model = await llama.loadModel({modelPath});
         const conversationTokens = model.tokenize(
             (await core.handlers["chats.get"]({chatId})).messages.map((message) => message.text).join("\n"));

@@ -6,6 +6,7 @@ import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
 import {startLlamaServer} from "./support/llamaServer.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";
+import {startPrebuiltPonderServer} from "./support/prebuiltPonderServer.ts";
 
 /** `PONDER_BENCH_TOKENS=24` shortens each reply, for a machine so busy that two threads crawl. */
 const generatedTokens = Number(process.env.PONDER_BENCH_TOKENS ?? 64);
@@ -29,6 +30,9 @@ interface Peer {
  * - four clients at once: aggregate tokens/s, Ponder's 4 parallel replies vs `--parallel 4`;
  * - a desktop chat's time to first token while four API streams run, vs when idle (Ponder only:
  *   llama-server has no desktop chat).
+ * Ponder runs the llama.cpp the app would (the OpenMP build when `npm run build:llama` made one);
+ * it says which. With the OpenMP build, the one-client rounds also measure Ponder on the
+ * prebuilt binaries, in a second process, so the two builds compare in the same run.
  */
 export async function parallelBench(): Promise<Measure[]> {
     const measures: Measure[] = [];
@@ -41,15 +45,23 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
     const bench = await openBenchCore({contextSize, threads, parallel: clients});
     const apiKey = "bench";
     const server = new PonderServer(bench.core, {rendererDir: bench.dir, api: new OpenAiApi({models: bench.core.models, apiKey: () => apiKey})});
+    const {llamaBuild} = await bench.core.models.describeRuntime();
+    console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP`);
     const llamaServer = await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize});
+    let prebuiltServer: Awaited<ReturnType<typeof startPrebuiltPonderServer>> | undefined;
     try {
+        prebuiltServer = llamaBuild.openMp ? await startPrebuiltPonderServer({contextSize, threads, parallel: clients}) : undefined;
         const ponder: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
         const llama: Peer = {client: new OpenAI({baseURL: llamaServer.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServer.model};
+        const prebuilt: Peer | undefined = prebuiltServer == null ? undefined
+            : {client: new OpenAI({baseURL: prebuiltServer.baseUrl, apiKey: prebuiltServer.apiKey, maxRetries: 0}), model: prebuiltServer.model};
         // Each prompt is new to both, so neither gets it evaluated already.
         let asked = 0;
         const prompt = () => `Question ${++asked}: how would you sort ${100 + asked * 13} numbers by hand?`;
         await stream(ponder, "Warm up.");
         await stream(llama, "Warm up.");
+        if (prebuilt != null)
+            await stream(prebuilt, "Warm up.");
         // Two threads on two cores that other processes also want stall at every one of a
         // token's hundreds of barriers, so the figures only mean something next to the load.
         const loadBefore = loadavg()[0]!;
@@ -57,10 +69,12 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         const progress = (phase: string) => console.log(`  ${threads} threads: ${phase} (${round2((performance.now() - benchStartedAt) / 1000)} s in, load average ${round2(loadavg()[0]!)})`);
 
         progress("one client");
-        const oneClient = {ponder: [] as RunTiming[], llama: [] as RunTiming[]};
+        const oneClient = {ponder: [] as RunTiming[], llama: [] as RunTiming[], prebuilt: [] as RunTiming[]};
         for (let round = 0; round < rounds; round++) {
             oneClient.ponder.push(await stream(ponder, prompt()));
             oneClient.llama.push(await stream(llama, prompt()));
+            if (prebuilt != null)
+                oneClient.prebuilt.push(await stream(prebuilt, prompt()));
         }
         progress("four clients at once");
         const concurrent = {ponder: [] as number[], llama: [] as number[]};
@@ -80,15 +94,21 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         const ttft = (runs: RunTiming[]) => median(runs.map((run) => run.timeToFirstTokenMs));
         const aggregateRatio = median(concurrent.ponder.map((rate, round) => rate / concurrent.llama[round]!));
         const name = (measure: string) => `parallel${suffix}.${measure}`;
+        const prebuiltMeasures: Measure[] = prebuilt == null ? [] : [
+            {measure: name("one_client_ponder_prebuilt_tokens_per_second"), value: round2(median(oneClient.prebuilt.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
+            {measure: name("one_client_prebuilt_tokens_per_second_ratio"), value: round3(median(oneClient.prebuilt.map((run, round) => run.tokensPerSecond / oneClient.llama[round]!.tokensPerSecond))), unit: "ratio", target: null}
+        ];
         return [
             {measure: name("load_average_before"), value: round2(loadBefore), unit: "load", target: null},
             {measure: name("load_average_after"), value: round2(loadavg()[0]!), unit: "load", target: null},
+            {measure: name("ponder_llama_cpp_openmp"), value: llamaBuild.openMp ? 1 : 0, unit: "yes=1", target: null},
             {measure: name("one_client_ponder_tokens_per_second"), value: round2(median(oneClient.ponder.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
             {measure: name("one_client_llama_server_tokens_per_second"), value: round2(median(oneClient.llama.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
             {measure: name("one_client_tokens_per_second_ratio"), value: round3(decodeRatio), unit: "ratio", target: ">= 0.95"},
             {measure: name("one_client_ponder_time_to_first_token"), value: round2(ttft(oneClient.ponder)), unit: "ms", target: null},
             {measure: name("one_client_llama_server_time_to_first_token"), value: round2(ttft(oneClient.llama)), unit: "ms", target: null},
             {measure: name("one_client_added_time_to_first_token"), value: round2(ttft(oneClient.ponder) - ttft(oneClient.llama)), unit: "ms", target: "<= 30"},
+            ...prebuiltMeasures,
             {measure: name("four_clients_ponder_tokens_per_second"), value: round2(median(concurrent.ponder)), unit: "tokens/s", target: null},
             {measure: name("four_clients_llama_server_tokens_per_second"), value: round2(median(concurrent.llama)), unit: "tokens/s", target: null},
             {measure: name("four_clients_tokens_per_second_ratio"), value: round3(aggregateRatio), unit: "ratio", target: ">= 0.9"},
@@ -97,6 +117,7 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
             {measure: name("chat_busy_to_idle_time_to_first_token_ratio"), value: round3(median(chatBusy) / median(chatIdle)), unit: "ratio", target: "<= 2"}
         ];
     } finally {
+        await prebuiltServer?.stop();
         await llamaServer.stop();
         await server.close();
         await bench.close();

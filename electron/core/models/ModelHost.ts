@@ -98,7 +98,7 @@ export class ModelHost {
                         draftModelId: chosen.draftModelId ?? null
                     }
                 });
-                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
+                this.#logger.info("Model loaded", {modelId, backend: runtime.backend, llamaBuild: runtime.llamaBuild, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
                 this.#logger.error("Model failed to load", {modelId, cause: error});
                 this.#setState({status: "error", modelId, backend: this.#state.backend, error: failureOf(error)});

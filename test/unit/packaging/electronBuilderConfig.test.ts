@@ -4,6 +4,8 @@ import {fileURLToPath} from "node:url";
 import yaml from "js-yaml";
 import {minimatch} from "minimatch";
 import {describe, expect, test} from "vitest";
+import {openMpBuilds} from "../../../native/LlamaRuntime/openMpBuild.ts";
+import {openMpBuildFolder} from "../../../scripts/openMpBuildFolder.ts";
 
 /*
  * Packaging can't run here (no Electron binary), so this checks what it would do: the targets,
@@ -41,18 +43,26 @@ interface BuilderConfig {
  * electron-builder's file rules: the global `files` then the platform's, with `${arch}`
  * expanded; a path is packed when the last pattern that matches it is not a negation.
  */
-function packedBinaryPackages(platform: "mac" | "win" | "linux", arch: string): string[] {
+function isPacked(platform: "mac" | "win" | "linux", arch: string, file: string): boolean {
     const patterns = [...config.files, ...(config[platform].files ?? [])].map((pattern) => pattern.replaceAll("${arch}", arch));
-    return binaryPackages.filter((name) => {
-        const file = `node_modules/${name}/bins/${name.split("/")[1]}/libllama.so`;
-        let packed = false;
-        for (const pattern of patterns) {
-            const negated = pattern.startsWith("!");
-            if (minimatch(file, negated ? pattern.slice(1) : pattern, {dot: true}))
-                packed = !negated;
-        }
-        return packed;
-    }).map((name) => name.replace("@node-llama-cpp/", ""));
+    let packed = false;
+    for (const pattern of patterns) {
+        const negated = pattern.startsWith("!");
+        if (minimatch(file, negated ? pattern.slice(1) : pattern, {dot: true}))
+            packed = !negated;
+    }
+    return packed;
+}
+
+function packedBinaryPackages(platform: "mac" | "win" | "linux", arch: string): string[] {
+    return binaryPackages
+        .filter((name) => isPacked(platform, arch, `node_modules/${name}/bins/${name.split("/")[1]}/libllama.so`))
+        .map((name) => name.replace("@node-llama-cpp/", ""));
+}
+
+/** The addon of an OpenMP build in node-llama-cpp's localBuilds, in the folder node-llama-cpp itself names after the build's options. */
+async function openMpBuildAddon(platform: "linux" | "win", arch: "x64" | "arm64", cmakeOptions: Record<string, string>): Promise<string> {
+    return `node_modules/node-llama-cpp/llama/localBuilds/${await openMpBuildFolder(cmakeOptions, platform, arch)}/Release/llama-addon.node`;
 }
 
 describe("electron-builder.yml", () => {
@@ -71,6 +81,15 @@ describe("electron-builder.yml", () => {
         ["linux", "arm64", ["linux-arm64"]]
     ] as const)("the %s %s package carries only its own llama.cpp binaries", (platform, arch, expected) => {
         expect(packedBinaryPackages(platform, arch).sort()).toEqual([...expected].sort());
+    });
+
+    test.each(["x64", "arm64"] as const)("the Linux %s package carries the portable OpenMP build of llama.cpp when it was built, unpacked, and never a --native one", async (arch) => {
+        const portable = await openMpBuildAddon("linux", arch, openMpBuilds.portable);
+        expect(isPacked("linux", arch, portable)).toBe(true);
+        expect(config.asarUnpack.some((pattern) => minimatch(portable, pattern))).toBe(true);
+        expect(isPacked("linux", arch, await openMpBuildAddon("linux", arch, openMpBuilds.native))).toBe(false);
+        expect(isPacked("mac", "arm64", portable)).toBe(false);
+        expect(isPacked("win", "x64", await openMpBuildAddon("win", "x64", openMpBuilds.portable))).toBe(false);
     });
 
     test("llama.cpp binaries and the SQLite addon are unpacked from the asar; better-sqlite3 is rebuilt for Electron", () => {

@@ -92,6 +92,15 @@ describe("the release workflow", () => {
         expect(runTests).toBeLessThan(dist);
     });
 
+    test("on Linux, builds llama.cpp with OpenMP after installing and before the tests, the bench and dist", () => {
+        const build = stepRunning("npm run build:llama");
+        expect(steps[build]!.if).toBe("runner.os == 'Linux'");
+        expect(build).toBeGreaterThan(stepRunning("npm install"));
+        for (const later of ["npm test", "npm run bench -- decode | tee bench-output.txt", "npm run dist"])
+            expect(build, later).toBeLessThan(stepRunning(later));
+        expect(readmeCommands("Releases")).toContain("npm run build:llama");
+    });
+
     test("records the decode bench's JSON lines before dist rebuilds the native modules for Electron, and uploads them", () => {
         const bench = stepRunning("npm run bench -- decode | tee bench-output.txt");
         expect(steps[bench]!.env?.PONDER_BENCH_GPU).toBe("${{ matrix.bench-gpu }}");

@@ -1,0 +1,75 @@
+import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {createRequire} from "node:module";
+import path from "node:path";
+import {getLlama, getLlamaGpuTypes, type Llama, type LlamaLogLevel} from "node-llama-cpp";
+
+/**
+ * node-llama-cpp's prebuilt CPU binaries are built without OpenMP, and then ggml creates and
+ * joins its worker threads for every graph, so for every token; llama-server, built with
+ * OpenMP, keeps them. A build of node-llama-cpp's bundled llama.cpp with OpenMP
+ * (`npm run build:llama`, Linux) closes that gap (docs/performance.md). These are its CMake
+ * options: node-llama-cpp names the build's folder after them, so they identify it.
+ */
+export const openMpBuilds = {
+    /** What Ponder ships: every x64 CPU variant, each loaded by the CPU it fits, as node-llama-cpp's own prebuilt binaries are built. */
+    portable: {GGML_OPENMP: "ON", GGML_NATIVE: "OFF", GGML_CPU_ALL_VARIANTS: "ON", GGML_BACKEND_DL: "ON"},
+    /** For this machine's CPU only (a developer's or a bench machine): one CPU variant, so it builds several times faster. Never shipped. */
+    native: {GGML_OPENMP: "ON", GGML_NATIVE: "ON"}
+} as const satisfies Record<string, Record<string, string>>;
+
+export type OpenMpBuildName = keyof typeof openMpBuilds;
+
+/** The platforms where node-llama-cpp builds the CPU backend with OpenMP when asked (on Windows its LLVM toolchain turns it off). */
+export const openMpBuildPlatforms: readonly NodeJS.Platform[] = ["linux"];
+
+/**
+ * The OpenMP build of llama.cpp when one was built here (portable first), for a runtime on the
+ * CPU: with `gpu: "auto"` only when this machine has no GPU backend node-llama-cpp could use,
+ * since a GPU beats any CPU build. Undefined otherwise, and the caller takes the prebuilt binaries.
+ */
+export async function loadOpenMpBuild(gpu: "auto" | false, logLevel: LlamaLogLevel): Promise<Llama | undefined> {
+    if (!openMpBuildPlatforms.includes(process.platform))
+        return undefined;
+    const built = finishedOpenMpBuilds();
+    if (built.length === 0)
+        return undefined;
+    if (gpu === "auto" && (await getLlamaGpuTypes("supported")).some((type) => type !== false))
+        return undefined;
+    for (const name of built) {
+        try {
+            // Local builds only: getLlama refuses instead of taking the prebuilt binaries.
+            return await getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions: openMpBuilds[name], logLevel, progressLogs: false});
+        } catch {
+            // It doesn't load on this machine: the next one, then the prebuilt binaries.
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The OpenMP builds in node-llama-cpp's localBuilds that finished, read from the metadata
+ * node-llama-cpp writes beside each: getLlama itself would wait for one being built (an hour).
+ */
+function finishedOpenMpBuilds(): OpenMpBuildName[] {
+    const localBuilds = path.join(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..", "llama", "localBuilds");
+    const key = (options: Record<string, string>) => JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
+    const found = new Set<string>();
+    for (const folder of existsSync(localBuilds) ? readdirSync(localBuilds) : []) {
+        const metadataFile = path.join(localBuilds, folder, "Release", "_nlcBuildMetadata.json");
+        if (!existsSync(path.join(localBuilds, folder, "buildDone.status")) || !existsSync(metadataFile))
+            continue;
+        try {
+            const {buildOptions} = JSON.parse(readFileSync(metadataFile, "utf8")) as {buildOptions: {gpu: unknown; customCmakeOptions: Record<string, string>}};
+            if (buildOptions.gpu === false)
+                found.add(key(buildOptions.customCmakeOptions));
+        } catch {
+            // Not a build node-llama-cpp finished writing.
+        }
+    }
+    return (Object.keys(openMpBuilds) as OpenMpBuildName[]).filter((name) => found.has(key(openMpBuilds[name])));
+}
+
+/** Whether the llama.cpp a runtime loaded was built with OpenMP, as its own system info says. */
+export function usesOpenMp(llama: Llama): boolean {
+    return /OPENMP = 1/.test(llama.systemInfo);
+}
