@@ -73,8 +73,13 @@ export function ConversationTransfer() {
 function DuplicatesDialog({duplicates, onChoice}: {duplicates: ChatImportResult["duplicates"]; onChoice(choice: Exclude<ImportDuplicates, "ask"> | null): void}) {
     const {t} = useTranslation();
     const dialogRef = useRef<HTMLDialogElement>(null);
+    const skipRef = useRef<HTMLButtonElement>(null);
     const titleId = useId();
-    useEffect(() => dialogRef.current?.showModal(), []);
+    useEffect(() => {
+        dialogRef.current?.showModal();
+        // Skipping changes nothing here, so it is the default; showModal alone focuses the first button.
+        skipRef.current?.focus();
+    }, []);
     const shown = duplicates.slice(0, 5);
     return (
         <dialog ref={dialogRef} className="about" aria-labelledby={titleId} onCancel={(event) => {
@@ -91,7 +96,7 @@ function DuplicatesDialog({duplicates, onChoice}: {duplicates: ChatImportResult[
                 <button type="button" className="button" onClick={() => onChoice(null)}>{t("conversations.duplicates.cancel")}</button>
                 <button type="button" className="button" onClick={() => onChoice("replace")}>{t("conversations.duplicates.replace")}</button>
                 <button type="button" className="button" onClick={() => onChoice("copy")}>{t("conversations.duplicates.copy")}</button>
-                <button type="button" className="button button--primary" autoFocus onClick={() => onChoice("skip")}>{t("conversations.duplicates.skip")}</button>
+                <button ref={skipRef} type="button" className="button button--primary" onClick={() => onChoice("skip")}>{t("conversations.duplicates.skip")}</button>
             </div>
         </dialog>
     );
