@@ -55,6 +55,11 @@ export const chatsRequests = {
         format: z.enum(["markdown", "json"])
     }),
     "chats.readExport": ({z, id}) => z.strictObject({exportId: id}),
+    /** Imports an archive uploaded with `attachments.begin` (purpose `archive`) and `write`: one too large for a single message. */
+    "chats.importUpload": ({z, id}) => z.strictObject({
+        uploadId: id,
+        duplicates: z.enum(["ask", "skip", "copy", "replace"]).optional()
+    }),
     "chats.import": ({z, id}) => z.strictObject({
         archive: chatArchiveSchema(z, id),
         /** What to do with chats already here: ask (the default: import nothing, answer with them), skip them, add copies, or replace them. */
@@ -83,6 +88,7 @@ export interface ChatsResults {
     "chats.export": ExportStart;
     "chats.readExport": ExportPiece;
     "chats.import": ChatImportResult;
+    "chats.importUpload": ChatImportResult;
 }
 
 /** What `chats.import` did: the chats added, and the archive's chats already here that it left alone (`ask`: then nothing was imported; `skip`). */

@@ -57,6 +57,7 @@ export interface ErrorParams {
     "attachment.couldNotRead": {name: string; reason: string};
     "attachment.diskFull": {name: string};
     "attachment.couldNotStore": {name: string; reason: string};
+    "chats.importNotJson": {name: string};
     "model.tokenizerFailed": {reason: string};
     "model.splitInconsistent": {part: number; parts: number};
     "download.notEnoughDisk": {neededBytes: number; freeBytes: number};

@@ -147,6 +147,7 @@ export class PonderCore {
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
             documentArchive: this.attachments,
+            takeUpload: (uploadId) => this.attachments.take(uploadId),
             forgetChat: async (chatId) => {
                 this.models.localModel?.forgetConversation(chatId);
                 await this.stateCache.store.forget(chatId);

@@ -7,7 +7,7 @@ import {saveFile} from "../format/saveFile";
 
 /** An archive whose chats are partly here already, waiting for the user to say what to do with them. */
 interface PendingImport {
-    fileText: string;
+    file: File;
     duplicates: ChatImportResult["duplicates"];
 }
 
@@ -23,12 +23,12 @@ export function ConversationTransfer() {
     const [outcome, setOutcome] = useState<{imported: number; skipped: number} | null>(null);
     const [pending, setPending] = useState<PendingImport | null>(null);
 
-    async function importFile(fileText: string, duplicates: ImportDuplicates) {
-        const result = await importChats(fileText, duplicates);
+    async function importFile(file: File, duplicates: ImportDuplicates) {
+        const result = await importChats(file, duplicates);
         if (result == null)
             return;
         if (duplicates === "ask" && result.duplicates.length > 0)
-            setPending({fileText, duplicates: result.duplicates});
+            setPending({file, duplicates: result.duplicates});
         else
             setOutcome({imported: result.imported.length, skipped: result.duplicates.length});
     }
@@ -47,7 +47,7 @@ export function ConversationTransfer() {
                     event.target.value = "";
                     setOutcome(null);
                     if (file != null)
-                        void file.text().then((text) => importFile(text, "ask"));
+                        void importFile(file, "ask");
                 }}
             />
             <p className="conversations__imported" role="status">
@@ -61,7 +61,7 @@ export function ConversationTransfer() {
                     onChoice={(choice) => {
                         setPending(null);
                         if (choice != null)
-                            void importFile(pending.fileText, choice);
+                            void importFile(pending.file, choice);
                     }}
                 />
             )}
