@@ -7,7 +7,12 @@ import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 
 export const attachmentsRequests = {
     /** Starts an upload of a document's bytes, sent in pieces with `attachments.write`; refuses what is too large. */
-    "attachments.begin": ({z}) => z.strictObject({name: z.string().trim().min(1).max(255), sizeBytes: z.number().int().min(0).max(2 ** 50)}),
+    "attachments.begin": ({z}) => z.strictObject({
+        name: z.string().trim().min(1).max(255),
+        sizeBytes: z.number().int().min(0).max(2 ** 50),
+        /** `archive`: a JSON export for `chats.importUpload` (larger allowed, never extracted); a document by default. */
+        purpose: z.enum(["document", "archive"]).optional()
+    }),
     /** One piece (base64, at most 1 MiB of bytes), at its offset; pieces come in order. */
     "attachments.write": ({z, id}) => z.strictObject({uploadId: id, offset: z.number().int().min(0), data: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/)}),
     /** Reads the uploaded document's text and stores it once per content hash. */

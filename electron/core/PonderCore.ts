@@ -124,7 +124,7 @@ export class PonderCore {
             loadOptions: (modelId) => this.settings.loadOptions(modelId),
             logger: this.logger.scoped("models")
         });
-        this.api = new ApiServerControl(this.#db, this.events, this.models, {available: () => this.embeddings.available(), active: () => this.embeddings.active()});
+        this.api = new ApiServerControl(this.#db, this.events, this.models, {available: () => this.embeddings.available(), active: () => this.embeddings.active()}, this.logger.scoped("api"));
         const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
             const model = this.models.localModel;
@@ -147,6 +147,7 @@ export class PonderCore {
             },
             describeAttachment: (attachment) => this.attachments.describe(attachment),
             documentArchive: this.attachments,
+            takeUpload: (uploadId) => this.attachments.take(uploadId),
             forgetChat: async (chatId) => {
                 this.models.localModel?.forgetConversation(chatId);
                 await this.stateCache.store.forget(chatId);

@@ -1,21 +1,11 @@
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {describe, expect, test} from "vitest";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {openPonderForSuite} from "./support/openPonder.ts";
 
-let session: PonderSession;
 let page: Page;
 
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    session = await openPonder({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"});
-    page = session.page;
-});
-
-afterAll(async () => {
-    await session?.close();
-});
+openPonderForSuite((fixtures) => ({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"}), (opened) => page = opened.page);
 
 const composer = () => page.getByRole("textbox", {name: "Message"});
 const lastAssistant = () => page.getByRole("article", {name: "Assistant"}).last();

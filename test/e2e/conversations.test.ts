@@ -1,3 +1,4 @@
+import {randomUUID} from "node:crypto";
 import {readFileSync, writeFileSync} from "node:fs";
 import path from "node:path";
 import type {Page} from "playwright-core";
@@ -202,7 +203,9 @@ describe("conversations in Chromium", () => {
         await conversations().getByLabel("Import JSON").setInputFiles(copyFile);
         await expect.poll(() => duplicates.count()).toBe(1);
         expect(await duplicates.getByRole("listitem").allTextContents()).toEqual(["Renamed alpha"]);
-        await duplicates.getByRole("button", {name: "Skip"}).click();
+        // Skip, which changes nothing here, has the focus: Enter takes it.
+        expect(await duplicates.getByRole("button", {name: "Skip"}).evaluate((button) => button === document.activeElement)).toBe(true);
+        await page.keyboard.press("Enter");
         await expect.poll(() => conversations().getByText("Imported 0 conversations, skipped 1 already here.").count()).toBe(1);
         expect(await chatEntry("Renamed alpha").count()).toBe(1);
 
@@ -215,6 +218,28 @@ describe("conversations in Chromium", () => {
         await expect.poll(() => conversations().getByText("Imported 1 conversation.").count()).toBe(1);
         await expect.poll(() => chatEntry("Renamed alpha").count()).toBe(1);
         expect(await chatEntry("Renamed here").count()).toBe(0);
+    });
+
+    test("Import JSON takes an archive larger than one WebSocket message (4 MiB) in pieces", async () => {
+        const now = Date.now();
+        const chat = (title: string, text: string): ChatArchive["chats"][number] => {
+            const id = randomUUID();
+            const messageId = randomUUID();
+            return {
+                summary: {id, title, createdAt: now, updatedAt: now, pinned: false, systemPrompt: "", sendReasoning: false},
+                activeLeafId: messageId,
+                messages: [{id: messageId, chatId: id, parentId: null, role: "user", text, reasoning: "", status: "done", createdAt: now, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null}]
+            };
+        };
+        // The long chat comes second, so the one opened after the import is the short one.
+        const archive: ChatArchive = {format: "ponder.chats", version: 1, chats: [chat("Short imported", "A short question"), chat("Long imported", "minutes of the meeting ".repeat(250_000))]};
+        const file = path.join(session.dir, "large.json");
+        writeFileSync(file, JSON.stringify(archive));
+        expect(readFileSync(file).length).toBeGreaterThan(5 * 2 ** 20);
+        await conversations().getByLabel("Import JSON").setInputFiles(file);
+        await expect.poll(() => conversations().getByText("Imported 2 conversations.").count(), {timeout: 30_000}).toBe(1);
+        await expect.poll(() => page.getByRole("heading", {level: 1}).textContent()).toBe("Short imported");
+        expect(await chatEntry("Long imported").count()).toBe(1);
     });
 
     test("continue a stopped answer, then delete a message", async () => {

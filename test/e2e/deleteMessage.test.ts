@@ -1,22 +1,12 @@
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {describe, expect, test} from "vitest";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {openPonderForSuite} from "./support/openPonder.ts";
 import {useUiLanguage} from "./support/uiLanguage.ts";
 
-let session: PonderSession;
 let page: Page;
 
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    session = await openPonder({models: {"qwq-tiny.gguf": fixtures.prefilled}, model: "qwq-tiny.gguf"});
-    page = session.page;
-});
-
-afterAll(async () => {
-    await session?.close();
-});
+openPonderForSuite((fixtures) => ({models: {"qwq-tiny.gguf": fixtures.prefilled}, model: "qwq-tiny.gguf"}), (opened) => page = opened.page);
 
 const composer = () => page.getByRole("textbox", {name: /^(Message|消息)$/});
 const articles = () => page.getByRole("article");

@@ -1,15 +1,8 @@
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {describe, expect, test} from "vitest";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
-import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {openPonderForSuite} from "./support/openPonder.ts";
 import {useUiLanguage} from "./support/uiLanguage.ts";
-
-let fixtures: FixtureModels;
-
-beforeAll(async () => {
-    fixtures = await ensureFixtureModels();
-});
 
 const composer = (page: Page) => page.getByRole("textbox", {name: /^(Message|消息)$/});
 const lastAssistant = (page: Page) => page.getByRole("article", {name: /^(Assistant|助手)$/}).last();
@@ -22,18 +15,9 @@ async function ask(page: Page, text: string) {
 }
 
 describe("Answer now, while the model reasons", () => {
-    let session: PonderSession;
     let page: Page;
-
-    beforeAll(async () => {
-        // A model whose reasoning never ends by itself: only closing it makes it answer.
-        session = await openPonder({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"});
-        page = session.page;
-    });
-
-    afterAll(async () => {
-        await session?.close();
-    });
+    // A model whose reasoning never ends by itself: only closing it makes it answer.
+    openPonderForSuite((fixtures) => ({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"}), (opened) => page = opened.page);
 
     test.each([
         {language: "en" as const, answerNow: "Answer now", thinking: /^Thinking…/, thought: /^Thought for/},
@@ -60,17 +44,8 @@ describe("Answer now, while the model reasons", () => {
 });
 
 describe("run-on reasoning", () => {
-    let session: PonderSession;
     let page: Page;
-
-    beforeAll(async () => {
-        session = await openPonder({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"});
-        page = session.page;
-    });
-
-    afterAll(async () => {
-        await session?.close();
-    });
+    openPonderForSuite((fixtures) => ({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf"}), (opened) => page = opened.page);
 
     test("a reasoning with no line break is laid out in blocks that end between sentences, never inside one", async () => {
         await ask(page, "Think on and on");
@@ -91,18 +66,9 @@ describe("run-on reasoning", () => {
 });
 
 describe("a reply stopped by the context", () => {
-    let session: PonderSession;
     let page: Page;
-
-    beforeAll(async () => {
-        // A small context that an endless reasoning fills quickly.
-        session = await openPonder({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf", serveArgs: ["--context-size", "256"]});
-        page = session.page;
-    });
-
-    afterAll(async () => {
-        await session?.close();
-    });
+    // A small context that an endless reasoning fills quickly.
+    openPonderForSuite((fixtures) => ({models: {"endless-thinker.gguf": fixtures.endless}, model: "endless-thinker.gguf", serveArgs: ["--context-size", "256"]}), (opened) => page = opened.page);
 
     test.each([
         {

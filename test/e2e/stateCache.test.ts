@@ -1,20 +1,14 @@
 import type {Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
-import {openPonder, type PonderSession} from "./support/openPonder.ts";
+import {describe, expect, test} from "vitest";
+import {openPonderForSuite, type PonderSession} from "./support/openPonder.ts";
 import {showView} from "./support/ponderUi.ts";
 
 let session: PonderSession;
 let page: Page;
 
-beforeAll(async () => {
-    const fixtures = await ensureFixtureModels();
-    session = await openPonder({models: {"qwq-tiny.gguf": fixtures.prefilled}, model: "qwq-tiny.gguf"});
-    page = session.page;
-});
-
-afterAll(async () => {
-    await session?.close();
+openPonderForSuite((fixtures) => ({models: {"qwq-tiny.gguf": fixtures.prefilled}, model: "qwq-tiny.gguf"}), (opened) => {
+    session = opened;
+    page = opened.page;
 });
 
 const usage = () => page.getByRole("status", {name: "Conversation memory used"});

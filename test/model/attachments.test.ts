@@ -106,6 +106,20 @@ describe("attachments on the scripted model", () => {
         expect(other.attachments.describe({id: attachment.id, name: "notes.md"})).toEqual(attachment);
         expect(other.attachments.promptText(attachment)).toBe(core.attachments.promptText(attachment));
         expect(await exportAll(other)).toBe(exported);
+
+        // The same archive uploaded in pieces, as Import JSON sends one of any size; a file that isn't JSON is refused by name.
+        const third = await openCore(path.join(workspace.dir, "uploaded"));
+        const uploadArchive = async (name: string, bytes: Buffer) => {
+            const {uploadId} = await third.handlers["attachments.begin"]({name, sizeBytes: bytes.length, purpose: "archive"});
+            for (let offset = 0; offset < bytes.length; offset += 2 ** 20)
+                await third.handlers["attachments.write"]({uploadId, offset, data: bytes.subarray(offset, offset + 2 ** 20).toString("base64")});
+            return third.handlers["chats.importUpload"]({uploadId});
+        };
+        await expect(uploadArchive("notes.json", Buffer.from(notes))).rejects.toMatchObject({code: "chats.importNotJson", params: {name: "notes.json"}});
+        await expect(uploadArchive("other.json", Buffer.from("{\"format\": \"something else\"}"))).rejects.toMatchObject({code: "request.invalid", params: {request: "chats.importUpload", field: "archive.format"}});
+        expect((await uploadArchive("archive.json", Buffer.from(exported))).imported.map((chat) => chat.id)).toEqual([first.chatId]);
+        expect(await exportAll(third)).toBe(exported);
+        expect(readdirSync(path.join(workspace.dir, "uploaded", "attachments", "uploads"))).toEqual([]);
     });
 
     test("bad uploads get clear messages and leave nothing behind; the app keeps going", async () => {

@@ -1,5 +1,5 @@
 import {randomUUID} from "node:crypto";
-import type {Attachment, Chat, ChatArchive, ChatImportResult, DomainHandlers, ChatListCursor, ChatPage, ChatSummary, ExportPiece, ExportStart, Message, SearchHit, SendResult, ToolConsent} from "../../contract.ts";
+import {requestSchemas, type Attachment, type Chat, type ChatArchive, type ChatImportResult, type DomainHandlers, type ChatListCursor, type ChatPage, type ChatSummary, type ExportPiece, type ExportStart, type Message, type SearchHit, type SendResult, type ToolConsent} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {ModelHost} from "../models/ModelHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
@@ -17,6 +17,8 @@ export interface ChatServiceOptions extends ChatRepliesOptions {
     describeAttachment?: (attachment: Pick<Attachment, "id" | "name">) => Attachment;
     /** The attached documents' text (AttachmentStore), which JSON exports carry and imports restore. */
     documentArchive?: DocumentArchive;
+    /** A finished upload's bytes (AttachmentStore.take): an archive too large for one message, for `chats.importUpload`. */
+    takeUpload?: (uploadId: string) => Promise<{name: string; bytes: Buffer}>;
     /** Drops what is kept of a chat outside its messages (the model's saved state) once it is deleted. */
     forgetChat?: (chatId: string) => Promise<void>;
 }
@@ -46,6 +48,7 @@ export class ChatService {
     readonly #transfer: ChatTransfer;
     readonly #describeAttachment: ChatServiceOptions["describeAttachment"];
     readonly #forgetChat: ChatServiceOptions["forgetChat"];
+    readonly #takeUpload: ChatServiceOptions["takeUpload"];
     /** Message deletions that can still be undone, by the id of the message deleted, oldest first. */
     readonly #deletedMessages = new Map<string, MessageDeletion>();
 
@@ -56,6 +59,7 @@ export class ChatService {
         this.#transfer = new ChatTransfer(repository, options.chatSettings, {documents: options.documentArchive});
         this.#describeAttachment = options.describeAttachment;
         this.#forgetChat = options.forgetChat;
+        this.#takeUpload = options.takeUpload;
     }
 
     handlers(): DomainHandlers<"chats"> {
@@ -79,7 +83,8 @@ export class ChatService {
             restoreMessage: async ({chatId, messageId}) => this.restoreMessage(chatId, messageId),
             export: async ({chatId, format}) => this.export(chatId, format),
             readExport: async ({exportId}) => this.readExport(exportId),
-            import: async ({archive, duplicates}) => this.import(archive, duplicates)
+            import: async ({archive, duplicates}) => this.import(archive, duplicates),
+            importUpload: async ({uploadId, duplicates}) => this.import(await this.#uploadedArchive(uploadId), duplicates)
         };
     }
 
@@ -125,6 +130,25 @@ export class ChatService {
 
     readExport(exportId: string): ExportPiece {
         return this.#transfer.read(exportId);
+    }
+
+    /** An uploaded archive, parsed and checked as `chats.import` checks its argument. */
+    async #uploadedArchive(uploadId: string): Promise<ChatArchive> {
+        if (this.#takeUpload == null)
+            throw new PonderError("attachment.uploadEnded");
+        const {name, bytes} = await this.#takeUpload(uploadId);
+        let json: unknown;
+        try {
+            json = JSON.parse(bytes.toString("utf8"));
+        } catch (error) {
+            throw new PonderError("chats.importNotJson", {name}, {cause: error});
+        }
+        const parsed = requestSchemas["chats.import"].shape.archive.safeParse(json);
+        if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new PonderError("request.invalid", {request: "chats.importUpload", field: ["archive", ...issue?.path ?? []].join("."), problem: issue?.message ?? "is invalid"});
+        }
+        return parsed.data;
     }
 
     async import(archive: ChatArchive, duplicates?: DuplicateChoice): Promise<ChatImportResult> {

@@ -19,6 +19,9 @@ interface Upload {
     expires: NodeJS.Timeout;
 }
 
+/** An archive (a JSON export) may be larger than a document; JSON.parse still has to hold it as one string. */
+export const maxArchiveBytes = 256 * 2 ** 20;
+
 /** An upload nobody finishes (a tab closed mid-way) is dropped after this long. */
 const uploadLifetimeMs = 10 * 60_000;
 
@@ -43,14 +46,17 @@ export class AttachmentStore implements DocumentArchive {
 
     handlers(): DomainHandlers<"attachments"> {
         return {
-            begin: async ({name, sizeBytes}) => ({uploadId: await this.begin(name, sizeBytes)}),
+            begin: async ({name, sizeBytes, purpose}) => ({uploadId: await this.begin(name, sizeBytes, purpose)}),
             write: ({uploadId, offset, data}) => this.write(uploadId, offset, Buffer.from(data, "base64")),
             finish: ({uploadId}) => this.finish(uploadId)
         };
     }
 
-    async begin(name: string, sizeBytes: number): Promise<string> {
-        assertAttachableSize(name, sizeBytes);
+    async begin(name: string, sizeBytes: number, purpose: "document" | "archive" = "document"): Promise<string> {
+        if (purpose === "archive" && sizeBytes > maxArchiveBytes)
+            throw new PonderError("attachment.tooLarge", {name, sizeBytes, maxBytes: maxArchiveBytes});
+        if (purpose === "document")
+            assertAttachableSize(name, sizeBytes);
         const uploadId = randomUUID();
         const filePath = path.join(this.#dir, "uploads", uploadId);
         const file = await open(filePath, "w");
@@ -78,12 +84,18 @@ export class AttachmentStore implements DocumentArchive {
 
     /** Reads the finished upload's text and stores it by hash. */
     async finish(uploadId: string): Promise<Attachment> {
+        const {name, bytes} = await this.take(uploadId);
+        return this.add(name, bytes);
+    }
+
+    /** A finished upload's bytes as they came (an archive to import), and the upload is gone. */
+    async take(uploadId: string): Promise<{name: string; bytes: Buffer}> {
         const upload = this.#upload(uploadId);
         try {
             if (upload.received !== upload.sizeBytes)
                 throw new PonderError("attachment.uploadStoppedEarly", {name: upload.name, receivedBytes: upload.received, sizeBytes: upload.sizeBytes});
             await upload.file.close();
-            return await this.add(upload.name, readFileSync(upload.filePath));
+            return {name: upload.name, bytes: readFileSync(upload.filePath)};
         } finally {
             await this.cancel(uploadId);
         }

@@ -7,7 +7,7 @@ import {saveFile} from "../format/saveFile";
 
 /** An archive whose chats are partly here already, waiting for the user to say what to do with them. */
 interface PendingImport {
-    fileText: string;
+    file: File;
     duplicates: ChatImportResult["duplicates"];
 }
 
@@ -23,12 +23,12 @@ export function ConversationTransfer() {
     const [outcome, setOutcome] = useState<{imported: number; skipped: number} | null>(null);
     const [pending, setPending] = useState<PendingImport | null>(null);
 
-    async function importFile(fileText: string, duplicates: ImportDuplicates) {
-        const result = await importChats(fileText, duplicates);
+    async function importFile(file: File, duplicates: ImportDuplicates) {
+        const result = await importChats(file, duplicates);
         if (result == null)
             return;
         if (duplicates === "ask" && result.duplicates.length > 0)
-            setPending({fileText, duplicates: result.duplicates});
+            setPending({file, duplicates: result.duplicates});
         else
             setOutcome({imported: result.imported.length, skipped: result.duplicates.length});
     }
@@ -47,7 +47,7 @@ export function ConversationTransfer() {
                     event.target.value = "";
                     setOutcome(null);
                     if (file != null)
-                        void file.text().then((text) => importFile(text, "ask"));
+                        void importFile(file, "ask");
                 }}
             />
             <p className="conversations__imported" role="status">
@@ -61,7 +61,7 @@ export function ConversationTransfer() {
                     onChoice={(choice) => {
                         setPending(null);
                         if (choice != null)
-                            void importFile(pending.fileText, choice);
+                            void importFile(pending.file, choice);
                     }}
                 />
             )}
@@ -73,8 +73,13 @@ export function ConversationTransfer() {
 function DuplicatesDialog({duplicates, onChoice}: {duplicates: ChatImportResult["duplicates"]; onChoice(choice: Exclude<ImportDuplicates, "ask"> | null): void}) {
     const {t} = useTranslation();
     const dialogRef = useRef<HTMLDialogElement>(null);
+    const skipRef = useRef<HTMLButtonElement>(null);
     const titleId = useId();
-    useEffect(() => dialogRef.current?.showModal(), []);
+    useEffect(() => {
+        dialogRef.current?.showModal();
+        // Skipping changes nothing here, so it is the default; showModal alone focuses the first button.
+        skipRef.current?.focus();
+    }, []);
     const shown = duplicates.slice(0, 5);
     return (
         <dialog ref={dialogRef} className="about" aria-labelledby={titleId} onCancel={(event) => {
@@ -91,7 +96,7 @@ function DuplicatesDialog({duplicates, onChoice}: {duplicates: ChatImportResult[
                 <button type="button" className="button" onClick={() => onChoice(null)}>{t("conversations.duplicates.cancel")}</button>
                 <button type="button" className="button" onClick={() => onChoice("replace")}>{t("conversations.duplicates.replace")}</button>
                 <button type="button" className="button" onClick={() => onChoice("copy")}>{t("conversations.duplicates.copy")}</button>
-                <button type="button" className="button button--primary" autoFocus onClick={() => onChoice("skip")}>{t("conversations.duplicates.skip")}</button>
+                <button ref={skipRef} type="button" className="button button--primary" onClick={() => onChoice("skip")}>{t("conversations.duplicates.skip")}</button>
             </div>
         </dialog>
     );

@@ -1,6 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {Attachment, PonderApi} from "../../../electron/contract";
-import {failureOf, type Failure} from "../i18n/localizeError";
+import type {Failure} from "../i18n/localizeError";
+import {uploadFailure, uploadFile} from "./uploadFile";
 import type {PonderState} from "./createPonderStore";
 
 /** A file on its way into the next message: being uploaded and read, ready, or refused with the core's reason. */
@@ -18,30 +19,6 @@ export interface AttachmentsSlice {
     clearPendingAttachments(): void;
 }
 
-/** Bytes per `attachments.write`: large enough for speed, small enough for one WebSocket frame each. */
-const pieceBytes = 2 ** 20;
-
-/** The browser refuses to read a file deleted or changed since it was picked (NotFoundError, NotReadableError). */
-class FileChangedError extends Error {
-    constructor(readonly fileName: string) {
-        super(fileName);
-    }
-}
-
-/** A piece of the file as base64, which the contract carries; the browser encodes it natively. */
-function base64Of(blob: Blob, name: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const reader = new FileReader();
-        reader.onload = () => resolve((reader.result as string).slice((reader.result as string).indexOf(",") + 1));
-        reader.onerror = () => reject(new FileChangedError(name));
-        reader.readAsDataURL(blob);
-    });
-}
-
-function attachFailure(error: unknown): Failure {
-    return error instanceof FileChangedError ? {code: "attachment.changedWhileRead", params: {name: error.fileName}} : failureOf(error);
-}
-
 let nextKey = 0;
 
 export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState, [], [], AttachmentsSlice> => (set, get) => {
@@ -51,20 +28,19 @@ export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState
 
     async function upload(key: string, file: File) {
         try {
-            const {uploadId} = await api.attachments.begin({name: file.name, sizeBytes: file.size});
-            for (let offset = 0; offset < file.size; offset += pieceBytes) {
-                // Removed from the composer meanwhile: the core drops the unfinished upload by itself.
-                if (!isPending(key))
-                    return;
-                await api.attachments.write({uploadId, offset, data: await base64Of(file.slice(offset, offset + pieceBytes), file.name)});
-                update(key, {key, name: file.name, status: "uploading", sentBytes: Math.min(file.size, offset + pieceBytes), sizeBytes: file.size});
-            }
+            const uploadId = await uploadFile(api, file, {
+                isWanted: () => isPending(key),
+                onProgress: (sentBytes) => update(key, {key, name: file.name, status: "uploading", sentBytes, sizeBytes: file.size})
+            });
+            // Removed from the composer meanwhile.
+            if (uploadId == null)
+                return;
             const attachment = await api.attachments.finish({uploadId});
             if (isPending(key))
                 update(key, {key, name: file.name, status: "ready", attachment});
         } catch (error) {
             if (isPending(key))
-                update(key, {key, name: file.name, status: "error", error: attachFailure(error)});
+                update(key, {key, name: file.name, status: "error", error: uploadFailure(error)});
         }
     }
 

@@ -1,9 +1,9 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatArchive, ChatImportResult, ChatSummary, Message, PonderApi, RequestArgs, SearchHit} from "../../../electron/contract";
+import type {Chat, ChatImportResult, ChatSummary, Message, PonderApi, RequestArgs, SearchHit} from "../../../electron/contract";
 import type {FileToSave} from "../format/saveFile";
-import {i18n} from "../i18n/i18n";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
+import {uploadFile} from "./uploadFile";
 
 export type ImportDuplicates = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 
@@ -42,10 +42,10 @@ export interface ConversationsSlice {
     /** The active chat, or every chat when `chatId` is omitted; null when it failed (reported). */
     exportChats(format: "markdown" | "json", chatId?: string): Promise<FileToSave | null>;
     /**
-     * Imports a JSON export, doing with chats already here what `duplicates` says (by default,
+     * Imports a JSON export file, doing with chats already here what `duplicates` says (by default,
      * importing nothing and answering with them, to ask the user); null when it failed (reported).
      */
-    importChats(fileText: string, duplicates?: ImportDuplicates): Promise<ChatImportResult | null>;
+    importChats(file: File, duplicates?: ImportDuplicates): Promise<ChatImportResult | null>;
 }
 
 export const createConversationsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationsSlice> => (set, get) => {
@@ -161,15 +161,13 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
                 }
             }) ?? null;
         },
-        async importChats(fileText, duplicates = "ask") {
-            let archive: ChatArchive;
-            try {
-                archive = JSON.parse(fileText) as ChatArchive;
-            } catch {
-                get().reportError(new Error(i18n.t("conversations.importNotJson")));
-                return null;
-            }
-            const result = await attempt(() => api.chats.import({archive, duplicates}));
+        async importChats(file, duplicates = "ask") {
+            // Uploaded in pieces like an attachment: an archive can be far larger than one message may be.
+            const result = await attempt(async () => {
+                const uploadId = await uploadFile(api, file, {purpose: "archive"});
+                // Never null: nothing here stops the upload.
+                return api.chats.importUpload({uploadId: uploadId!, duplicates});
+            });
             if (result?.imported[0] != null)
                 await get().openChat(result.imported[0].id);
             return result ?? null;

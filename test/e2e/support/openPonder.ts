@@ -2,6 +2,8 @@ import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import type {Page} from "playwright-core";
+import {afterAll, beforeAll} from "vitest";
+import {ensureFixtureModels, type FixtureModels} from "../../fixtures/models/fixtureModels.ts";
 import {launchChromium, type ChromiumSession} from "./launchChromium.ts";
 import {startServe, type RunningServe} from "./startServe.ts";
 
@@ -65,4 +67,19 @@ export async function openPonder(options: OpenPonderOptions = {}): Promise<Ponde
         }
     };
     return session;
+}
+
+/**
+ * One Ponder for a suite: opened before its tests (the file's, or the `describe`'s it is called
+ * in) with the options `optionsFor` makes of the fixture models, handed to `opened`, and closed after them.
+ */
+export function openPonderForSuite(optionsFor: (fixtures: FixtureModels) => OpenPonderOptions, opened: (session: PonderSession) => void): void {
+    let session: PonderSession | undefined;
+    beforeAll(async () => {
+        session = await openPonder(optionsFor(await ensureFixtureModels()));
+        opened(session);
+    });
+    afterAll(async () => {
+        await session?.close();
+    });
 }
