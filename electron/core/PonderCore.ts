@@ -178,7 +178,7 @@ export class PonderCore {
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
             chats: this.chats.handlers(),
-            attachments: this.attachments.handlers(),
+            attachments: this.attachments.handlers(options.desktop),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),
             api: this.api.handlers(),

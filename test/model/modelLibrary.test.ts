@@ -158,6 +158,7 @@ describe("the desktop shell: file manager and open dialog", () => {
             desktop: {
                 reveal: (filePath: string) => void revealed.push(filePath),
                 pickModelFiles: async () => picks.shift() ?? [],
+                pickDocuments: async () => [],
                 openFolder: async (folder: string) => void revealed.push(`folder:${folder}`),
                 pickFolder: async () => folderPicks.shift() ?? null
             }
