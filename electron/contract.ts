@@ -86,3 +86,9 @@ export type PonderApi = {
         {[N in Extract<RequestName, `${D}.${string}`> as Member<N>]: (...args: ArgsOf<N>) => Promise<RequestResults[N]>} &
         {[E in Extract<EventName, `${D}.${string}`> as EventMember<E>]: (listener: (payload: EventPayloads[E]) => void) => Unsubscribe};
 };
+
+/** `window.ponderFiles`, which only the desktop app's preload exposes: where a File the page holds lives on disk. */
+export interface PonderFiles {
+    /** The file's absolute path; "" for one that has none (pasted data). */
+    pathOf(file: File): string;
+}

@@ -87,6 +87,13 @@ async function checkForUpdates() {
     await autoUpdater.checkForUpdatesAndNotify();
 }
 
+/** The system's open dialog, on the focused window when there is one; cancelled, no paths. */
+async function pickPaths(options: Electron.OpenDialogOptions): Promise<string[]> {
+    const window = BrowserWindow.getFocusedWindow();
+    const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
+    return canceled ? [] : filePaths;
+}
+
 async function start() {
     // `--data-dir`, `--models-dir`, `--model` as in `serve`; a data folder of its own is also an instance of its own.
     const locations = parseDesktopFlags(process.argv.slice(app.isPackaged ? 1 : 2));
@@ -119,23 +126,15 @@ async function start() {
         secrets: keychain,
         desktop: {
             reveal: (filePath) => shell.showItemInFolder(filePath),
-            async pickModelFiles() {
-                const window = BrowserWindow.getFocusedWindow();
-                const options: Electron.OpenDialogOptions = {properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]};
-                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
-                return canceled ? [] : filePaths;
-            },
+            pickModelFiles: () => pickPaths({properties: ["openFile", "multiSelections"], filters: [{name: "GGUF", extensions: ["gguf"]}]}),
+            // Any file: the core reads what it can and refuses the rest with its reason.
+            pickDocuments: () => pickPaths({properties: ["openFile", "multiSelections"]}),
             async openFolder(dir) {
                 const failure = await shell.openPath(dir);
                 if (failure !== "")
                     throw new Error(failure);
             },
-            async pickFolder() {
-                const window = BrowserWindow.getFocusedWindow();
-                const options: Electron.OpenDialogOptions = {properties: ["openDirectory", "createDirectory"]};
-                const {canceled, filePaths} = await (window == null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options));
-                return canceled ? null : filePaths[0] ?? null;
-            }
+            pickFolder: async () => (await pickPaths({properties: ["openDirectory", "createDirectory"]}))[0] ?? null
         }
     });
     // Chats and the Local API live in this process: an error nobody caught is logged, not fatal.

@@ -1,6 +1,6 @@
 import {createBirpc} from "birpc";
-import {contextBridge, ipcRenderer} from "electron";
-import type {EventName, MainFunctions, RendererFunctions} from "./contract.ts";
+import {contextBridge, ipcRenderer, webUtils} from "electron";
+import type {EventName, MainFunctions, PonderFiles, RendererFunctions} from "./contract.ts";
 import {buildPonderApi, eventNames, ipcChannel} from "./contract/values.ts";
 
 /*
@@ -37,3 +37,5 @@ const api = buildPonderApi(
 );
 
 contextBridge.exposeInMainWorld("ponder", api);
+// A dropped or picked file's path on disk ("" for one that has none, like pasted data), for `attachments.addPath`: File.path is gone since Electron 32.
+contextBridge.exposeInMainWorld("ponderFiles", {pathOf: (file: File) => webUtils.getPathForFile(file)} satisfies PonderFiles);

@@ -1,7 +1,7 @@
-// `npm run build:llama [-- --native]`: builds node-llama-cpp's bundled llama.cpp with OpenMP for
+// `npm run build:llama`: builds node-llama-cpp's bundled llama.cpp with OpenMP for
 // the CPU (Linux), which LlamaRuntime then prefers to the prebuilt binaries (docs/performance.md
-// says why). Offline: the source is node-llama-cpp's git bundle. The build (about ten minutes on
-// two cores for --native, several times that for the portable one Ponder ships) goes into
+// says why). Offline: the source is node-llama-cpp's git bundle. The build (every CPU variant,
+// most of an hour on two cores) goes into
 // node-llama-cpp's localBuilds folder, where its getLlama finds it, and a copy is kept in
 // ~/.cache/ponder so that another checkout of the same version restores it in seconds.
 import {spawnSync} from "node:child_process";
@@ -13,7 +13,7 @@ import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 import {openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
 import {localBuildsDir, openMpBuildFolder} from "./openMpBuildFolder.ts";
 
-const name: OpenMpBuildName = process.argv.includes("--native") ? "native" : "portable";
+const name: OpenMpBuildName = "portable";
 const cmakeOptions = openMpBuilds[name];
 const packageDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..");
 const llamaDir = path.join(packageDir, "llama");

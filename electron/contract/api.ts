@@ -5,6 +5,7 @@
  */
 import type {RequestSchemaBuilders} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import type {Failure} from "./errors.ts";
 
 export const apiRequests = {
     "api.getState": ({z}) => z.undefined(),
@@ -43,5 +44,5 @@ export interface ApiServerState {
     /** The key clients send as `Authorization: Bearer <key>`. */
     apiKey: string;
     /** Why it isn't running although enabled (the port is taken…). */
-    error: string | null;
+    error: Failure | null;
 }

@@ -8,6 +8,7 @@ import {type Attachment, type DocumentIndexing, type MessageSource, attachmentRe
 import {generationSettingsSchema} from "./settings.ts";
 import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import {isPonderErrorData, type Failure, type PonderErrorData} from "./errors.ts";
 
 export const chatsRequests = {
     /** A page of the conversation list; the next page starts after the last chat of this one. */
@@ -116,6 +117,8 @@ export const chatsEventNames = everyName<keyof ChatsEvents>()(["chats.listChange
 /** A JSON export of conversations (`chats.export` with `json`), as `chats.import` takes it back. */
 function chatArchiveSchema(z: Zod, id: z.ZodString) {
     const time = z.number().int().nonnegative();
+    /** The text of an error, or a coded error (translated when shown). */
+    const failure = z.union([z.string().max(10_000), z.custom<PonderErrorData>(isPonderErrorData, {message: "is not a known error code"})]);
     const stats = z.strictObject({
         modelId: z.string().max(1000),
         contextTokens: z.number().int().nonnegative().optional(),
@@ -139,7 +142,7 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         result: z.string().max(10_000_000).nullable(),
         isError: z.boolean(),
         truncatedFromChars: z.number().int().nonnegative().nullable(),
-        error: z.string().max(10_000).nullable(),
+        error: failure.nullable(),
         reasoningOffset: z.number().int().nonnegative(),
         textOffset: z.number().int().nonnegative(),
         segment: z.enum(["thought", "answer"]).optional(),
@@ -157,7 +160,7 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         thinkingStartedAt: time.nullable(),
         thinkingEndedAt: time.nullable(),
         stats: stats.nullable(),
-        error: z.string().nullable(),
+        error: failure.nullable(),
         /** Absent in exports from before tools. */
         toolCalls: z.array(toolCall).max(1000).optional(),
         attachments: z.array(attachmentRefSchema(z).extend({
@@ -280,7 +283,7 @@ export interface MessageToolCall {
     /** The whole result's length when it was cut; null when whole. */
     truncatedFromChars: number | null;
     /** Why it failed: a timeout, a stopped server, a call the model got wrong, the call limit. */
-    error: string | null;
+    error: Failure | null;
     /** Where it happened: after this much of the message's reasoning and of its answer. */
     reasoningOffset: number;
     textOffset: number;
@@ -303,7 +306,7 @@ export interface Message {
     thinkingStartedAt: number | null;
     thinkingEndedAt: number | null;
     stats: MessageStats | null;
-    error: string | null;
+    error: Failure | null;
     /** The reply's tool calls, in order. */
     toolCalls: MessageToolCall[];
     /** Documents attached to a question; absent when none. */

@@ -5,6 +5,9 @@
  */
 import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 
+/** A POSIX path from the root, a Windows drive path or a UNC share: never one relative to the core's working folder. */
+const absolutePath = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
 export const attachmentsRequests = {
     /** Starts an upload of a document's bytes, sent in pieces with `attachments.write`; refuses what is too large. */
     "attachments.begin": ({z}) => z.strictObject({
@@ -16,13 +19,22 @@ export const attachmentsRequests = {
     /** One piece (base64, at most 1 MiB of bytes), at its offset; pieces come in order. */
     "attachments.write": ({z, id}) => z.strictObject({uploadId: id, offset: z.number().int().min(0), data: z.string().max(1_398_104).regex(/^[A-Za-z0-9+/]*={0,2}$/)}),
     /** Reads the uploaded document's text and stores it once per content hash. */
-    "attachments.finish": ({z, id}) => z.strictObject({uploadId: id})
+    "attachments.finish": ({z, id}) => z.strictObject({uploadId: id}),
+    /** Desktop only: the system's open dialog picks documents; their paths, for `attachments.addPath` (none when cancelled). */
+    "attachments.pick": ({z}) => z.undefined(),
+    /**
+     * Desktop only: the main process reads a picked or dropped file itself, with no upload. `serve`
+     * refuses it: a browser must never make the server read a path of its choosing.
+     */
+    "attachments.addPath": ({z}) => z.strictObject({path: z.string().min(2).max(4096).regex(absolutePath)})
 } satisfies RequestSchemaBuilders;
 
 export interface AttachmentsResults {
     "attachments.begin": {uploadId: string};
     "attachments.write": void;
     "attachments.finish": Attachment;
+    "attachments.pick": string[];
+    "attachments.addPath": Attachment;
 }
 
 /** A stored document as a message names it: its content hash and the file's name. */

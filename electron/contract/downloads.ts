@@ -5,6 +5,7 @@
  */
 import type {RequestSchemaBuilders} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import type {Failure} from "./errors.ts";
 
 export const downloadsRequests = {
     "downloads.list": ({z}) => z.undefined(),
@@ -47,7 +48,7 @@ export interface Download {
     etaSeconds: number | null;
     status: DownloadStatus;
     /** Why it stopped: a full disk, a server that keeps failing, a sha256 mismatch. */
-    error: string | null;
+    error: Failure | null;
     /** False for plain URLs: only the hub publishes a sha256 to check against. */
     verified: boolean;
     /** The model id once it is ready. */

@@ -5,6 +5,7 @@
  */
 import type {RequestSchemaBuilders} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import type {Failure} from "./errors.ts";
 
 export const enginesRequests = {
     "engines.list": ({z}) => z.undefined(),
@@ -39,5 +40,5 @@ export interface RemoteEngineInfo {
     /** What the engine lists now; `id` is what `models.load` takes. Empty when it can't be reached. */
     models: Array<{id: string; name: string}>;
     /** Why its models could not be listed. */
-    error?: string;
+    error?: Failure;
 }

@@ -138,6 +138,9 @@ export interface ErrorParams {
     "tools.callNoName": Record<string, never>;
     "api.serveFixed": Record<string, never>;
     "api.unavailable": Record<string, never>;
+    "api.portInUse": {port: string};
+    "api.couldNotStart": {reason: string};
+    "models.noFirstRunCandidates": Record<string, never>;
     "rpc.notRpcMessage": {reason: string};
     "model.kvCacheNeedsFlashAttention": {type: string};
     "model.kvCacheHeadSize": {type: string; size: number; block: number};
@@ -203,6 +206,11 @@ export function failureOf(error: unknown): Failure {
     if (isPonderErrorData(error))
         return {code: error.code, params: error.params} as PonderErrorData;
     return error instanceof Error && error.message !== "" ? error.message : String(error);
+}
+
+/** A failure in a language: a coded error's message, or an error's own words as they came. */
+export function describeFailure(failure: Failure, language: ErrorLanguage): string {
+    return typeof failure === "string" ? failure : describeError(failure, language);
 }
 
 /** The message of a coded error in a language, its sizes and counts formatted for that language. */

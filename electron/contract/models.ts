@@ -7,7 +7,7 @@ import type {AppInfo, Backend} from "./app.ts";
 import {type GenerationSettingName, type KvCacheType, type LoadSettings, kvCacheTypes} from "./settings.ts";
 import type {RequestSchemaBuilders} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
-import type {PonderErrorData} from "./errors.ts";
+import type {Failure} from "./errors.ts";
 
 export const modelsRequests = {
     "models.list": ({z}) => z.undefined(),
@@ -74,7 +74,7 @@ export interface ModelFile {
     /** Present when the GGUF header was read. */
     metadata?: ModelMetadata;
     /** Why the file can't be used (not a GGUF, truncated, broken metadata). */
-    error?: string;
+    error?: Failure;
     /** Added from outside the models folder: deleting it only takes it off the list. */
     imported?: boolean;
 }
@@ -109,9 +109,7 @@ export interface RuntimeState {
      * changed ones wait for a reload. Only for a model on this machine.
      */
     loadedWith?: LoadSettings;
-    error?: string;
-    /** The error's code and params when it has them, so the UI says it in its language. */
-    errorData?: PonderErrorData;
+    error?: Failure;
     /** The remote engine's name when the model runs there rather than on this machine. */
     engine?: string;
     /** Settings the loaded model's engine can't apply (a remote engine's), so the UI can say so. */
@@ -185,4 +183,4 @@ export type ModelRecommendation =
     /** Every candidate's estimate came back too large. */
     | {status: "nothingFits"}
     /** No candidate's header could be read (offline, or the hub is down); `error` says why. */
-    | {status: "unreachable"; error: string};
+    | {status: "unreachable"; error: Failure};

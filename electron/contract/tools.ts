@@ -6,6 +6,7 @@
 import type {z} from "zod";
 import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import type {Failure} from "./errors.ts";
 
 export const toolsRequests = {
     /** MCP servers with their state and tools, and the limits of tool calls. */
@@ -102,7 +103,7 @@ export interface ToolServerInfo {
     /** `stopped` while disabled (or, in `serve` without `--allow-tool-commands`, a command server). */
     status: "stopped" | "starting" | "ready" | "failed";
     /** Why it failed or stopped (the HTTP error, a timeout, an exit). */
-    error: string | null;
+    error: Failure | null;
     /** What a failed command server wrote to stderr last; empty when none. */
     stderr: string;
     /** What it lists now (empty unless ready). */

@@ -10,6 +10,8 @@ export interface DesktopShell {
     reveal(filePath: string): void;
     /** Asks the user for .gguf files with the system's open dialog; resolves to none when cancelled. */
     pickModelFiles(): Promise<string[]>;
+    /** Asks the user for documents to attach with the system's open dialog; resolves to none when cancelled. */
+    pickDocuments(): Promise<string[]>;
     /** Opens the folder in the system file manager. */
     openFolder(dir: string): Promise<void>;
     /** Asks the user for a folder with the system's open dialog; resolves to null when cancelled. */

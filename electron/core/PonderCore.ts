@@ -124,7 +124,7 @@ export class PonderCore {
             loadOptions: (modelId) => this.settings.loadOptions(modelId),
             logger: this.logger.scoped("models")
         });
-        this.api = new ApiServerControl(this.#db, this.events, this.models, {available: () => this.embeddings.available(), active: () => this.embeddings.active()});
+        this.api = new ApiServerControl(this.#db, this.events, this.models, {available: () => this.embeddings.available(), active: () => this.embeddings.active()}, this.logger.scoped("api"));
         const countTokens = (text: string) => {
             // Without a model here to count them, about 3.5 characters a token (English; fewer for Chinese).
             const model = this.models.localModel;
@@ -178,7 +178,7 @@ export class PonderCore {
             hub: this.hub.handlers(hubToken),
             downloads: this.downloads.handlers(),
             chats: this.chats.handlers(),
-            attachments: this.attachments.handlers(),
+            attachments: this.attachments.handlers(options.desktop),
             settings: this.settings.handlers(),
             engines: this.engines.handlers(),
             api: this.api.handlers(),

@@ -10,6 +10,7 @@ import {keepRunningOnUnexpectedErrors} from "./keepRunningOnUnexpectedErrors.ts"
 import {OpenAiApi} from "./openai/OpenAiApi.ts";
 import {formatRequestLog} from "./openai/formatRequestLog.ts";
 import {PonderServer} from "./PonderServer.ts";
+import {describeFailure} from "../contract/errors.ts";
 
 const usage = `Usage: npm run serve -- [options]
   --port N           port to listen on; 0 picks a free one (default 8757)
@@ -107,7 +108,7 @@ async function main() {
     if (locations.model != null) {
         const state = await core.loadModelFile(resolveModelPath(locations.model, core.library.modelsDir));
         if (state.status === "error")
-            console.error(`Could not load ${values.model}: ${state.error}`);
+            console.error(`Could not load ${values.model}: ${state.error == null ? "" : describeFailure(state.error, "en")}`);
     }
     // The first line on stdout: scripts and tests read the address from it.
     console.log(`Ponder is ready at ${address}`);

@@ -11,10 +11,13 @@ import {getLlama, getLlamaGpuTypes, type Llama, type LlamaLogLevel} from "node-l
  * options: node-llama-cpp names the build's folder after them, so they identify it.
  */
 export const openMpBuilds = {
-    /** What Ponder ships: every x64 CPU variant, each loaded by the CPU it fits, as node-llama-cpp's own prebuilt binaries are built. */
-    portable: {GGML_OPENMP: "ON", GGML_NATIVE: "OFF", GGML_CPU_ALL_VARIANTS: "ON", GGML_BACKEND_DL: "ON"},
-    /** For this machine's CPU only (a developer's or a bench machine): one CPU variant, so it builds several times faster. Never shipped. */
-    native: {GGML_OPENMP: "ON", GGML_NATIVE: "ON"}
+    /**
+     * What Ponder ships: every CPU variant, each loaded only where ggml's run-time check finds
+     * its instructions usable, as node-llama-cpp's prebuilt binaries are built. Not GGML_NATIVE:
+     * a VM's CPUID can advertise AVX-512 its OS state doesn't enable (this machine's does), and
+     * a -march=native build then dies of SIGILL at the first token.
+     */
+    portable: {GGML_OPENMP: "ON", GGML_NATIVE: "OFF", GGML_CPU_ALL_VARIANTS: "ON", GGML_BACKEND_DL: "ON"}
 } as const satisfies Record<string, Record<string, string>>;
 
 export type OpenMpBuildName = keyof typeof openMpBuilds;

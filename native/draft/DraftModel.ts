@@ -80,16 +80,57 @@ export class DraftModel {
  */
 class CountingDraftPredictor extends DraftSequenceTokenPredictor {
     offered = 0;
+    /** The token offered last, until the target's own next token says whether it was right. */
+    #awaitingVerdict: Token | undefined;
+    /** Whether each of the latest offers was right, newest last. */
+    readonly #verdicts: boolean[] = [];
+    /** Target steps left without drafts, after the draft kept guessing wrong. */
+    #pause = 0;
+    /** Windows in a row the draft failed: each doubles its next pause. */
+    #failedWindows = 0;
 
     override predictTokens(): Token[] | Promise<Token[]> {
+        // A draft that is mostly wrong makes each step check two tokens for one: on a CPU that
+        // doubles its cost. It rests, then gets another chance (the text may change).
+        if (this.#pause > 0) {
+            this.#pause--;
+            return [];
+        }
         const count = (tokens: Token[]) => {
             this.offered += tokens.length;
+            this.#awaitingVerdict = tokens[0];
             return tokens;
         };
         const tokens = super.predictTokens();
         return tokens instanceof Promise ? tokens.then(count) : count(tokens);
     }
+
+    override pushTokens(tokens: Token[]): void {
+        if (this.#awaitingVerdict != null) {
+            this.#verdicts.push(tokens[0] === this.#awaitingVerdict);
+            this.#awaitingVerdict = undefined;
+            if (this.#verdicts.length > verdictWindow)
+                this.#verdicts.shift();
+            const right = this.#verdicts.filter(Boolean).length;
+            if (this.#verdicts.length === verdictWindow) {
+                const failed = right / verdictWindow < minimumAcceptance;
+                this.#failedWindows = failed ? this.#failedWindows + 1 : 0;
+                if (failed) {
+                    this.#pause = pauseSteps * 2 ** Math.min(this.#failedWindows - 1, 5);
+                    this.#verdicts.length = 0;
+                }
+            }
+        }
+        super.pushTokens(tokens);
+    }
 }
+
+/** Offers whose acceptance decides whether the draft is worth asking. */
+const verdictWindow = 16;
+/** Below this share of right guesses, a draft costs the target more than it saves. */
+const minimumAcceptance = 0.3;
+/** Target steps without drafts before the draft is asked again (doubling while it keeps failing, up to 32 times). */
+const pauseSteps = 64;
 
 /** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
 export function draftCounts(sequence: LlamaContextSequence): {accepted: number; drafted: number} {

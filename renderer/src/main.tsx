@@ -15,7 +15,7 @@ applyTheme();
 followSystemTheme();
 
 const connection = connectPonder();
-const store = createPonderStore(connection.api);
+const store = createPonderStore(connection.api, window.ponderFiles);
 attachConnection(store, connection, chatIdFromLocation());
 syncChatLocation(store);
 

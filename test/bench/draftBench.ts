@@ -3,7 +3,7 @@ import {ensureDraftBenchModels} from "../fixtures/models/fixtureModels.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
 
 const rounds = 2;
-const generatedTokens = 48;
+const generatedTokens = 256;
 
 type DraftName = "always" | "mostly" | "never";
 const targets: Record<DraftName, string> = {always: ">= 2", mostly: ">= 1.3", never: ">= 0.95"};

@@ -95,12 +95,12 @@ describe("PonderCore with a real model", () => {
         const core = await openCore();
         const states = record(core, "models.stateChanged");
         const files = await core.handlers["models.list"](undefined);
-        expect(files.find((file) => file.id === "broken.gguf")?.error).toMatch(/not a GGUF/);
+        expect(files.find((file) => file.id === "broken.gguf")?.error).toMatchObject({code: "model.notGguf"});
         expect(files.find((file) => file.id === "qwq-tiny.gguf")?.metadata).toMatchObject({architecture: "qwen2"});
 
         const failed = await core.handlers["models.load"]({modelId: "broken.gguf"});
         expect(failed).toMatchObject({status: "error", backend: "cpu"});
-        expect(failed.error).toMatch(/not a GGUF/);
+        expect(failed.error).toMatchObject({code: "model.notGguf"});
         expect(states.map(({payload}) => payload.status)).toEqual(["loading", "error"]);
         expect((await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).status).toBe("ready");
         await expect(core.handlers["models.load"]({modelId: "../../etc/passwd"})).rejects.toThrow(/no longer in the models folder/);

@@ -133,7 +133,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {reply} = await ask(core);
         expect(reply.toolCalls.map((call) => [call.name, call.status, call.error])).toEqual([
             ["forecast", "done", null],
-            ["moon_phase", "failed", "The model reached the limit of 1 tool calls in one reply."]
+            ["moon_phase", "failed", {code: "tools.callLimit", params: {limit: 1}}]
         ]);
         expect(reply).toMatchObject({status: "done", text: toolScriptTexts.callsInParallel.answer});
     });
@@ -144,9 +144,9 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {reply} = await ask(core);
         expect(reply.toolCalls.map((call) => [call.name, call.status, call.error])).toEqual([
             ["forecast", "done", null],
-            ["moon_phase", "failed", "The model reached the limit of 1 tool calls in one reply."]
+            ["moon_phase", "failed", {code: "tools.callLimit", params: {limit: 1}}]
         ]);
-        expect(reply).toMatchObject({status: "error", error: "The model kept calling tools past the limit of 1 calls in one reply."});
+        expect(reply).toMatchObject({status: "error", error: {code: "tools.callsPastLimit", params: {limit: 1}}});
         // What it wrote is kept.
         expect(reply.reasoning).toContain(toolScriptTexts.callsTwice.second);
     });
@@ -155,7 +155,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {core} = await openCore("broken", "broken.gguf");
         const {reply} = await ask(core);
         const texts = toolScriptTexts.callsBrokenAfterReasoning;
-        expect(reply.toolCalls).toEqual([expect.objectContaining({status: "failed", error: "The model wrote a tool call that is not valid JSON.", textOffset: texts.answer.length})]);
+        expect(reply.toolCalls).toEqual([expect.objectContaining({status: "failed", error: {code: "tools.callNotJson", params: {}}, textOffset: texts.answer.length})]);
         expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.reasoning + callSeparator + texts.after});
     });
 
@@ -163,7 +163,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         const {core, server} = await openCore("unknown", "in-reasoning.gguf");
         await core.handlers["tools.updateTool"]({serverId: server.id, tool: "forecast", enabled: false});
         const {reply, chatId} = await ask(core);
-        expect(reply.toolCalls[0]).toMatchObject({name: "forecast", serverName: null, status: "failed", error: "The model called \"forecast\", which is not one of the tools it was offered."});
+        expect(reply.toolCalls[0]).toMatchObject({name: "forecast", serverName: null, status: "failed", error: {code: "tools.callUnknown", params: {name: "forecast"}}});
         expect(reply.text).toBe(toolScriptTexts.callsInReasoning.answer);
 
         const started = await core.handlers["chats.export"]({format: "json", chatId});

@@ -1,7 +1,6 @@
 import path from "node:path";
 import {describe, expect, test} from "vitest";
 import type {Attachment, EventPayloads, Message} from "../../electron/contract.ts";
-import {PonderError} from "../../electron/contract/errors.ts";
 import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import {topicBook as book, volcanoPageNumber} from "../fixtures/documents/topicBook.ts";
 import {documentScriptTexts, passageWord} from "../fixtures/models/documentScripts.ts";
@@ -112,7 +111,7 @@ describe("retrieval over documents too long for the context", () => {
         const sent = await core.handlers["chats.send"]({text: "What rock does lava become?", attachments: [{id: attachment.id, name: "book.pdf"}]});
         const answer = await finished(core, sent.assistantMessage.id);
         expect(answer.status).toBe("error");
-        expect(answer.error).toBe(new PonderError("documents.needEmbeddingModel", {model: "Qwen3-Embedding-0.6B"}).message);
+        expect(answer.error).toEqual({code: "documents.needEmbeddingModel", params: {model: "Qwen3-Embedding-0.6B"}});
         const chat = await core.handlers["chats.get"]({chatId: sent.chatId});
         expect(chat.messages.map((message) => message.role)).toEqual(["user", "assistant"]);
         expect(chat.messages[0]!.attachments).toEqual([attachment]);

@@ -14,6 +14,7 @@ import {openDatabase, type PonderDatabase} from "../../electron/core/store/openD
 import {FakeHub, sha256Of} from "../fixtures/hub/FakeHub.ts";
 import {copyFixtureModels} from "../fixtures/models/copyFixtureModels.ts";
 import type {FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {describeFailure} from "../../electron/contract/errors.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const repo = "ponder-tests/Tiny-Thinker-GGUF";
@@ -172,7 +173,7 @@ describe("interruptions", () => {
         const {manager} = await openManager({retries: 2});
         const {id} = await manager.add(`hf:${repo}:Q4_K_M`);
         const failed = await until(() => only(manager), (item) => item.status === "error");
-        expect(failed.error).toMatch(/failed 3 times in a row: the server answered 500/);
+        expect(failed.error).toMatchObject({code: "download.retriesExhausted", params: {count: 3, reason: {code: "download.serverBusy", params: {status: "500"}}}});
         manager.resume(id);
         await until(() => only(manager), (item) => item.status === "done");
     });
@@ -183,7 +184,7 @@ describe("integrity and disk space", () => {
         const {manager} = await openManager();
         await manager.add(`hf:${repo}:Q8_0`);
         const failed = await until(() => only(manager), (item) => item.status === "error");
-        expect(failed.error).toMatch(/corrupt: its sha256 is [0-9a-f]{64}, the hub publishes 0{64}/);
+        expect(failed.error).toMatchObject({code: "download.corrupt", params: {actual: expect.stringMatching(/^[0-9a-f]{64}$/), expected: "0".repeat(64)}});
         expect(failed.modelId).toBeNull();
         expect(readdirSync(path.join(modelsDir, ...repo.split("/")))).toEqual([]);
     });
@@ -192,7 +193,7 @@ describe("integrity and disk space", () => {
         const {manager} = await openManager({freeSpace: async () => sizeBytes / 2});
         await manager.add(`hf:${repo}:Q4_K_M`);
         const stopped = await until(() => only(manager), (item) => item.status === "paused" && item.error != null);
-        expect(stopped.error).toMatch(/^Not enough disk space: [\d.]+ [kMG]?B needed, [\d.]+ [kMG]?B free/);
+        expect(describeFailure(stopped.error!, "en")).toMatch(/^Not enough disk space: [\d.]+ [kMG]?B needed, [\d.]+ [kMG]?B free/);
         expect(manager.list()).toHaveLength(1);
     });
 
@@ -210,7 +211,7 @@ describe("integrity and disk space", () => {
         const stopped = await until(() => only(manager), (item) => item.status === "paused" && item.error != null);
         // The next download would meet the same full disk: it waits.
         expect(manager.list()[1]!.status).toBe("queued");
-        expect(stopped.error).toMatch(/disk is nearly full .* downloaded so far are kept/);
+        expect(describeFailure(stopped.error!, "en")).toMatch(/disk is nearly full .* downloaded so far are kept/);
         const kept = used();
         expect(kept).toBeGreaterThan(30_000);
         expect(stopped.receivedBytes).toBe(kept);

@@ -111,10 +111,10 @@ describe("the draft model load option", () => {
         const core = await workspace.openCore();
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: "random-tiny.gguf"}});
         const refused = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
-        expect(refused).toMatchObject({status: "error", errorData: {code: "model.draftVocabularyMismatch", params: {draft: "random-tiny.gguf", model: "qwq-tiny.gguf"}}});
+        expect(refused).toMatchObject({status: "error", error: {code: "model.draftVocabularyMismatch", params: {draft: "random-tiny.gguf", model: "qwq-tiny.gguf"}}});
 
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: "gone.gguf"}});
-        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "error", errorData: {code: "model.draftGone", params: {draft: "gone.gguf"}}});
+        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "error", error: {code: "model.draftGone", params: {draft: "gone.gguf"}}});
 
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: null}});
         expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "ready", loadedWith: {draftModelId: null}});

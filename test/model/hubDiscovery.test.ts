@@ -111,7 +111,7 @@ describe("reaching the hub", () => {
         const gated = `locked/Gated-GGUF is gated: accept its licence on ${new URL(hub.url).host} while signed in, then add a Hugging Face token under Models.`;
         await expect(core.handlers["models.estimateFit"]({address})).rejects.toThrow(gated);
         const refused = await settled(core, (await core.handlers["downloads.add"]({address})).id);
-        expect(refused.error).toMatch(/^The server refused the file \(401 Unauthorized\): the repository is gated or private\./);
+        expect(refused.error).toEqual({code: "download.refusedGated", params: {status: "401 Unauthorized"}});
 
         // A token the repository doesn't accept is still refused (403), with the same advice.
         await core.handlers["hub.setToken"]({token: "hf_other"});

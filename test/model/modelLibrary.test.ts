@@ -8,6 +8,7 @@ import {FakeHub} from "../fixtures/hub/FakeHub.ts";
 import {copyFixtureModels} from "../fixtures/models/copyFixtureModels.ts";
 import type {FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
+import {describeFailure} from "../../electron/contract/errors.ts";
 
 let fixtures: FixtureModels;
 let hub: FakeHub;
@@ -90,7 +91,7 @@ describe("will it fit", () => {
         expect(fit).toMatchObject({verdict: "tooLarge", contextSize: 0, availableRamBytes: 100_000});
         const state = await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
         expect(state.status).toBe("error");
-        expect(state.error).toMatch(/too large for this machine: it needs about [\d.]+ [kMG]B of memory even with the smallest context, and 100 kB is available/);
+        expect(describeFailure(state.error!, "en")).toMatch(/too large for this machine: it needs about [\d.]+ [kMG]B of memory even with the smallest context, and 100 kB is available/);
     });
 });
 
@@ -134,14 +135,17 @@ describe("the library", () => {
         copyFileSync(fixtures.prefilled, path.join(modelsDir, "good.gguf"));
 
         const files = await core.handlers["models.list"](undefined);
-        const errorOf = (name: string) => files.find((file) => file.fileName === name)?.error;
+        const errorOf = (name: string) => {
+            const error = files.find((file) => file.fileName === name)?.error;
+            return error == null ? error : describeFailure(error, "en");
+        };
         expect(errorOf("truncated.gguf")).toMatch(/truncated/);
         expect(errorOf("wrong-magic.gguf")).toBe("This is not a GGUF model file.");
         expect(errorOf("broken-header.gguf")).toMatch(/header is damaged or truncated/);
         expect(errorOf("good.gguf")).toBeUndefined();
 
         for (const name of ["truncated.gguf", "wrong-magic.gguf", "broken-header.gguf"])
-            expect(await core.handlers["models.load"]({modelId: name})).toMatchObject({status: "error", error: errorOf(name)});
+            expect(await core.handlers["models.load"]({modelId: name})).toMatchObject({status: "error", error: files.find((file) => file.fileName === name)?.error});
         expect((await core.handlers["models.load"]({modelId: "good.gguf"})).status).toBe("ready");
     });
 });
@@ -154,6 +158,7 @@ describe("the desktop shell: file manager and open dialog", () => {
             desktop: {
                 reveal: (filePath: string) => void revealed.push(filePath),
                 pickModelFiles: async () => picks.shift() ?? [],
+                pickDocuments: async () => [],
                 openFolder: async (folder: string) => void revealed.push(`folder:${folder}`),
                 pickFolder: async () => folderPicks.shift() ?? null
             }

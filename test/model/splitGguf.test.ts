@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {LlamaRuntime} from "../../native/index.ts";
 import {FakeHub} from "../fixtures/hub/FakeHub.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
+import {describeFailure} from "../../electron/contract/errors.ts";
 
 // Two whole models named as the two parts of one: llama.cpp aborted the process on them.
 const workspace = useCoreWorkspace("ponder-split-", {});
@@ -28,7 +29,7 @@ describe("a split GGUF whose parts don't belong together", () => {
         await expect(core.handlers["models.estimateFit"]({address: `hf:tiny/Whole-GGUF/${parts[0]!}`})).rejects.toMatchObject(refused);
         const state = await core.handlers["models.load"]({modelId: parts[0]!});
         expect(state.status).toBe("error");
-        expect(state.error).toContain("don't belong together");
+        expect(describeFailure(state.error!, "en")).toContain("don't belong together");
 
         // A whole model still loads afterwards, in the same process.
         copyFileSync(workspace.fixtures.prefilled, path.join(workspace.dir, "models", "tiny.gguf"));

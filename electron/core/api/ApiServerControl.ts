@@ -1,9 +1,10 @@
-import {PonderError} from "../../contract/errors.ts";
+import {PonderError, type Failure} from "../../contract/errors.ts";
 import {randomBytes} from "node:crypto";
 import type {ApiServerState, DomainHandlers, RequestArgs} from "../../contract.ts";
 import type {EmbeddingHost} from "../documents/EmbeddingHost.ts";
 import type {ActiveModel} from "../replies/ReplyEngine.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 
 export interface ApiServerLaunchOptions {
@@ -40,14 +41,16 @@ export class ApiServerControl {
     #launcher: ApiServerLauncher | undefined;
     #running: {close(): Promise<void>} | undefined;
     #serve: {url: string; apiKey: string} | undefined;
-    #error: string | null = null;
+    #error: Failure | null = null;
     /** Starts and stops run one after another. */
     #queue: Promise<unknown> = Promise.resolve();
 
     readonly #embeddings: ApiServerLaunchOptions["embeddings"];
+    readonly #logger: Logger;
 
-    constructor(db: PonderDatabase, events: EventBus, models: ApiServerLaunchOptions["models"], embeddings?: ApiServerLaunchOptions["embeddings"]) {
+    constructor(db: PonderDatabase, events: EventBus, models: ApiServerLaunchOptions["models"], embeddings?: ApiServerLaunchOptions["embeddings"], logger = Logger.silent()) {
         this.#embeddings = embeddings;
+        this.#logger = logger;
         this.#db = db;
         this.#events = events;
         this.#models = models;
@@ -137,8 +140,9 @@ export class ApiServerControl {
             } catch (error) {
                 const code = (error as NodeJS.ErrnoException).code;
                 this.#error = code === "EADDRINUSE"
-                    ? `Port ${row.port} is in use by another program; choose another port.`
-                    : `The API server could not start: ${(error as Error).message}`;
+                    ? {code: "api.portInUse", params: {port: String(row.port)}}
+                    : {code: "api.couldNotStart", params: {reason: (error as Error).message}};
+                this.#logger.warn("The API server could not start", {port: row.port, cause: error});
             }
         }
         this.#emit();

@@ -1,4 +1,4 @@
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 import type {Attachment, ChatReplyState, ChatSummary, DocumentIndexing, Message, MessageSource, MessageToolCall, ToolConsent} from "../../contract.ts";
 import {passagesText, type DocumentRetrieval} from "../documents/DocumentRetrieval.ts";
 import {RetrievingEngine} from "../documents/RetrievingEngine.ts";
@@ -250,7 +250,7 @@ export class ChatReplies {
                 ...message,
                 ...textOf(finished),
                 status: finished.stopReason === "error" ? "error" : finished.stopReason === "stopped" ? "stopped" : "done",
-                error: finished.error?.message ?? null,
+                error: finished.error == null ? null : failureOf(finished.error),
                 stats: finished.stats ?? message.stats,
                 toolCalls: running.toolCalls,
                 ...sourcesOf(running)
@@ -262,7 +262,7 @@ export class ChatReplies {
         } catch (error) {
             // The final save failed: the renderer still hears that the reply ended, with why.
             this.#logger.error("A finished reply could not be saved", {chatId: message.chatId, messageId: message.id, cause: error});
-            ended = {...ended, status: "error", error: (error as Error).message};
+            ended = {...ended, status: "error", error: failureOf(error)};
         } finally {
             this.#running.delete(message.chatId);
             this.#events.emit("chats.messageUpdated", ended);

@@ -3,6 +3,7 @@ import type {PonderDatabase} from "../store/openDatabase.ts";
 import {alternativesOn, newestLeafUnder, pathTo, type TreeMessage} from "./branchTree.ts";
 import {ChatSearch} from "./ChatSearch.ts";
 import {chatListOrder} from "../../contract/values.ts";
+import {failureColumn, failureFromColumn} from "../store/failureColumn.ts";
 
 interface MessageRow {
     id: string;
@@ -257,7 +258,7 @@ function toMessage(row: MessageRow): Message {
         thinkingStartedAt: row.thinking_started_at,
         thinkingEndedAt: row.thinking_ended_at,
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
-        error: row.error,
+        error: failureFromColumn(row.error),
         toolCalls: row.tool_calls == null ? [] : JSON.parse(row.tool_calls) as MessageToolCall[],
         ...(row.attachments == null ? {} : {attachments: JSON.parse(row.attachments) as Attachment[]}),
         ...(row.sources == null ? {} : {sources: JSON.parse(row.sources) as MessageSource[]})
@@ -270,6 +271,7 @@ function toParams(message: Message) {
         ...rest,
         sources: sources == null || sources.length === 0 ? null : JSON.stringify(sources),
         stats: message.stats == null ? null : JSON.stringify(message.stats),
+        error: failureColumn(message.error),
         attachments: attachments == null || attachments.length === 0 ? null : JSON.stringify(attachments),
         // Most messages call no tool: nothing stored for them.
         toolCalls: message.toolCalls.length === 0 ? null : JSON.stringify(message.toolCalls)

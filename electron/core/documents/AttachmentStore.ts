@@ -4,6 +4,7 @@ import {open, rename, rm, writeFile, type FileHandle} from "node:fs/promises";
 import path from "node:path";
 import type {ArchivedDocument, Attachment, DomainHandlers} from "../../contract.ts";
 import {PonderError} from "../../contract/errors.ts";
+import {requireDesktop, type DesktopShell} from "../DesktopShell.ts";
 import type {DocumentArchive} from "../chats/ChatTransfer.ts";
 import {assertAttachableSize, extractDocument, type ExtractedDocument} from "./extractDocument.ts";
 
@@ -44,11 +45,17 @@ export class AttachmentStore implements DocumentArchive {
         mkdirSync(path.join(dir, "uploads"), {recursive: true});
     }
 
-    handlers(): DomainHandlers<"attachments"> {
+    /** `desktop`: the Electron shell, which alone may attach by path; `serve` has none, so its clients only upload. */
+    handlers(desktop?: DesktopShell): DomainHandlers<"attachments"> {
         return {
             begin: async ({name, sizeBytes, purpose}) => ({uploadId: await this.begin(name, sizeBytes, purpose)}),
             write: ({uploadId, offset, data}) => this.write(uploadId, offset, Buffer.from(data, "base64")),
-            finish: ({uploadId}) => this.finish(uploadId)
+            finish: ({uploadId}) => this.finish(uploadId),
+            pick: async () => requireDesktop(desktop).pickDocuments(),
+            addPath: async ({path: filePath}) => {
+                requireDesktop(desktop);
+                return this.addFile(filePath);
+            }
         };
     }
 

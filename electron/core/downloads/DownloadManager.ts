@@ -9,7 +9,7 @@ import {freeDiskSpace} from "./freeDiskSpace.ts";
 import {resolveAddress} from "./resolveAddress.ts";
 import {HubAccess} from "../hub/HubAccess.ts";
 import {Logger} from "../logging/Logger.ts";
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 
 export interface DownloadManagerOptions {
     /** Failed downloads are logged here with their cause. */
@@ -221,7 +221,7 @@ export class DownloadManager {
                 // A full disk pauses the whole queue: every other download would meet the same disk.
                 const diskFull = isDiskFull(error);
                 this.#halted ||= diskFull;
-                this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: (error as Error).message});
+                this.#repository.update(record.id, {status: diskFull ? "paused" : "error", error: failureOf(error)});
                 this.#logger.warn(diskFull ? "Download paused: the disk is full" : "Download failed", {downloadId: record.id, cause: error});
             }
         } finally {

@@ -1,6 +1,8 @@
 import type {DownloadStatus} from "../../contract.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import type {ResolvedFile} from "./resolveAddress.ts";
+import {failureColumn, failureFromColumn} from "../store/failureColumn.ts";
+import type {Failure} from "../../contract/errors.ts";
 
 export interface DownloadRecord {
     id: string;
@@ -9,7 +11,7 @@ export interface DownloadRecord {
     dir: string;
     files: ResolvedFile[];
     status: DownloadStatus;
-    error: string | null;
+    error: Failure | null;
     modelId: string | null;
     createdAt: number;
 }
@@ -43,7 +45,7 @@ export class DownloadRepository {
             dir: row.dir,
             files: JSON.parse(row.files) as ResolvedFile[],
             status: row.status,
-            error: row.error,
+            error: failureFromColumn(row.error),
             modelId: row.model_id,
             createdAt: row.created_at
         }));
@@ -52,12 +54,12 @@ export class DownloadRepository {
     insert(record: DownloadRecord): void {
         this.#db.prepare(`INSERT INTO downloads (id, address, title, dir, files, status, error, model_id, created_at)
             VALUES (@id, @address, @title, @dir, @files, @status, @error, @modelId, @createdAt)`)
-            .run({...record, files: JSON.stringify(record.files)});
+            .run({...record, files: JSON.stringify(record.files), error: failureColumn(record.error)});
     }
 
-    update(id: string, change: {status: DownloadStatus; error: string | null; modelId?: string | null}): void {
+    update(id: string, change: {status: DownloadStatus; error: Failure | null; modelId?: string | null}): void {
         this.#db.prepare("UPDATE downloads SET status = @status, error = @error, model_id = coalesce(@modelId, model_id) WHERE id = @id")
-            .run({id, status: change.status, error: change.error, modelId: change.modelId ?? null});
+            .run({id, status: change.status, error: failureColumn(change.error), modelId: change.modelId ?? null});
     }
 
     delete(id: string): void {

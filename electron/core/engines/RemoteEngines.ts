@@ -2,7 +2,7 @@ import {randomUUID} from "node:crypto";
 import type {DomainHandlers, RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 import {RemoteEngine, type RemoteModel} from "./RemoteEngine.ts";
 import type {ReplyEngine} from "../replies/ReplyEngine.ts";
 import type {SecretStore} from "./SecretStore.ts";
@@ -104,7 +104,7 @@ export class RemoteEngines {
         try {
             info.models = (await this.#engine(row).listModels()).map((model) => ({id: `${remotePrefix}${row.id}/${model.id}`, name: model.name}));
         } catch (error) {
-            info.error = (error as Error).message;
+            info.error = failureOf(error);
         }
         return info;
     }

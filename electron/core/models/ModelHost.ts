@@ -1,7 +1,7 @@
+import {failureOf} from "../../contract/errors.ts";
 import path from "node:path";
 import {LlamaRuntime, type EmbeddingModel, type SequenceStateStore, type FitSourceOptions, type LlamaRuntimeOptions, type LoadedModel, type LoadModelOptions, type RuntimeDescription} from "../../../native/index.ts";
 import type {FitEstimate, RuntimeState} from "../../contract.ts";
-import {PonderError, type PonderErrorData} from "../../contract/errors.ts";
 import type {ChosenLoadOptions} from "../settings/SettingsService.ts";
 import {LocalEngine} from "../replies/LocalEngine.ts";
 import type {ActiveModel, ReplyEngine} from "../replies/ReplyEngine.ts";
@@ -101,10 +101,7 @@ export class ModelHost {
                 this.#logger.info("Model loaded", {modelId, backend: runtime.backend, llamaBuild: runtime.llamaBuild, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});
             } catch (error) {
                 this.#logger.error("Model failed to load", {modelId, cause: error});
-                this.#setState({
-                    status: "error", modelId, backend: this.#state.backend, error: (error as Error).message,
-                    ...(error instanceof PonderError ? {errorData: {code: error.code, params: error.params} as PonderErrorData} : {})
-                });
+                this.#setState({status: "error", modelId, backend: this.#state.backend, error: failureOf(error)});
             }
             return this.#state;
         });

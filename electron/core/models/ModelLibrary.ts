@@ -4,7 +4,7 @@ import {readModelMetadata} from "../../../native/index.ts";
 import type {ModelFile} from "../../contract.ts";
 import {Logger} from "../logging/Logger.ts";
 import type {ImportedModelRepository} from "./ImportedModelRepository.ts";
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 
 interface CachedEntry {
     sizeBytes: number;
@@ -136,7 +136,7 @@ export class ModelLibrary {
             };
         } catch (error) {
             this.#logger.warn("A model file can't be used", {file: filePath, cause: error});
-            file.error = (error as Error).message;
+            file.error = failureOf(error);
         }
         this.#cache.set(filePath, {sizeBytes: info.size, modifiedMs: info.mtimeMs, file});
         return file;

@@ -1,3 +1,4 @@
+import {failureOf} from "../../contract/errors.ts";
 import type {CatalogEntry, FitEstimate, ModelRecommendation} from "../../contract.ts";
 
 /**
@@ -22,7 +23,7 @@ export function chooseRecommendation(candidates: readonly RankedCandidate[]): Mo
     const estimated = candidates.filter((candidate): candidate is {entry: CatalogEntry, fit: FitEstimate} => !(candidate.fit instanceof Error));
     if (estimated.length === 0) {
         const firstError = candidates.find((candidate) => candidate.fit instanceof Error)?.fit as Error | undefined;
-        return {status: "unreachable", error: firstError?.message ?? "The catalog has no first-run candidates."};
+        return {status: "unreachable", error: firstError == null ? {code: "models.noFirstRunCandidates", params: {}} : failureOf(firstError)};
     }
     const usable = estimated.filter(({fit}) => fit.verdict !== "tooLarge" && fit.contextSize >= Math.min(minimumUsefulContext, fit.trainContextSize));
     const pick = usable.find(({fit}) => fit.verdict === "gpu")

@@ -1,4 +1,4 @@
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import type {MessageToolCall, ToolConsent, ToolLimits} from "../../contract.ts";
 import {addDraftCounts, type AssistantPart, type DetectedToolCall, type EngineReply, type ReplyEngine, type ReplyListener, type ReplyRequest} from "../replies/ReplyEngine.ts";
@@ -150,7 +150,7 @@ export class ToolLoop implements ReplyEngine {
             if (!(error instanceof CallRefused))
                 throw error;
             forModel = error.forModel;
-            hooks.onCall({...call, status: "failed", error: error.message, durationMs: Math.round(performance.now() - startedAt)});
+            hooks.onCall({...call, status: "failed", error: failureOf(error.refusal), durationMs: Math.round(performance.now() - startedAt)});
         }
         tally.toolMs += performance.now() - startedAt;
         return {type: "toolCall", body: detected.body, name: parsed?.name ?? call.name, arguments: parsed?.arguments, result: forModel};

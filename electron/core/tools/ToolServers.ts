@@ -1,4 +1,4 @@
-import {PonderError} from "../../contract/errors.ts";
+import {failureOf, PonderError, type Failure} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
 import path from "node:path";
 import {ErrorCode, McpError} from "@modelcontextprotocol/sdk/types.js";
@@ -53,7 +53,7 @@ type StoredEndpoint =
 
 interface ServerState {
     status: ToolServerInfo["status"];
-    error: string | null;
+    error: Failure | null;
     stderr?: string;
     connection?: McpConnection;
     /** Which start this state belongs to, so a start that was overtaken (disabled, restarted) is dropped. */
@@ -235,7 +235,7 @@ export class ToolServers {
         await this.#stop(row.id);
         const stored = JSON.parse(row.endpoint) as StoredEndpoint;
         if (stored.kind === "stdio" && !this.#options.allowCommands) {
-            this.#states.set(row.id, {status: "stopped", error: commandsRefused, attempt});
+            this.#states.set(row.id, {status: "stopped", error: {code: "tools.commandsRefused", params: {}}, attempt});
             this.#announce();
             return;
         }
@@ -249,7 +249,7 @@ export class ToolServers {
                 onLost: (failure) => {
                     if (!isCurrent())
                         return;
-                    this.#states.set(row.id, {status: "failed", error: failure.message, stderr: failure.stderrTail, attempt});
+                    this.#states.set(row.id, {status: "failed", error: failure.failure, stderr: failure.stderrTail, attempt});
                     this.#announce();
                 },
                 onToolsChanged: () => void this.#announce()
@@ -262,7 +262,7 @@ export class ToolServers {
         } catch (error) {
             if (!isCurrent())
                 return;
-            this.#states.set(row.id, {status: "failed", error: (error as Error).message, stderr: error instanceof McpFailure ? error.stderrTail : "", attempt});
+            this.#states.set(row.id, {status: "failed", error: error instanceof McpFailure ? error.failure : failureOf(error), stderr: error instanceof McpFailure ? error.stderrTail : "", attempt});
         }
         this.#announce();
     }
@@ -353,8 +353,6 @@ export class ToolServers {
         return new Map(rows.map((row) => [`${row.server_id}\n${row.tool_name}`, {enabled: row.enabled === 1, alwaysAllow: row.always_allow === 1}]));
     }
 }
-
-const commandsRefused = "This Ponder runs as a server (serve): command tool servers run only when it is started with --allow-tool-commands.";
 
 /** A name from what starts the server: the package or script it runs, or the URL's host. */
 function defaultName(definition: ToolServerDefinition): string {

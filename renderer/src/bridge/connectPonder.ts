@@ -1,4 +1,4 @@
-import type {PonderApi} from "../../../electron/contract";
+import type {PonderApi, PonderFiles} from "../../../electron/contract";
 import type {PonderConnection} from "./PonderConnection";
 import {WebSocketBridge} from "./WebSocketBridge";
 
@@ -6,6 +6,8 @@ declare global {
     interface Window {
         /** Exposed by the preload inside Electron; absent in a browser (headless mode). */
         readonly ponder?: PonderApi;
+        /** Exposed by the preload inside Electron: a dropped or picked file's path, to attach it by path. */
+        readonly ponderFiles?: PonderFiles;
     }
 }
 

@@ -35,7 +35,9 @@ export function PendingAttachmentChip({pending, onRemove}: {pending: PendingAtta
             <span className="attachment__name">{pending.name}</span>
             {pending.status === "uploading" && (
                 <span className="attachment__facts" role="status">
-                    {t("attachments.reading", {sent: formatBytes(pending.sentBytes, i18n.language), size: formatBytes(pending.sizeBytes, i18n.language)})}
+                    {pending.sizeBytes == null
+                        ? t("attachments.readingFromDisk")
+                        : t("attachments.reading", {sent: formatBytes(pending.sentBytes, i18n.language), size: formatBytes(pending.sizeBytes, i18n.language)})}
                 </span>
             )}
             {pending.status === "ready" && <AttachmentFacts attachment={pending.attachment} />}

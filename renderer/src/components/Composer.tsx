@@ -47,6 +47,8 @@ export function Composer() {
     const fileInputRef = useRef<HTMLInputElement>(null);
     const pendingAttachments = usePonder((state) => state.pendingAttachments);
     const attachFiles = usePonder((state) => state.attachFiles);
+    const attachesByPath = usePonder((state) => state.attachesByPath);
+    const attachPicked = usePonder((state) => state.attachPicked);
     const removePendingAttachment = usePonder((state) => state.removePendingAttachment);
     const uploading = pendingAttachments.some((pending) => pending.status === "uploading");
     const activeChatId = usePonder((state) => state.activeChatId);
@@ -121,7 +123,7 @@ export function Composer() {
                     {pendingAttachments.map((pending) => <PendingAttachmentChip key={pending.key} pending={pending} onRemove={() => removePendingAttachment(pending.key)} />)}
                 </ul>
             )}
-            <button type="button" className="composer__attach" aria-label={t("attachments.attach")} title={t("attachments.attach")} onClick={() => fileInputRef.current?.click()}>
+            <button type="button" className="composer__attach" aria-label={t("attachments.attach")} title={t("attachments.attach")} onClick={() => attachesByPath ? void attachPicked() : fileInputRef.current?.click()}>
                 <PaperclipIcon />
             </button>
             <input ref={fileInputRef} type="file" multiple hidden onChange={(event) => {

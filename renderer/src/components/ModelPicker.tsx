@@ -97,7 +97,7 @@ function RuntimeNote() {
         case "error":
             return (
                 <span className="model-picker__note model-picker__note--error" role="alert">
-                    {t("models.status.error", {name, error: runtime.error == null ? t("errors.unknown") : localizeError(runtime.errorData ?? runtime.error)})}
+                    {t("models.status.error", {name, error: runtime.error == null ? t("errors.unknown") : localizeError(runtime.error)})}
                 </span>
             );
         default:

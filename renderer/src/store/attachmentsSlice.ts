@@ -1,30 +1,60 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Attachment, PonderApi} from "../../../electron/contract";
+import type {Attachment, PonderApi, PonderFiles} from "../../../electron/contract";
 import type {Failure} from "../i18n/localizeError";
 import {uploadFailure, uploadFile} from "./uploadFile";
 import type {PonderState} from "./createPonderStore";
 
 /** A file on its way into the next message: being uploaded and read, ready, or refused with the core's reason. */
 export type PendingAttachment =
-    | {key: string; name: string; status: "uploading"; sentBytes: number; sizeBytes: number}
+    /** `sizeBytes` null: the desktop app's main process reads it from disk, with no upload to measure. */
+    | {key: string; name: string; status: "uploading"; sentBytes: number; sizeBytes: number | null}
     | {key: string; name: string; status: "ready"; attachment: Attachment}
     | {key: string; name: string; status: "error"; error: Failure};
 
 export interface AttachmentsSlice {
     /** The composer's attachments for the next message, in the order they were added. */
     pendingAttachments: readonly PendingAttachment[];
-    /** Uploads each file in pieces (the core reads and stores it); a refused one stays listed with its reason. */
+    /** The desktop app reads files by path in its main process (its own open dialog, dropped files' paths); `serve` uploads. */
+    attachesByPath: boolean;
+    /**
+     * Attaches each file, by its path on disk in the desktop app, else by uploading it in pieces (a
+     * browser, or pasted data); the core reads and stores it; a refused one stays listed with its reason.
+     */
     attachFiles(files: readonly File[]): Promise<void>;
+    /** Desktop only: attaches the documents the user picks in the system's open dialog. */
+    attachPicked(): Promise<void>;
     removePendingAttachment(key: string): void;
     clearPendingAttachments(): void;
 }
 
 let nextKey = 0;
 
-export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState, [], [], AttachmentsSlice> => (set, get) => {
+/** `files`: the desktop preload's `window.ponderFiles`; absent in a browser. */
+export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): StateCreator<PonderState, [], [], AttachmentsSlice> => (set, get) => {
     const update = (key: string, next: PendingAttachment) =>
         set((state) => ({pendingAttachments: state.pendingAttachments.map((pending) => pending.key === key ? next : pending)}));
     const isPending = (key: string) => get().pendingAttachments.some((pending) => pending.key === key);
+
+    async function readFromDisk(key: string, name: string, path: string) {
+        try {
+            const attachment = await api.attachments.addPath({path});
+            if (isPending(key))
+                update(key, {key, name, status: "ready", attachment});
+        } catch (error) {
+            if (isPending(key))
+                update(key, {key, name, status: "error", error: uploadFailure(error)});
+        }
+    }
+
+    /** Lists the sources as being read, then reads them one at a time: several would only compete for the same link or disk. */
+    function attachInOrder(sources: readonly {name: string; sizeBytes: number | null; read(key: string): Promise<void>}[]) {
+        const added = sources.map((source) => ({...source, key: `attachment-${nextKey++}`}));
+        set((state) => ({pendingAttachments: [
+            ...state.pendingAttachments,
+            ...added.map(({name, sizeBytes, key}): PendingAttachment => ({key, name, status: "uploading", sentBytes: 0, sizeBytes}))
+        ]}));
+        return added.reduce((previous, {read, key}) => previous.then(() => read(key)), Promise.resolve());
+    }
 
     async function upload(key: string, file: File) {
         try {
@@ -46,14 +76,27 @@ export const createAttachmentsSlice = (api: PonderApi): StateCreator<PonderState
 
     return {
         pendingAttachments: [],
-        attachFiles(files) {
-            const added = files.map((file) => ({file, key: `attachment-${nextKey++}`}));
-            set((state) => ({pendingAttachments: [
-                ...state.pendingAttachments,
-                ...added.map(({file, key}): PendingAttachment => ({key, name: file.name, status: "uploading", sentBytes: 0, sizeBytes: file.size}))
-            ]}));
-            // One at a time: the pieces of several files would only compete for the same link.
-            return added.reduce((previous, {file, key}) => previous.then(() => upload(key, file)), Promise.resolve());
+        attachesByPath: files != null,
+        attachFiles(added) {
+            return attachInOrder(added.map((file) => {
+                const path = files?.pathOf(file) ?? "";
+                return path === ""
+                    ? {name: file.name, sizeBytes: file.size, read: (key: string) => upload(key, file)}
+                    : {name: file.name, sizeBytes: null, read: (key: string) => readFromDisk(key, file.name, path)};
+            }));
+        },
+        async attachPicked() {
+            let paths: string[];
+            try {
+                paths = await api.attachments.pick();
+            } catch (error) {
+                get().reportError(error);
+                return;
+            }
+            await attachInOrder(paths.map((path) => {
+                const name = path.split(/[\\/]/).pop() ?? path;
+                return {name, sizeBytes: null, read: (key: string) => readFromDisk(key, name, path)};
+            }));
         },
         removePendingAttachment(key) {
             set((state) => ({pendingAttachments: state.pendingAttachments.filter((pending) => pending.key !== key)}));

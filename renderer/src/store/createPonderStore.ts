@@ -1,6 +1,6 @@
 import {createStore} from "zustand/vanilla";
 import type {StoreApi} from "zustand/vanilla";
-import type {PonderApi} from "../../../electron/contract";
+import type {PonderApi, PonderFiles} from "../../../electron/contract";
 import {createChatListSlice} from "./chatListSlice";
 import type {ChatListSlice} from "./chatListSlice";
 import {createChatsSlice} from "./chatsSlice";
@@ -44,7 +44,8 @@ export type PonderStore = StoreApi<PonderState>;
  * that talk to the main side get the `api` here rather than from a module-level global, so a
  * test builds a fresh store — in its initial state — around whatever `PonderApi` it likes.
  */
-export function createPonderStore(api: PonderApi): PonderStore {
+/** `files`: the desktop preload's `window.ponderFiles`, with which attachments are read by path instead of uploaded. */
+export function createPonderStore(api: PonderApi, files?: PonderFiles): PonderStore {
     return createStore<PonderState>()((...store) => ({
         ...createConnectionSlice(api)(...store),
         ...createChatListSlice(api)(...store),
@@ -57,7 +58,7 @@ export function createPonderStore(api: PonderApi): PonderStore {
         ...createApiServerSlice(api)(...store),
         ...createLibrarySlice(api)(...store),
         ...createHubSlice(api)(...store),
-        ...createAttachmentsSlice(api)(...store),
+        ...createAttachmentsSlice(api, files)(...store),
         ...createSettingsSlice(api)(...store),
         ...createFirstRunSlice(api)(...store),
         ...createToolsSlice(api)(...store),

@@ -94,7 +94,7 @@ describe("the desktop app's API server setting", () => {
             const {control} = await openDesktop();
             const state = await control.configure({enabled: true, port});
             expect(state).toMatchObject({enabled: true, url: null});
-            expect(state.error).toMatch(new RegExp(`Port ${port} is in use`));
+            expect(state.error).toEqual({code: "api.portInUse", params: {port: String(port)}});
         } finally {
             blocker.close();
         }

@@ -275,6 +275,23 @@ describe("export and import", () => {
         other.close();
     });
 
+    test("a reply's failure keeps its code through the database and an archive; text stored before codes stays text", () => {
+        const repository = new ChatRepository(db);
+        repository.insertChat(chat("c1"));
+        const failure = {code: "download.retriesExhausted", params: {count: 3, reason: {code: "download.connectionClosedEarly", params: {}}}} as const;
+        repository.insertMessage(message({id: "a1", chatId: "c1", role: "assistant", status: "error", error: failure}));
+        repository.insertMessage(message({id: "a2", chatId: "c1", parentId: "a1", role: "assistant", status: "error", error: "ECONNRESET"}));
+        db.prepare("UPDATE messages SET error = ? WHERE id = 'a2'").run("{not json, an old message's own words}");
+        expect(repository.getMessage("a1")?.error).toEqual(failure);
+        expect(repository.getMessage("a2")?.error).toBe("{not json, an old message's own words}");
+
+        const transfer = new ChatTransfer(repository);
+        const archive = requestSchemas["chats.import"].parse({archive: JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId))}).archive;
+        expect(archive.chats[0]!.messages.map((each) => each.error)).toEqual([failure, "{not json, an old message's own words}"]);
+        const forged = {...archive, chats: [{...archive.chats[0]!, messages: [{...archive.chats[0]!.messages[0]!, error: {code: "no.such.code", params: {}}}]}]};
+        expect(requestSchemas["chats.import"].safeParse({archive: forged}).success).toBe(false);
+    });
+
     test("an archive whose messages don't form a tree is refused with a clear message, adding nothing", () => {
         const repository = seeded();
         const transfer = new ChatTransfer(repository);

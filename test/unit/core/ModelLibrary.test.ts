@@ -30,7 +30,7 @@ describe("ModelLibrary reports why a path can't be read", () => {
         writeFileSync(path.join(models, "broken.gguf"), "not a model");
         const log = new MemoryLogSink();
         const [file] = await new ModelLibrary(models, undefined, new Logger(log)).list();
-        expect(file?.error).toMatch(/not a GGUF/);
+        expect(file?.error).toMatchObject({code: "model.notGguf"});
         expect(log.lines[0]).toContain(`A model file can't be used file="${path.join(models, "broken.gguf")}"`);
     });
 

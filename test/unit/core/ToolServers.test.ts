@@ -111,7 +111,7 @@ describe("real MCP servers from npm", {timeout: 60_000}, () => {
             const tools = openTools();
             const server = await tools.add({url: new URL("/nothing-here", http.url).href});
             expect(server.status).toBe("failed");
-            expect(server.error).toBe("The server answered HTTP 404.");
+            expect(server.error).toEqual({code: "tools.serverHttpError", params: {status: "404"}});
         });
     });
 });
@@ -140,13 +140,13 @@ describe("lifecycle", {timeout: 60_000}, () => {
 
     test("a server that fails to start shows the tail of its stderr", async () => {
         const server = await openTools().add(mcpServerCommands.trouble("fail"));
-        expect(server).toMatchObject({status: "failed", error: "The server stopped.", stderr: "trouble server: cannot open its configuration"});
+        expect(server).toMatchObject({status: "failed", error: {code: "tools.serverStopped", params: {}}, stderr: "trouble server: cannot open its configuration"});
     });
 
     test("a server that never answers fails after the start timeout, and its process is stopped", async () => {
         // Long enough for tsx to load the server on a loaded 2-core CI machine, so its stderr line is there.
         const server = await openTools({startTimeoutMs: 10_000}).add(mcpServerCommands.trouble("hang"));
-        expect(server).toMatchObject({status: "failed", error: "The server did not answer within 10 s.", stderr: "trouble server: hanging"});
+        expect(server).toMatchObject({status: "failed", error: {code: "tools.serverStartTimedOut", params: {seconds: 10}}, stderr: "trouble server: hanging"});
     });
 
     test("a crash is reported with its stderr, and a restart brings it back", async () => {
@@ -154,7 +154,7 @@ describe("lifecycle", {timeout: 60_000}, () => {
         const {id} = await tools.add(mcpServerCommands.trouble());
         await expect(tools.call(toolOf(tools, "crash"), {})).rejects.toThrow();
         await expect.poll(() => tools.view().servers[0]?.status).toBe("failed");
-        expect(tools.view().servers[0]).toMatchObject({error: "The server stopped.", stderr: "trouble server: crashing on purpose"});
+        expect(tools.view().servers[0]).toMatchObject({error: {code: "tools.serverStopped", params: {}}, stderr: "trouble server: crashing on purpose"});
         expect(tools.callable()).toEqual([]);
 
         const restarted = await tools.restart(id);
@@ -245,7 +245,7 @@ describe("names, switches and settings", {timeout: 60_000}, () => {
         await expect(serve.add(mcpServerCommands.everything)).rejects.toThrow(/--allow-tool-commands/);
         await expect(serve.import(JSON.stringify({mcpServers: {x: {command: "node"}}}))).rejects.toThrow(/--allow-tool-commands/);
         await serve.restart(id);
-        expect(serve.view()).toMatchObject({allowCommands: false, servers: [{id, status: "stopped", error: expect.stringContaining("--allow-tool-commands")}]});
+        expect(serve.view()).toMatchObject({allowCommands: false, servers: [{id, status: "stopped", error: {code: "tools.commandsRefused", params: {}}}]});
     });
 });
 

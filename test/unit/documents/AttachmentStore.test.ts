@@ -71,6 +71,35 @@ describe("the attachment store refuses bad files with coded reasons and keeps wo
     });
 });
 
+describe("the desktop app attaches by path, in its main process", () => {
+    test("a picked file gives the record its upload gives; a path that vanished gets its coded reason", async () => {
+        const store = new AttachmentStore(path.join(dir, "by-path"), countTokens);
+        const picked = writeNotes("minutes.md");
+        const desktop = {
+            reveal: () => undefined, openFolder: async () => undefined, pickFolder: async () => null,
+            pickModelFiles: async () => [], pickDocuments: async () => [picked]
+        };
+        const handlers = store.handlers(desktop);
+        expect(await handlers.pick(undefined)).toEqual([picked]);
+        const byPath = await handlers.addPath({path: picked});
+        const uploadId = await store.begin("minutes.md", notes.length);
+        await store.write(uploadId, 0, notes);
+        expect(byPath).toEqual(await store.finish(uploadId));
+        expect(byPath).toMatchObject({id: createHash("sha256").update(notes).digest("hex"), name: "minutes.md", kind: "text", pages: null, sizeBytes: notes.length});
+
+        rmSync(picked);
+        expect(await refusal(handlers.addPath({path: picked}))).toEqual({code: "attachment.disappeared", params: {name: "minutes.md"}});
+    });
+
+    test("without the desktop shell (serve), neither the picker nor a path is taken, and nothing is read", async () => {
+        const storeDir = path.join(dir, "serve");
+        const handlers = new AttachmentStore(storeDir, countTokens).handlers();
+        expect(await refusal(handlers.pick(undefined))).toEqual({code: "app.desktopOnly", params: {}});
+        expect(await refusal(handlers.addPath({path: writeNotes("server-side.md")}))).toEqual({code: "app.desktopOnly", params: {}});
+        expect(readdirSync(storeDir)).toEqual(["uploads"]);
+    });
+});
+
 function writeNotes(name: string) {
     const file = path.join(dir, name);
     writeFileSync(file, notes);

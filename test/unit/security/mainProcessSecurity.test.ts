@@ -236,3 +236,28 @@ describe("the main process follows Electron's security checklist", () => {
         await expect(trusted.$call("chats.get", {chatId: 42} as never), "arguments are validated").rejects.toThrow();
     });
 });
+
+describe("the desktop app reads attachments in its main process", () => {
+    test("the paperclip's open dialog picks any files, several at once; a picked or dropped path is read and stored there", async () => {
+        const window = windowOf(electron);
+        const receiveInMain = [...electron.ipcListeners.get(ipcChannel) ?? []][0]!;
+        let deliver: ((data: unknown) => void) | undefined;
+        window.webContents.onSend = (_channel, data) => deliver?.(data);
+        const page = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, {
+            post: (data) => receiveInMain({sender: window.webContents, senderFrame: window.webContents.mainFrame}, data),
+            on: (receive) => void (deliver = receive),
+            timeout: -1
+        });
+
+        const paper = path.join(electron.app.getPath("userData"), "paper.md");
+        writeFileSync(paper, "# Results\n\nThe method halves the error.\n");
+        electron.openDialogAnswers.push([paper]);
+        expect(await page.$call("attachments.pick", undefined)).toEqual([paper]);
+        expect(electron.openDialogs.at(-1)).toEqual({properties: ["openFile", "multiSelections"]});
+        expect(await page.$call("attachments.pick", undefined), "cancelled: nothing").toEqual([]);
+
+        const attachment = await page.$call("attachments.addPath", {path: paper});
+        expect(attachment).toMatchObject({name: "paper.md", kind: "text", sizeBytes: 40});
+        expect(existsSync(path.join(electron.app.getPath("userData"), "attachments", `${attachment.id}.json`))).toBe(true);
+    });
+});

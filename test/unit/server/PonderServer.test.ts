@@ -1,10 +1,11 @@
-import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
 import {createBirpc} from "birpc";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import WebSocket from "ws";
 import type {MainFunctions, RendererFunctions, RequestHandlers} from "../../../electron/contract.ts";
+import {AttachmentStore} from "../../../electron/core/documents/AttachmentStore.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
 import {Logger} from "../../../electron/core/logging/Logger.ts";
 import {PonderServer} from "../../../electron/server/PonderServer.ts";
@@ -27,6 +28,9 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, "renderer", "index.html"), "<!doctype html><title>Ponder</title>");
     writeFileSync(path.join(dir, "renderer", "assets", "app.js"), "console.log(1)");
     writeFileSync(path.join(dir, "secret.txt"), "outside");
+    // As `serve` builds it: no desktop shell, so the attachments come only as uploads.
+    const attachments = new AttachmentStore(path.join(dir, "attachments"), async (text) => text.length);
+    Object.assign(handlers, {"attachments.pick": attachments.handlers().pick, "attachments.addPath": attachments.handlers().addPath});
     server = new PonderServer({handlers, events: new EventBus(), logger: Logger.silent()}, {rendererDir: path.join(dir, "renderer"), port: 0});
     const address = new URL(await server.listen());
     token = address.searchParams.get("token")!;
@@ -92,6 +96,22 @@ describe("PonderServer", () => {
         });
         expect(await rpc.$call("chats.list", {})).toEqual({chats: [{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}], more: false});
         await expect(rpc.$call("chats.get", {chatId: "nope"})).rejects.toMatchObject({message: "That conversation no longer exists."});
+        socket.close();
+    });
+
+    test("a browser can't make the server read a file by path, or open its file dialog", async () => {
+        const socket = connect(`?token=${token}`);
+        await new Promise((resolve) => socket.on("open", resolve));
+        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, {
+            post: (data) => socket.send(data),
+            on: (receive) => void socket.on("message", (data) => receive(data.toString())),
+            serialize: JSON.stringify,
+            deserialize: (text) => JSON.parse(text as string)
+        });
+        await expect(rpc.$call("attachments.addPath", {path: path.join(dir, "secret.txt")})).rejects.toMatchObject({code: "app.desktopOnly"});
+        await expect(rpc.$call("attachments.pick")).rejects.toMatchObject({code: "app.desktopOnly"});
+        await expect(rpc.$call("attachments.addPath", {path: "secret.txt"}), "a relative path is not even a valid request").rejects.toMatchObject({code: "request.invalid"});
+        expect(readdirSync(path.join(dir, "attachments")), "nothing was read into the store").toEqual(["uploads"]);
         socket.close();
     });
 });

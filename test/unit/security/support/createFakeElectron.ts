@@ -83,6 +83,11 @@ export function createFakeElectron(initialUserDataDir: string) {
             app.emit("web-contents-created", {}, this.webContents);
         }
 
+        /** The window a dialog is shown on; the first window stands for the focused one. */
+        static getFocusedWindow() {
+            return windows[0] ?? null;
+        }
+
         static getAllWindows() {
             return [...windows];
         }
@@ -138,8 +143,16 @@ export function createFakeElectron(initialUserDataDir: string) {
         setApplicationMenu: () => {}
     };
 
+    /** The options of every open dialog main showed; each answers with the next of `openDialogAnswers`, or is cancelled. */
+    const openDialogs: Array<{properties?: string[]; filters?: unknown[]}> = [];
+    const openDialogAnswers: string[][] = [];
     const dialog = {
-        showOpenDialog: async () => ({canceled: true, filePaths: []})
+        showOpenDialog: async (...args: unknown[]) => {
+            // (options) or (window, options), as Electron takes them.
+            openDialogs.push(args.at(-1) as (typeof openDialogs)[number]);
+            const filePaths = openDialogAnswers.shift();
+            return filePaths == null ? {canceled: true, filePaths: []} : {canceled: false, filePaths};
+        }
     };
 
     return {
@@ -148,7 +161,9 @@ export function createFakeElectron(initialUserDataDir: string) {
         windows,
         permissions,
         ipcListeners,
-        openedExternally
+        openedExternally,
+        openDialogs,
+        openDialogAnswers
     };
 }
 
