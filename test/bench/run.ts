@@ -8,6 +8,7 @@ import {draftBench} from "./draftBench.ts";
 import {downloadBench} from "./downloadBench.ts";
 import {eventLoopBench} from "./eventLoopBench.ts";
 import {hubSearchBench} from "./hubSearchBench.ts";
+import {indexingBench} from "./indexingBench.ts";
 import {kvCacheBench} from "./kvCacheBench.ts";
 import {meetsTarget, type Measure} from "./measure.ts";
 import {parallelBench} from "./parallelBench.ts";
@@ -23,6 +24,7 @@ const benches: Array<[id: string, title: string, bench: () => Promise<Measure[]>
     ["conversations", "Conversations at scale, and follow-up speed", conversationsBench],
     ["download", "Downloading 1 GiB with sha256: the download manager vs curl", downloadBench],
     ["documents", "Attaching a 300-page PDF: text extraction and the whole attach", documentsBench],
+    ["indexing", "Indexing a document for retrieval (split, embed, store the vectors) vs node-llama-cpp embedding the same pieces", indexingBench],
     ["eventloop", "The server's event loop while a 4 MB prompt arrives through /v1 vs an ordinary request", eventLoopBench],
     ["hub", "Searching the hub: Ponder's client vs a bare fetch, against the fake hub", hubSearchBench],
     ["resume", "Coming back to a 4,000-token conversation: its state file vs a warm follow-up, and vs evaluating it again", resumeBench],
