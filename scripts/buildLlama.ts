@@ -13,7 +13,10 @@ import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 import {openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
 import {localBuildsDir, openMpBuildFolder} from "./openMpBuildFolder.ts";
 
-const name: OpenMpBuildName = "portable";
+const requested = process.argv[2] ?? "portable";
+if (!Object.hasOwn(openMpBuilds, requested))
+    throw new Error(`build:llama: no build named ${requested}; choose from ${Object.keys(openMpBuilds).join(", ")}.`);
+const name = requested as OpenMpBuildName;
 const cmakeOptions = openMpBuilds[name];
 const packageDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..");
 const llamaDir = path.join(packageDir, "llama");

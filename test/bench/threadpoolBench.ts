@@ -6,7 +6,7 @@ import {fileURLToPath} from "node:url";
 import {getLlama, type LlamaContextSequence, type LlamaModel} from "node-llama-cpp";
 import {ensureBenchModel} from "../fixtures/models/fixtureModels.ts";
 import {median, round1, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
-import {llamaCppDir, locateGgmlWithoutOpenMp, locateLlamaServer} from "./support/llamaServer.ts";
+import {buildFolder, llamaCppDir, locateGgmlWithoutOpenMp, locateLlamaServer} from "./support/llamaServer.ts";
 
 /** `PONDER_BENCH_TOKENS=16` shortens each run, for a machine so busy that two threads crawl. */
 const generatedTokens = Number(process.env.PONDER_BENCH_TOKENS ?? 48);
@@ -68,10 +68,10 @@ function compileRepro(): string {
     const dir = llamaCppDir();
     locateLlamaServer();
     const source = fileURLToPath(new URL("./support/threadpoolRepro.cpp", import.meta.url));
-    const binary = path.join(dir, "build", "bin", "ponder-threadpool-repro");
+    const binary = path.join(dir, buildFolder, "bin", "ponder-threadpool-repro");
     if (existsSync(binary) && statSync(binary).mtimeMs > statSync(source).mtimeMs)
         return binary;
-    const bin = path.join(dir, "build", "bin");
+    const bin = path.join(dir, buildFolder, "bin");
     const result = spawnSync("g++", [
         "-O2", "-std=c++17", `-I${path.join(dir, "include")}`, `-I${path.join(dir, "ggml", "include")}`, source, "-o", binary,
         `-L${bin}`, "-lllama", "-lggml", "-lggml-base", "-lggml-cpu", `-Wl,-rpath,${bin}`

@@ -14,11 +14,22 @@ export function llamaCppDir(): string {
     return process.env.PONDER_LLAMA_CPP_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "ponder", "llama.cpp");
 }
 
+/**
+ * x86-64's AVX2 level, the CPU variant ggml picks at run time on the machines the figures come
+ * from, and so the one node-llama-cpp's prebuilt binaries run there. Not GGML_NATIVE: a VM's
+ * CPUID can advertise AVX-512 or AMX that its OS state doesn't enable, and -march=native code
+ * then dies of SIGILL.
+ */
+const portableCpu = process.arch === "x64" ? ["-DGGML_NATIVE=OFF", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON", "-DGGML_BMI2=ON"] : ["-DGGML_NATIVE=OFF"];
+
+/** Named for the portable flags, so that an older -march=native build in the cache is never reused. */
+export const buildFolder = "build-portable";
+
 /** The `llama-server` binary, built first when the cache doesn't have it. */
 export function locateLlamaServer(): string {
     const dir = llamaCppDir();
-    ensureLlamaCppBuild(dir, [], ["llama-server", "llama-bench"]);
-    return path.join(dir, "build", "bin", "llama-server");
+    ensureLlamaCppBuild(dir, portableCpu, ["llama-server", "llama-bench"]);
+    return path.join(dir, buildFolder, "bin", "llama-server");
 }
 
 /**
@@ -28,12 +39,12 @@ export function locateLlamaServer(): string {
  */
 export function locateGgmlWithoutOpenMp(): string {
     const dir = `${llamaCppDir()}-noomp`;
-    ensureLlamaCppBuild(dir, ["-DGGML_OPENMP=OFF"], ["ggml", "ggml-cpu"]);
-    return path.join(dir, "build", "bin");
+    ensureLlamaCppBuild(dir, ["-DGGML_OPENMP=OFF", ...portableCpu], ["ggml", "ggml-cpu"]);
+    return path.join(dir, buildFolder, "bin");
 }
 
 function ensureLlamaCppBuild(dir: string, cmakeArgs: string[], targets: string[]) {
-    const bin = path.join(dir, "build", "bin");
+    const bin = path.join(dir, buildFolder, "bin");
     const built = (target: string) => existsSync(path.join(bin, target.startsWith("ggml") ? `lib${target}.so` : target));
     if (targets.every(built))
         return;
@@ -43,8 +54,8 @@ function ensureLlamaCppBuild(dir: string, cmakeArgs: string[], targets: string[]
         mkdirSync(path.dirname(dir), {recursive: true});
         run("git", ["clone", "--quiet", bundle, dir]);
     }
-    run("cmake", ["-S", dir, "-B", path.join(dir, "build"), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF", ...cmakeArgs]);
-    run("cmake", ["--build", path.join(dir, "build"), "--target", ...targets]);
+    run("cmake", ["-S", dir, "-B", path.join(dir, buildFolder), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF", ...cmakeArgs]);
+    run("cmake", ["--build", path.join(dir, buildFolder), "--target", ...targets]);
 }
 
 function run(command: string, args: string[]) {
