@@ -45,6 +45,19 @@ function connect(query: string, headers: Record<string, string> = {}) {
     return new WebSocket(`ws://${new URL(base).host}/rpc${query}`, {headers});
 }
 
+/** A client of the contract over an authorised socket, as the renderer's bridge is. */
+async function connectRpc() {
+    const socket = connect(`?token=${token}`);
+    await new Promise((resolve) => socket.on("open", resolve));
+    const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, {
+        post: (data) => socket.send(data),
+        on: (receive) => void socket.on("message", (data) => receive(data.toString())),
+        serialize: JSON.stringify,
+        deserialize: (text) => JSON.parse(text as string)
+    });
+    return {socket, rpc};
+}
+
 describe("PonderServer", () => {
     test("prints an address on 127.0.0.1 with a long random token", () => {
         expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -86,28 +99,14 @@ describe("PonderServer", () => {
     });
 
     test("serves the contract over the socket, errors keep their message", async () => {
-        const socket = connect(`?token=${token}`);
-        await new Promise((resolve) => socket.on("open", resolve));
-        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, {
-            post: (data) => socket.send(data),
-            on: (receive) => void socket.on("message", (data) => receive(data.toString())),
-            serialize: JSON.stringify,
-            deserialize: (text) => JSON.parse(text as string)
-        });
+        const {socket, rpc} = await connectRpc();
         expect(await rpc.$call("chats.list", {})).toEqual({chats: [{id: "c1", title: "Hello", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false}], more: false});
         await expect(rpc.$call("chats.get", {chatId: "nope"})).rejects.toMatchObject({message: "That conversation no longer exists."});
         socket.close();
     });
 
     test("a browser can't make the server read a file by path, or open its file dialog", async () => {
-        const socket = connect(`?token=${token}`);
-        await new Promise((resolve) => socket.on("open", resolve));
-        const rpc = createBirpc<MainFunctions, RendererFunctions>({} as RendererFunctions, {
-            post: (data) => socket.send(data),
-            on: (receive) => void socket.on("message", (data) => receive(data.toString())),
-            serialize: JSON.stringify,
-            deserialize: (text) => JSON.parse(text as string)
-        });
+        const {socket, rpc} = await connectRpc();
         await expect(rpc.$call("attachments.addPath", {path: path.join(dir, "secret.txt")})).rejects.toMatchObject({code: "app.desktopOnly"});
         await expect(rpc.$call("attachments.pick")).rejects.toMatchObject({code: "app.desktopOnly"});
         await expect(rpc.$call("attachments.addPath", {path: "secret.txt"}), "a relative path is not even a valid request").rejects.toMatchObject({code: "request.invalid"});
