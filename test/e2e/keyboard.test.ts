@@ -86,6 +86,33 @@ describe("the keyboard alone", () => {
         expect(await page.evaluate(() => document.activeElement?.classList.contains("conversations__item"))).toBe(true);
     });
 
+    test("every Tab stop of the chat view shows where the focus is, the file input behind Import JSON through its label", async () => {
+        // From the start of the page, once round.
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        const stops: string[] = [];
+        for (let press = 0; press < 60; press++) {
+            await page.keyboard.press("Tab");
+            const stop = await page.evaluate(() => {
+                const element = document.activeElement as HTMLElement | null;
+                if (element == null || element === document.body)
+                    return null;
+                const box = element.getBoundingClientRect();
+                // A visually hidden control (a styled file input) shows its focus on the label standing for it.
+                const shown = box.width > 1 && box.height > 1 ? element
+                    : [...(element as HTMLInputElement).labels ?? []].find((label) => label.getBoundingClientRect().width > 1);
+                const ring = shown == null ? "none" : getComputedStyle(shown).boxShadow + getComputedStyle(shown).outlineStyle;
+                return {name: (element.getAttribute("aria-label") ?? (element as HTMLInputElement).labels?.[0]?.textContent ?? element.textContent ?? "").trim().slice(0, 40), visible: shown != null && ring !== "nonenone"};
+            });
+            if (stop == null && stops.length > 0)
+                break;
+            if (stop == null)
+                continue;
+            stops.push(stop.name);
+            expect(stop.visible, `Tab stop ${stops.length} "${stop.name}" after ${stops.slice(-4, -1).join(" → ")}`).toBe(true);
+        }
+        expect(stops).toContain("Import JSON");
+    });
+
     test("a long reasoning folds from its end; messages tell their time on hover", async () => {
         const details = lastAssistant().locator("details");
         expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
