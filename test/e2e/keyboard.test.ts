@@ -121,6 +121,25 @@ describe("the keyboard alone", () => {
         expect(await lastAssistant().getAttribute("title")).toMatch(/^\d{1,2}:\d{2}( [AP]M)?$/);
     });
 
+    test("the edit box keeps the focus in view: Escape returns it to Edit, Enter sends and puts it in the composer, where Escape stops the reply", async () => {
+        const question = page.getByRole("article", {name: "You"}).last();
+        await question.getByRole("button", {name: "Edit"}).click();
+        const editBox = question.getByRole("textbox", {name: "Edit message"});
+        await expect.poll(() => editBox.evaluate((element) => element === document.activeElement)).toBe(true);
+        await page.keyboard.press("Escape");
+        await expect.poll(() => focusedName()).toBe("Edit");
+
+        await page.keyboard.press("Enter");
+        await expect.poll(() => editBox.evaluate((element) => element === document.activeElement)).toBe(true);
+        await page.keyboard.press("End");
+        await page.keyboard.type(", edited");
+        await page.keyboard.press("Enter");
+        await expect.poll(() => composer().evaluate((element) => element === document.activeElement)).toBe(true);
+        await expect.poll(() => lastAssistant().locator("summary").textContent(), {timeout: 30_000}).toMatch(/^Thinking…/);
+        await page.keyboard.press("Escape");
+        await expect.poll(() => lastAssistant().textContent()).toContain("Stopped");
+    });
+
     test("in Chinese a mixture-of-experts model's size is said in Chinese, and remote engines and the API say what they are for", async () => {
         await useUiLanguage(page, "zh-CN");
         await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "模型", exact: true}).click();

@@ -64,7 +64,8 @@ export function Composer() {
     const canAnswerNow = usePonder(selectCanAnswerNow);
     const answerNow = usePonder((state) => state.answerNow);
 
-    useEffect(() => inputRef.current?.focus(), [activeChatId]);
+    const composerFocusRequests = usePonder((state) => state.composerFocusRequests);
+    useEffect(() => inputRef.current?.focus(), [activeChatId, composerFocusRequests]);
 
     const canSend = blocker == null && !generating && !uploading && draft.trim() !== "";
 

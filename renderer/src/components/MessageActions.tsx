@@ -1,4 +1,4 @@
-import {useState} from "react";
+import {useEffect, useRef, useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message, MessageStats, ReplyLimit} from "../../../electron/contract";
@@ -34,31 +34,43 @@ export function VersionSwitcher({message}: {message: Message}) {
     );
 }
 
-export function UserMessageActions({message, onEdit}: {message: Message; onEdit(): void}) {
+/** `focusEdit`: the edit form was just cancelled, so the focus goes back to the Edit button that opened it. */
+export function UserMessageActions({message, onEdit, focusEdit}: {message: Message; onEdit(): void; focusEdit: boolean}) {
     const {t} = useTranslation();
     const busy = useChatBusy(message.chatId);
     const deleteMessage = usePonder((state) => state.deleteMessage);
+    const editRef = useRef<HTMLButtonElement>(null);
+    useEffect(() => {
+        if (focusEdit)
+            editRef.current?.focus();
+    }, [focusEdit]);
     return (
         <div className="message__actions">
             <VersionSwitcher message={message} />
-            <button type="button" className="icon-button" disabled={busy} onClick={onEdit}>{t("message.edit")}</button>
+            <button ref={editRef} type="button" className="icon-button" disabled={busy} onClick={onEdit}>{t("message.edit")}</button>
             <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
         </div>
     );
 }
 
-/** Editing a user message: sending the edit makes a new branch beside the old one. */
-export function EditMessageForm({message, onDone}: {message: Message; onDone(): void}) {
+/**
+ * Editing a user message: sending the edit makes a new branch beside the old one, and the focus
+ * goes to the composer (where Escape stops the new reply); cancelling returns it to Edit.
+ */
+export function EditMessageForm({message, onDone}: {message: Message; onDone(outcome: "sent" | "cancelled"): void}) {
     const {t} = useTranslation();
     const [draft, setDraft] = useState(message.text);
     const editMessage = usePonder((state) => state.editMessage);
+    const focusComposer = usePonder((state) => state.focusComposer);
     const busy = useChatBusy(message.chatId);
     const canSend = !busy && draft.trim() !== "" && draft.trim() !== message.text;
 
     async function onSubmit(event: FormEvent) {
         event.preventDefault();
-        if (canSend && await editMessage(message.chatId, message.id, draft.trim()))
-            onDone();
+        if (canSend && await editMessage(message.chatId, message.id, draft.trim())) {
+            focusComposer();
+            onDone("sent");
+        }
     }
 
     return (
@@ -71,7 +83,7 @@ export function EditMessageForm({message, onDone}: {message: Message; onDone(): 
                 onChange={(event) => setDraft(event.target.value)}
                 onKeyDown={(event) => {
                     if (event.key === "Escape")
-                        onDone();
+                        onDone("cancelled");
                     if (isSendKey(event)) {
                         event.preventDefault();
                         void onSubmit(event);
@@ -79,7 +91,7 @@ export function EditMessageForm({message, onDone}: {message: Message; onDone(): 
                 }}
             />
             <button type="submit" className="button button--primary" disabled={!canSend}>{t("message.sendEdit")}</button>
-            <button type="button" className="button" onClick={onDone}>{t("message.cancelEdit")}</button>
+            <button type="button" className="button" onClick={() => onDone("cancelled")}>{t("message.cancelEdit")}</button>
         </form>
     );
 }

@@ -30,17 +30,21 @@ function UserMessage({message}: {message: Message}) {
     const {t} = useTranslation();
     const text = useMemo(() => chunkText(message.text), [message.text]);
     const [editing, setEditing] = useState(false);
+    const [editCancelled, setEditCancelled] = useState(false);
     return (
         <article className="message message--user" aria-label={t("message.user")} title={useMessageTime(message.createdAt)}>
             {editing
-                ? <EditMessageForm message={message} onDone={() => setEditing(false)} />
+                ? <EditMessageForm message={message} onDone={(outcome) => {
+                    setEditing(false);
+                    setEditCancelled(outcome === "cancelled");
+                }} />
                 : <MarkdownAnswer text={text} className="message__bubble" lineBreaks />}
             {message.attachments != null && (
                 <ul className="message__attachments" aria-label={t("attachments.attached")}>
                     {message.attachments.map((attachment) => <AttachmentChip key={attachment.id + attachment.name} attachment={attachment} />)}
                 </ul>
             )}
-            {!editing && <UserMessageActions message={message} onEdit={() => setEditing(true)} />}
+            {!editing && <UserMessageActions message={message} focusEdit={editCancelled} onEdit={() => setEditing(true)} />}
         </article>
     );
 }

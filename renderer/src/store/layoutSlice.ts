@@ -12,10 +12,13 @@ export interface LayoutSlice {
     chatPanelOpen: boolean;
     /** What the user has typed and not sent, per chat ("" key: a new chat), kept across views and chats. */
     drafts: Readonly<Record<string, string>>;
+    /** Counts requests to put the focus in the composer (after a form that had it closes). */
+    composerFocusRequests: number;
     showView(view: View): void;
     setSidebarOpen(open: boolean): void;
     setChatPanelOpen(open: boolean): void;
     setDraft(chatId: string | null, text: string): void;
+    focusComposer(): void;
 }
 
 const sidebarKey = "ponder.sidebarOpen";
@@ -33,6 +36,7 @@ export const createLayoutSlice: StateCreator<PonderState, [], [], LayoutSlice> =
     sidebarOpen: readSidebarOpen(),
     chatPanelOpen: false,
     drafts: {},
+    composerFocusRequests: 0,
     showView(view) {
         set({view});
     },
@@ -49,5 +53,8 @@ export const createLayoutSlice: StateCreator<PonderState, [], [], LayoutSlice> =
     },
     setDraft(chatId, text) {
         set((state) => ({drafts: {...state.drafts, [chatId ?? ""]: text}}));
+    },
+    focusComposer() {
+        set((state) => ({composerFocusRequests: state.composerFocusRequests + 1}));
     }
 });
