@@ -92,13 +92,10 @@ describe("the release workflow", () => {
         expect(runTests).toBeLessThan(dist);
     });
 
-    test("on Linux, builds llama.cpp with OpenMP after installing and before the tests, the bench and dist", () => {
-        const build = stepRunning("npm run build:llama");
-        expect(steps[build]!.if).toBe("runner.os == 'Linux'");
-        expect(build).toBeGreaterThan(stepRunning("npm install"));
-        for (const later of ["npm test", "npm run bench -- decode | tee bench-output.txt", "npm run dist"])
-            expect(build, later).toBeLessThan(stepRunning(later));
-        expect(readmeCommands("Releases")).toContain("npm run build:llama");
+    test("ships node-llama-cpp's prebuilt binaries: the OpenMP build is a measured opt-in, not a release step", () => {
+        // It was faster on one 2-core VM and much slower on another (docs/performance.md).
+        expect(steps.some((step) => step.run?.includes("build:llama") === true)).toBe(false);
+        expect(readmeCommands("Releases")).not.toContain("npm run build:llama");
     });
 
     test("records the decode bench's JSON lines before dist rebuilds the native modules for Electron, and uploads them", () => {
