@@ -9,8 +9,8 @@ import {cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync} from 
 import {createRequire} from "node:module";
 import {homedir} from "node:os";
 import path from "node:path";
-import {getLlama, LlamaLogLevel} from "node-llama-cpp";
-import {openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
+import {LlamaLogLevel} from "node-llama-cpp";
+import {loadLocalBuild, openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
 import {localBuildsDir, openMpBuildFolder} from "./openMpBuildFolder.ts";
 
 const requested = process.argv[2] ?? "portable";
@@ -53,7 +53,7 @@ console.log(`build:llama: the ${name} OpenMP build is ready in ${buildDir} (a co
 /** Whether the build is here, loads, and has OpenMP (what LlamaRuntime checks too). */
 async function loadsWithOpenMp(): Promise<boolean> {
     try {
-        const llama = await getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions, logLevel: LlamaLogLevel.error, progressLogs: false});
+        const llama = await loadLocalBuild(name, LlamaLogLevel.error);
         const openMp = usesOpenMp(llama);
         await llama.dispose();
         return openMp;

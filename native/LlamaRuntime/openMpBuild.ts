@@ -45,8 +45,7 @@ export async function loadOpenMpBuild(gpu: "auto" | false, logLevel: LlamaLogLev
         return undefined;
     for (const name of built) {
         try {
-            // Local builds only: getLlama refuses instead of taking the prebuilt binaries.
-            return await getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions: openMpBuilds[name], logLevel, progressLogs: false});
+            return await loadLocalBuild(name, logLevel);
         } catch {
             // It doesn't load on this machine: the next one, then the prebuilt binaries.
         }
@@ -75,6 +74,11 @@ function finishedOpenMpBuilds(): OpenMpBuildName[] {
         }
     }
     return (Object.keys(openMpBuilds) as OpenMpBuildName[]).filter((name) => found.has(key(openMpBuilds[name])));
+}
+
+/** The local build named `name`, or a refusal: never the prebuilt binaries, never a build started. */
+export function loadLocalBuild(name: OpenMpBuildName, logLevel: LlamaLogLevel): Promise<Llama> {
+    return getLlama({gpu: false, build: "never", usePrebuiltBinaries: false, cmakeOptions: openMpBuilds[name], logLevel, progressLogs: false});
 }
 
 /** Whether the llama.cpp a runtime loaded was built with OpenMP, as its own system info says. */
