@@ -34,7 +34,7 @@ describe("ModelLibrary reports why a path can't be read", () => {
         expect(log.lines[0]).toContain(`A model file can't be used file="${path.join(models, "broken.gguf")}"`);
     });
 
-    test.skipIf(runsAsRoot)("a folder Ponder may not read is said so, not called missing or empty", async () => {
+    test.skipIf(runsAsRoot)("a folder Ponder may not read is said so, not called missing or empty (skipped as root, who can read any folder)", async () => {
         const locked = path.join(dir, "locked");
         mkdirSync(locked);
         chmodSync(locked, 0o000);
