@@ -4,7 +4,7 @@ import type {EventName} from "../../electron/contract.ts";
 import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
-import {startLlamaServer} from "./support/llamaServer.ts";
+import {loadedCpuVariant, startLlamaServer} from "./support/llamaServer.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";
 import {startPrebuiltPonderServer} from "./support/prebuiltPonderServer.ts";
 
@@ -25,11 +25,15 @@ interface Peer {
 /**
  * Ponder against llama.cpp's own server (built from the llama.cpp node-llama-cpp uses), same
  * random Qwen2.5-0.5B-shaped model, same threads, greedy, each streaming through `/v1` with the
- * official client, rounds alternating so drifts in machine load hit both alike:
+ * official client, rounds alternating so drifts in machine load hit all alike:
  * - one client: decode speed and time to first token;
  * - four clients at once: aggregate tokens/s, Ponder's 4 parallel replies vs `--parallel 4`;
  * - a desktop chat's time to first token while four API streams run, vs when idle (Ponder only:
  *   llama-server has no desktop chat).
+ * llama-server runs twice: as llama.cpp builds it by default (with OpenMP) and on ggml built
+ * without OpenMP, as node-llama-cpp's prebuilt binaries are, since which one is faster depends on
+ * the machine (stop 23's AMD VM and stop 24's Intel VM disagreed); each target holds against both.
+ * Both run the CPU variant of ggml that Ponder's prebuilt binaries picked on this machine.
  * Ponder runs the llama.cpp the app would (the OpenMP build when `npm run build:llama` made one);
  * it says which. With the OpenMP build, the one-client rounds also measure Ponder on the
  * prebuilt binaries, in a second process, so the two builds compare in the same run.
@@ -41,27 +45,32 @@ export async function parallelBench(): Promise<Measure[]> {
     return measures;
 }
 
+/** The two llama-server builds, named as their measures are. */
+const llamaServerBuilds = [{key: "llama_server", openMp: true}, {key: "llama_server_without_openmp", openMp: false}] as const;
+type LlamaServerKey = typeof llamaServerBuilds[number]["key"];
+
 async function benchAtThreads(threads: number, suffix: string): Promise<Measure[]> {
     const bench = await openBenchCore({contextSize, threads, parallel: clients});
     const apiKey = "bench";
     const server = new PonderServer(bench.core, {rendererDir: bench.dir, api: new OpenAiApi({models: bench.core.models, apiKey: () => apiKey})});
     const {llamaBuild} = await bench.core.models.describeRuntime();
-    console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP`);
-    const llamaServer = await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize});
+    const cpuVariant = loadedCpuVariant();
+    console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP, ${cpuVariant == null ? "one CPU variant" : `ggml's ${cpuVariant} CPU code, as llama-server will`}`);
+    const llamaServers: Array<Awaited<ReturnType<typeof startLlamaServer>>> = [];
     let prebuiltServer: Awaited<ReturnType<typeof startPrebuiltPonderServer>> | undefined;
     try {
+        for (const {openMp} of llamaServerBuilds)
+            llamaServers.push(await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize, openMp, cpuVariant}));
         prebuiltServer = llamaBuild.openMp ? await startPrebuiltPonderServer({contextSize, threads, parallel: clients}) : undefined;
         const ponder: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
-        const llama: Peer = {client: new OpenAI({baseURL: llamaServer.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServer.model};
+        const llamas = new Map<LlamaServerKey, Peer>(llamaServerBuilds.map(({key}, index) => [key, {client: new OpenAI({baseURL: llamaServers[index]!.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServers[index]!.model}]));
         const prebuilt: Peer | undefined = prebuiltServer == null ? undefined
             : {client: new OpenAI({baseURL: prebuiltServer.baseUrl, apiKey: prebuiltServer.apiKey, maxRetries: 0}), model: prebuiltServer.model};
-        // Each prompt is new to both, so neither gets it evaluated already.
+        // Each prompt is new to every peer, so none gets it evaluated already.
         let asked = 0;
         const prompt = () => `Question ${++asked}: how would you sort ${100 + asked * 13} numbers by hand?`;
-        await stream(ponder, "Warm up.");
-        await stream(llama, "Warm up.");
-        if (prebuilt != null)
-            await stream(prebuilt, "Warm up.");
+        for (const peer of [ponder, ...llamas.values(), ...prebuilt == null ? [] : [prebuilt]])
+            await stream(peer, "Warm up.");
         // Two threads on two cores that other processes also want stall at every one of a
         // token's hundreds of barriers, so the figures only mean something next to the load.
         const loadBefore = loadavg()[0]!;
@@ -69,18 +78,20 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         const progress = (phase: string) => console.log(`  ${threads} threads: ${phase} (${round2((performance.now() - benchStartedAt) / 1000)} s in, load average ${round2(loadavg()[0]!)})`);
 
         progress("one client");
-        const oneClient = {ponder: [] as RunTiming[], llama: [] as RunTiming[], prebuilt: [] as RunTiming[]};
+        const oneClient = {ponder: [] as RunTiming[], prebuilt: [] as RunTiming[], llama: new Map<LlamaServerKey, RunTiming[]>(llamaServerBuilds.map(({key}) => [key, []]))};
         for (let round = 0; round < rounds; round++) {
             oneClient.ponder.push(await stream(ponder, prompt()));
-            oneClient.llama.push(await stream(llama, prompt()));
+            for (const [key, peer] of llamas)
+                oneClient.llama.get(key)!.push(await stream(peer, prompt()));
             if (prebuilt != null)
                 oneClient.prebuilt.push(await stream(prebuilt, prompt()));
         }
         progress("four clients at once");
-        const concurrent = {ponder: [] as number[], llama: [] as number[]};
+        const concurrent = {ponder: [] as number[], llama: new Map<LlamaServerKey, number[]>(llamaServerBuilds.map(({key}) => [key, []]))};
         for (let round = 0; round < 2; round++) {
             concurrent.ponder.push(await aggregateRate(ponder, prompt));
-            concurrent.llama.push(await aggregateRate(llama, prompt));
+            for (const [key, peer] of llamas)
+                concurrent.llama.get(key)!.push(await aggregateRate(peer, prompt));
         }
         const chatIdle: number[] = [];
         const chatBusy: number[] = [];
@@ -90,35 +101,42 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
             chatBusy.push(await chatFirstTokenWhileBusy(bench.core, ponder, prompt));
         }
 
-        const decodeRatio = median(oneClient.ponder.map((run, round) => run.tokensPerSecond / oneClient.llama[round]!.tokensPerSecond));
-        const ttft = (runs: RunTiming[]) => median(runs.map((run) => run.timeToFirstTokenMs));
-        const aggregateRatio = median(concurrent.ponder.map((rate, round) => rate / concurrent.llama[round]!));
         const name = (measure: string) => `parallel${suffix}.${measure}`;
-        const prebuiltMeasures: Measure[] = prebuilt == null ? [] : [
-            {measure: name("one_client_ponder_prebuilt_tokens_per_second"), value: round2(median(oneClient.prebuilt.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
-            {measure: name("one_client_prebuilt_tokens_per_second_ratio"), value: round3(median(oneClient.prebuilt.map((run, round) => run.tokensPerSecond / oneClient.llama[round]!.tokensPerSecond))), unit: "ratio", target: null}
-        ];
+        const rate = (runs: RunTiming[]) => median(runs.map((run) => run.tokensPerSecond));
+        const ttft = (runs: RunTiming[]) => median(runs.map((run) => run.timeToFirstTokenMs));
+        // A ratio per round, against the peer's run in that same round, then their median.
+        const decodeRatio = (runs: RunTiming[], peerRuns: RunTiming[]) => median(runs.map((run, round) => run.tokensPerSecond / peerRuns[round]!.tokensPerSecond));
+        const againstLlamaServer = ({key}: typeof llamaServerBuilds[number]): Measure[] => {
+            const against = key === "llama_server" ? "" : "_vs_without_openmp";
+            const oneLlama = oneClient.llama.get(key)!;
+            const fourLlama = concurrent.llama.get(key)!;
+            return [
+                {measure: name(`one_client_${key}_tokens_per_second`), value: round2(rate(oneLlama)), unit: "tokens/s", target: null},
+                {measure: name(`one_client_tokens_per_second_ratio${against}`), value: round3(decodeRatio(oneClient.ponder, oneLlama)), unit: "ratio", target: ">= 0.95"},
+                {measure: name(`one_client_${key}_time_to_first_token`), value: round2(ttft(oneLlama)), unit: "ms", target: null},
+                {measure: name(`one_client_added_time_to_first_token${against}`), value: round2(ttft(oneClient.ponder) - ttft(oneLlama)), unit: "ms", target: "<= 30"},
+                ...prebuilt == null ? [] : [{measure: name(`one_client_prebuilt_tokens_per_second_ratio${against}`), value: round3(decodeRatio(oneClient.prebuilt, oneLlama)), unit: "ratio", target: null}],
+                {measure: name(`four_clients_${key}_tokens_per_second`), value: round2(median(fourLlama)), unit: "tokens/s", target: null},
+                {measure: name(`four_clients_tokens_per_second_ratio${against}`), value: round3(median(concurrent.ponder.map((value, round) => value / fourLlama[round]!))), unit: "ratio", target: ">= 0.9"}
+            ];
+        };
         return [
             {measure: name("load_average_before"), value: round2(loadBefore), unit: "load", target: null},
             {measure: name("load_average_after"), value: round2(loadavg()[0]!), unit: "load", target: null},
             {measure: name("ponder_llama_cpp_openmp"), value: llamaBuild.openMp ? 1 : 0, unit: "yes=1", target: null},
-            {measure: name("one_client_ponder_tokens_per_second"), value: round2(median(oneClient.ponder.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
-            {measure: name("one_client_llama_server_tokens_per_second"), value: round2(median(oneClient.llama.map((run) => run.tokensPerSecond))), unit: "tokens/s", target: null},
-            {measure: name("one_client_tokens_per_second_ratio"), value: round3(decodeRatio), unit: "ratio", target: ">= 0.95"},
+            {measure: name("one_client_ponder_tokens_per_second"), value: round2(rate(oneClient.ponder)), unit: "tokens/s", target: null},
             {measure: name("one_client_ponder_time_to_first_token"), value: round2(ttft(oneClient.ponder)), unit: "ms", target: null},
-            {measure: name("one_client_llama_server_time_to_first_token"), value: round2(ttft(oneClient.llama)), unit: "ms", target: null},
-            {measure: name("one_client_added_time_to_first_token"), value: round2(ttft(oneClient.ponder) - ttft(oneClient.llama)), unit: "ms", target: "<= 30"},
-            ...prebuiltMeasures,
+            ...prebuilt == null ? [] : [{measure: name("one_client_ponder_prebuilt_tokens_per_second"), value: round2(rate(oneClient.prebuilt)), unit: "tokens/s", target: null}],
             {measure: name("four_clients_ponder_tokens_per_second"), value: round2(median(concurrent.ponder)), unit: "tokens/s", target: null},
-            {measure: name("four_clients_llama_server_tokens_per_second"), value: round2(median(concurrent.llama)), unit: "tokens/s", target: null},
-            {measure: name("four_clients_tokens_per_second_ratio"), value: round3(aggregateRatio), unit: "ratio", target: ">= 0.9"},
+            ...llamaServerBuilds.flatMap(againstLlamaServer),
             {measure: name("chat_idle_time_to_first_token"), value: round2(median(chatIdle)), unit: "ms", target: null},
             {measure: name("chat_time_to_first_token_during_four_streams"), value: round2(median(chatBusy)), unit: "ms", target: null},
             {measure: name("chat_busy_to_idle_time_to_first_token_ratio"), value: round3(median(chatBusy) / median(chatIdle)), unit: "ratio", target: "<= 2"}
         ];
     } finally {
         await prebuiltServer?.stop();
-        await llamaServer.stop();
+        for (const llamaServer of llamaServers)
+            await llamaServer.stop();
         await server.close();
         await bench.close();
     }
