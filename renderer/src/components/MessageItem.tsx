@@ -114,7 +114,8 @@ function AssistantMessageBody({message}: {message: Message}) {
                     thinking={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}
-                    durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
+                    // The stats line's time once there is one, so that both say the same; until then the clock's.
+                    durationMs={message.stats?.thinkingMs ?? (startedAt != null && endedAt != null ? endedAt - startedAt : null)}
                     before={reasoningSteps?.steps.map((step) => (
                         <Fragment key={step.calls[0]!.id}>
                             {step.text !== "" && <ChunkedTextView text={chunkText(step.text)} className="reasoning__text" />}
