@@ -1,14 +1,15 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {ChatSummary, Message, PonderApi} from "../../../electron/contract";
+import type {ChatSummary, Message, PonderApi, UserPreset} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
 
 /** Something deleted that the user can still bring back. */
 export type Deletion =
     | {kind: "chat"; chat: ChatSummary}
-    | {kind: "message"; chatId: string; messageId: string; role: Message["role"]};
+    | {kind: "message"; chatId: string; messageId: string; role: Message["role"]}
+    | {kind: "preset"; preset: UserPreset};
 
-/** Deleting chats and messages, and the undo offered for the latest deletion. */
+/** Deleting chats and messages, and the undo offered for the latest deletion (a preset's too: `settingsSlice.deletePreset`). */
 export interface DeletionsSlice {
     /** The latest deletion, while the undo for it is offered. */
     lastDeletion: Deletion | null;
@@ -42,6 +43,8 @@ export const createDeletionsSlice = (api: PonderApi): StateCreator<PonderState, 
         set({lastDeletion: null});
         if (deletion.kind === "message")
             await get().showChangedChat(() => api.chats.restoreMessage({chatId: deletion.chatId, messageId: deletion.messageId}));
+        else if (deletion.kind === "preset")
+            await get().restorePreset(deletion.preset);
         else if ((await requestAction(get().reportError, () => api.chats.restore({chatId: deletion.chat.id}))).ok)
             await get().openChat(deletion.chat.id);
     },
