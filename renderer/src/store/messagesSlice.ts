@@ -8,8 +8,8 @@ import type {PonderState} from "./createPonderStore";
 export interface LiveText {
     reasoning: ChunkedText;
     text: ChunkedText;
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
     /** The context tokens the conversation fills as of the latest delta; null until one says. */
     contextTokens: number | null;
 }
@@ -69,8 +69,8 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
                     [delta.messageId]: {
                         reasoning: appendChunked(previous.reasoning, delta.reasoning),
                         text: appendChunked(previous.text, delta.text),
-                        thinkingStartedAt: delta.thinkingStartedAt ?? previous.thinkingStartedAt,
-                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt,
+                        reasoningStartedAt: delta.reasoningStartedAt ?? previous.reasoningStartedAt,
+                        reasoningEndedAt: delta.reasoningEndedAt ?? previous.reasoningEndedAt,
                         contextTokens: delta.contextTokens ?? previous.contextTokens
                     }
                 }
@@ -152,8 +152,8 @@ function liveTextOf(message: Message | undefined): LiveText {
     return {
         reasoning: chunkText(message?.reasoning ?? ""),
         text: chunkText(message?.text ?? ""),
-        thinkingStartedAt: message?.thinkingStartedAt ?? null,
-        thinkingEndedAt: message?.thinkingEndedAt ?? null,
+        reasoningStartedAt: message?.reasoningStartedAt ?? null,
+        reasoningEndedAt: message?.reasoningEndedAt ?? null,
         contextTokens: null
     };
 }
