@@ -5,7 +5,7 @@
  */
 import type {z} from "zod";
 import {type Attachment, type DocumentIndexing, type MessageSource, attachmentRefSchema} from "./documents.ts";
-import {generationSettingsSchema} from "./settings.ts";
+import {modelFamilies, replySettingsSchema} from "./settings.ts";
 import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
 import {chatArchiveVersion, upgradeChatArchive} from "./upgradeChatArchive.ts";
@@ -190,7 +190,9 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true}).partial().optional(),
+        settings: replySettingsSchema(z).partial().optional(),
+        /** The family preset chosen for the chat; absent when it follows the model's (and in archives from before it was kept). */
+        family: z.enum(modelFamilies).optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });

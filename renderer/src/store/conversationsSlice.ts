@@ -1,5 +1,5 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatImportResult, ChatSummary, Message, PonderApi, RequestArgs, SearchHit} from "../../../electron/contract";
+import type {Chat, ChatImportResult, ChatSummary, Message, PonderApi, RequestArgs, SearchHit, UserPreset} from "../../../electron/contract";
 import type {FileToSave} from "../format/saveFile";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
@@ -10,7 +10,8 @@ export type ImportDuplicates = NonNullable<RequestArgs<"chats.import">["duplicat
 /** Something deleted that the user can still bring back. */
 export type Deletion =
     | {kind: "chat"; chat: ChatSummary}
-    | {kind: "message"; chatId: string; messageId: string; role: Message["role"]};
+    | {kind: "message"; chatId: string; messageId: string; role: Message["role"]}
+    | {kind: "preset"; preset: UserPreset};
 
 export interface ConversationsSlice {
     /** The latest deletion, while the undo for it is offered. */
@@ -94,6 +95,8 @@ export const createConversationsSlice = (api: PonderApi): StateCreator<PonderSta
             set({lastDeletion: null});
             if (deletion.kind === "message")
                 show(await attempt(() => api.chats.restoreMessage({chatId: deletion.chatId, messageId: deletion.messageId})));
+            else if (deletion.kind === "preset")
+                await get().restorePreset(deletion.preset);
             else if (await attempt(() => api.chats.restore({chatId: deletion.chat.id})) != null)
                 await get().openChat(deletion.chat.id);
         },

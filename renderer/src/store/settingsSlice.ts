@@ -16,7 +16,10 @@ export interface SettingsSlice {
     /** Saves the chat's (or a new chat's) system prompt, family and changed settings; whether it was saved (a failure is reported). */
     savePreset(name: string, modelId: string, chatId: string | null): Promise<boolean>;
     renamePreset(presetId: string, name: string): Promise<boolean>;
+    /** Deletes a preset, offering to undo it as any delete. */
     deletePreset(presetId: string): Promise<void>;
+    /** Puts a deleted preset back as it was (the delete's undo). */
+    restorePreset(preset: UserPreset): Promise<void>;
     /** Gives the chat the preset's system prompt and settings; the settings shown are then fetched again. */
     applyPreset(presetId: string, modelId: string, chatId: string): Promise<void>;
     /** Counts the changes made to settings behind the shown view's back (a preset applied), for the view to fetch them again. */
@@ -64,7 +67,12 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
             return changePresets(() => api.settings.renamePreset({presetId, name}));
         },
         async deletePreset(presetId) {
-            await changePresets(() => api.settings.deletePreset({presetId}));
+            const preset = get().presets?.find(({id}) => id === presetId);
+            if (await changePresets(() => api.settings.deletePreset({presetId})) && preset != null)
+                set({lastDeletion: {kind: "preset", preset}});
+        },
+        async restorePreset(preset) {
+            await changePresets(() => api.settings.restorePreset({preset}));
         },
         async applyPreset(presetId, modelId, chatId) {
             const result = await requestAction(get().reportError, () => api.settings.applyPreset({presetId, modelId, chatId}));

@@ -420,6 +420,26 @@ describe("export and import", () => {
         repository.insertChat(chat("plain"));
         const plain = JSON.parse(readAll(transfer, transfer.export("plain", "json").exportId)) as ChatArchive;
         expect(plain.chats[0]).not.toHaveProperty("settings");
+        expect(plain.chats[0]).not.toHaveProperty("family");
+    });
+
+    test("a chat's chosen family preset goes out with it and comes back in; an archive from before it imports without one", async () => {
+        const repository = seeded();
+        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
+        await settings.update({modelId: "qwq-32b.gguf", chatId: "c1", values: {}, family: "deepseekR1Distill"});
+        const transfer = new ChatTransfer(repository, settings);
+        const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId)) as ChatArchive;
+        expect(archive.chats[0]!.family).toBe("deepseekR1Distill");
+
+        const {imported: [copy]} = transfer.import(requestSchemas["chats.import"].parse({archive}).archive, "copy");
+        expect(settings.chatFamily(copy!.id)).toBe("deepseekR1Distill");
+        expect((await settings.get("qwq-32b.gguf", copy!.id)).family).toBe("deepseekR1Distill");
+
+        const before = {...archive.chats[0]!};
+        delete before.family;
+        const {imported: [old]} = transfer.import(requestSchemas["chats.import"].parse({archive: {...archive, chats: [before]}}).archive, "copy");
+        expect(settings.chatFamily(old!.id)).toBeNull();
+        expect((await settings.get("qwq-32b.gguf", old!.id)).family).toBe("qwq");
     });
 });
 

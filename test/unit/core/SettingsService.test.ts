@@ -133,8 +133,16 @@ describe("SettingsService", () => {
 
         expect(() => settings.renamePreset(brief!.id, "another")).toThrow("There is already a preset called “another”.");
         expect(settings.renamePreset(brief!.id, "Short").map((preset) => preset.name)).toEqual(["Another", "Short"]);
+        const [, short] = settings.presets();
         expect(settings.deletePreset(brief!.id).map((preset) => preset.name)).toEqual(["Another"]);
         expect(() => settings.deletePreset(brief!.id)).toThrow("That preset no longer exists.");
+
+        // Undone: back as it was, in its place; an undo sent twice changes nothing; a name taken meanwhile is refused.
+        expect(settings.restorePreset(short!)).toEqual([expect.anything(), short]);
+        expect(settings.restorePreset(short!)).toHaveLength(2);
+        settings.deletePreset(short!.id);
+        await settings.savePreset("short", qwq, undefined);
+        expect(() => settings.restorePreset(short!)).toThrow("There is already a preset called “Short”.");
     });
 
     test("stored values this version no longer accepts are ignored, not crashed on", async () => {
