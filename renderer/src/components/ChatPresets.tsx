@@ -26,9 +26,10 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
     }, [presets, loadPresets]);
 
     async function apply() {
-        const targetChatId = chatId ?? await ensureChat();
-        if (modelId != null && targetChatId != null)
-            await applyPreset(picked, modelId, targetChatId);
+        // The open chat, or a new one created for it.
+        const target = await ensureChat();
+        if (modelId != null && target.ok)
+            await applyPreset(picked, modelId, target.value);
     }
 
     return (

@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
-import {activeChatSummary} from "../store/chatsSelectors";
+import {activeChatSummary} from "../store/conversationSelectors";
 import {Composer} from "./Composer";
 import {ContextMeter} from "./ContextMeter";
 import {ConnectionBanner} from "./ConnectionBanner";

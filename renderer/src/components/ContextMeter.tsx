@@ -1,8 +1,8 @@
 import {memo, useMemo} from "react";
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
-import {attachedTokens} from "../store/attachmentsSelectors";
-import {loadedContextSize} from "../store/modelsSelectors";
+import {attachedTokens} from "../store/composerSelectors";
+import {loadedContextSize} from "../store/runtimeSelectors";
 
 /** While a reply streams the fill moves in steps of this share of the context, not with every delta. */
 const liveStepsPerContext = 256;

@@ -3,7 +3,7 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/modelsSelectors";
+import {readyRuntimeOf} from "../store/runtimeSelectors";
 import {DraftModelPicker} from "./DraftModelPicker";
 import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
@@ -61,7 +61,12 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     }, [modelId, shownChatId, loadSettings, settingsRevision]);
 
     const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === shownChatId ? settings : null;
-    const target = async () => chatScope ? activeChatId ?? await ensureChat() : null;
+    const target = async () => {
+        if (!chatScope)
+            return null;
+        const chat = await ensureChat();
+        return chat.ok ? chat.value : null;
+    };
     async function change(values: Partial<GenerationSettings>) {
         const chatId = await target();
         if (modelId != null && (chatId != null || !chatScope))

@@ -6,7 +6,7 @@ import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/modelsSelectors";
+import {readyRuntimeOf} from "../store/runtimeSelectors";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
 function useChatBusy(chatId: string): boolean {
@@ -67,7 +67,7 @@ export function EditMessageForm({message, onDone}: {message: Message; onDone(out
 
     async function onSubmit(event: FormEvent) {
         event.preventDefault();
-        if (canSend && await editMessage(message.chatId, message.id, draft.trim())) {
+        if (canSend && (await editMessage(message.chatId, message.id, draft.trim())).ok) {
             focusComposer();
             onDone("sent");
         }

@@ -2,7 +2,7 @@ import {Fragment, memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
-import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveReasoningEndedAt, liveReasoningStartedAt, messageById} from "../store/messagesSelectors";
+import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveReasoningEndedAt, liveReasoningStartedAt, messageById} from "../store/conversationSelectors";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";

@@ -1,7 +1,7 @@
 import {useTranslation} from "react-i18next";
 import type {MessageStats} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {modelName} from "../store/modelsSelectors";
+import {modelName} from "../store/modelFilesSelectors";
 
 /** Under each finished answer: model, time to first token, speed, reasoning time, token counts, the draft's acceptance, why it stopped. */
 export function MessageStatsLine({stats}: {stats: MessageStats | null}) {

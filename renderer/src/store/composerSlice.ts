@@ -11,7 +11,14 @@ export type PendingAttachment =
     | {key: string; name: string; status: "ready"; attachment: Attachment}
     | {key: string; name: string; status: "error"; error: Failure};
 
-export interface AttachmentsSlice {
+/** What the composer holds: each chat's unsent text and the attachments for the next message. */
+export interface ComposerSlice {
+    /** What the user has typed and not sent, per chat ("" key: a new chat), kept across views and chats. */
+    drafts: Readonly<Record<string, string>>;
+    /** Counts requests to put the focus in the composer (after a form that had it closes). */
+    composerFocusRequests: number;
+    setDraft(chatId: string | null, text: string): void;
+    focusComposer(): void;
     /** The composer's attachments for the next message, in the order they were added. */
     pendingAttachments: readonly PendingAttachment[];
     /** The desktop app reads files by path in its main process (its own open dialog, dropped files' paths); `serve` uploads. */
@@ -30,7 +37,7 @@ export interface AttachmentsSlice {
 let nextKey = 0;
 
 /** `files`: the desktop preload's `window.ponderFiles`; absent in a browser. */
-export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): StateCreator<PonderState, [], [], AttachmentsSlice> => (set, get) => {
+export const createComposerSlice = (api: PonderApi, files?: PonderFiles): StateCreator<PonderState, [], [], ComposerSlice> => (set, get) => {
     const update = (key: string, next: PendingAttachment) =>
         set((state) => ({pendingAttachments: state.pendingAttachments.map((pending) => pending.key === key ? next : pending)}));
     const isPending = (key: string) => get().pendingAttachments.some((pending) => pending.key === key);
@@ -75,6 +82,14 @@ export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): Sta
     }
 
     return {
+        drafts: {},
+        composerFocusRequests: 0,
+        setDraft(chatId, text) {
+            set((state) => ({drafts: {...state.drafts, [chatId ?? ""]: text}}));
+        },
+        focusComposer() {
+            set((state) => ({composerFocusRequests: state.composerFocusRequests + 1}));
+        },
         pendingAttachments: [],
         attachesByPath: files != null,
         attachFiles(added) {
