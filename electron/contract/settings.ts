@@ -76,7 +76,7 @@ export function generationSettingsSchema(z: Zod) {
         presencePenalty: z.number().min(0).max(2),
         seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
         maxTokens: count(1_000_000),
-        thinkingBudget: count(1_000_000),
+        reasoningBudget: count(1_000_000),
         languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
         /** Offer the enabled MCP tools to models that can call them ("Use tools"). */

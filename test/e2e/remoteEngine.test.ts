@@ -104,7 +104,7 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
             expect(stats).toMatchObject({stopReason: "finished", answerTokens: 10});
             // The server's short id for it, stable across its loads.
             expect(stats.modelId).toMatch(/^remote:.+\/qwq-tiny$/);
-            expect(stats.thoughtTokens).toBeGreaterThan(10);
+            expect(stats.reasoningTokens).toBeGreaterThan(10);
             expect(stats.tokensPerSecond).toBeGreaterThan(0);
         } finally {
             db.close();

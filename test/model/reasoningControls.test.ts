@@ -55,7 +55,7 @@ async function load(filePath: string, contextSize = 1024) {
 function collect() {
     const chunks: SegmentChunk[] = [];
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), thought: () => text("thought"), answer: () => text("answer")};
+    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), thought: () => text("reasoning"), answer: () => text("answer")};
 }
 
 const greedy = {temperature: 0};
@@ -94,10 +94,10 @@ describe("thinking budget", () => {
         const model = await load(fixtures.endless);
         for (const budget of [10, 100]) {
             const out = collect();
-            const result = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, thoughtBudget: budget, onChunk: out.onChunk});
-            expect(result.thoughtCutByBudget).toBe(true);
-            expect(result.thoughtTokens).toBeLessThanOrEqual(budget);
-            expect(result.thoughtTokens).toBeGreaterThanOrEqual(budget - 1);
+            const result = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, reasoningBudget: budget, onChunk: out.onChunk});
+            expect(result.reasoningCutByBudget).toBe(true);
+            expect(result.reasoningTokens).toBeLessThanOrEqual(budget);
+            expect(result.reasoningTokens).toBeGreaterThanOrEqual(budget - 1);
             expect(out.answer()).toBe(expectedTexts.answer);
         }
     });
@@ -112,12 +112,12 @@ describe("Answer now", () => {
             turns: [{role: "user", text: "Think"}], sampling: greedy, answerNow: answerNow.signal,
             onChunk(chunk) {
                 out.onChunk(chunk);
-                if (chunk.segment === "thought" && out.thought().length > 200)
+                if (chunk.segment === "reasoning" && out.thought().length > 200)
                     answerNow.abort();
             }
         });
         expect(result.stopReason).toBe("finished");
-        expect(result.thoughtCutByBudget).toBe(false);
+        expect(result.reasoningCutByBudget).toBe(false);
         expect(out.thought().length).toBeGreaterThan(200);
         expect(out.answer()).toBe(expectedTexts.answer);
     });
@@ -130,7 +130,7 @@ describe("length limits", () => {
         expect(byMaxTokens).toMatchObject({stopReason: "length", limit: {name: "maxTokens", tokens: 20}});
         const byContext = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, maxTokens: 10_000});
         expect(byContext).toMatchObject({stopReason: "length", limit: {name: "context", tokens: 256}});
-        const finished = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, thoughtBudget: 10});
+        const finished = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, reasoningBudget: 10});
         expect(finished.stopReason).toBe("finished");
         expect(finished.limit).toBeUndefined();
     });

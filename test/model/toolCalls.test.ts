@@ -37,7 +37,7 @@ async function round(model: LoadedModel, turns: ConversationTurn[]) {
     const chunks: SegmentChunk[] = [];
     const result = await model.generate({turns, tools, sampling: {temperature: 0}, onChunk: (chunk) => void chunks.push(chunk)});
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {result, thought: text("thought"), answer: text("answer")};
+    return {result, thought: text("reasoning"), answer: text("answer")};
 }
 
 describe("tool calls on real llama.cpp (scripted models with an attention gate)", () => {
@@ -46,13 +46,13 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         expect(model.format.toolCallTags).toEqual({open: "<tool_call>", close: "</tool_call>"});
 
         const first = await round(model, [question]);
-        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.forecast, segment: "thought"}]});
+        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.forecast, segment: "reasoning"}]});
         expect(first.thought).toBe(toolScriptTexts.callsInReasoning.before);
         expect(first.thought + first.answer).not.toContain("tool_call");
 
         // The result goes back in the template's form; the model reasons on inside the same thought, then answers.
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.thought, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts}]);
@@ -74,7 +74,7 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         const first = await round(model, [question]);
         expect(first.result.toolCalls?.map((call) => call.body)).toEqual([toolCallBodies.forecast]);
         const afterFirst: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.thought, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts: afterFirst}]);
@@ -83,7 +83,7 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
 
         const afterSecond: AssistantPart[] = [
             ...afterFirst,
-            {type: "thought", text: second.thought, ended: false},
+            {type: "reasoning", text: second.thought, ended: false},
             {type: "toolCall", body: toolCallBodies.moonPhase, name: "moon_phase", arguments: {}, result: "Waxing crescent tonight."}
         ];
         const third = await round(model, [question, {role: "assistant", text: "", parts: afterSecond}]);
@@ -95,12 +95,12 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         const model = await load(fixtures.callsInParallel);
         const first = await round(model, [question]);
         expect(first.result.stopReason).toBe("toolCall");
-        expect(first.result.toolCalls).toEqual([{body: toolCallBodies.forecast, segment: "thought"}, {body: toolCallBodies.moonPhase, segment: "thought"}]);
+        expect(first.result.toolCalls).toEqual([{body: toolCallBodies.forecast, segment: "reasoning"}, {body: toolCallBodies.moonPhase, segment: "reasoning"}]);
         expect(first.thought).toBe(toolScriptTexts.callsInParallel.before);
         expect(first.thought + first.answer).not.toContain("tool_call");
 
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.thought, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."},
             {type: "toolCall", body: toolCallBodies.moonPhase, name: "moon_phase", arguments: {}, result: "Waxing crescent tonight."}
         ];
@@ -118,7 +118,7 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         expect(first.answer).toBe(toolScriptTexts.callsBrokenAfterReasoning.answer);
 
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: true},
+            {type: "reasoning", text: first.thought, ended: true},
             {type: "text", text: first.answer},
             {type: "toolCall", body: toolCallBodies.broken, name: "forecast", result: "Error: the call is not valid JSON."}
         ];

@@ -1,5 +1,6 @@
 import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
+import {chatArchiveVersion} from "../../contract/upgradeChatArchive.ts";
 import type {ArchivedDocument, ChatArchive, ChatImportResult, ChatSummary, ExportPiece, ExportStart, Message, RequestArgs} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
@@ -172,7 +173,7 @@ export class ChatTransfer {
 
     /** The same text as `JSON.stringify(archive, null, 2)`, a chat (then a document) at a time. */
     * #jsonPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
-        yield "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": [";
+        yield `{\n  "format": "ponder.chats",\n  "version": ${chatArchiveVersion},\n  "chats": [`;
         const documentIds = new Set<string>();
         for (const [index, chat] of chats.entries()) {
             const archived: ArchivedChat = {...chat, ...this.#settingsOf(chat.summary.id), messages: this.#repository.allMessages(chat.summary.id)};

@@ -12,7 +12,7 @@ import {PonderError} from "../../contract/errors.ts";
 export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
 
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
-export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
 const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId"] as const satisfies readonly GenerationSettingName[];
@@ -179,7 +179,7 @@ export class SettingsService {
         const lastUserText = turns.findLast((turn) => turn.role === "user")?.text ?? "";
         return {
             maxTokens: settings.maxTokens ?? undefined,
-            thoughtBudget: settings.thinkingBudget ?? undefined,
+            reasoningBudget: settings.reasoningBudget ?? undefined,
             languageLock: settings.languageLock === "off" ? undefined
                 : settings.languageLock === "match" ? languageOfText(lastUserText)
                     : settings.languageLock,

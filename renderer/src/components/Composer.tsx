@@ -25,7 +25,7 @@ function selectCanAnswerNow(state: PonderState): boolean {
     const lastId = ids?.[ids.length - 1];
     const live = lastId == null ? undefined : state.live[lastId];
     return state.runtime.answersNow === true && live != null && state.messages[lastId!]?.status === "streaming" &&
-        live.thinkingEndedAt == null && isEmptyChunkedText(live.text);
+        live.reasoningEndedAt == null && isEmptyChunkedText(live.text);
 }
 
 /** Why a message can't be sent right now, as a translation key, or null when it can. */

@@ -179,7 +179,7 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                 </div>
             )}
 
-            {field("thinkingBudget", (id) => <ThinkingBudget id={id} value={effective.thinkingBudget} onChange={(thinkingBudget) => onChange({thinkingBudget})} />)}
+            {field("reasoningBudget", (id) => <ReasoningBudget id={id} value={effective.reasoningBudget} onChange={(reasoningBudget) => onChange({reasoningBudget})} />)}
             {field("languageLock", (id) => (
                 <select id={id} value={effective.languageLock} onChange={(event) => onChange({languageLock: event.target.value as GenerationSettings["languageLock"]})}>
                     {languageLocks.map((lock) => <option key={lock} value={lock}>{t(`settings.languageLock.${lock}`)}</option>)}
@@ -291,7 +291,7 @@ function NumberInput({id, value, step, nullable, placeholder, onCommit}: NumberI
     );
 }
 
-function ThinkingBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
+function ReasoningBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
     const {t, i18n} = useTranslation();
     const [customChosen, setCustomChosen] = useState(false);
     const isPreset = value == null || (budgetPresets as readonly number[]).includes(value);

@@ -171,7 +171,7 @@ export function useContextSizeOf(message: Message): number | null {
 export function lengthLimitOf(stats: MessageStats, contextSize: number | null): ReplyLimit | null {
     if (stats.limit != null)
         return stats.limit;
-    // A few tokens short of the size: the room kept for closing a thought and the end-of-turn tokens.
+    // A few tokens short of the size: the room kept for closing the reasoning and the end-of-turn tokens.
     if (contextSize != null && stats.contextTokens != null && stats.contextTokens >= contextSize - 32)
         return {name: "context", tokens: contextSize};
     return null;

@@ -3,7 +3,7 @@ import type {MessageStats} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
 import {modelName} from "../store/modelFilesSelectors";
 
-/** Under each finished answer: model, time to first token, speed, thinking time, token counts, the draft's acceptance, why it stopped. */
+/** Under each finished answer: model, time to first token, speed, reasoning time, token counts, the draft's acceptance, why it stopped. */
 export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
     const {t, i18n} = useTranslation();
     const name = usePonder(modelName(stats?.modelId ?? ""));
@@ -14,9 +14,9 @@ export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
         name,
         t("stats.firstToken", {ms: number.format(stats.timeToFirstTokenMs)}),
         t("stats.speed", {speed: number.format(stats.tokensPerSecond)}),
-        t("stats.thinking", {seconds: number.format(stats.thinkingMs / 1000)}),
-        t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
-        // Tool time is apart from thinking and decoding, which don't count it.
+        t("stats.reasoningTime", {seconds: number.format(stats.reasoningMs / 1000)}),
+        t("stats.tokens", {reasoning: stats.reasoningTokens, answer: stats.answerTokens}),
+        // Tool time is apart from reasoning and decoding, which don't count it.
         ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: number.format(stats.toolMs / 1000)})]),
         ...(stats.draft == null ? [] : [t("stats.draft", {
             accepted: stats.draft.accepted,

@@ -23,6 +23,6 @@ export const liveReasoningBegun = (id: string) => (state: PonderState) => !isEmp
 
 export const liveText = (id: string) => (state: PonderState) => state.live[id]?.text;
 
-export const liveThinkingStartedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingStartedAt;
+export const liveReasoningStartedAt = (id: string) => (state: PonderState) => state.live[id]?.reasoningStartedAt;
 
-export const liveThinkingEndedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingEndedAt;
+export const liveReasoningEndedAt = (id: string) => (state: PonderState) => state.live[id]?.reasoningEndedAt;

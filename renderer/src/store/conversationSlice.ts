@@ -10,8 +10,8 @@ import type {ActionResult} from "./requestAction";
 export interface LiveText {
     reasoning: ChunkedText;
     text: ChunkedText;
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
     /** The context tokens the conversation fills as of the latest delta; null until one says. */
     contextTokens: number | null;
 }
@@ -89,8 +89,8 @@ export const createConversationSlice = (api: PonderApi): StateCreator<PonderStat
                     [delta.messageId]: {
                         reasoning: appendChunked(previous.reasoning, delta.reasoning),
                         text: appendChunked(previous.text, delta.text),
-                        thinkingStartedAt: delta.thinkingStartedAt ?? previous.thinkingStartedAt,
-                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt,
+                        reasoningStartedAt: delta.reasoningStartedAt ?? previous.reasoningStartedAt,
+                        reasoningEndedAt: delta.reasoningEndedAt ?? previous.reasoningEndedAt,
                         contextTokens: delta.contextTokens ?? previous.contextTokens
                     }
                 }
@@ -220,8 +220,8 @@ function liveTextOf(message: Message | undefined): LiveText {
     return {
         reasoning: chunkText(message?.reasoning ?? ""),
         text: chunkText(message?.text ?? ""),
-        thinkingStartedAt: message?.thinkingStartedAt ?? null,
-        thinkingEndedAt: message?.thinkingEndedAt ?? null,
+        reasoningStartedAt: message?.reasoningStartedAt ?? null,
+        reasoningEndedAt: message?.reasoningEndedAt ?? null,
         contextTokens: null
     };
 }

@@ -8,7 +8,7 @@ function run(pieces: string[], startInReasoning: boolean) {
         chunks.push(...segmenter.push(piece));
     chunks.push(...segmenter.end());
     const join = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {thought: join("thought"), answer: join("answer"), chunks};
+    return {thought: join("reasoning"), answer: join("answer"), chunks};
 }
 
 describe("ReasoningSegmenter", () => {

@@ -2,7 +2,7 @@ import {describe, expect, test} from "vitest";
 import {ToolCallDetector} from "../../../native/generation/ToolCallDetector.ts";
 
 const tags = {open: "<tool_call>", close: "</tool_call>"};
-const thought = (text: string) => ({segment: "thought" as const, text});
+const thought = (text: string) => ({segment: "reasoning" as const, text});
 const answer = (text: string) => ({segment: "answer" as const, text});
 
 describe("ToolCallDetector", () => {
@@ -11,7 +11,7 @@ describe("ToolCallDetector", () => {
         const shown = [];
         for (const text of ["Let me", " check.<tool", "_ca", "ll>\n{\"name\": \"x\"", ", \"arguments\": {}}\n</tool", "_call>"])
             shown.push(...detector.push([thought(text)]).map((chunk) => chunk.text));
-        expect(detector.calls).toEqual([{segment: "thought", body: "\n{\"name\": \"x\", \"arguments\": {}}\n"}]);
+        expect(detector.calls).toEqual([{segment: "reasoning", body: "\n{\"name\": \"x\", \"arguments\": {}}\n"}]);
         expect(detector.ended).toBe(false);
         expect(shown.join("")).toBe("Let me check.");
     });

@@ -8,7 +8,7 @@ import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContex
 function assistant(extra: Partial<Message>): Message {
     return {
         id: "a1", chatId: "c1", role: "assistant", parentId: null, text: "", reasoning: "", status: "done",
-        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
+        createdAt: 0, reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
     };
 }
 
@@ -19,7 +19,7 @@ function render(message: Message, delta?: {reasoning: string; text: string}, sou
     if (sources != null)
         store.getState().applySources(sources);
     if (delta != null)
-        store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, thinkingStartedAt: null, thinkingEndedAt: null});
+        store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, reasoningStartedAt: null, reasoningEndedAt: null});
 
     // Server rendering reads a store's initial state; make that the state just built.
     const snapshot = {...store, getInitialState: store.getState};
@@ -28,7 +28,7 @@ function render(message: Message, delta?: {reasoning: string; text: string}, sou
 
 describe("MessageItem", () => {
     test("while the model thinks, the reasoning is open and counts seconds", () => {
-        const html = render(assistant({status: "streaming", thinkingStartedAt: Date.now() - 3400}), {reasoning: "Let me factor 1001.", text: ""});
+        const html = render(assistant({status: "streaming", reasoningStartedAt: Date.now() - 3400}), {reasoning: "Let me factor 1001.", text: ""});
 
         expect(html).toContain("<details class=\"reasoning\" open=\"\">");
         expect(html).toContain(">Thinking… 3 s</summary>");
@@ -37,7 +37,7 @@ describe("MessageItem", () => {
     });
 
     test("once answered, the reasoning folds and says how long it took", () => {
-        const html = render(assistant({reasoning: "7 × 143.", text: "No: 1001 = 7 × 11 × 13.", thinkingStartedAt: 1000, thinkingEndedAt: 13_600}));
+        const html = render(assistant({reasoning: "7 × 143.", text: "No: 1001 = 7 × 11 × 13.", reasoningStartedAt: 1000, reasoningEndedAt: 13_600}));
 
         expect(html).toContain("<details class=\"reasoning\">");
         expect(html).toContain(">Thought for 13 s</summary>");
@@ -52,9 +52,9 @@ describe("MessageItem", () => {
         const html = render(assistant({
             reasoning: "Checking the forecast.\n\nSunny it is.",
             text: "Let me look.\n\nIt's sunny in Paris!",
-            thinkingStartedAt: 1000, thinkingEndedAt: 3000,
+            reasoningStartedAt: 1000, reasoningEndedAt: 3000,
             toolCalls: [
-                call("first", {reasoningOffset: "Checking the forecast.".length, segment: "thought"}),
+                call("first", {reasoningOffset: "Checking the forecast.".length, segment: "reasoning"}),
                 call("second", {reasoningOffset: "Checking the forecast.\n\nSunny it is.".length, textOffset: "Let me look.".length, segment: "answer"})
             ]
         }));
