@@ -114,7 +114,8 @@ function AssistantMessageBody({message}: {message: Message}) {
                     inProgress={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}
-                    durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.reasoningMs ?? null}
+                    // The stats line's time once there is one, so that both say the same; until then the clock's.
+                    durationMs={message.stats?.reasoningMs ?? (startedAt != null && endedAt != null ? endedAt - startedAt : null)}
                     before={reasoningSteps?.steps.map((step) => (
                         <Fragment key={step.calls[0]!.id}>
                             {step.text !== "" && <ChunkedTextView text={chunkText(step.text)} className="reasoning__text" />}

@@ -143,7 +143,14 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                 <FitLabel state={fit} />
             </div>
             <div className="download__actions">
-                <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(entry.id, {address: entry.id})}>
+                <button
+                    type="button"
+                    className="button button--small"
+                    // One of many on the page: its name says which model (the visible text leads it, for voice control).
+                    aria-label={t("library.checkFitOf", {name: t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})})}
+                    disabled={fit?.status === "pending"}
+                    onClick={() => void estimateFit(entry.id, {address: entry.id})}
+                >
                     {t("library.checkFit")}
                 </button>
                 <button
@@ -210,7 +217,13 @@ function InstalledItem({file}: {file: ModelFile}) {
             </div>
             <div className="download__actions">
                 {file.error == null && (
-                    <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(file.id, {modelId: file.id})}>
+                    <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={t("library.checkFitOf", {name})}
+                        disabled={fit?.status === "pending"}
+                        onClick={() => void estimateFit(file.id, {modelId: file.id})}
+                    >
                         {t("library.checkFit")}
                     </button>
                 )}

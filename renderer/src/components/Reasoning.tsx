@@ -1,6 +1,7 @@
 import {memo, useState} from "react";
 import type {ReactNode, SyntheticEvent} from "react";
 import {useTranslation} from "react-i18next";
+import {formatSeconds} from "../format/formatSeconds";
 import {useNow} from "../hooks/useNow";
 import type {ChunkedText} from "../store/ChunkedText";
 import {ChunkedTextView} from "./ChunkedTextView";
@@ -67,10 +68,10 @@ function CollapseAtEnd({onCollapse}: {onCollapse(summary: HTMLElement | null): v
 
 /** Apart from the text, so that the deltas extending the text don't translate it again. */
 const ReasoningSummary = memo(function ReasoningSummary({inProgress, startedAt, durationMs}: Pick<ReasoningProps, "inProgress" | "startedAt" | "durationMs">) {
-    const {t} = useTranslation();
+    const {t, i18n} = useTranslation();
     if (inProgress)
         return <ReasoningClock startedAt={startedAt} />;
-    return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)});
+    return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {seconds: formatSeconds(durationMs, i18n.language)});
 });
 
 /** Ticks on its own so the rest of the message doesn't re-render every second, nor it with every delta. */

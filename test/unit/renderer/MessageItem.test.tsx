@@ -1,6 +1,7 @@
 import {renderToStaticMarkup} from "react-dom/server";
 import {describe, expect, test} from "vitest";
-import type {EventPayloads, Message, MessageToolCall, PonderApi} from "../../../electron/contract.ts";
+import type {EventPayloads, Message, MessageStats, MessageToolCall, PonderApi} from "../../../electron/contract.ts";
+import {i18n} from "../../../renderer/src/i18n/i18n.ts";
 import {MessageItem} from "../../../renderer/src/components/MessageItem.tsx";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
@@ -42,6 +43,28 @@ describe("MessageItem", () => {
         expect(html).toContain("<details class=\"reasoning\">");
         expect(html).toContain(">Thought for 13 s</summary>");
         expect(html).toContain("No: 1001 = 7 × 11 × 13.");
+    });
+
+    test("the reasoning's summary and the stats line give the same thinking time, a quick one in tenths, in either language", async () => {
+        const stats: MessageStats = {
+            modelId: "qwq.gguf", timeToFirstTokenMs: 18, tokensPerSecond: 40, reasoningMs: 230, reasoningTokens: 24, answerTokens: 10, stopReason: "finished"
+        };
+        // The clock's timestamps differ a little from the engine's count; the stats line's time wins.
+        const quick = assistant({reasoning: "Hm.", text: "Hello!", reasoningStartedAt: 1000, reasoningEndedAt: 1040, stats});
+        let html = render(quick);
+        expect(html).toContain(">Thought for 0.2 s</summary>");
+        expect(html).toContain(" · thought 0.2 s · ");
+        expect(render({...quick, stats: {...stats, reasoningMs: 30}})).toContain(">Thought for 0.1 s</summary>");
+        expect(render({...quick, stats: {...stats, reasoningMs: 12_345}})).toContain(" · thought 12 s · ");
+
+        await i18n.changeLanguage("zh-CN");
+        try {
+            html = render(quick);
+            expect(html).toContain(">思考了 0.2 秒</summary>");
+            expect(html).toContain(" · 思考 0.2 秒 · ");
+        } finally {
+            await i18n.changeLanguage("en");
+        }
     });
 
     test("tool calls sit in the timeline where they were made: think → call → result → think, then call → answer", () => {
