@@ -51,7 +51,7 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
                         label={t("presets.name")}
                         submitLabel={t("presets.save")}
                         initial=""
-                        onSubmit={async (name) => modelId != null && await savePreset(name, modelId, chatId)}
+                        onSubmit={async (name) => modelId != null && (await savePreset(name, modelId, chatId)).ok}
                         onDone={() => setSaving(false)}
                     />
                 )
@@ -84,7 +84,7 @@ function PresetRow({preset}: {preset: UserPreset}) {
                     label={t("presets.newName", {name: preset.name})}
                     submitLabel={t("presets.renameDone")}
                     initial={preset.name}
-                    onSubmit={(name) => name === preset.name || renamePreset(preset.id, name)}
+                    onSubmit={async (name) => name === preset.name || (await renamePreset(preset.id, name)).ok}
                     onDone={() => setRenaming(false)}
                 />
             </li>

@@ -192,9 +192,9 @@ function TokenForm() {
         return null;
 
     async function save(value: string | null) {
-        const failure = await setHubToken(value);
-        setError(failure);
-        if (failure == null)
+        const result = await setHubToken(value);
+        setError(failureIn(result));
+        if (result.ok)
             setToken("");
     }
 

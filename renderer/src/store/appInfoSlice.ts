@@ -3,6 +3,8 @@ import type {AppInfo, LogTail, PonderApi, SystemInfo} from "../../../electron/co
 import type {PonderState} from "./createPonderStore";
 import type {Failure} from "../i18n/localizeError";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 /** What the app knows of itself and its machine: where it runs and keeps data, versions and hardware, its log. */
 export interface AppInfoSlice {
@@ -17,7 +19,7 @@ export interface AppInfoSlice {
     loadSystem(): Promise<void>;
     /** The log's folder and last lines, for About's Copy details; null until read (or when it can't be). */
     logTail: LogTail | null;
-    loadLogTail(): Promise<void>;
+    loadLogTail(): Promise<ActionResult<LogTail>>;
     /** Desktop only: shows the logs folder in the system file manager. */
     openLogsFolder(): Promise<void>;
 }
@@ -32,10 +34,8 @@ export const createAppInfoSlice = (api: PonderApi): StateCreator<PonderState, []
         const result = await requestAction(null, () => api.app.getSystem());
         set(result.ok ? {system: result.value, systemError: null} : {systemError: result.failure});
     },
-    async loadLogTail() {
-        const result = await requestAction(get().reportError, () => api.app.getLogs());
-        if (result.ok)
-            set({logTail: result.value});
+    loadLogTail() {
+        return updateField(get, set, "logTail")(() => api.app.getLogs());
     },
     async openLogsFolder() {
         await requestAction(get().reportError, () => api.app.openLogsFolder());

@@ -3,6 +3,7 @@ import type {Attachment, PonderApi, PonderFiles} from "../../../electron/contrac
 import type {Failure} from "../i18n/localizeError";
 import {uploadFailure, uploadFile} from "./uploadFile";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 /** A file on its way into the next message: being uploaded and read, ready, or refused with the core's reason. */
 export type PendingAttachment =
@@ -101,14 +102,10 @@ export const createComposerSlice = (api: PonderApi, files?: PonderFiles): StateC
             }));
         },
         async attachPicked() {
-            let paths: string[];
-            try {
-                paths = await api.attachments.pick();
-            } catch (error) {
-                get().reportError(error);
+            const picked = await requestAction(get().reportError, () => api.attachments.pick());
+            if (!picked.ok)
                 return;
-            }
-            await attachInOrder(paths.map((path) => {
+            await attachInOrder(picked.value.map((path) => {
                 const name = path.split(/[\\/]/).pop() ?? path;
                 return {name, sizeBytes: null, read: (key: string) => readFromDisk(key, name, path)};
             }));
