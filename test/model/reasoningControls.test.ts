@@ -55,7 +55,7 @@ async function load(filePath: string, contextSize = 1024) {
 function collect() {
     const chunks: SegmentChunk[] = [];
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), thought: () => text("reasoning"), answer: () => text("answer")};
+    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), reasoning: () => text("reasoning"), answer: () => text("answer")};
 }
 
 const greedy = {temperature: 0};
@@ -65,12 +65,12 @@ describe("language lock", () => {
         const model = await load(fixtures.prefilled);
         const off = collect();
         await model.generate({turns: [{role: "user", text: "Hi"}], sampling: greedy, onChunk: off.onChunk});
-        expect(off.thought()).toBe(expectedTexts.reasoning);
-        expect(off.thought()).toContain(chineseToken);
+        expect(off.reasoning()).toBe(expectedTexts.reasoning);
+        expect(off.reasoning()).toContain(chineseToken);
 
         const locked = collect();
         const result = await model.generate({turns: [{role: "user", text: "Hi"}], sampling: greedy, languageLock: "english", onChunk: locked.onChunk});
-        expect(locked.thought()).toBe(expectedTexts.reasoningWithoutChinese);
+        expect(locked.reasoning()).toBe(expectedTexts.reasoningWithoutChinese);
         // The answer is under the lock as well, and still arrives.
         expect(locked.answer()).toBe(expectedTexts.answer);
         expect(result.stopReason).toBe("finished");
@@ -80,11 +80,11 @@ describe("language lock", () => {
         const model = await load(chineseThinker);
         const off = collect();
         await model.generate({turns: [{role: "user", text: "你好"}], sampling: greedy, onChunk: off.onChunk});
-        expect(off.thought()).toBe(chineseReasoning.join("") + "。");
+        expect(off.reasoning()).toBe(chineseReasoning.join("") + "。");
 
         const locked = collect();
         await model.generate({turns: [{role: "user", text: "你好"}], sampling: greedy, languageLock: "chinese", onChunk: locked.onChunk});
-        expect(locked.thought()).toBe(chineseReasoning.join("").replace(englishRunnerUp, chineseToken) + "。");
+        expect(locked.reasoning()).toBe(chineseReasoning.join("").replace(englishRunnerUp, chineseToken) + "。");
         expect(locked.answer()).toBe(chineseAnswer);
     });
 });
@@ -112,13 +112,13 @@ describe("Answer now", () => {
             turns: [{role: "user", text: "Think"}], sampling: greedy, answerNow: answerNow.signal,
             onChunk(chunk) {
                 out.onChunk(chunk);
-                if (chunk.segment === "reasoning" && out.thought().length > 200)
+                if (chunk.segment === "reasoning" && out.reasoning().length > 200)
                     answerNow.abort();
             }
         });
         expect(result.stopReason).toBe("finished");
         expect(result.reasoningCutByBudget).toBe(false);
-        expect(out.thought().length).toBeGreaterThan(200);
+        expect(out.reasoning().length).toBeGreaterThan(200);
         expect(out.answer()).toBe(expectedTexts.answer);
     });
 });
