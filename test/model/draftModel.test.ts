@@ -43,7 +43,7 @@ describe("speculative decoding with a draft model", () => {
             const {text, result} = await answer(drafted);
             expect(text).toBe(expected.text);
             // A draft that is the model itself is right every time: every token it offered was accepted, about every other one of the reply.
-            const replyTokens = result.thoughtTokens + result.answerTokens;
+            const replyTokens = result.reasoningTokens + result.answerTokens;
             expect(result.draft!.drafted).toBeGreaterThanOrEqual(replyTokens / 3);
             expect(result.draft!.accepted).toBe(result.draft!.drafted);
         } finally {
