@@ -4,7 +4,7 @@ import type {EventName} from "../../electron/contract.ts";
 import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
-import {loadedCpuVariant, startLlamaServer} from "./support/llamaServer.ts";
+import {prebuiltLlamaCppDir, startLlamaServer} from "./support/llamaServer.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";
 import {startPrebuiltPonderServer} from "./support/prebuiltPonderServer.ts";
 
@@ -30,10 +30,11 @@ interface Peer {
  * - four clients at once: aggregate tokens/s, Ponder's 4 parallel replies vs `--parallel 4`;
  * - a desktop chat's time to first token while four API streams run, vs when idle (Ponder only:
  *   llama-server has no desktop chat).
- * llama-server runs twice: as llama.cpp builds it by default (with OpenMP) and on ggml built
- * without OpenMP, as node-llama-cpp's prebuilt binaries are, since which one is faster depends on
- * the machine (stop 23's AMD VM and stop 24's Intel VM disagreed); each target holds against both.
- * Both run the CPU variant of ggml that Ponder's prebuilt binaries picked on this machine.
+ * llama-server runs twice, and each target holds against both: as llama.cpp builds it (OpenMP,
+ * one CPU level), and on the very libllama and ggml node-llama-cpp ships (no OpenMP, the CPU
+ * variant ggml picks at run time, which may be faster code than the first's: AVX-512 and AMX
+ * against AVX2 on stop 24's Intel VM). The second differs from Ponder only above libllama, so it
+ * measures what is Ponder's.
  * Ponder runs the llama.cpp the app would (the OpenMP build when `npm run build:llama` made one);
  * it says which. With the OpenMP build, the one-client rounds also measure Ponder on the
  * prebuilt binaries, in a second process, so the two builds compare in the same run.
@@ -45,8 +46,14 @@ export async function parallelBench(): Promise<Measure[]> {
     return measures;
 }
 
-/** The two llama-server builds, named as their measures are. */
-const llamaServerBuilds = [{key: "llama_server", openMp: true}, {key: "llama_server_without_openmp", openMp: false}] as const;
+/**
+ * llama-server as llama.cpp builds it, and on node-llama-cpp's prebuilt libllama and ggml (Linux
+ * x64), named as their measures are.
+ */
+const llamaServerBuilds = [
+    {key: "llama_server", libraries: "own"} as const,
+    ...prebuiltLlamaCppDir() == null ? [] : [{key: "llama_server_on_prebuilt_libraries", libraries: "prebuilt"} as const]
+];
 type LlamaServerKey = typeof llamaServerBuilds[number]["key"];
 
 async function benchAtThreads(threads: number, suffix: string): Promise<Measure[]> {
@@ -54,13 +61,12 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
     const apiKey = "bench";
     const server = new PonderServer(bench.core, {rendererDir: bench.dir, api: new OpenAiApi({models: bench.core.models, apiKey: () => apiKey})});
     const {llamaBuild} = await bench.core.models.describeRuntime();
-    const cpuVariant = loadedCpuVariant();
-    console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP, ${cpuVariant == null ? "one CPU variant" : `ggml's ${cpuVariant} CPU code, as llama-server will`}`);
+    console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP`);
     const llamaServers: Array<Awaited<ReturnType<typeof startLlamaServer>>> = [];
     let prebuiltServer: Awaited<ReturnType<typeof startPrebuiltPonderServer>> | undefined;
     try {
-        for (const {openMp} of llamaServerBuilds)
-            llamaServers.push(await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize, openMp, cpuVariant}));
+        for (const {libraries} of llamaServerBuilds)
+            llamaServers.push(await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize, libraries}));
         prebuiltServer = llamaBuild.openMp ? await startPrebuiltPonderServer({contextSize, threads, parallel: clients}) : undefined;
         const ponder: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
         const llamas = new Map<LlamaServerKey, Peer>(llamaServerBuilds.map(({key}, index) => [key, {client: new OpenAI({baseURL: llamaServers[index]!.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServers[index]!.model}]));
@@ -107,7 +113,7 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         // A ratio per round, against the peer's run in that same round, then their median.
         const decodeRatio = (runs: RunTiming[], peerRuns: RunTiming[]) => median(runs.map((run, round) => run.tokensPerSecond / peerRuns[round]!.tokensPerSecond));
         const againstLlamaServer = ({key}: typeof llamaServerBuilds[number]): Measure[] => {
-            const against = key === "llama_server" ? "" : "_vs_without_openmp";
+            const against = key === "llama_server" ? "" : "_vs_on_prebuilt_libraries";
             const oneLlama = oneClient.llama.get(key)!;
             const fourLlama = concurrent.llama.get(key)!;
             return [

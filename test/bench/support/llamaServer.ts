@@ -1,5 +1,6 @@
 import {spawn, spawnSync, type ChildProcess} from "node:child_process";
-import {existsSync, mkdirSync, readFileSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync} from "node:fs";
+import {createRequire} from "node:module";
 import {homedir} from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -43,74 +44,19 @@ export function locateGgmlWithoutOpenMp(): string {
     return path.join(dir, buildFolder, "bin");
 }
 
-/**
- * The CPU variant of ggml node-llama-cpp's prebuilt binaries loaded in this process
- * (`haswell`, `sapphirerapids`, …): they carry every x86 variant and ggml picks the best the CPU
- * runs, so a peer built at one fixed level may run slower code than Ponder does (stop 24's
- * Intel VM: `sapphirerapids` against an AVX2 llama-server, 1.36× for nothing Ponder did).
- * Undefined before a model is loaded, off x64 Linux, or on a build without variants.
- */
-export function loadedCpuVariant(): string | undefined {
-    if (process.platform !== "linux" || process.arch !== "x64")
-        return undefined;
-    return /libggml-cpu-([\w.]+)\.so/.exec(readFileSync("/proc/self/maps", "utf8"))?.[1];
-}
-
-/** Every x86 feature a ggml CPU variant switches on or off (ggml/src/CMakeLists.txt). */
-const x86Features = ["SSE42", "AVX", "AVX2", "BMI2", "AVX_VNNI", "FMA", "F16C", "AVX512", "AVX512_VBMI", "AVX512_VNNI", "AVX512_BF16", "AMX_TILE", "AMX_INT8", "AMX_BF16"];
-
-/**
- * CMake options that compile ggml's CPU code as `cpuVariant` is compiled among the prebuilt
- * binaries' variants: its features on, every other off, read from the same source's
- * `ggml_add_cpu_backend_variant` line. Building that one variant takes the time of one build;
- * llama.cpp's own all-variants build compiles all fourteen.
- */
-function variantCmakeArgs(dir: string, cpuVariant: string): string[] {
-    ensureLlamaCppSource(dir);
-    const source = readFileSync(path.join(dir, "ggml", "src", "CMakeLists.txt"), "utf8");
-    const line = new RegExp(`ggml_add_cpu_backend_variant\\(\\s*${cpuVariant.replaceAll(".", "\\.")}((?:\\s+\\w+)*)\\s*\\)`).exec(source);
-    if (line == null)
-        throw new Error(`ggml has no CPU variant named ${cpuVariant}.`);
-    const features = new Set(line[1]!.trim().split(/\s+/));
-    return ["-DGGML_NATIVE=OFF", ...x86Features.map((feature) => `-DGGML_${feature}=${features.has(feature) ? "ON" : "OFF"}`)];
-}
-
-/**
- * `llama-server` running `cpuVariant`'s ggml code; without OpenMP, on a second build of ggml
- * alone with the same options, swapped in through the library path.
- */
-function locateVariantLlamaServer(cpuVariant: string): {server: string; ggmlWithoutOpenMp: () => string} {
-    const folder = `build-${cpuVariant}`;
-    const dir = llamaCppDir();
-    const cmakeArgs = variantCmakeArgs(dir, cpuVariant);
-    ensureLlamaCppBuild(dir, cmakeArgs, ["llama-server"], folder);
-    return {
-        server: path.join(dir, folder, "bin", "llama-server"),
-        ggmlWithoutOpenMp() {
-            const withoutOpenMp = `${dir}-noomp`;
-            ensureLlamaCppBuild(withoutOpenMp, ["-DGGML_OPENMP=OFF", ...cmakeArgs], ["ggml", "ggml-cpu"], folder);
-            return path.join(withoutOpenMp, folder, "bin");
-        }
-    };
-}
-
-function ensureLlamaCppSource(dir: string) {
-    if (existsSync(path.join(dir, "CMakeLists.txt")))
-        return;
-    const bundle = fileURLToPath(new URL("../../../node_modules/node-llama-cpp/llama/gitRelease.bundle", import.meta.url));
-    mkdirSync(path.dirname(dir), {recursive: true});
-    run("git", ["clone", "--quiet", bundle, dir]);
-}
-
-function ensureLlamaCppBuild(dir: string, cmakeArgs: string[], targets: string[], folder = buildFolder) {
-    const bin = path.join(dir, folder, "bin");
+function ensureLlamaCppBuild(dir: string, cmakeArgs: string[], targets: string[]) {
+    const bin = path.join(dir, buildFolder, "bin");
     const built = (target: string) => existsSync(path.join(bin, target.startsWith("ggml") ? `lib${target}.so` : target));
     if (targets.every(built))
         return;
-    console.log(`  building ${targets.join(", ")} into ${path.join(dir, folder)} (up to ten minutes on two cores)…`);
-    ensureLlamaCppSource(dir);
-    run("cmake", ["-S", dir, "-B", path.join(dir, folder), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF", ...cmakeArgs]);
-    run("cmake", ["--build", path.join(dir, folder), "--target", ...targets]);
+    const bundle = fileURLToPath(new URL("../../../node_modules/node-llama-cpp/llama/gitRelease.bundle", import.meta.url));
+    console.log(`  building ${targets.join(", ")} from ${bundle} into ${dir} (up to ten minutes on two cores)…`);
+    if (!existsSync(path.join(dir, "CMakeLists.txt"))) {
+        mkdirSync(path.dirname(dir), {recursive: true});
+        run("git", ["clone", "--quiet", bundle, dir]);
+    }
+    run("cmake", ["-S", dir, "-B", path.join(dir, buildFolder), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF", ...cmakeArgs]);
+    run("cmake", ["--build", path.join(dir, buildFolder), "--target", ...targets]);
 }
 
 function run(command: string, args: string[]) {
@@ -128,24 +74,59 @@ export interface RunningLlamaServer {
 }
 
 /**
- * Starts `llama-server` on a free port with `parallel` slots of `contextSize` tokens each, and
- * waits until it serves. With `cpuVariant` (see {@link loadedCpuVariant}) it runs ggml's CPU code
- * compiled as that variant is, else the portable build. `openMp: false` runs it on ggml built without OpenMP, as
- * node-llama-cpp's prebuilt binaries are (llama-server still attaches its persistent threadpool).
- * Both are checked in the running process, since a build that didn't apply would silently
- * measure another one.
+ * The folder of the llama.cpp libraries node-llama-cpp's prebuilt CPU binaries for Linux x64
+ * consist of (libllama, ggml and every CPU variant of ggml), undefined elsewhere.
  */
-export async function startLlamaServer({modelPath, threads, parallel, contextSize, openMp = true, cpuVariant}: {modelPath: string; threads: number; parallel: number; contextSize: number; openMp?: boolean; cpuVariant?: string}): Promise<RunningLlamaServer> {
+export function prebuiltLlamaCppDir(): string | undefined {
+    if (process.platform !== "linux" || process.arch !== "x64")
+        return undefined;
+    // The package exports only its entry, dist/index.js.
+    const entry = createRequire(import.meta.url).resolve("@node-llama-cpp/linux-x64");
+    return path.join(path.dirname(entry), "..", "bins", "linux-x64");
+}
+
+/**
+ * Points the names llama-server's own libraries ask for (`libllama.so.0`, `libggml.so.0`,
+ * `libggml-base.so.0`) at node-llama-cpp's prebuilt files of the same llama.cpp, in a folder that
+ * goes first in `LD_LIBRARY_PATH`: llama-server then runs the very libllama and ggml Ponder runs,
+ * so the two differ only in the code above them.
+ */
+function prebuiltLibraryNames(prebuiltDir: string): string {
+    const shim = path.join(llamaCppDir(), "prebuilt-libraries");
+    mkdirSync(shim, {recursive: true});
+    const files = readdirSync(prebuiltDir);
+    const find = (pattern: RegExp) => {
+        const file = files.find((name) => pattern.test(name));
+        if (file == null)
+            throw new Error(`node-llama-cpp's prebuilt binaries in ${prebuiltDir} have no file matching ${pattern}.`);
+        return path.join(prebuiltDir, file);
+    };
+    for (const [name, target] of [["libllama.so.0", find(/^libllama\.v[\d.]+\.so$/)], ["libggml.so.0", find(/^libggml\.v[\d.]+\.so$/)], ["libggml-base.so.0", find(/^libggml-base\.so$/)]] as const) {
+        rmSync(path.join(shim, name), {force: true});
+        symlinkSync(target, path.join(shim, name));
+    }
+    return shim;
+}
+
+/**
+ * Starts `llama-server` on a free port with `parallel` slots of `contextSize` tokens each, and
+ * waits until it serves. `libraries: "prebuilt"` runs it on node-llama-cpp's prebuilt libllama
+ * and ggml (see {@link prebuiltLibraryNames}); ggml then picks its CPU variant at run time among
+ * the prebuilt ones, found in the working folder, as it does in Ponder. Checked in the running
+ * process, since a library path that didn't apply would silently measure the other build.
+ */
+export async function startLlamaServer({modelPath, threads, parallel, contextSize, libraries = "own"}: {modelPath: string; threads: number; parallel: number; contextSize: number; libraries?: "own" | "prebuilt"}): Promise<RunningLlamaServer> {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const build = cpuVariant == null ? {server: locateLlamaServer(), ggmlWithoutOpenMp: locateGgmlWithoutOpenMp} : locateVariantLlamaServer(cpuVariant);
-    const ggmlDir = openMp ? path.dirname(build.server) : build.ggmlWithoutOpenMp();
-    const env = openMp ? process.env : {...process.env, LD_LIBRARY_PATH: [ggmlDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":")};
-    const child: ChildProcess = spawn(build.server, [
+    const prebuiltDir = libraries === "prebuilt" ? prebuiltLlamaCppDir() : undefined;
+    if (libraries === "prebuilt" && prebuiltDir == null)
+        throw new Error("llama-server on node-llama-cpp's prebuilt libraries is set up for Linux x64 only.");
+    const env = prebuiltDir == null ? process.env : {...process.env, LD_LIBRARY_PATH: [prebuiltLibraryNames(prebuiltDir), process.env.LD_LIBRARY_PATH].filter(Boolean).join(":")};
+    const child: ChildProcess = spawn(locateLlamaServer(), [
         "-m", modelPath, "--host", "127.0.0.1", "--port", String(port),
         "-t", String(threads), "-tb", String(threads),
         "--parallel", String(parallel), "-c", String(contextSize * parallel),
         "--no-webui", "--log-disable"
-    ], {stdio: ["ignore", "ignore", "pipe"], env});
+    ], {stdio: ["ignore", "ignore", "pipe"], env, cwd: prebuiltDir});
     let output = "";
     child.stderr!.on("data", (chunk: Buffer) => output = (output + chunk.toString()).slice(-4000));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -163,15 +144,10 @@ export async function startLlamaServer({modelPath, threads, parallel, contextSiz
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    if (process.platform === "linux") {
-        const maps = readFileSync(`/proc/${child.pid}/maps`, "utf8");
-        const mismatch = maps.includes("libgomp") !== openMp ? `${openMp ? "with" : "without"} OpenMP`
-            : !maps.includes(path.join(ggmlDir, "libggml-cpu.so")) ? `ggml's CPU code from ${ggmlDir}`
-                : undefined;
-        if (mismatch != null) {
-            child.kill("SIGKILL");
-            throw new Error(`llama-server was to run ${mismatch}, and doesn't.`);
-        }
+    const maps = prebuiltDir == null ? "" : readFileSync(`/proc/${child.pid}/maps`, "utf8");
+    if (prebuiltDir != null && !(maps.includes(path.join(prebuiltDir, "libllama")) && maps.includes(path.join(prebuiltDir, "libggml-cpu-")))) {
+        child.kill("SIGKILL");
+        throw new Error(`llama-server was to run node-llama-cpp's prebuilt libllama and ggml from ${prebuiltDir}, and doesn't.`);
     }
     const models = await (await fetch(`${origin}/v1/models`)).json() as {data: Array<{id: string}>};
     return {
