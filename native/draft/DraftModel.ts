@@ -56,7 +56,10 @@ export class DraftModel {
 
     /** A predictor over one of the draft's sequences, for one target sequence. */
     predictor(): CountingDraftPredictor {
-        return new CountingDraftPredictor(this.#context.getSequence(), {minTokens: initialDraftLength, maxTokens: initialDraftLength});
+        // The draft offers its likeliest tokens, also when the reply samples: the target keeps a
+        // drafted token only where its own sample is that token, which is likelier for the
+        // draft's top token than for a sampled one (and the draft's confidence is that token's).
+        return new CountingDraftPredictor(this.#context.getSequence(), {minTokens: initialDraftLength, maxTokens: initialDraftLength, evaluateOptions: {temperature: 0}});
     }
 
     async dispose(): Promise<void> {
@@ -83,6 +86,8 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
     readonly #verdicts: boolean[] = [];
     /** Target steps left without drafts, after the draft kept guessing wrong. */
     #pause = 0;
+    /** Offers in a row of which the target accepted nothing. */
+    #fruitlessOffers = 0;
     /** Windows in a row the draft failed: each doubles its next pause. */
     #failedWindows = 0;
 
@@ -132,14 +137,24 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
         for (let index = 0; index < offered; index++)
             this.#verdicts.push(index < accepted);
         this.#verdicts.splice(0, this.#verdicts.length - verdictWindow);
-        if (this.#verdicts.length < verdictWindow)
+        this.#fruitlessOffers = accepted === 0 ? this.#fruitlessOffers + 1 : 0;
+        const windowFull = this.#verdicts.length === verdictWindow;
+        // A draft that is always wrong is found out after a few offers, not a whole window: each
+        // one costs the target a larger batch and a wait for the draft.
+        const failed = this.#fruitlessOffers >= maxFruitlessOffers
+            || (windowFull && this.#verdicts.filter(Boolean).length / verdictWindow < minimumAcceptance);
+        if (!failed) {
+            if (windowFull)
+                this.#failedWindows = 0;
             return;
-        const failed = this.#verdicts.filter(Boolean).length / verdictWindow < minimumAcceptance;
-        this.#failedWindows = failed ? this.#failedWindows + 1 : 0;
-        if (failed) {
-            this.#pause = pauseSteps * 2 ** Math.min(this.#failedWindows - 1, 5);
-            this.#verdicts.length = 0;
         }
+        this.#failedWindows++;
+        this.#pause = pauseSteps * 2 ** Math.min(this.#failedWindows - 1, 5);
+        // Resting, the draft neither drafts ahead nor follows the target token by token: the
+        // target's tokens wait in the predictor and are evaluated in one batch when it is asked again.
+        this.stop();
+        this.#verdicts.length = 0;
+        this.#fruitlessOffers = 0;
     }
 }
 
@@ -149,6 +164,8 @@ const initialDraftLength = 4;
 const maxDraftLength = 16;
 /** Offered tokens whose acceptance decides whether the draft is worth asking. */
 const verdictWindow = 16;
+/** Offers in a row with nothing accepted after which the draft rests. */
+const maxFruitlessOffers = 3;
 /** Below this share of right guesses, a draft costs the target more than it saves. */
 const minimumAcceptance = 0.3;
 /** Target steps without drafts before the draft is asked again (doubling while it keeps failing, up to 32 times). */
