@@ -5,9 +5,10 @@
  */
 import type {z} from "zod";
 import {type Attachment, type DocumentIndexing, type MessageSource, attachmentRefSchema} from "./documents.ts";
-import {generationSettingsSchema} from "./settings.ts";
+import {modelFamilies, replySettingsSchema} from "./settings.ts";
 import type {RequestSchemaBuilders, Zod} from "./RequestSchemaBuilders.ts";
 import {everyName} from "./everyName.ts";
+import {chatArchiveVersion, upgradeChatArchive} from "./upgradeChatArchive.ts";
 import {isPonderErrorData, type Failure, type PonderErrorData} from "./errors.ts";
 
 export const chatsRequests = {
@@ -114,7 +115,7 @@ export interface ChatsEvents {
 
 export const chatsEventNames = everyName<keyof ChatsEvents>()(["chats.listChanged", "chats.delta", "chats.messageUpdated", "chats.toolCall", "chats.sources"]);
 
-/** A JSON export of conversations (`chats.export` with `json`), as `chats.import` takes it back. */
+/** A JSON export of conversations (`chats.export` with `json`), as `chats.import` takes it back (any version, brought to this one). */
 function chatArchiveSchema(z: Zod, id: z.ZodString) {
     const time = z.number().int().nonnegative();
     /** The text of an error, or a coded error (translated when shown). */
@@ -125,8 +126,8 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         droppedTurns: z.number().int().nonnegative().optional(),
         timeToFirstTokenMs: z.number().nonnegative(),
         tokensPerSecond: z.number().nonnegative(),
-        thinkingMs: z.number().nonnegative(),
-        thoughtTokens: z.number().int().nonnegative(),
+        reasoningMs: z.number().nonnegative(),
+        reasoningTokens: z.number().int().nonnegative(),
         answerTokens: z.number().int().nonnegative(),
         stopReason: z.enum(["finished", "stopped", "budget", "length", "error", "toolCall"]),
         limit: z.strictObject({name: z.enum(["maxTokens", "context"]), tokens: z.number().int().positive()}).optional(),
@@ -145,7 +146,7 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         error: failure.nullable(),
         reasoningOffset: z.number().int().nonnegative(),
         textOffset: z.number().int().nonnegative(),
-        segment: z.enum(["thought", "answer"]).optional(),
+        segment: z.enum(["reasoning", "answer"]).optional(),
         durationMs: z.number().nonnegative().nullable()
     });
     const message = z.strictObject({
@@ -157,8 +158,8 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         reasoning: z.string(),
         status: z.enum(["streaming", "done", "stopped", "error", "interrupted"]),
         createdAt: time,
-        thinkingStartedAt: time.nullable(),
-        thinkingEndedAt: time.nullable(),
+        reasoningStartedAt: time.nullable(),
+        reasoningEndedAt: time.nullable(),
         stats: stats.nullable(),
         error: failure.nullable(),
         /** Absent in exports from before tools. */
@@ -189,7 +190,9 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         }),
         activeLeafId: id.nullable(),
         /** The chat's own generation settings (what differs from the model's); absent when none. */
-        settings: generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true}).partial().optional(),
+        settings: replySettingsSchema(z).partial().optional(),
+        /** The family preset chosen for the chat; absent when it follows the model's (and in archives from before it was kept). */
+        family: z.enum(modelFamilies).optional(),
         /** Every message of the chat, every branch, parents before children. */
         messages: z.array(message).max(1_000_000)
     });
@@ -200,13 +203,13 @@ function chatArchiveSchema(z: Zod, id: z.ZodString) {
         sizeBytes: z.number().int().nonnegative(),
         tokens: z.number().int().nonnegative()
     });
-    return z.strictObject({
+    return z.preprocess(upgradeChatArchive, z.strictObject({
         format: z.literal("ponder.chats"),
-        version: z.literal(1),
+        version: z.literal(chatArchiveVersion),
         chats: z.array(chat).max(100_000),
         /** The text of every document the messages attach, once per content hash; absent when none (and in exports from before attachments). */
         attachments: z.record(z.string().regex(/^[0-9a-f]{64}$/), document).optional()
-    });
+    }));
 }
 
 export interface SendResult {
@@ -248,8 +251,8 @@ export interface MessageStats {
     droppedTurns?: number;
     timeToFirstTokenMs: number;
     tokensPerSecond: number;
-    thinkingMs: number;
-    thoughtTokens: number;
+    reasoningMs: number;
+    reasoningTokens: number;
     answerTokens: number;
     stopReason: StopReason;
     /** For a reply cut by `length`: which limit it reached (where the engine says). */
@@ -288,7 +291,7 @@ export interface MessageToolCall {
     reasoningOffset: number;
     textOffset: number;
     /** Whether the model made it inside its reasoning or in its answer; absent in messages from before it was kept. */
-    segment?: "thought" | "answer";
+    segment?: "reasoning" | "answer";
     durationMs: number | null;
 }
 
@@ -303,8 +306,8 @@ export interface Message {
     status: MessageStatus;
     createdAt: number;
     /** When the reasoning began and ended (epoch ms); null until known. */
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
     stats: MessageStats | null;
     error: Failure | null;
     /** The reply's tool calls, in order. */
@@ -378,8 +381,8 @@ export interface ChatDelta {
     messageId: string;
     reasoning: string;
     text: string;
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
     /**
      * The context tokens the conversation fills as of this delta (prompt and reply so far,
      * reasoning included), for a live context meter; absent where the engine doesn't count them.

@@ -237,11 +237,13 @@ export function formatBytes(bytes: number, language: string): string {
         value /= 1000;
         unit++;
     }
-    return new Intl.NumberFormat(language, {
+    const parts = new Intl.NumberFormat(language, {
         style: "unit",
-        unit: byteUnits[unit],
-        // "30 byte" reads oddly; "30B" doesn't.
-        unitDisplay: unit === 0 ? "narrow" : "short",
+        // Bytes are written like kilobytes ("0 B" beside "2 kB"): the language's own byte unit is
+        // "byte" in short form and unspaced ("0B") in narrow form.
+        unit: byteUnits[Math.max(unit, 1)],
+        unitDisplay: "short",
         maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0
-    }).format(value);
+    }).formatToParts(value);
+    return parts.map((part) => unit === 0 && part.type === "unit" ? "B" : part.value).join("");
 }

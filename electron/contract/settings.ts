@@ -23,6 +23,17 @@ export const settingsRequests = {
     "settings.savePreset": ({z, id}) => z.strictObject({name: presetName(z), modelId: id, chatId: id.optional()}),
     "settings.renamePreset": ({z, id}) => z.strictObject({presetId: id, name: presetName(z)}),
     "settings.deletePreset": ({z, id}) => z.strictObject({presetId: id}),
+    /** Puts a deleted preset back as it was (its id, name and time keep its place in the list): the delete's undo. */
+    "settings.restorePreset": ({z, id}) => z.strictObject({
+        preset: z.strictObject({
+            id,
+            name: presetName(z),
+            systemPrompt: z.string().max(20_000),
+            family: z.enum(modelFamilies),
+            values: replySettingsSchema(z).partial(),
+            createdAt: z.number().int().nonnegative()
+        })
+    }),
     /** Gives the chat the preset's system prompt, family and settings, replacing the chat's own. */
     "settings.applyPreset": ({z, id}) => z.strictObject({presetId: id, modelId: id, chatId: id})
 } satisfies RequestSchemaBuilders;
@@ -34,6 +45,7 @@ export interface SettingsResults {
     "settings.savePreset": UserPreset[];
     "settings.renamePreset": UserPreset[];
     "settings.deletePreset": UserPreset[];
+    "settings.restorePreset": UserPreset[];
     "settings.applyPreset": SettingsView;
 }
 
@@ -64,7 +76,7 @@ export function generationSettingsSchema(z: Zod) {
         presencePenalty: z.number().min(0).max(2),
         seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
         maxTokens: count(1_000_000),
-        thinkingBudget: count(1_000_000),
+        reasoningBudget: count(1_000_000),
         languageLock: z.enum(languageLocks),
         contextOverflow: z.enum(["dropOldest", "stop"]),
         /** Offer the enabled MCP tools to models that can call them ("Use tools"). */
@@ -80,6 +92,11 @@ export function generationSettingsSchema(z: Zod) {
         /** A library model of the same vocabulary that drafts tokens for this one to check (speculative decoding); null: none. */
         draftModelId: z.string().min(1).max(4096).nullable()
     });
+}
+
+/** The settings that shape a reply, without the load options (which belong to a model): what a chat or a user preset keeps. */
+export function replySettingsSchema(z: Zod) {
+    return generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true});
 }
 
 /** Generation and load settings (#5). Load options (context size, GPU layers, threads, batch size) apply at the next load. */

@@ -153,7 +153,7 @@ export class LoadedModel {
     }
 
     get thinks(): boolean {
-        return this.format.thoughtOpenTag != null;
+        return this.format.reasoningOpenTag != null;
     }
 
     /** {@link countTokens} for text of any length (a whole document): long text is counted off the event loop. */

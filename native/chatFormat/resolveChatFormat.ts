@@ -7,16 +7,16 @@ export interface ChatFormat {
     /** The same format, but keeping earlier answers' reasoning where the wrapper would drop it (QwQ, DeepSeek-R1). */
     wrapperKeepingReasoning: ChatWrapper;
     /** The tag that opens reasoning (`<think>`), or null for models that don't reason. */
-    thoughtOpenTag: string | null;
-    thoughtCloseTag: string | null;
+    reasoningOpenTag: string | null;
+    reasoningCloseTag: string | null;
     /**
      * Set when the chat template itself opens the reasoning at the generation prompt (QwQ-32B:
      * `<|im_start|>assistant\n<think>\n`), so the model starts inside its reasoning and never
      * writes the opening tag: the text to add after the generation prompt.
      */
-    thoughtPrefill: LlamaText | null;
-    /** What the model reads when its thinking budget closes the reasoning. */
-    thoughtClosing: LlamaText | null;
+    reasoningPrefill: LlamaText | null;
+    /** What the model reads when its reasoning budget closes the reasoning. */
+    reasoningClosing: LlamaText | null;
     /**
      * The tags around a Hermes-style tool call (`<tool_call>{"name": …, "arguments": …}</tool_call>`,
      * Qwen's and QwQ's form), or null when the wrapper writes calls another way: such models get no tools.
@@ -24,7 +24,7 @@ export interface ChatFormat {
     toolCallTags: {open: string; close: string} | null;
 }
 
-/** Resolved once, when the model loads: the wrapper, its thought tags and whether the template prefills them. */
+/** Resolved once, when the model loads: the wrapper, its reasoning tags and whether the template prefills them. */
 export function resolveChatFormat(model: LlamaModel): ChatFormat {
     const wrapper = resolveChatWrapper(model);
     const keep = {keepOnlyLastThought: false};
@@ -33,22 +33,22 @@ export function resolveChatFormat(model: LlamaModel): ChatFormat {
         customWrapperSettings: {qwen: keep, deepSeek: keep, gemma4: keep, harmony: keep, muse: keep}
     });
     const thought = wrapper.settings.segments?.thought;
-    const thoughtOpenTag = thought == null || !("prefix" in thought) || isOpenedOnStart(thought.prefix)
+    const reasoningOpenTag = thought == null || !("prefix" in thought) || isOpenedOnStart(thought.prefix)
         ? null
         : tagText(thought.prefix);
-    const thoughtCloseTag = thought?.suffix == null ? null : tagText(thought.suffix);
+    const reasoningCloseTag = thought?.suffix == null ? null : tagText(thought.suffix);
     const template = model.fileInfo.metadata.tokenizer?.chat_template;
-    const prefillsThought = thoughtOpenTag != null && (
+    const prefillsReasoning = reasoningOpenTag != null && (
         thought?.openOnResponseStart === true ||
-        (typeof template === "string" && templatePrefills(template, thoughtOpenTag))
+        (typeof template === "string" && templatePrefills(template, reasoningOpenTag))
     );
     return {
         wrapper,
         wrapperKeepingReasoning,
-        thoughtOpenTag,
-        thoughtCloseTag,
-        thoughtPrefill: prefillsThought && thought != null && !isOpenedOnStart(thought.prefix) ? LlamaText(thought.prefix) : null,
-        thoughtClosing: thought?.suffix == null ? null : LlamaText([thought.suffix, "\n\n"]),
+        reasoningOpenTag,
+        reasoningCloseTag,
+        reasoningPrefill: prefillsReasoning && thought != null && !isOpenedOnStart(thought.prefix) ? LlamaText(thought.prefix) : null,
+        reasoningClosing: thought?.suffix == null ? null : LlamaText([thought.suffix, "\n\n"]),
         toolCallTags: hermesToolCallTags(wrapper)
     };
 }
@@ -62,7 +62,7 @@ function hermesToolCallTags(wrapper: ChatWrapper): ChatFormat["toolCallTags"] {
 
 /**
  * Renders the template's generation prompt for a one-message chat and checks whether it ends
- * inside an opened thought. Rendering (rather than searching the template's source) also
+ * inside opened reasoning. Rendering (rather than searching the template's source) also
  * handles templates that open the tag conditionally.
  */
 export function templatePrefills(template: string, openTag: string): boolean {

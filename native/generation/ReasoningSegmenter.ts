@@ -1,4 +1,4 @@
-export type SegmentKind = "thought" | "answer";
+export type SegmentKind = "reasoning" | "answer";
 
 export interface SegmentChunk {
     segment: SegmentKind;
@@ -6,7 +6,7 @@ export interface SegmentChunk {
 }
 
 /**
- * Splits a model's streamed text into reasoning and answer at its thought tags, so that tags
+ * Splits a model's streamed text into reasoning and answer at its reasoning tags, so that tags
  * never reach the user. Text that could be the start of a tag, and whitespace that might sit
  * right before a closing tag, is held back until the next text decides it. The answer's
  * leading blank lines and the reasoning's surrounding whitespace are dropped.
@@ -23,12 +23,12 @@ export class ReasoningSegmenter {
     constructor({openTag, closeTag, startInReasoning, resumes = false}: {openTag: string | null; closeTag: string | null; startInReasoning: boolean; resumes?: boolean}) {
         this.#openTag = openTag;
         this.#closeTag = closeTag;
-        this.#segment = startInReasoning && openTag != null ? "thought" : "answer";
+        this.#segment = startInReasoning && openTag != null ? "reasoning" : "answer";
         this.#atSegmentStart = !resumes;
     }
 
     isInReasoning(): boolean {
-        return this.#segment === "thought";
+        return this.#segment === "reasoning";
     }
 
     push(text: string): SegmentChunk[] {
@@ -36,12 +36,12 @@ export class ReasoningSegmenter {
         let input = this.#held + text;
         this.#held = "";
         while (input !== "") {
-            const tag = this.#segment === "thought" ? this.#closeTag : this.#openTag;
+            const tag = this.#segment === "reasoning" ? this.#closeTag : this.#openTag;
             const tagIndex = tag == null ? -1 : input.indexOf(tag);
             if (tag != null && tagIndex >= 0) {
                 this.#emit(chunks, input.slice(0, tagIndex), true);
                 input = input.slice(tagIndex + tag.length);
-                this.#segment = this.#segment === "thought" ? "answer" : "thought";
+                this.#segment = this.#segment === "reasoning" ? "answer" : "reasoning";
                 this.#atSegmentStart = true;
                 continue;
             }
@@ -58,7 +58,7 @@ export class ReasoningSegmenter {
                 this.#segment === "answer" && this.#closeTag != null ? partialTagStart(input, this.#closeTag) : input.length
             );
             // Trailing whitespace of reasoning may be the padding before `</think>`: hold it too.
-            const trailingSpaceFrom = this.#segment === "thought" ? trailingWhitespaceStart(input.slice(0, holdFrom)) : holdFrom;
+            const trailingSpaceFrom = this.#segment === "reasoning" ? trailingWhitespaceStart(input.slice(0, holdFrom)) : holdFrom;
             this.#emit(chunks, input.slice(0, trailingSpaceFrom), false);
             this.#held = input.slice(trailingSpaceFrom);
             break;

@@ -24,7 +24,7 @@ export interface ConversationTurn {
 
 /** A piece of an assistant turn that used tools. */
 export type AssistantPart =
-    | {type: "thought"; text: string; ended: boolean}
+    | {type: "reasoning"; text: string; ended: boolean}
     | {type: "text"; text: string}
     /**
      * A call with the result it was given; `body` is the text the model wrote between the call
@@ -61,7 +61,7 @@ export interface GenerateReplyOptions {
     /** Tokens generated at most (reasoning and answer together). Defaults to the room left in the context. */
     maxTokens?: number;
     /** Reasoning tokens at most; when spent, the reasoning is closed and the model answers. Unlimited when omitted. */
-    thoughtBudget?: number;
+    reasoningBudget?: number;
     /** When it aborts while the model reasons ("Answer now"), the reasoning is closed as the budget closes it and the model answers. */
     answerNow?: AbortSignal;
     sampling?: SamplingOptions;
@@ -113,8 +113,8 @@ export interface ReplyLimit {
 
 export interface GenerateReplyResult {
     stopReason: ReplyStopReason;
-    /** The thinking budget ran out and the reasoning was closed for the model. */
-    thoughtCutByBudget: boolean;
+    /** The reasoning budget ran out and the reasoning was closed for the model. */
+    reasoningCutByBudget: boolean;
     /** Which limit a `length` reply reached, and its size in tokens: Max tokens, or the room left in the context. */
     limit?: ReplyLimit;
     promptTokens: number;
@@ -122,7 +122,7 @@ export interface GenerateReplyResult {
     droppedTurns: number;
     /** Prompt tokens whose evaluation was kept from the previous reply. */
     reusedPromptTokens: number;
-    thoughtTokens: number;
+    reasoningTokens: number;
     answerTokens: number;
     /** When the first token was generated (`performance.now()`); absent when none was. */
     firstTokenAt?: number;
@@ -136,7 +136,7 @@ export interface GenerateReplyResult {
  * Generates one assistant reply with a direct decode loop over the context sequence. The chat
  * wrapper writes the prompt; the loop itself is ours so that nothing per token stands between
  * llama.cpp and the caller but decoding and tag splitting, which keeps streaming at raw decode
- * speed and lets the thinking budget close the reasoning precisely.
+ * speed and lets the reasoning budget close the reasoning precisely.
  */
 export async function generateReply(
     sequence: LlamaContextSequence,
@@ -162,8 +162,8 @@ export async function generateReply(
         return {...stoppedBeforeStart(prompt), reusedPromptTokens};
     const decoder = new TokenTextDecoder(model);
     const segmenter = new ReasoningSegmenter({
-        openTag: format.thoughtOpenTag,
-        closeTag: format.thoughtCloseTag,
+        openTag: format.reasoningOpenTag,
+        closeTag: format.reasoningCloseTag,
         startInReasoning,
         resumes
     });
@@ -174,14 +174,14 @@ export async function generateReply(
     };
     /** Whole calls so far: the reply ends as `toolCall` however its generation stops. */
     const calledTools = () => (detector?.calls.length ?? 0) > 0;
-    const closing = format.thoughtClosing == null
+    const closing = format.reasoningClosing == null
         ? undefined
-        : {text: format.thoughtClosing.toString(), tokens: format.thoughtClosing.tokenize(model.tokenizer)};
+        : {text: format.reasoningClosing.toString(), tokens: format.reasoningClosing.tokenize(model.tokenizer)};
     const {sampling = {}} = options;
 
     let stopReason: ReplyStopReason | undefined;
-    let thoughtCutByBudget = false;
-    let thoughtTokens = 0;
+    let reasoningCutByBudget = false;
+    let reasoningTokens = 0;
     let answerTokens = 0;
     let firstTokenAt: number | undefined;
     const penaltyTokens: Token[] = [];
@@ -219,12 +219,12 @@ export async function generateReply(
                 stopReason = calledTools() ? "toolCall" : "finished";
                 break;
             }
-            const inThought = segmenter.isInReasoning();
-            const budgetSpent = options.thoughtBudget != null && thoughtTokens >= options.thoughtBudget;
-            if (inThought && closing != null && (budgetSpent || options.answerNow?.aborted)) {
+            const inReasoning = segmenter.isInReasoning();
+            const budgetSpent = options.reasoningBudget != null && reasoningTokens >= options.reasoningBudget;
+            if (inReasoning && closing != null && (budgetSpent || options.answerNow?.aborted)) {
                 // Drop this token and make the model read the end of its reasoning instead.
                 emit(segmenter.push(decoder.flush() + closing.text));
-                thoughtCutByBudget ||= budgetSpent;
+                reasoningCutByBudget ||= budgetSpent;
                 await gate.pause();
                 step = await iterator.next(closing.tokens);
                 continue;
@@ -232,20 +232,20 @@ export async function generateReply(
             const chunks = segmenter.push(decoder.push(token));
             if (penalized)
                 penaltyTokens.push(token);
-            // The token that opens a thought counts as reasoning, like the one that closes it.
-            if (inThought || segmenter.isInReasoning())
-                thoughtTokens++;
+            // The token that opens the reasoning counts as reasoning, like the one that closes it.
+            if (inReasoning || segmenter.isInReasoning())
+                reasoningTokens++;
             else
                 answerTokens++;
             // Counted before its text goes out, so the text's delta carries the count that includes it.
-            options.onContextTokens?.(promptTokens.length + thoughtTokens + answerTokens);
+            options.onContextTokens?.(promptTokens.length + reasoningTokens + answerTokens);
             emit(chunks);
             // Generation goes on after a call for the ones that may follow it; anything else ends the calls.
             if (detector?.ended) {
                 stopReason = "toolCall";
                 break;
             }
-            if (thoughtTokens + answerTokens >= tokenLimit) {
+            if (reasoningTokens + answerTokens >= tokenLimit) {
                 stopReason = calledTools() ? "toolCall" : "length";
                 break;
             }
@@ -266,11 +266,11 @@ export async function generateReply(
 
     return {
         stopReason: stopReason ?? (toolCalls.length > 0 ? "toolCall" : "finished"),
-        thoughtCutByBudget,
+        reasoningCutByBudget,
         promptTokens: promptTokens.length,
         droppedTurns,
         reusedPromptTokens,
-        thoughtTokens,
+        reasoningTokens,
         answerTokens,
         ...(firstTokenAt == null ? {} : {firstTokenAt}),
         ...(toolCalls.length === 0 ? {} : {toolCalls}),
@@ -282,11 +282,11 @@ export async function generateReply(
 export function stoppedBeforeStart(prompt: FittedPrompt): GenerateReplyResult {
     return {
         stopReason: "stopped",
-        thoughtCutByBudget: false,
+        reasoningCutByBudget: false,
         promptTokens: prompt.tokens.length,
         droppedTurns: prompt.droppedTurns,
         reusedPromptTokens: 0,
-        thoughtTokens: 0,
+        reasoningTokens: 0,
         answerTokens: 0
     };
 }
@@ -294,7 +294,7 @@ export function stoppedBeforeStart(prompt: FittedPrompt): GenerateReplyResult {
 /** The latest generated tokens that presence and frequency penalties look at. */
 const penaltyWindow = 1024;
 
-/** Tokens kept free for closing a thought when the budget or the context runs out. */
+/** Tokens kept free for closing the reasoning when the budget or the context runs out. */
 const closingReserve = 16;
 
 /** A reply's prompt, tokenized, after the overflow policy has had its say. */
@@ -336,29 +336,29 @@ async function buildPrompt(model: LlamaModel, format: ChatFormat, options: Gener
     const wrapper = options.keepEarlierReasoning ? format.wrapperKeepingReasoning : format.wrapper;
     const state = wrapper.generateContextState({chatHistory, availableFunctions: availableFunctions(format, options.tools)});
     let text = state.contextText;
-    const {thoughtPrefill, thoughtOpenTag} = format;
-    const endsInOpenThought = thoughtOpenTag != null && text.toString().trimEnd().endsWith(thoughtOpenTag);
-    const opensThought = thoughtPrefill != null && !endsInOpenThought;
+    const {reasoningPrefill, reasoningOpenTag} = format;
+    const endsInOpenReasoning = reasoningOpenTag != null && text.toString().trimEnd().endsWith(reasoningOpenTag);
+    const opensReasoning = reasoningPrefill != null && !endsInOpenReasoning;
     const reasoning = continued?.reasoning ?? "";
     const resumes = continued != null && (continued.text !== "" || reasoning !== "");
-    const continuesThought = resumes && continued.text === "";
+    const continuesReasoning = resumes && continued.text === "";
     if (resumes) {
         // The cut-short reply is written back as the model wrote it (the wrappers would trim or
         // close it), so the model reads the same tokens it stopped after and goes on from there.
-        const opening = reasoning === "" ? "" : thoughtPrefill != null
-            ? (opensThought ? thoughtPrefill : "")
-            : (thoughtOpenTag == null ? "" : thoughtOpenTag + "\n");
-        const closing = continuesThought || reasoning === "" || format.thoughtClosing == null ? "" : LlamaText(["\n", format.thoughtClosing]);
+        const opening = reasoning === "" ? "" : reasoningPrefill != null
+            ? (opensReasoning ? reasoningPrefill : "")
+            : (reasoningOpenTag == null ? "" : reasoningOpenTag + "\n");
+        const closing = continuesReasoning || reasoning === "" || format.reasoningClosing == null ? "" : LlamaText(["\n", format.reasoningClosing]);
         text = LlamaText([text, opening, reasoning, closing, continued.text]);
-    } else if (opensThought && thoughtPrefill != null)
-        text = LlamaText([text, thoughtPrefill]);
+    } else if (opensReasoning && reasoningPrefill != null)
+        text = LlamaText([text, reasoningPrefill]);
     const stopTokens = new Set<Token>();
     for (const trigger of state.stopGenerationTriggers) {
         const triggerTokens = trigger.tokenize(tokenizer);
         if (triggerTokens.length === 1)
             stopTokens.add(triggerTokens[0]!);
     }
-    const startInReasoning = resumes ? continuesThought : format.thoughtPrefill != null || endsInOpenThought;
+    const startInReasoning = resumes ? continuesReasoning : format.reasoningPrefill != null || endsInOpenReasoning;
     return {tokens: await prompts.tokenize(text), stopTokens, startInReasoning, resumes};
 }
 
@@ -378,7 +378,7 @@ function toHistoryItem(turn: ConversationTurn, format: ChatFormat): ChatHistoryI
 }
 
 function responseItem(part: AssistantPart, format: ChatFormat): ChatModelResponse["response"][number] {
-    if (part.type === "thought")
+    if (part.type === "reasoning")
         return {type: "segment", segmentType: "thought", text: part.text, ended: part.ended};
     if (part.type === "text")
         return part.text;

@@ -38,7 +38,7 @@ export async function apiPathBench(): Promise<Measure[]> {
                     firstAt ||= lastAt;
                 }
             });
-            return timing(startedAt, firstAt, lastAt, result.thoughtTokens + result.answerTokens);
+            return timing(startedAt, firstAt, lastAt, result.reasoningTokens + result.answerTokens);
         };
         const viaApi = async (prompt: string): Promise<RunTiming> => {
             const startedAt = performance.now();

@@ -148,7 +148,7 @@ class AppClient {
         const startedAt = performance.now();
         await this.rpc.$call("chats.send", {text: prompt});
         const message = await done;
-        const tokens = (message.stats?.thoughtTokens ?? 0) + (message.stats?.answerTokens ?? 0);
+        const tokens = (message.stats?.reasoningTokens ?? 0) + (message.stats?.answerTokens ?? 0);
         if (message.status === "error" || tokens < generatedTokens)
             throw new Error(`The app's reply ended early (${message.status}, ${tokens} tokens): ${message.error}`);
         return streamTiming(startedAt, firstAt, lastAt, tokens);

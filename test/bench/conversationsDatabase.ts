@@ -66,7 +66,7 @@ export async function ensureConversationsDatabase(): Promise<string> {
     const insertChat = db.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)");
     const insertMessage = db.prepare(`INSERT INTO messages (id, chat_id, parent_id, role, text, reasoning, status, created_at, stats)
         VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?)`);
-    const stats = JSON.stringify({modelId: "qwq.gguf", timeToFirstTokenMs: 120, tokensPerSecond: 30, thinkingMs: 4000, thoughtTokens: 120, answerTokens: 40, stopReason: "finished"});
+    const stats = JSON.stringify({modelId: "qwq.gguf", timeToFirstTokenMs: 120, tokensPerSecond: 30, reasoningMs: 4000, reasoningTokens: 120, answerTokens: 40, stopReason: "finished"});
     const perChat = (messageCount - longChatMessages) / (chatCount - 1);
     const baseTime = Date.UTC(2025, 0, 1);
     db.transaction(() => {

@@ -12,7 +12,7 @@ import {launchChromium} from "../e2e/support/launchChromium.ts";
 import {startServe} from "../e2e/support/startServe.ts";
 import type {Measure} from "./measure.ts";
 
-const thinkingBudget = 32_000;
+const reasoningBudget = 32_000;
 const answerParts = 20;
 const contextSize = 40_960;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -75,7 +75,7 @@ export async function renderBench(): Promise<Measure[]> {
         await page.locator("details.settings > summary").click();
         await page.getByLabel("Thinking budget", {exact: true}).selectOption("custom");
         const budget = page.getByLabel("Custom thinking budget (tokens)");
-        await budget.fill(String(thinkingBudget));
+        await budget.fill(String(reasoningBudget));
         await budget.blur();
         await page.getByRole("button", {name: "Reset Thinking budget"}).waitFor();
         await page.locator("details.settings > summary").click();
@@ -127,7 +127,7 @@ export async function renderBench(): Promise<Measure[]> {
     const busyShare = figures.busyMs / figures.wallMs;
     const sortedDelays = [...figures.updateDelaysMs].sort((a, b) => a - b);
     return [
-        {measure: "render.reasoning_tokens", value: stats.thoughtTokens, unit: "tokens", target: null},
+        {measure: "render.reasoning_tokens", value: stats.reasoningTokens, unit: "tokens", target: null},
         {measure: "render.answer_tokens", value: stats.answerTokens, unit: "tokens", target: null},
         {measure: "render.model_tokens_per_second", value: round1(stats.tokensPerSecond), unit: "tokens/s", target: null},
         {measure: "render.longest_main_thread_task", value: round1(Math.max(0, ...figures.longTasksMs)), unit: "ms", target: "<= 50"},

@@ -65,7 +65,7 @@ describe("chatting with a reasoning model in Chromium", () => {
         await composer().press("Enter");
 
         const summary = lastAssistant().locator("details > summary");
-        await expect.poll(() => summary.textContent(), {timeout: 30_000}).toMatch(/^Thought for \d+ s$/);
+        await expect.poll(() => summary.textContent(), {timeout: 30_000}).toMatch(/^Thought for [\d.]+ s$/);
         await expect.poll(() => lastAssistant().textContent()).toContain(expectedTexts.answer);
         expect(await lastAssistant().locator("details").evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
 
@@ -73,7 +73,11 @@ describe("chatting with a reasoning model in Chromium", () => {
         // It was open and read "Thinking…" while the model reasoned, then folded for the answer.
         expect(states.find((state) => state.summary.startsWith("Thinking…"))).toMatchObject({open: true});
         expect(states.at(-1)).toMatchObject({open: false});
-        expect(states.at(-1)!.summary).toMatch(/^Thought for \d+ s$/);
+        expect(states.at(-1)!.summary).toMatch(/^Thought for [\d.]+ s$/);
+        // The summary and the stats line say the same time.
+        await expect.poll(() => lastAssistant().getAttribute("aria-busy")).toBe("false");
+        const seconds = /[\d.]+/.exec((await summary.textContent())!)![0];
+        expect(await lastAssistant().getByRole("note", {name: "Statistics"}).textContent()).toContain(` · thought ${seconds} s · `);
         const answerText = await lastAssistant().textContent();
         expect(answerText).not.toMatch(/<\/?think>/);
     });
@@ -87,7 +91,7 @@ describe("chatting with a reasoning model in Chromium", () => {
         await chat.click();
 
         const details = lastAssistant().locator("details");
-        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
+        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for [\d.]+ s$/);
         expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
         await details.locator("summary").click();
         expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
@@ -117,7 +121,7 @@ describe("chatting with a reasoning model in Chromium", () => {
         // With no answer to make room for, the stopped reasoning stays open.
         const details = lastAssistant().locator("details");
         expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
-        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for \d+ s$/);
+        await expect.poll(() => details.locator("summary").textContent()).toMatch(/^Thought for [\d.]+ s$/);
         expect(await details.innerText()).toContain(expectedTexts.loop.trim().slice(0, 20));
     });
 

@@ -228,11 +228,11 @@ describe("conversations in Chromium", () => {
             return {
                 summary: {id, title, createdAt: now, updatedAt: now, pinned: false, systemPrompt: "", sendReasoning: false},
                 activeLeafId: messageId,
-                messages: [{id: messageId, chatId: id, parentId: null, role: "user", text, reasoning: "", status: "done", createdAt: now, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null}]
+                messages: [{id: messageId, chatId: id, parentId: null, role: "user", text, reasoning: "", status: "done", createdAt: now, reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null}]
             };
         };
         // The long chat comes second, so the one opened after the import is the short one.
-        const archive: ChatArchive = {format: "ponder.chats", version: 1, chats: [chat("Short imported", "A short question"), chat("Long imported", "minutes of the meeting ".repeat(250_000))]};
+        const archive: ChatArchive = {format: "ponder.chats", version: 2, chats: [chat("Short imported", "A short question"), chat("Long imported", "minutes of the meeting ".repeat(250_000))]};
         const file = path.join(session.dir, "large.json");
         writeFileSync(file, JSON.stringify(archive));
         expect(readFileSync(file).length).toBeGreaterThan(5 * 2 ** 20);

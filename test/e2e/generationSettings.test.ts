@@ -214,8 +214,29 @@ describe("generation settings in the UI", () => {
         const chinesePicker = page.getByRole("combobox", {name: "预设", exact: true});
         await expect.poll(() => chinesePicker.locator("option").allTextContents(), {timeout: 30_000}).toEqual(["选择预设…", "Corsair"]);
         expect(await page.getByRole("combobox", {name: "模型系列预设"}).inputValue()).toBe("qwen3");
+        await page.getByRole("button", {name: "另存为预设…"}).click();
+        await page.getByRole("textbox", {name: "预设名称"}).fill("Sloop");
+        await page.getByRole("button", {name: "保存预设"}).click();
+        await expect.poll(() => chinesePicker.locator("option").allTextContents()).toEqual(["选择预设…", "Corsair", "Sloop"]);
+
+        // A delete can be undone, as a chat's can: the preset comes back as it was, in its place.
         await page.getByText("管理预设").click();
         await page.getByRole("button", {name: "删除预设 Corsair"}).click();
+        await expect.poll(() => chinesePicker.locator("option").allTextContents()).toEqual(["选择预设…", "Sloop"]);
+        const undoBar = page.getByRole("status").filter({has: page.getByRole("button", {name: "撤销"})});
+        expect(await undoBar.textContent()).toContain("已删除预设“Corsair”。");
+        await undoBar.getByRole("button", {name: "撤销"}).click();
+        await expect.poll(() => chinesePicker.locator("option").allTextContents()).toEqual(["选择预设…", "Corsair", "Sloop"]);
+        // The sidebar's first button, not the untitled chat of the same name in the list below it.
+        await page.getByRole("button", {name: "新对话", exact: true}).first().click();
+        await chinesePicker.selectOption({label: "Corsair"});
+        await page.getByRole("button", {name: "使用预设"}).click();
+        await expect.poll(() => page.getByRole("textbox", {name: "系统提示词"}).inputValue()).toBe("Speak like a pirate.");
+        await expect.poll(() => page.getByLabel("温度", {exact: true}).inputValue()).toBe("0.3");
+        expect(await page.getByRole("combobox", {name: "模型系列预设"}).inputValue()).toBe("qwen3");
+
+        await page.getByRole("button", {name: "删除预设 Corsair"}).click();
+        await page.getByRole("button", {name: "删除预设 Sloop"}).click();
         await expect.poll(() => chinesePicker.locator("option").allTextContents()).toEqual(["还没有预设"]);
         expect(await chinesePicker.isDisabled()).toBe(true);
         await useUiLanguage(page, "en");

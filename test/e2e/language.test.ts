@@ -38,7 +38,7 @@ describe("the UI in Simplified Chinese", () => {
         await composer.fill("你好，请介绍一下你自己。");
         await composer.press("Enter");
         const reasoning = page.getByRole("article").nth(1).locator("details summary");
-        await expect.poll(() => reasoning.textContent(), {timeout: 30_000}).toMatch(/^思考了 \d+ 秒$/);
+        await expect.poll(() => reasoning.textContent(), {timeout: 30_000}).toMatch(/^思考了 [\d.]+ 秒$/);
         await expect.poll(() => page.getByRole("navigation", {name: "对话"}).textContent()).toContain("今天");
         // The example prompts are translated too.
         await page.getByRole("button", {name: "新对话"}).click();

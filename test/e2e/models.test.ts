@@ -48,7 +48,11 @@ describe("the Models view in Chromium", () => {
 
     test("pick a catalog model, see its fit, download it with Pause and Resume, then chat with it", async () => {
         const entry = page.getByRole("listitem", {name: "QwQ-32B Q4_K_M"});
-        await entry.getByRole("button", {name: "Will it fit?"}).click();
+        // Each of the many "Will it fit?" buttons names its model.
+        const fitNames = await page.getByRole("button", {name: /^Will it fit\?/}).evaluateAll((buttons) => buttons.map((button) => button.getAttribute("aria-label")));
+        expect(fitNames.length).toBeGreaterThan(1);
+        expect(new Set(fitNames).size).toBe(fitNames.length);
+        await page.getByRole("button", {name: "Will it fit? (QwQ-32B Q4_K_M)", exact: true}).click();
         // No GPU here: the CPU runs it, and the estimate gives the numbers.
         await expect.poll(() => entry.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/^Runs on the CPUneeds .+ of .+ · \d+ parallel × up to [\d,]+ tokens of context$/);
 

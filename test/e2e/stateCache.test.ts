@@ -2,6 +2,7 @@ import type {Page} from "playwright-core";
 import {describe, expect, test} from "vitest";
 import {openPonderForSuite, type PonderSession} from "./support/openPonder.ts";
 import {showView} from "./support/ponderUi.ts";
+import {useUiLanguage} from "./support/uiLanguage.ts";
 
 let session: PonderSession;
 let page: Page;
@@ -22,13 +23,13 @@ describe("conversation memory in settings", () => {
         await expect.poll(() => page.getByRole("article", {name: "Assistant"}).last().getAttribute("aria-busy"), {timeout: 30_000}).toBe("false");
 
         await showView(page, "Settings");
-        await expect.poll(() => usage().textContent()).toMatch(/^0B used of 10\sGB \(0 conversations\)$/);
+        await expect.poll(() => usage().textContent()).toMatch(/^0 B used of 10 GB \(0 conversations\)$/);
 
         // A graceful stop unloads the model, which saves the chat's state.
         await session.restartServe();
         await page.reload();
         await showView(page, "Settings");
-        await expect.poll(() => usage().textContent(), {timeout: 30_000}).toMatch(/^[\d.]+\s?[kM]B used of 10\sGB \(1 conversation\)$/);
+        await expect.poll(() => usage().textContent(), {timeout: 30_000}).toMatch(/^[\d.]+ [kM]B used of 10 GB \(1 conversation\)$/);
 
         const budget = page.getByLabel("Disk budget (GB)");
         await budget.fill("2");
@@ -37,7 +38,13 @@ describe("conversation memory in settings", () => {
 
         const clear = page.getByRole("button", {name: "Clear", exact: true});
         await clear.click();
-        await expect.poll(() => usage().textContent()).toMatch(/^0B used of 2\sGB \(0 conversations\)$/);
+        await expect.poll(() => usage().textContent()).toMatch(/^0 B used of 2 GB \(0 conversations\)$/);
         expect(await clear.isDisabled()).toBe(true);
+
+        // The same byte formatter in Chinese.
+        await useUiLanguage(page, "zh-CN");
+        await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "设置", exact: true}).click();
+        await expect.poll(() => page.getByRole("status", {name: "已用的对话记忆"}).textContent()).toBe("已用 0 B，共 2 GB（0 个对话）");
+        await useUiLanguage(page, "en");
     });
 });

@@ -109,8 +109,10 @@ describe("the OpenAI-compatible API with the official client", () => {
         expect(streamed.content).toBe(expectedTexts.answer.slice(0, expectedTexts.answer.indexOf("can I")));
     });
 
-    test("reasoning_effort and the thinking_budget extension bound the reasoning, and the model still answers", async () => {
-        const budgeted = await client.chat.completions.create({...greedy, messages: [{role: "user", content: "Hi"}], thinking_budget: 4} as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
+    test("reasoning_effort and the reasoning_budget extension (or its first name, thinking_budget) bound the reasoning, and the model still answers", async () => {
+        const budgeted = await client.chat.completions.create({...greedy, messages: [{role: "user", content: "Hi"}], reasoning_budget: 4} as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
+        const byFirstName = await client.chat.completions.create({...greedy, messages: [{role: "user", content: "Hi"}], thinking_budget: 4} as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
+        expect(byFirstName.choices[0]!.message).toEqual(budgeted.choices[0]!.message);
         const reasoning = (budgeted.choices[0]!.message as {reasoning_content?: string}).reasoning_content!;
         expect(reasoning.length).toBeGreaterThan(0);
         expect(reasoning.length).toBeLessThan(expectedTexts.reasoning.length / 2);

@@ -42,14 +42,14 @@ describe("PonderCore with a real model", () => {
 
         expect(reply).toMatchObject({status: "done", reasoning: expectedTexts.reasoning, text: expectedTexts.answer});
         expect(reply.stats).toMatchObject({stopReason: "finished", answerTokens: 10, modelId: "qwq-tiny.gguf"});
-        expect(reply.thinkingEndedAt! - reply.thinkingStartedAt!).toBeGreaterThanOrEqual(0);
+        expect(reply.reasoningEndedAt! - reply.reasoningStartedAt!).toBeGreaterThanOrEqual(0);
         expect(deltas.map(({payload}) => payload.reasoning).join("")).toBe(expectedTexts.reasoning);
         expect(deltas.map(({payload}) => payload.text).join("")).toBe(expectedTexts.answer);
         // Batched: 35 tokens do not make 35 events.
-        expect(deltas.length).toBeLessThan(reply.stats!.thoughtTokens + reply.stats!.answerTokens);
+        expect(deltas.length).toBeLessThan(reply.stats!.reasoningTokens + reply.stats!.answerTokens);
         // Each delta says how full the context is, so the meter moves while the model thinks.
         const contextTokens = deltas.map(({payload}) => payload.contextTokens!);
-        expect(contextTokens[0]).toBeGreaterThan(reply.stats!.contextTokens! - reply.stats!.thoughtTokens - reply.stats!.answerTokens);
+        expect(contextTokens[0]).toBeGreaterThan(reply.stats!.contextTokens! - reply.stats!.reasoningTokens - reply.stats!.answerTokens);
         expect(contextTokens).toEqual([...contextTokens].sort((a, b) => a - b));
         expect(contextTokens.at(-1)).toBe(reply.stats!.contextTokens);
 

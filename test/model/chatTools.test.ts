@@ -63,7 +63,7 @@ describe("a chat whose model calls MCP tools (scripted models, the trouble serve
         expect(reply).toMatchObject({status: "done", text: texts.answer, reasoning: texts.before + callSeparator + texts.after});
         expect(reply.toolCalls).toEqual([expect.objectContaining({
             name: "forecast", serverName: "trouble", status: "done", result: "Sunny and 21 degrees in Paris.",
-            arguments: JSON.stringify({city: "Paris"}, null, 2), reasoningOffset: texts.before.length, textOffset: 0, segment: "thought"
+            arguments: JSON.stringify({city: "Paris"}, null, 2), reasoningOffset: texts.before.length, textOffset: 0, segment: "reasoning"
         })]);
         expect(reply.stats?.toolMs).toBeGreaterThan(0);
         expect(reply.stats?.stopReason).toBe("finished");

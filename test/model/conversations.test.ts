@@ -136,7 +136,7 @@ describe("the conversation list and exports through the core's handlers", () => 
     test("export all is read in pieces and carries each chat's own settings back through an import", async () => {
         const core = await openCore("export");
         const sent = await ask(core, "Keep my settings");
-        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: sent.chatId, values: {temperature: 0.25, thinkingBudget: 64}});
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", chatId: sent.chatId, values: {temperature: 0.25, reasoningBudget: 64}});
         const started = await core.handlers["chats.export"]({format: "json"});
         expect(started).toMatchObject({mimeType: "application/json", fileName: expect.stringMatching(/^ponder-conversations-.*\.json$/)});
         let text = "";
@@ -146,11 +146,11 @@ describe("the conversation list and exports through the core's handlers", () => 
                 break;
         }
         const archive = JSON.parse(text) as ChatArchive;
-        expect(archive.chats[0]!.settings).toEqual({temperature: 0.25, thinkingBudget: 64});
+        expect(archive.chats[0]!.settings).toEqual({temperature: 0.25, reasoningBudget: 64});
 
         const other = await openCore("import");
         const {imported: [imported]} = await other.handlers["chats.import"]({archive});
-        expect((await other.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: imported!.id})).chat).toEqual({temperature: 0.25, thinkingBudget: 64});
+        expect((await other.handlers["settings.get"]({modelId: "qwq-tiny.gguf", chatId: imported!.id})).chat).toEqual({temperature: 0.25, reasoningBudget: 64});
         expect((await other.handlers["chats.get"]({chatId: imported!.id})).messages.map((message) => message.text)).toEqual(["Keep my settings", expectedTexts.answer]);
     });
 });
@@ -163,17 +163,17 @@ describe("presets and duplicate imports through the core's handlers", () => {
         await first.handlers["chats.update"]({chatId, systemPrompt: "Answer in one line."});
         await first.handlers["settings.update"]({modelId, chatId, values: {temperature: 0.3}, family: "qwen3"});
         // The model's own defaults go into the preset too; its load options don't.
-        await first.handlers["settings.update"]({modelId, values: {thinkingBudget: 512, contextSize: 1024}});
+        await first.handlers["settings.update"]({modelId, values: {reasoningBudget: 512, contextSize: 1024}});
         const [saved] = await first.handlers["settings.savePreset"]({name: "Terse", modelId, chatId});
-        expect(saved).toMatchObject({name: "Terse", systemPrompt: "Answer in one line.", family: "qwen3", values: {temperature: 0.3, thinkingBudget: 512}});
+        expect(saved).toMatchObject({name: "Terse", systemPrompt: "Answer in one line.", family: "qwen3", values: {temperature: 0.3, reasoningBudget: 512}});
         await workspace.closeCore(first);
 
         const second = await openCore("presets");
         expect(await second.handlers["settings.listPresets"](undefined)).toEqual([saved]);
         const fresh = await second.handlers["chats.create"](undefined);
         const view = await second.handlers["settings.applyPreset"]({presetId: saved!.id, modelId, chatId: fresh.id});
-        expect(view).toMatchObject({family: "qwen3", chosenFamily: {chat: "qwen3"}, chat: {temperature: 0.3, thinkingBudget: 512}});
-        expect(view.effective).toMatchObject({temperature: 0.3, topK: 20, thinkingBudget: 512});
+        expect(view).toMatchObject({family: "qwen3", chosenFamily: {chat: "qwen3"}, chat: {temperature: 0.3, reasoningBudget: 512}});
+        expect(view.effective).toMatchObject({temperature: 0.3, topK: 20, reasoningBudget: 512});
         expect((await second.handlers["chats.get"]({chatId: fresh.id})).summary.systemPrompt).toBe("Answer in one line.");
 
         await second.handlers["settings.renamePreset"]({presetId: saved!.id, name: "Short"});

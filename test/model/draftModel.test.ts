@@ -45,7 +45,7 @@ describe("speculative decoding with a draft model", () => {
             // A draft that is the model itself is right every time: every token it offered was
             // accepted, whole drafts of several tokens a batch. With one accepted token a batch (node-llama-cpp
             // 3.21.1 without scripts/patchNodeLlamaCpp.mjs), at most every other token of the reply could be.
-            const replyTokens = result.thoughtTokens + result.answerTokens;
+            const replyTokens = result.reasoningTokens + result.answerTokens;
             expect(result.draft!.accepted).toBe(result.draft!.drafted);
             expect(result.draft!.accepted).toBeGreaterThan(replyTokens * 0.7);
         } finally {

@@ -30,7 +30,7 @@ async function load(path: string) {
 function collect() {
     const chunks: SegmentChunk[] = [];
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {chunks, onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), thought: () => text("thought"), answer: () => text("answer")};
+    return {chunks, onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), reasoning: () => text("reasoning"), answer: () => text("answer")};
 }
 
 const greedy = {temperature: 0};
@@ -42,16 +42,16 @@ describe("generateReply on real llama.cpp", () => {
     ] as const)("%s: reasoning and answer are split, no tag leaks", async (_name, variant) => {
         const model = await load(fixtures[variant]);
         expect(model.thinks).toBe(true);
-        expect(model.format.thoughtPrefill != null).toBe(variant === "prefilled");
+        expect(model.format.reasoningPrefill != null).toBe(variant === "prefilled");
 
         const out = collect();
         const result = await model.generate({turns: [{role: "user", text: "Hi there!"}], sampling: greedy, onChunk: out.onChunk});
 
-        expect(out.thought()).toBe(expectedTexts.reasoning);
+        expect(out.reasoning()).toBe(expectedTexts.reasoning);
         expect(out.answer()).toBe(expectedTexts.answer);
         expect(out.answer()).not.toMatch(/<\/?think>|^\s/);
-        expect(result).toMatchObject({stopReason: "finished", thoughtCutByBudget: false, answerTokens: 10});
-        expect(result.thoughtTokens).toBeGreaterThan(20);
+        expect(result).toMatchObject({stopReason: "finished", reasoningCutByBudget: false, answerTokens: 10});
+        expect(result.reasoningTokens).toBeGreaterThan(20);
         // Reasoning streams first, then the answer: never interleaved.
         expect(out.chunks.map((chunk) => chunk.segment)).toEqual([...new Set(out.chunks.map((chunk) => chunk.segment))].flatMap(
             (segment) => out.chunks.filter((chunk) => chunk.segment === segment).map(() => segment)));
@@ -65,13 +65,13 @@ describe("generateReply on real llama.cpp", () => {
         const secondResult = await model.generate({
             turns: [
                 {role: "user", text: "Hello"},
-                {role: "assistant", text: first.answer(), reasoning: first.thought()},
+                {role: "assistant", text: first.answer(), reasoning: first.reasoning()},
                 {role: "user", text: "And again?"}
             ],
             sampling: greedy,
             onChunk: second.onChunk
         });
-        expect(second.thought()).toBe(expectedTexts.reasoning);
+        expect(second.reasoning()).toBe(expectedTexts.reasoning);
         expect(second.answer()).toBe(expectedTexts.answer);
         expect(secondResult.promptTokens).toBeGreaterThan(firstResult.promptTokens);
         // The first exchange is still evaluated up to where QwQ's template drops the old reasoning.
@@ -94,18 +94,18 @@ describe("generateReply on real llama.cpp", () => {
             }
         });
         expect(result.stopReason).toBe("stopped");
-        expect(result.thoughtTokens).toBeGreaterThanOrEqual(60);
-        expect(result.thoughtTokens).toBeLessThanOrEqual(62);
-        expect(out.thought()).toContain(expectedTexts.loop.trim());
+        expect(result.reasoningTokens).toBeGreaterThanOrEqual(60);
+        expect(result.reasoningTokens).toBeLessThanOrEqual(62);
+        expect(out.reasoning()).toContain(expectedTexts.loop.trim());
         expect(out.answer()).toBe("");
     });
 
-    test("the thinking budget closes the reasoning and the model answers", async () => {
+    test("the reasoning budget closes the reasoning and the model answers", async () => {
         const model = await load(fixtures.endless);
         const out = collect();
-        const result = await model.generate({turns: [{role: "user", text: "Think forever"}], sampling: greedy, thoughtBudget: 40, onChunk: out.onChunk});
-        expect(result.thoughtCutByBudget).toBe(true);
-        expect(result.thoughtTokens).toBeLessThanOrEqual(40);
+        const result = await model.generate({turns: [{role: "user", text: "Think forever"}], sampling: greedy, reasoningBudget: 40, onChunk: out.onChunk});
+        expect(result.reasoningCutByBudget).toBe(true);
+        expect(result.reasoningTokens).toBeLessThanOrEqual(40);
         expect(result.stopReason).toBe("finished");
         expect(out.answer()).toBe(expectedTexts.answer);
     });
@@ -113,7 +113,7 @@ describe("generateReply on real llama.cpp", () => {
     test("max tokens ends the reply with stop reason length", async () => {
         const model = await load(fixtures.endless);
         const result = await model.generate({turns: [{role: "user", text: "Think forever"}], sampling: greedy, maxTokens: 25});
-        expect(result).toMatchObject({stopReason: "length", thoughtTokens: 25, answerTokens: 0});
+        expect(result).toMatchObject({stopReason: "length", reasoningTokens: 25, answerTokens: 0});
     });
 
     test("a token bias over the vocabulary steers the reasoning (the runner-up is written instead)", async () => {
@@ -121,7 +121,7 @@ describe("generateReply on real llama.cpp", () => {
         const bias = new Map([[chineseToken, "never" as const]]);
         const out = collect();
         await model.generate({turns: [{role: "user", text: "Hi"}], sampling: greedy, tokenBias: bias, onChunk: out.onChunk});
-        expect(out.thought()).toBe(expectedTexts.reasoningWithoutChinese);
+        expect(out.reasoning()).toBe(expectedTexts.reasoningWithoutChinese);
     });
 });
 

@@ -155,7 +155,7 @@ describe("tool calls through /v1 with the official client", () => {
             let reasoning = "";
             let answer = "";
             const reply: EngineReply = await remote.generate({turns, tools, priority: "background", sampling: {temperature: 0}}, {
-                onChunk: (segment, text) => segment === "thought" ? reasoning += text : answer += text
+                onChunk: (segment, text) => segment === "reasoning" ? reasoning += text : answer += text
             }, new AbortController().signal);
             return {reply, reasoning, answer};
         };
@@ -166,7 +166,7 @@ describe("tool calls through /v1 with the official client", () => {
         expect(called).toEqual({name: "forecast", arguments: {city: "Paris"}});
 
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.reasoning, ended: false},
+            {type: "reasoning", text: first.reasoning, ended: false},
             {type: "toolCall", body: first.reply.toolCalls![0]!.body, name: called.name, arguments: called.arguments, result: weather}
         ];
         const second = await round([{role: "user", text: question.content}, {role: "assistant", text: "", parts}]);

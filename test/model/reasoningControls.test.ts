@@ -55,7 +55,7 @@ async function load(filePath: string, contextSize = 1024) {
 function collect() {
     const chunks: SegmentChunk[] = [];
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), thought: () => text("thought"), answer: () => text("answer")};
+    return {onChunk: (chunk: SegmentChunk) => void chunks.push(chunk), reasoning: () => text("reasoning"), answer: () => text("answer")};
 }
 
 const greedy = {temperature: 0};
@@ -65,12 +65,12 @@ describe("language lock", () => {
         const model = await load(fixtures.prefilled);
         const off = collect();
         await model.generate({turns: [{role: "user", text: "Hi"}], sampling: greedy, onChunk: off.onChunk});
-        expect(off.thought()).toBe(expectedTexts.reasoning);
-        expect(off.thought()).toContain(chineseToken);
+        expect(off.reasoning()).toBe(expectedTexts.reasoning);
+        expect(off.reasoning()).toContain(chineseToken);
 
         const locked = collect();
         const result = await model.generate({turns: [{role: "user", text: "Hi"}], sampling: greedy, languageLock: "english", onChunk: locked.onChunk});
-        expect(locked.thought()).toBe(expectedTexts.reasoningWithoutChinese);
+        expect(locked.reasoning()).toBe(expectedTexts.reasoningWithoutChinese);
         // The answer is under the lock as well, and still arrives.
         expect(locked.answer()).toBe(expectedTexts.answer);
         expect(result.stopReason).toBe("finished");
@@ -80,11 +80,11 @@ describe("language lock", () => {
         const model = await load(chineseThinker);
         const off = collect();
         await model.generate({turns: [{role: "user", text: "你好"}], sampling: greedy, onChunk: off.onChunk});
-        expect(off.thought()).toBe(chineseReasoning.join("") + "。");
+        expect(off.reasoning()).toBe(chineseReasoning.join("") + "。");
 
         const locked = collect();
         await model.generate({turns: [{role: "user", text: "你好"}], sampling: greedy, languageLock: "chinese", onChunk: locked.onChunk});
-        expect(locked.thought()).toBe(chineseReasoning.join("").replace(englishRunnerUp, chineseToken) + "。");
+        expect(locked.reasoning()).toBe(chineseReasoning.join("").replace(englishRunnerUp, chineseToken) + "。");
         expect(locked.answer()).toBe(chineseAnswer);
     });
 });
@@ -94,10 +94,10 @@ describe("thinking budget", () => {
         const model = await load(fixtures.endless);
         for (const budget of [10, 100]) {
             const out = collect();
-            const result = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, thoughtBudget: budget, onChunk: out.onChunk});
-            expect(result.thoughtCutByBudget).toBe(true);
-            expect(result.thoughtTokens).toBeLessThanOrEqual(budget);
-            expect(result.thoughtTokens).toBeGreaterThanOrEqual(budget - 1);
+            const result = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, reasoningBudget: budget, onChunk: out.onChunk});
+            expect(result.reasoningCutByBudget).toBe(true);
+            expect(result.reasoningTokens).toBeLessThanOrEqual(budget);
+            expect(result.reasoningTokens).toBeGreaterThanOrEqual(budget - 1);
             expect(out.answer()).toBe(expectedTexts.answer);
         }
     });
@@ -112,13 +112,13 @@ describe("Answer now", () => {
             turns: [{role: "user", text: "Think"}], sampling: greedy, answerNow: answerNow.signal,
             onChunk(chunk) {
                 out.onChunk(chunk);
-                if (chunk.segment === "thought" && out.thought().length > 200)
+                if (chunk.segment === "reasoning" && out.reasoning().length > 200)
                     answerNow.abort();
             }
         });
         expect(result.stopReason).toBe("finished");
-        expect(result.thoughtCutByBudget).toBe(false);
-        expect(out.thought().length).toBeGreaterThan(200);
+        expect(result.reasoningCutByBudget).toBe(false);
+        expect(out.reasoning().length).toBeGreaterThan(200);
         expect(out.answer()).toBe(expectedTexts.answer);
     });
 });
@@ -130,7 +130,7 @@ describe("length limits", () => {
         expect(byMaxTokens).toMatchObject({stopReason: "length", limit: {name: "maxTokens", tokens: 20}});
         const byContext = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, maxTokens: 10_000});
         expect(byContext).toMatchObject({stopReason: "length", limit: {name: "context", tokens: 256}});
-        const finished = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, thoughtBudget: 10});
+        const finished = await model.generate({turns: [{role: "user", text: "Think"}], sampling: greedy, reasoningBudget: 10});
         expect(finished.stopReason).toBe("finished");
         expect(finished.limit).toBeUndefined();
     });

@@ -11,16 +11,16 @@ describe("settings reach the model", () => {
     test("a chat's thinking budget cuts an endless thinker, and the message says so", async () => {
         const core = await openCore();
         const {id: chatId} = await core.handlers["chats.create"](undefined);
-        const view = await core.handlers["settings.update"]({modelId: "endless.gguf", chatId, values: {thinkingBudget: 30}});
+        const view = await core.handlers["settings.update"]({modelId: "endless.gguf", chatId, values: {reasoningBudget: 30}});
         // The fixture is named "Ponder scripted…", so it gets the generic preset.
-        expect(view).toMatchObject({family: "other", chat: {thinkingBudget: 30}, effective: {thinkingBudget: 30, temperature: 0.8}});
+        expect(view).toMatchObject({family: "other", chat: {reasoningBudget: 30}, effective: {reasoningBudget: 30, temperature: 0.8}});
         expect((await core.handlers["models.load"]({modelId: "endless.gguf"})).status).toBe("ready");
 
         const reply = await askInChat(core, chatId, "Think as long as you like");
         expect(reply.stats).toMatchObject({stopReason: "budget"});
-        expect(reply.stats!.thoughtTokens).toBeLessThanOrEqual(30);
+        expect(reply.stats!.reasoningTokens).toBeLessThanOrEqual(30);
         expect(reply.text).toBe(expectedTexts.answer);
-        expect(reply.stats!.contextTokens).toBeGreaterThan(reply.stats!.thoughtTokens + reply.stats!.answerTokens);
+        expect(reply.stats!.contextTokens).toBeGreaterThan(reply.stats!.reasoningTokens + reply.stats!.answerTokens);
     });
 
     test("the model's language lock holds every chat, a chat can turn it off; load options apply at load and persist", async () => {

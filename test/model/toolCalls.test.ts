@@ -37,7 +37,7 @@ async function round(model: LoadedModel, turns: ConversationTurn[]) {
     const chunks: SegmentChunk[] = [];
     const result = await model.generate({turns, tools, sampling: {temperature: 0}, onChunk: (chunk) => void chunks.push(chunk)});
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {result, thought: text("thought"), answer: text("answer")};
+    return {result, reasoning: text("reasoning"), answer: text("answer")};
 }
 
 describe("tool calls on real llama.cpp (scripted models with an attention gate)", () => {
@@ -46,18 +46,18 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         expect(model.format.toolCallTags).toEqual({open: "<tool_call>", close: "</tool_call>"});
 
         const first = await round(model, [question]);
-        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.forecast, segment: "thought"}]});
-        expect(first.thought).toBe(toolScriptTexts.callsInReasoning.before);
-        expect(first.thought + first.answer).not.toContain("tool_call");
+        expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.forecast, segment: "reasoning"}]});
+        expect(first.reasoning).toBe(toolScriptTexts.callsInReasoning.before);
+        expect(first.reasoning + first.answer).not.toContain("tool_call");
 
-        // The result goes back in the template's form; the model reasons on inside the same thought, then answers.
+        // The result goes back in the template's form; the model reasons on where it left off, then answers.
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.reasoning, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts}]);
         expect(second.result.stopReason).toBe("finished");
-        expect(second.thought).toBe(toolScriptTexts.callsInReasoning.after);
+        expect(second.reasoning).toBe(toolScriptTexts.callsInReasoning.after);
         expect(second.answer).toBe(toolScriptTexts.callsInReasoning.answer);
     });
 
@@ -74,16 +74,16 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         const first = await round(model, [question]);
         expect(first.result.toolCalls?.map((call) => call.body)).toEqual([toolCallBodies.forecast]);
         const afterFirst: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.reasoning, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts: afterFirst}]);
         expect(second.result.toolCalls?.map((call) => call.body)).toEqual([toolCallBodies.moonPhase]);
-        expect(second.thought).toBe(toolScriptTexts.callsTwice.second);
+        expect(second.reasoning).toBe(toolScriptTexts.callsTwice.second);
 
         const afterSecond: AssistantPart[] = [
             ...afterFirst,
-            {type: "thought", text: second.thought, ended: false},
+            {type: "reasoning", text: second.reasoning, ended: false},
             {type: "toolCall", body: toolCallBodies.moonPhase, name: "moon_phase", arguments: {}, result: "Waxing crescent tonight."}
         ];
         const third = await round(model, [question, {role: "assistant", text: "", parts: afterSecond}]);
@@ -95,18 +95,18 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         const model = await load(fixtures.callsInParallel);
         const first = await round(model, [question]);
         expect(first.result.stopReason).toBe("toolCall");
-        expect(first.result.toolCalls).toEqual([{body: toolCallBodies.forecast, segment: "thought"}, {body: toolCallBodies.moonPhase, segment: "thought"}]);
-        expect(first.thought).toBe(toolScriptTexts.callsInParallel.before);
-        expect(first.thought + first.answer).not.toContain("tool_call");
+        expect(first.result.toolCalls).toEqual([{body: toolCallBodies.forecast, segment: "reasoning"}, {body: toolCallBodies.moonPhase, segment: "reasoning"}]);
+        expect(first.reasoning).toBe(toolScriptTexts.callsInParallel.before);
+        expect(first.reasoning + first.answer).not.toContain("tool_call");
 
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: false},
+            {type: "reasoning", text: first.reasoning, ended: false},
             {type: "toolCall", body: toolCallBodies.forecast, name: "forecast", arguments: {city: "Paris"}, result: "Sunny and 21 degrees in Paris."},
             {type: "toolCall", body: toolCallBodies.moonPhase, name: "moon_phase", arguments: {}, result: "Waxing crescent tonight."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts}]);
         expect(second.result.stopReason).toBe("finished");
-        expect(second.thought).toBe(toolScriptTexts.callsInParallel.after);
+        expect(second.reasoning).toBe(toolScriptTexts.callsInParallel.after);
         expect(second.answer).toBe(toolScriptTexts.callsInParallel.answer);
     });
 
@@ -114,16 +114,16 @@ describe("tool calls on real llama.cpp (scripted models with an attention gate)"
         const model = await load(fixtures.callsBrokenAfterReasoning);
         const first = await round(model, [question]);
         expect(first.result).toMatchObject({stopReason: "toolCall", toolCalls: [{body: toolCallBodies.broken, segment: "answer"}]});
-        expect(first.thought).toBe(toolScriptTexts.callsBrokenAfterReasoning.reasoning);
+        expect(first.reasoning).toBe(toolScriptTexts.callsBrokenAfterReasoning.reasoning);
         expect(first.answer).toBe(toolScriptTexts.callsBrokenAfterReasoning.answer);
 
         const parts: AssistantPart[] = [
-            {type: "thought", text: first.thought, ended: true},
+            {type: "reasoning", text: first.reasoning, ended: true},
             {type: "text", text: first.answer},
             {type: "toolCall", body: toolCallBodies.broken, name: "forecast", result: "Error: the call is not valid JSON."}
         ];
         const second = await round(model, [question, {role: "assistant", text: "", parts}]);
         expect(second.result.stopReason).toBe("finished");
-        expect(second.thought).toBe(toolScriptTexts.callsBrokenAfterReasoning.after);
+        expect(second.reasoning).toBe(toolScriptTexts.callsBrokenAfterReasoning.after);
     });
 });

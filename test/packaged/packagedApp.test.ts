@@ -127,7 +127,7 @@ describe.skipIf(executable == null)(`the packaged app (${skipReason})`, () => {
             await composer.fill("Hi there! How are you?");
             await composer.press("Enter");
             const reply = page.getByRole("article", {name: "Assistant"}).last();
-            await expect.poll(() => reply.locator("details > summary").textContent()).toMatch(/^Thought for \d+ s$/);
+            await expect.poll(() => reply.locator("details > summary").textContent()).toMatch(/^Thought for [\d.]+ s$/);
             await expect.poll(() => reply.textContent()).toContain(expectedTexts.answer);
             expect(await reply.locator("details").evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
         });

@@ -11,7 +11,7 @@ import {ReplyStreamer, type FinishedReply, type ReplyText} from "../replies/Repl
 import type {ChatRepository} from "./ChatRepository.ts";
 
 /** Generation settings every chat reply starts from. */
-export type GenerationDefaults = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+export type GenerationDefaults = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 export interface ChatRepliesOptions {
     /** At most one delta event per stream per this many ms. Defaults to 33 (30 a second). */
@@ -316,6 +316,6 @@ function sourcesOf(running: RunningReply): Pick<Message, "sources"> {
     return running.sources == null ? {} : {sources: running.sources};
 }
 
-function textOf({reasoning, text, thinkingStartedAt, thinkingEndedAt}: ReplyText): ReplyText {
-    return {reasoning, text, thinkingStartedAt, thinkingEndedAt};
+function textOf({reasoning, text, reasoningStartedAt, reasoningEndedAt}: ReplyText): ReplyText {
+    return {reasoning, text, reasoningStartedAt, reasoningEndedAt};
 }

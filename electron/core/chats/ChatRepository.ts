@@ -14,8 +14,8 @@ interface MessageRow {
     reasoning: string;
     status: MessageStatus;
     created_at: number;
-    thinking_started_at: number | null;
-    thinking_ended_at: number | null;
+    reasoning_started_at: number | null;
+    reasoning_ended_at: number | null;
     stats: string | null;
     error: string | null;
     tool_calls: string | null;
@@ -78,10 +78,10 @@ export class ChatRepository {
             getMessage: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE id = ?"),
             messageExists: db.prepare<[string], {id: string}>("SELECT id FROM messages WHERE id = ?"),
             insertMessage: db.prepare(`INSERT INTO messages
-                (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, error, attachments, tool_calls, sources)
-                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @thinkingStartedAt, @thinkingEndedAt, @stats, @error, @attachments, @toolCalls, @sources)`),
+                (id, chat_id, parent_id, role, text, reasoning, status, created_at, reasoning_started_at, reasoning_ended_at, stats, error, attachments, tool_calls, sources)
+                VALUES (@id, @chatId, @parentId, @role, @text, @reasoning, @status, @createdAt, @reasoningStartedAt, @reasoningEndedAt, @stats, @error, @attachments, @toolCalls, @sources)`),
             saveMessage: db.prepare(`UPDATE messages SET text = @text, reasoning = @reasoning, status = @status,
-                thinking_started_at = @thinkingStartedAt, thinking_ended_at = @thinkingEndedAt, stats = @stats, error = @error,
+                reasoning_started_at = @reasoningStartedAt, reasoning_ended_at = @reasoningEndedAt, stats = @stats, error = @error,
                 tool_calls = @toolCalls, sources = @sources WHERE id = @id`),
             deleteMessage: db.prepare("DELETE FROM messages WHERE id = ?"),
             setParent: db.prepare("UPDATE messages SET parent_id = ? WHERE id = ?"),
@@ -255,8 +255,8 @@ function toMessage(row: MessageRow): Message {
         reasoning: row.reasoning,
         status: row.status,
         createdAt: row.created_at,
-        thinkingStartedAt: row.thinking_started_at,
-        thinkingEndedAt: row.thinking_ended_at,
+        reasoningStartedAt: row.reasoning_started_at,
+        reasoningEndedAt: row.reasoning_ended_at,
         stats: row.stats == null ? null : JSON.parse(row.stats) as MessageStats,
         error: failureFromColumn(row.error),
         toolCalls: row.tool_calls == null ? [] : JSON.parse(row.tool_calls) as MessageToolCall[],

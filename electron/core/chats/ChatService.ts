@@ -246,7 +246,7 @@ export class ChatService {
         const chat = this.#requireChat(chatId);
         const history = pathTo(this.#repository.allMessages(chatId), messageId);
         // Resuming inside the reasoning reopens it.
-        const resumed: Message = {...message, status: "streaming", error: null, thinkingEndedAt: message.text === "" ? null : message.thinkingEndedAt};
+        const resumed: Message = {...message, status: "streaming", error: null, reasoningEndedAt: message.text === "" ? null : message.reasoningEndedAt};
         this.#repository.transaction(() => {
             this.#repository.saveMessage(resumed);
             this.#repository.setActiveLeaf(chatId, this.#repository.newestLeafUnder(chatId, messageId));
@@ -382,8 +382,8 @@ function newMessage(chatId: string, parentId: string | null, role: Message["role
         reasoning: "",
         status: "done",
         createdAt,
-        thinkingStartedAt: null,
-        thinkingEndedAt: null,
+        reasoningStartedAt: null,
+        reasoningEndedAt: null,
         stats: null,
         error: null,
         toolCalls: [],

@@ -1,5 +1,6 @@
 import {PonderError} from "../../contract/errors.ts";
 import {randomUUID} from "node:crypto";
+import {chatArchiveVersion} from "../../contract/upgradeChatArchive.ts";
 import type {ArchivedDocument, ChatArchive, ChatImportResult, ChatSummary, ExportPiece, ExportStart, Message, RequestArgs} from "../../contract.ts";
 import type {ChatRepository} from "./ChatRepository.ts";
 
@@ -7,10 +8,15 @@ type ArchivedChat = ChatArchive["chats"][number];
 export type DuplicateChoice = NonNullable<RequestArgs<"chats.import">["duplicates"]>;
 export type ChatSettingsOverrides = NonNullable<ArchivedChat["settings"]>;
 
-/** A chat's own generation settings, kept by SettingsService; exported and imported with the chat. */
+export type ChatFamily = NonNullable<ArchivedChat["family"]>;
+
+/** A chat's own generation settings and chosen family preset, kept by SettingsService; exported and imported with the chat. */
 export interface ChatSettingsStore {
     chatOverrides(chatId: string): ChatSettingsOverrides;
     setChatOverrides(chatId: string, overrides: ChatSettingsOverrides): void;
+    /** The family preset chosen for the chat; null when it follows the model's. */
+    chatFamily(chatId: string): ChatFamily | null;
+    setChatFamily(chatId: string, family: ChatFamily): void;
 }
 
 /** The attached documents' text (AttachmentStore), which a JSON export carries once per content hash. */
@@ -143,6 +149,8 @@ export class ChatTransfer {
             this.#repository.insertChat(summary, chat.activeLeafId == null ? null : idOf(chat.activeLeafId));
             if (chat.settings != null && Object.keys(chat.settings).length > 0)
                 this.#settings?.setChatOverrides(summary.id, chat.settings);
+            if (chat.family != null)
+                this.#settings?.setChatFamily(summary.id, chat.family);
             for (const message of chat.messages) {
                 this.#repository.insertMessage({
                     ...message,
@@ -165,7 +173,7 @@ export class ChatTransfer {
 
     /** The same text as `JSON.stringify(archive, null, 2)`, a chat (then a document) at a time. */
     * #jsonPieces(chats: Array<Omit<ArchivedChat, "messages">>): Generator<string> {
-        yield "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": [";
+        yield `{\n  "format": "ponder.chats",\n  "version": ${chatArchiveVersion},\n  "chats": [`;
         const documentIds = new Set<string>();
         for (const [index, chat] of chats.entries()) {
             const archived: ArchivedChat = {...chat, ...this.#settingsOf(chat.summary.id), messages: this.#repository.allMessages(chat.summary.id)};
@@ -191,10 +199,14 @@ export class ChatTransfer {
             yield (index === 0 ? "" : "\n\n---\n\n") + this.#markdown(chat.summary);
     }
 
-    /** The chat's own settings, where it has any (the archive leaves the key out otherwise). */
-    #settingsOf(chatId: string): Pick<ArchivedChat, "settings"> {
+    /** The chat's own settings and chosen family, where it has them (the archive leaves the keys out otherwise). */
+    #settingsOf(chatId: string): Pick<ArchivedChat, "settings" | "family"> {
         const settings = this.#settings?.chatOverrides(chatId);
-        return settings == null || Object.keys(settings).length === 0 ? {} : {settings};
+        const family = this.#settings?.chatFamily(chatId);
+        return {
+            ...(settings == null || Object.keys(settings).length === 0 ? {} : {settings}),
+            ...(family == null ? {} : {family})
+        };
     }
 
     #requireChat(chatId: string): ChatSummary {

@@ -24,7 +24,7 @@ export class RetrievingEngine implements ReplyEngine {
             turns = await this.#prepare(signal);
         } catch (error) {
             if (signal.aborted)
-                return {stopReason: "stopped", thoughtCutByBudget: false, promptTokens: 0, droppedTurns: 0, reusedPromptTokens: 0, thoughtTokens: 0, answerTokens: 0};
+                return {stopReason: "stopped", reasoningCutByBudget: false, promptTokens: 0, droppedTurns: 0, reusedPromptTokens: 0, reasoningTokens: 0, answerTokens: 0};
             throw error;
         }
         return this.#inner.generate({...request, turns}, listener, signal);

@@ -101,21 +101,22 @@ export class RemoteEngine {
                 presence_penalty: sampling.presencePenalty,
                 frequency_penalty: sampling.frequencyPenalty,
                 max_tokens: request.maxTokens,
-                thinking_budget: request.thoughtBudget
+                // The name every Ponder's /v1 reads (newer ones also take `reasoning_budget`).
+                thinking_budget: request.reasoningBudget
             })
         };
         // Servers without a reasoning parser leave `<think>…</think>` in the content.
         const segmenter = new ReasoningSegmenter({openTag: "<think>", closeTag: "</think>", startInReasoning: false});
         let firstTokenAt: number | undefined;
-        let thoughtDeltas = 0;
+        let reasoningDeltas = 0;
         let answerDeltas = 0;
         let finishReason: string | null | undefined;
         let usage: StreamChunk["usage"];
         const toolCalls = new RemoteToolCalls();
         const emit = (chunks: SegmentChunk[]) => {
             for (const chunk of chunks) {
-                if (chunk.segment === "thought")
-                    thoughtDeltas++;
+                if (chunk.segment === "reasoning")
+                    reasoningDeltas++;
                 else
                     answerDeltas++;
                 listener.onChunk(chunk.segment, chunk.text);
@@ -138,7 +139,7 @@ export class RemoteEngine {
                 if (reasoning || content)
                     firstTokenAt ??= performance.now();
                 if (reasoning)
-                    emit([{segment: "thought", text: reasoning}]);
+                    emit([{segment: "reasoning", text: reasoning}]);
                 if (content)
                     emit(segmenter.push(content));
                 for (const call of choice.delta?.tool_calls ?? [])
@@ -153,16 +154,16 @@ export class RemoteEngine {
         const calls = stopped ? [] : toolCalls.all();
 
         // Token counts come from the engine's usage when it reports them, else one per streamed piece.
-        const completionTokens = usage?.completion_tokens ?? thoughtDeltas + answerDeltas;
-        const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? thoughtDeltas : 0);
+        const completionTokens = usage?.completion_tokens ?? reasoningDeltas + answerDeltas;
+        const reasoningTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (usage?.completion_tokens == null ? reasoningDeltas : 0);
         return {
             stopReason: stopped ? "stopped" : calls.length > 0 ? "toolCall" : finishReason === "length" ? "length" : "finished",
-            thoughtCutByBudget: false,
+            reasoningCutByBudget: false,
             promptTokens: usage?.prompt_tokens ?? 0,
             droppedTurns: 0,
             reusedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-            thoughtTokens,
-            answerTokens: completionTokens - thoughtTokens,
+            reasoningTokens,
+            answerTokens: completionTokens - reasoningTokens,
             ...(firstTokenAt == null ? {} : {firstTokenAt}),
             ...(calls.length === 0 ? {} : {toolCalls: calls})
         };

@@ -46,7 +46,7 @@ export function remoteMessages(turns: readonly ReplyTurn[]): RemoteMessage[] {
             results = [];
         };
         for (const part of turn.parts) {
-            if (part.type === "thought")
+            if (part.type === "reasoning")
                 continue;
             if (part.type === "text") {
                 // Text after a call's result is the next assistant message.

@@ -20,8 +20,8 @@ export class DeltaBatcher {
         this.#deliver = deliver;
     }
 
-    add(segment: "thought" | "answer", text: string): void {
-        if (segment === "thought")
+    add(segment: "reasoning" | "answer", text: string): void {
+        if (segment === "reasoning")
             this.#pending.reasoning += text;
         else
             this.#pending.text += text;

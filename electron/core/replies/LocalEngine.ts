@@ -9,7 +9,7 @@ export class LocalEngine implements ReplyEngine {
     constructor(loaded: LoadedModel) {
         this.loaded = loaded;
         const callsTools = loaded.format.toolCallTags != null;
-        this.capabilities = {unsupportedSettings: callsTools ? [] : ["useTools"], continuesReplies: true, answersNow: loaded.format.thoughtClosing != null, callsTools};
+        this.capabilities = {unsupportedSettings: callsTools ? [] : ["useTools"], continuesReplies: true, answersNow: loaded.format.reasoningClosing != null, callsTools};
     }
 
     generate(request: ReplyRequest, listener: ReplyListener, signal: AbortSignal): Promise<EngineReply> {

@@ -45,7 +45,7 @@ export interface ReplyRequest {
     /** Tokens generated at most (reasoning and answer together). */
     maxTokens?: number;
     /** Reasoning tokens at most; then the reasoning is closed and the model answers. */
-    thoughtBudget?: number;
+    reasoningBudget?: number;
     /** "Answer now": when it aborts while the model reasons, the reasoning is closed and the model answers (where {@link EngineCapabilities.answersNow}). */
     answerNow?: AbortSignal;
     sampling?: ReplySampling;
@@ -63,7 +63,7 @@ export interface ReplyRequest {
 
 /** What an engine reports while it writes a reply. */
 export interface ReplyListener {
-    onChunk(segment: "thought" | "answer", text: string): void;
+    onChunk(segment: "reasoning" | "answer", text: string): void;
     /** The context tokens the conversation fills so far (prompt and reply), where the engine counts them. */
     onContextTokens?(tokens: number): void;
     /** While the reply waits for the engine: how many replies start before it. */
@@ -74,8 +74,8 @@ export interface ReplyListener {
 export interface EngineReply {
     /** `toolCall`: the model called tools ({@link toolCalls}) and waits for their results. */
     stopReason: "finished" | "stopped" | "length" | "toolCall";
-    /** The thinking budget ran out and the reasoning was closed for the model. */
-    thoughtCutByBudget: boolean;
+    /** The reasoning budget ran out and the reasoning was closed for the model. */
+    reasoningCutByBudget: boolean;
     /** For a `length` reply, the limit it reached, where the engine knows it. */
     limit?: ReplyLimit;
     promptTokens: number;
@@ -83,7 +83,7 @@ export interface EngineReply {
     droppedTurns: number;
     /** Prompt tokens whose evaluation was kept from an earlier reply. */
     reusedPromptTokens: number;
-    thoughtTokens: number;
+    reasoningTokens: number;
     answerTokens: number;
     /** When the first token came (`performance.now()`); absent when none did. */
     firstTokenAt?: number;

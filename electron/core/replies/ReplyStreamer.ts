@@ -6,11 +6,11 @@ import {addDraftCounts, type EngineReply, type ReplyEngine, type ReplyRequest} f
 export interface ReplyText {
     reasoning: string;
     text: string;
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
 }
 
-/** Text added since the previous delta, with the reply's thinking times and context fill as of it. */
+/** Text added since the previous delta, with the reply's reasoning times and context fill as of it. */
 export interface ReplyDelta extends ReplyText {
     contextTokens?: number;
 }
@@ -53,8 +53,8 @@ export class ReplyStreamer {
 
     constructor(options: ReplyStreamerOptions) {
         this.#options = options;
-        const {reasoning = "", text = "", thinkingStartedAt = null, thinkingEndedAt = null} = options.continues?.reply ?? {};
-        this.reply = {reasoning, text, thinkingStartedAt, thinkingEndedAt};
+        const {reasoning = "", text = "", reasoningStartedAt = null, reasoningEndedAt = null} = options.continues?.reply ?? {};
+        this.reply = {reasoning, text, reasoningStartedAt, reasoningEndedAt};
         this.delivered = {...this.reply};
     }
 
@@ -67,9 +67,9 @@ export class ReplyStreamer {
         const batcher = new DeltaBatcher(options.deltaIntervalMs, (delta) => {
             delivered.reasoning += delta.reasoning;
             delivered.text += delta.text;
-            delivered.thinkingStartedAt = reply.thinkingStartedAt;
-            delivered.thinkingEndedAt = reply.thinkingEndedAt;
-            options.onDelta({...delta, thinkingStartedAt: reply.thinkingStartedAt, thinkingEndedAt: reply.thinkingEndedAt, ...(contextTokens == null ? {} : {contextTokens})});
+            delivered.reasoningStartedAt = reply.reasoningStartedAt;
+            delivered.reasoningEndedAt = reply.reasoningEndedAt;
+            options.onDelta({...delta, reasoningStartedAt: reply.reasoningStartedAt, reasoningEndedAt: reply.reasoningEndedAt, ...(contextTokens == null ? {} : {contextTokens})});
         });
         const save = options.save;
         const saveTimer = save == null ? undefined : setInterval(() => save.write(reply), save.intervalMs);
@@ -86,12 +86,12 @@ export class ReplyStreamer {
             counts = await engine.generate(request, {
                 onChunk: (segment, text) => {
                     started();
-                    if (segment === "thought") {
-                        reply.thinkingStartedAt ??= Date.now();
+                    if (segment === "reasoning") {
+                        reply.reasoningStartedAt ??= Date.now();
                         reply.reasoning += text;
                     } else {
-                        if (reply.thinkingStartedAt != null)
-                            reply.thinkingEndedAt ??= Date.now();
+                        if (reply.reasoningStartedAt != null)
+                            reply.reasoningEndedAt ??= Date.now();
                         reply.text += text;
                     }
                     batcher.add(segment, text);
@@ -112,15 +112,15 @@ export class ReplyStreamer {
             clearInterval(saveTimer);
             batcher.flush();
         }
-        if (reply.thinkingStartedAt != null)
-            reply.thinkingEndedAt ??= Date.now();
+        if (reply.reasoningStartedAt != null)
+            reply.reasoningEndedAt ??= Date.now();
         const stopReason = stopReasonOf(counts, error);
         return {...reply, stopReason, stats: counts == null ? null : this.#stats(counts, stopReason, startedAt), counts, error};
     }
 
     #stats(counts: EngineReply, stopReason: StopReason, startedAt: number): MessageStats {
         const endedAt = performance.now();
-        const generated = counts.thoughtTokens + counts.answerTokens;
+        const generated = counts.reasoningTokens + counts.answerTokens;
         // A continuation's counts add to those of the text it continued.
         const before = this.#options.continues?.stats;
         const {reply} = this;
@@ -131,8 +131,8 @@ export class ReplyStreamer {
             timeToFirstTokenMs: Math.round((counts.firstTokenAt ?? endedAt) - startedAt),
             // Time on tool calls (asking, running) is no decoding.
             tokensPerSecond: decodeRate(generated, counts.firstTokenAt, endedAt - (counts.toolMs ?? 0)),
-            thinkingMs: reply.thinkingStartedAt == null ? 0 : reply.thinkingEndedAt! - reply.thinkingStartedAt,
-            thoughtTokens: counts.thoughtTokens + (before?.thoughtTokens ?? 0),
+            reasoningMs: reply.reasoningStartedAt == null ? 0 : reply.reasoningEndedAt! - reply.reasoningStartedAt,
+            reasoningTokens: counts.reasoningTokens + (before?.reasoningTokens ?? 0),
             answerTokens: counts.answerTokens + (before?.answerTokens ?? 0),
             stopReason,
             ...(stopReason === "length" && counts.limit != null ? {limit: counts.limit} : {}),
@@ -154,7 +154,7 @@ export function decodeRate(generatedTokens: number, firstTokenAt: number | undef
 function stopReasonOf(counts: EngineReply | null, error: Error | null): StopReason {
     if (error != null || counts == null)
         return "error";
-    if (counts.stopReason === "finished" && counts.thoughtCutByBudget)
+    if (counts.stopReason === "finished" && counts.reasoningCutByBudget)
         return "budget";
     return counts.stopReason;
 }

@@ -12,7 +12,7 @@ import {PonderError} from "../../contract/errors.ts";
 export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
 
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
-export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "thoughtBudget" | "sampling" | "languageLock" | "contextOverflow">;
+export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
 const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId"] as const satisfies readonly GenerationSettingName[];
@@ -77,6 +77,7 @@ export class SettingsService {
             savePreset: async ({name, modelId, chatId}) => this.savePreset(name, modelId, chatId),
             renamePreset: async ({presetId, name}) => this.renamePreset(presetId, name),
             deletePreset: async ({presetId}) => this.deletePreset(presetId),
+            restorePreset: async ({preset}) => this.restorePreset(preset),
             applyPreset: ({presetId, modelId, chatId}) => this.applyPreset(presetId, modelId, chatId)
         };
     }
@@ -107,6 +108,15 @@ export class SettingsService {
     deletePreset(presetId: string): UserPreset[] {
         this.#requirePreset(presetId);
         this.#statements.deletePreset.run(presetId);
+        return this.presets();
+    }
+
+    /** Puts a deleted preset back as it was; one that is already here (an undo sent twice) stays as it is. */
+    restorePreset(preset: UserPreset): UserPreset[] {
+        if (this.#statements.getPreset.get(preset.id) == null) {
+            this.#requireFreeName(preset.name, preset.id);
+            this.#statements.insertPreset.run(preset.id, preset.name, preset.systemPrompt, preset.family, JSON.stringify(preset.values), preset.createdAt);
+        }
         return this.presets();
     }
 
@@ -169,7 +179,7 @@ export class SettingsService {
         const lastUserText = turns.findLast((turn) => turn.role === "user")?.text ?? "";
         return {
             maxTokens: settings.maxTokens ?? undefined,
-            thoughtBudget: settings.thinkingBudget ?? undefined,
+            reasoningBudget: settings.reasoningBudget ?? undefined,
             languageLock: settings.languageLock === "off" ? undefined
                 : settings.languageLock === "match" ? languageOfText(lastUserText)
                     : settings.languageLock,
@@ -216,7 +226,7 @@ export class SettingsService {
     #view(detectedFamily: ModelFamily, modelId: string, chatId: string | undefined): SettingsView {
         const chosenFamily = {
             model: familyOrNull(this.#statements.getModel.get(modelId)?.family),
-            chat: chatId == null ? null : familyOrNull(this.#statements.getChat.get(chatId)?.family)
+            chat: chatId == null ? null : this.chatFamily(chatId)
         };
         const family = chosenFamily.chat ?? chosenFamily.model ?? detectedFamily;
         const preset = presetFor(family);
@@ -237,6 +247,16 @@ export class SettingsService {
     /** Replaces a chat's changes (an imported chat's); the chat must exist. */
     setChatOverrides(chatId: string, overrides: Partial<GenerationSettings>): void {
         this.#statements.putChat.run(chatId, JSON.stringify(overrides));
+    }
+
+    /** The family preset chosen for the chat (exported with it); null when it follows the model's. */
+    chatFamily(chatId: string): ModelFamily | null {
+        return familyOrNull(this.#statements.getChat.get(chatId)?.family);
+    }
+
+    /** Chooses an imported chat's family preset; the chat must exist. */
+    setChatFamily(chatId: string, family: ModelFamily): void {
+        this.#statements.putChatFamily.run(chatId, family);
     }
 
     async #familyOf(modelId: string): Promise<ModelFamily> {

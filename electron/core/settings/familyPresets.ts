@@ -13,7 +13,7 @@ const genericPreset: GenerationSettings = {
     presencePenalty: 0,
     seed: null,
     maxTokens: null,
-    thinkingBudget: null,
+    reasoningBudget: null,
     languageLock: "off",
     contextOverflow: "stop",
     useTools: true,

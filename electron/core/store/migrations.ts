@@ -207,5 +207,30 @@ export const migrations: readonly string[] = [
         settings TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );
+    `,
+    // One word per concept (#19): what the model writes before its answer is "reasoning" in the
+    // columns and in the JSON that stats, tool calls and settings keep, as in the code (it was
+    // "thinking" and "thought"). JSON keys renamed this way go to the end of their object.
+    `
+    ALTER TABLE messages RENAME COLUMN thinking_started_at TO reasoning_started_at;
+    ALTER TABLE messages RENAME COLUMN thinking_ended_at TO reasoning_ended_at;
+    UPDATE messages
+        SET stats = json_remove(json_set(stats, '$.reasoningMs', json_extract(stats, '$.thinkingMs'), '$.reasoningTokens', json_extract(stats, '$.thoughtTokens')), '$.thinkingMs', '$.thoughtTokens')
+        WHERE json_type(stats, '$.thinkingMs') IS NOT NULL;
+    UPDATE messages
+        SET tool_calls = (
+            SELECT json_group_array(json(CASE WHEN json_extract(call.value, '$.segment') = 'thought' THEN json_set(call.value, '$.segment', 'reasoning') ELSE call.value END) ORDER BY call.key)
+            FROM json_each(messages.tool_calls) AS call
+        )
+        WHERE EXISTS (SELECT 1 FROM json_each(messages.tool_calls) WHERE json_extract(value, '$.segment') = 'thought');
+    UPDATE model_settings
+        SET settings = json_remove(json_set(settings, '$.reasoningBudget', json_extract(settings, '$.thinkingBudget')), '$.thinkingBudget')
+        WHERE json_type(settings, '$.thinkingBudget') IS NOT NULL;
+    UPDATE chat_settings
+        SET settings = json_remove(json_set(settings, '$.reasoningBudget', json_extract(settings, '$.thinkingBudget')), '$.thinkingBudget')
+        WHERE json_type(settings, '$.thinkingBudget') IS NOT NULL;
+    UPDATE user_presets
+        SET settings = json_remove(json_set(settings, '$.reasoningBudget', json_extract(settings, '$.thinkingBudget')), '$.thinkingBudget')
+        WHERE json_type(settings, '$.thinkingBudget') IS NOT NULL;
     `
 ];

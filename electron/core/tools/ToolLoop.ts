@@ -68,8 +68,8 @@ export class ToolLoop implements ReplyEngine {
         const definitions = Object.fromEntries(hooks.tools.map((tool) => [tool.callName, {description: tool.description, parameters: tool.inputSchema}]));
         const parts: AssistantPart[] = [];
         /** Segments shown so far, and those whose next text follows a call (a paragraph break apart from it, for the reader only). */
-        const shown = new Set<"thought" | "answer">();
-        const afterCall = new Set<"thought" | "answer">();
+        const shown = new Set<"reasoning" | "answer">();
+        const afterCall = new Set<"reasoning" | "answer">();
         const recording: ReplyListener = {
             ...listener,
             onChunk: (segment, text) => {
@@ -90,7 +90,7 @@ export class ToolLoop implements ReplyEngine {
                 tools: definitions,
                 continueLastTurn: parts.length === 0 && request.continueLastTurn,
                 maxTokens: remaining(request.maxTokens, total),
-                thoughtBudget: remaining(request.thoughtBudget, total, "thought")
+                reasoningBudget: remaining(request.reasoningBudget, total, "reasoning")
             }, recording, signal);
             total = total == null ? round : combine(total, round);
             if (round.stopReason !== "toolCall" || round.toolCalls == null || round.toolCalls.length === 0) {
@@ -106,7 +106,7 @@ export class ToolLoop implements ReplyEngine {
                     return {...total, stopReason: "stopped", toolMs: tally.toolMs};
                 parts.push(part);
             }
-            afterCall.add("thought").add("answer");
+            afterCall.add("reasoning").add("answer");
         }
     }
 
@@ -211,17 +211,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value != null && !Array.isArray(value);
 }
 
-/** Appends a round's text to the reply's parts: a thought goes on until an answer follows it. */
-function addText(parts: AssistantPart[], segment: "thought" | "answer", text: string) {
+/** Appends a round's text to the reply's parts: the reasoning goes on until an answer follows it. */
+function addText(parts: AssistantPart[], segment: "reasoning" | "answer", text: string) {
     const last = parts.at(-1);
-    if (segment === "thought") {
-        if (last?.type === "thought" && !last.ended)
+    if (segment === "reasoning") {
+        if (last?.type === "reasoning" && !last.ended)
             parts[parts.length - 1] = {...last, text: last.text + text};
         else
-            parts.push({type: "thought", text, ended: false});
+            parts.push({type: "reasoning", text, ended: false});
         return;
     }
-    if (last?.type === "thought")
+    if (last?.type === "reasoning")
         parts[parts.length - 1] = {...last, ended: true};
     if (last?.type === "text")
         parts[parts.length - 1] = {...last, text: last.text + text};
@@ -233,10 +233,10 @@ function addText(parts: AssistantPart[], segment: "thought" | "answer", text: st
 function combine(total: EngineReply, round: EngineReply): EngineReply {
     return {
         ...round,
-        thoughtCutByBudget: total.thoughtCutByBudget || round.thoughtCutByBudget,
+        reasoningCutByBudget: total.reasoningCutByBudget || round.reasoningCutByBudget,
         droppedTurns: total.droppedTurns,
         reusedPromptTokens: total.reusedPromptTokens + round.reusedPromptTokens,
-        thoughtTokens: total.thoughtTokens + round.thoughtTokens,
+        reasoningTokens: total.reasoningTokens + round.reasoningTokens,
         answerTokens: total.answerTokens + round.answerTokens,
         ...(total.firstTokenAt == null ? {} : {firstTokenAt: total.firstTokenAt}),
         ...addDraftCounts(total.draft, round.draft)
@@ -244,9 +244,9 @@ function combine(total: EngineReply, round: EngineReply): EngineReply {
 }
 
 /** What is left of a limit after the rounds so far (at least one token, so the next round can end itself). */
-function remaining(limit: number | undefined, total: EngineReply | undefined, counted?: "thought"): number | undefined {
+function remaining(limit: number | undefined, total: EngineReply | undefined, counted?: "reasoning"): number | undefined {
     if (limit == null || total == null)
         return limit;
-    const used = counted === "thought" ? total.thoughtTokens : total.thoughtTokens + total.answerTokens;
+    const used = counted === "reasoning" ? total.reasoningTokens : total.reasoningTokens + total.answerTokens;
     return Math.max(1, limit - used);
 }

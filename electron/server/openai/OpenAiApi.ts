@@ -291,16 +291,16 @@ export class OpenAiApi {
         const finishReason: FinishReason = toolCall != null ? "tool_calls" : result.stopReason === "length" && !stop.stopped ? "length" : "stop";
         const usage = {
             prompt_tokens: result.promptTokens,
-            completion_tokens: result.thoughtTokens + result.answerTokens,
-            total_tokens: result.promptTokens + result.thoughtTokens + result.answerTokens,
+            completion_tokens: result.reasoningTokens + result.answerTokens,
+            total_tokens: result.promptTokens + result.reasoningTokens + result.answerTokens,
             prompt_tokens_details: {cached_tokens: result.reusedPromptTokens},
-            completion_tokens_details: {reasoning_tokens: result.thoughtTokens}
+            completion_tokens_details: {reasoning_tokens: result.reasoningTokens}
         };
         Object.assign(log, {
             outcome: disconnected ? "disconnected" : stop.stopped ? "stopped" : toolCall != null ? "toolCall" : result.stopReason === "length" ? "length" : "finished",
             promptTokens: usage.prompt_tokens,
             completionTokens: usage.completion_tokens,
-            reasoningTokens: result.thoughtTokens
+            reasoningTokens: result.reasoningTokens
         } satisfies Partial<ApiRequestLog>);
         if (disconnected)
             return;

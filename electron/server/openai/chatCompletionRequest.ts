@@ -71,6 +71,8 @@ export const chatCompletionRequestSchema = z.looseObject({
     frequency_penalty: z.number().min(-2).max(2).nullish(),
     reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high"]).nullish(),
     /** Ponder's extension: reasoning tokens at most, after which the model is made to answer. */
+    reasoning_budget: z.number().int().min(0).nullish(),
+    /** `reasoning_budget` by its first name, which clients and Ponder's remote engines send. */
     thinking_budget: z.number().int().min(0).nullish(),
     n: z.literal(1, {error: "Ponder generates one choice per request: `n` must be 1."}).nullish(),
     tools: z.array(tool).max(128).nullish(),
@@ -98,7 +100,7 @@ export const chatCompletionRequestSchema = z.looseObject({
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
-/** `reasoning_effort` as a thinking budget in tokens; `high` leaves the reasoning unbounded. */
+/** `reasoning_effort` as a reasoning budget in tokens; `high` leaves the reasoning unbounded. */
 const effortBudgets = {none: 0, minimal: 0, low: 1024, medium: 8192, high: undefined} as const;
 
 export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
@@ -128,13 +130,13 @@ export function toReplyRequest(request: ChatCompletionRequest): ReplyRequest {
         role: entry.role === "developer" ? "system" : entry.role,
         text: textOf(entry.content)
     })));
-    const thoughtBudget = request.thinking_budget ?? (request.reasoning_effort == null ? undefined : effortBudgets[request.reasoning_effort]);
+    const reasoningBudget = request.reasoning_budget ?? request.thinking_budget ?? (request.reasoning_effort == null ? undefined : effortBudgets[request.reasoning_effort]);
     const tools = offeredTools(request);
     return {
         turns,
         priority: "background",
         maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
-        thoughtBudget,
+        reasoningBudget,
         sampling: {
             temperature: request.temperature ?? undefined,
             topP: request.top_p ?? undefined,

@@ -68,8 +68,8 @@ function assistantParts(message: ApiMessage, pending: Map<string, ToolCallPart>)
     const calls = message.tool_calls ?? [];
     if (message.reasoning_content)
         // A call with no text before it was made inside the reasoning (as reasoning models do): the
-        // thought stays open, so the model reasons on after the result, as it would have.
-        parts.push({type: "thought", text: message.reasoning_content, ended: message.text.trim() !== "" || calls.length === 0});
+        // reasoning stays open, so the model reasons on after the result, as it would have.
+        parts.push({type: "reasoning", text: message.reasoning_content, ended: message.text.trim() !== "" || calls.length === 0});
     if (message.text !== "")
         parts.push({type: "text", text: message.text});
     for (const call of calls) {

@@ -2,7 +2,7 @@ import {useTranslation} from "react-i18next";
 import type {Attachment} from "../../../electron/contract";
 import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError} from "../i18n/localizeError";
-import type {PendingAttachment} from "../store/attachmentsSlice";
+import type {PendingAttachment} from "../store/composerSlice";
 
 /** "report.pdf · 12 pages · ~3,400 tokens": a document as a message and the composer show it. */
 export function AttachmentChip({attachment}: {attachment: Attachment}) {

@@ -26,9 +26,10 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
     }, [presets, loadPresets]);
 
     async function apply() {
-        const targetChatId = chatId ?? await ensureChat();
-        if (modelId != null && targetChatId != null)
-            await applyPreset(picked, modelId, targetChatId);
+        // The open chat, or a new one created for it.
+        const target = await ensureChat();
+        if (modelId != null && target.ok)
+            await applyPreset(picked, modelId, target.value);
     }
 
     return (
@@ -50,7 +51,7 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
                         label={t("presets.name")}
                         submitLabel={t("presets.save")}
                         initial=""
-                        onSubmit={async (name) => modelId != null && await savePreset(name, modelId, chatId)}
+                        onSubmit={async (name) => modelId != null && (await savePreset(name, modelId, chatId)).ok}
                         onDone={() => setSaving(false)}
                     />
                 )
@@ -83,7 +84,7 @@ function PresetRow({preset}: {preset: UserPreset}) {
                     label={t("presets.newName", {name: preset.name})}
                     submitLabel={t("presets.renameDone")}
                     initial={preset.name}
-                    onSubmit={(name) => name === preset.name || renamePreset(preset.id, name)}
+                    onSubmit={async (name) => name === preset.name || (await renamePreset(preset.id, name)).ok}
                     onDone={() => setRenaming(false)}
                 />
             </li>

@@ -3,8 +3,8 @@ import {useTranslation} from "react-i18next";
 import type {ChatSummary} from "../../../electron/contract";
 import {saveFile} from "../format/saveFile";
 import {usePonder} from "../store/PonderStoreContext";
-import {activeChatSummary} from "../store/chatsSelectors";
-import {loadedModelId} from "../store/modelsSelectors";
+import {activeChatSummary} from "../store/conversationSelectors";
+import {loadedModelId} from "../store/runtimeSelectors";
 import {ChatPresets} from "./ChatPresets";
 import {GenerationSettingsPanel} from "./GenerationSettingsPanel";
 
@@ -48,9 +48,9 @@ function ChatOwnSettings({chat}: {chat: ChatSummary | undefined}) {
     useEffect(() => setSendReasoning(chat?.sendReasoning ?? false), [chat?.sendReasoning]);
 
     async function update(settings: {systemPrompt?: string; sendReasoning?: boolean}) {
-        const chatId = chat?.id ?? await ensureChat();
-        if (chatId != null)
-            await updateChatSettings(chatId, settings);
+        const target = await ensureChat();
+        if (target.ok)
+            await updateChatSettings(target.value, settings);
     }
 
     return (
@@ -87,10 +87,15 @@ function ChatOwnSettings({chat}: {chat: ChatSummary | undefined}) {
 function ChatExport({chatId}: {chatId: string}) {
     const {t} = useTranslation();
     const exportChats = usePonder((state) => state.exportChats);
+    async function exportAndSave(format: "markdown" | "json") {
+        const file = await exportChats(format, chatId);
+        if (file.ok)
+            saveFile(file.value);
+    }
     return (
         <section className="chat-panel__section chat-panel__export">
-            <button type="button" className="button button--small" onClick={async () => saveFile(await exportChats("markdown", chatId))}>{t("chatTools.exportMarkdown")}</button>
-            <button type="button" className="button button--small" onClick={async () => saveFile(await exportChats("json", chatId))}>{t("chatTools.exportJson")}</button>
+            <button type="button" className="button button--small" onClick={() => void exportAndSave("markdown")}>{t("chatTools.exportMarkdown")}</button>
+            <button type="button" className="button button--small" onClick={() => void exportAndSave("json")}>{t("chatTools.exportJson")}</button>
         </section>
     );
 }

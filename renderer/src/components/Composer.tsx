@@ -5,7 +5,7 @@ import type {PonderState} from "../store/createPonderStore";
 import {isSendKey} from "../format/sendKey";
 import {isEmptyChunkedText} from "../store/ChunkedText";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
-import {activeDraft} from "../store/chatsSelectors";
+import {activeDraft} from "../store/composerSelectors";
 import {EmbeddingOffer} from "./EmbeddingOffer";
 import {PendingAttachmentChip} from "./AttachmentChip";
 
@@ -25,7 +25,7 @@ function selectCanAnswerNow(state: PonderState): boolean {
     const lastId = ids?.[ids.length - 1];
     const live = lastId == null ? undefined : state.live[lastId];
     return state.runtime.answersNow === true && live != null && state.messages[lastId!]?.status === "streaming" &&
-        live.thinkingEndedAt == null && isEmptyChunkedText(live.text);
+        live.reasoningEndedAt == null && isEmptyChunkedText(live.text);
 }
 
 /** Why a message can't be sent right now, as a translation key, or null when it can. */
@@ -76,7 +76,7 @@ export function Composer() {
 
         setDraft("");
         // Give the text back if it didn't go out (the error is shown by the store), unless the user typed anew.
-        if (!await send(text) && (store.getState().drafts[activeChatId ?? ""] ?? "") === "")
+        if (!(await send(text)).ok && (store.getState().drafts[activeChatId ?? ""] ?? "") === "")
             setDraft(text);
     }
 

@@ -1,8 +1,8 @@
 import {memo, useMemo} from "react";
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
-import {attachedTokens} from "../store/attachmentsSelectors";
-import {loadedContextSize} from "../store/modelsSelectors";
+import {attachedTokens} from "../store/composerSelectors";
+import {loadedContextSize} from "../store/runtimeSelectors";
 
 /** While a reply streams the fill moves in steps of this share of the context, not with every delta. */
 const liveStepsPerContext = 256;
@@ -54,6 +54,7 @@ const ContextMeterView = memo(function ContextMeterView({used, attached, size}: 
         <div className="context-meter">
             <meter className="context-meter__bar" aria-label={t("settings.contextUsed")} aria-valuetext={text} min={0} max={size} low={size * 0.75} high={size * 0.9} optimum={0} value={Math.min(used, size)} />
             <span className="context-meter__text">{text}</span>
+            <span className="context-meter__short" aria-hidden="true">{t("settings.contextFillShort", {used: number.format(used), size: number.format(size)})}</span>
         </div>
     );
 });

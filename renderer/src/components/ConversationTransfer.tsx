@@ -2,7 +2,7 @@ import {useEffect, useId, useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {ChatImportResult} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import type {ImportDuplicates} from "../store/conversationsSlice";
+import type {ImportDuplicates} from "../store/chatTransferSlice";
 import {saveFile} from "../format/saveFile";
 
 /** An archive whose chats are partly here already, waiting for the user to say what to do with them. */
@@ -24,9 +24,10 @@ export function ConversationTransfer() {
     const [pending, setPending] = useState<PendingImport | null>(null);
 
     async function importFile(file: File, duplicates: ImportDuplicates) {
-        const result = await importChats(file, duplicates);
-        if (result == null)
+        const imported = await importChats(file, duplicates);
+        if (!imported.ok)
             return;
+        const result = imported.value;
         if (duplicates === "ask" && result.duplicates.length > 0)
             setPending({file, duplicates: result.duplicates});
         else
@@ -35,7 +36,11 @@ export function ConversationTransfer() {
 
     return (
         <div className="conversations__transfer">
-            <button type="button" className="button" onClick={async () => saveFile(await exportChats("json"))}>{t("conversations.exportAll")}</button>
+            <button type="button" className="button" onClick={async () => {
+                const file = await exportChats("json");
+                if (file.ok)
+                    saveFile(file.value);
+            }}>{t("conversations.exportAll")}</button>
             <label className="button" htmlFor={inputId}>{t("conversations.import")}</label>
             <input
                 id={inputId}

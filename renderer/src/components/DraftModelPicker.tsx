@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
-import {catalogDraftOfModel, modelOfCatalogEntry} from "../store/librarySelectors";
+import {catalogDraftOfModel, modelOfCatalogEntry} from "../store/downloadsSelectors";
 import {usePonder} from "../store/PonderStoreContext";
 
 interface DraftModelPickerProps {
@@ -29,9 +29,9 @@ export function DraftModelPicker({id, modelId, value, onChange}: DraftModelPicke
     const missing = value != null && !candidates.some((file) => file.id === value);
 
     async function download(entryId: string) {
-        const failure = await addDownload(entryId);
-        if (failure != null)
-            reportError(typeof failure === "string" ? new Error(failure) : failure);
+        const result = await addDownload(entryId);
+        if (!result.ok)
+            reportError(typeof result.failure === "string" ? new Error(result.failure) : result.failure);
     }
 
     return (

@@ -2,8 +2,8 @@ import {useEffect} from "react";
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
-import {attachedTokens} from "../store/attachmentsSelectors";
-import {loadedContextSize} from "../store/modelsSelectors";
+import {attachedTokens} from "../store/composerSelectors";
+import {loadedContextSize} from "../store/runtimeSelectors";
 
 /** Attachments taking more than this share of the context are searched (the core's `documentShare`). */
 const searchedShare = 0.5;
@@ -18,14 +18,14 @@ export function EmbeddingOffer() {
     const tokens = usePonder(attachedTokens);
     const hasEmbeddingModel = usePonder((state) => state.modelFiles.some((file) => file.metadata?.embedding === true));
     const catalog = usePonder((state) => state.catalog);
-    const loadLibrary = usePonder((state) => state.loadLibrary);
+    const loadCatalog = usePonder((state) => state.loadCatalog);
     const downloading = usePonder((state) => state.downloads);
     const addDownload = usePonder((state) => state.addDownload);
     const needed = contextSize != null && tokens > contextSize * searchedShare && !hasEmbeddingModel;
     useEffect(() => {
         if (needed && catalog == null)
-            void loadLibrary();
-    }, [needed, catalog, loadLibrary]);
+            void loadCatalog();
+    }, [needed, catalog, loadCatalog]);
     const entry = catalog?.find((candidate) => candidate.kind === "embedding");
     if (!needed || entry == null || downloading.some((download) => download.address === entry.id && download.status !== "error"))
         return null;

@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
-import type {FitState} from "../store/librarySlice";
+import type {FitState} from "../store/downloadsSlice";
 import {localizeError} from "../i18n/localizeError";
 
 /** "Fits on GPU" / "Partly on GPU, slower" / "Runs on the CPU" / "Too large for this machine", with the numbers. */

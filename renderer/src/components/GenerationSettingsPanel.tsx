@@ -3,7 +3,7 @@ import type {ChangeEvent, KeyboardEvent, ReactNode} from "react";
 import {useTranslation} from "react-i18next";
 import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSettings, ModelFamily, SettingsView} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/modelsSelectors";
+import {readyRuntimeOf} from "../store/runtimeSelectors";
 import {DraftModelPicker} from "./DraftModelPicker";
 import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
 
@@ -61,7 +61,12 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     }, [modelId, shownChatId, loadSettings, settingsRevision]);
 
     const view = settings != null && settings.modelId === modelId && (settings.chatId ?? null) === shownChatId ? settings : null;
-    const target = async () => chatScope ? activeChatId ?? await ensureChat() : null;
+    const target = async () => {
+        if (!chatScope)
+            return null;
+        const chat = await ensureChat();
+        return chat.ok ? chat.value : null;
+    };
     async function change(values: Partial<GenerationSettings>) {
         const chatId = await target();
         if (modelId != null && (chatId != null || !chatScope))
@@ -174,7 +179,7 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                 </div>
             )}
 
-            {field("thinkingBudget", (id) => <ThinkingBudget id={id} value={effective.thinkingBudget} onChange={(thinkingBudget) => onChange({thinkingBudget})} />)}
+            {field("reasoningBudget", (id) => <ReasoningBudget id={id} value={effective.reasoningBudget} onChange={(reasoningBudget) => onChange({reasoningBudget})} />)}
             {field("languageLock", (id) => (
                 <select id={id} value={effective.languageLock} onChange={(event) => onChange({languageLock: event.target.value as GenerationSettings["languageLock"]})}>
                     {languageLocks.map((lock) => <option key={lock} value={lock}>{t(`settings.languageLock.${lock}`)}</option>)}
@@ -286,7 +291,7 @@ function NumberInput({id, value, step, nullable, placeholder, onCommit}: NumberI
     );
 }
 
-function ThinkingBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
+function ReasoningBudget({id, value, onChange}: {id: string; value: number | null; onChange(value: number | null): void}) {
     const {t, i18n} = useTranslation();
     const [customChosen, setCustomChosen] = useState(false);
     const isPreset = value == null || (budgetPresets as readonly number[]).includes(value);

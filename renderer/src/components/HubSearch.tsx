@@ -5,6 +5,7 @@ import {formatBytes} from "../../../electron/contract/errors";
 import {localizeError, type Failure} from "../i18n/localizeError";
 import type {HubSort} from "../store/hubSlice";
 import {usePonder} from "../store/PonderStoreContext";
+import {failureIn} from "../store/requestAction";
 import {FitLabel} from "./FitLabel";
 
 /** "Search the hub": GGUF models by name, and a repository's files by quantization, each checked for fit and downloadable. */
@@ -155,7 +156,7 @@ function QuantizationItem({quantization}: {quantization: HubQuantization}) {
 
     async function download() {
         setPending(true);
-        setError(await addDownload(quantization.address));
+        setError(failureIn(await addDownload(quantization.address)));
         setPending(false);
     }
 
@@ -191,9 +192,9 @@ function TokenForm() {
         return null;
 
     async function save(value: string | null) {
-        const failure = await setHubToken(value);
-        setError(failure);
-        if (failure == null)
+        const result = await setHubToken(value);
+        setError(failureIn(result));
+        if (result.ok)
             setToken("");
     }
 

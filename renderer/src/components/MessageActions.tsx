@@ -6,7 +6,7 @@ import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/modelsSelectors";
+import {readyRuntimeOf} from "../store/runtimeSelectors";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
 function useChatBusy(chatId: string): boolean {
@@ -67,7 +67,7 @@ export function EditMessageForm({message, onDone}: {message: Message; onDone(out
 
     async function onSubmit(event: FormEvent) {
         event.preventDefault();
-        if (canSend && await editMessage(message.chatId, message.id, draft.trim())) {
+        if (canSend && (await editMessage(message.chatId, message.id, draft.trim())).ok) {
             focusComposer();
             onDone("sent");
         }
@@ -171,7 +171,7 @@ export function useContextSizeOf(message: Message): number | null {
 export function lengthLimitOf(stats: MessageStats, contextSize: number | null): ReplyLimit | null {
     if (stats.limit != null)
         return stats.limit;
-    // A few tokens short of the size: the room kept for closing a thought and the end-of-turn tokens.
+    // A few tokens short of the size: the room kept for closing the reasoning and the end-of-turn tokens.
     if (contextSize != null && stats.contextTokens != null && stats.contextTokens >= contextSize - 32)
         return {name: "context", tokens: contextSize};
     return null;

@@ -2,7 +2,7 @@ import {Fragment, memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
-import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveThinkingEndedAt, liveThinkingStartedAt, messageById} from "../store/messagesSelectors";
+import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveReasoningEndedAt, liveReasoningStartedAt, messageById} from "../store/conversationSelectors";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
@@ -70,8 +70,8 @@ function AssistantMessageBody({message}: {message: Message}) {
     const reasoningChunks = usePonder(liveReasoningChunks(id));
     const reasoningBegun = usePonder(liveReasoningBegun(id));
     const streamedText = usePonder(liveText(id));
-    const liveStartedAt = usePonder(liveThinkingStartedAt(id));
-    const liveEndedAt = usePonder(liveThinkingEndedAt(id));
+    const liveStartedAt = usePonder(liveReasoningStartedAt(id));
+    const liveEndedAt = usePonder(liveReasoningEndedAt(id));
     const store = usePonderStore();
     const reasoningUpdates = useCallback<ChunkedTextUpdates>((onText) => store.subscribe((state, previous) => {
         const reasoning = state.live[id]?.reasoning;
@@ -86,8 +86,8 @@ function AssistantMessageBody({message}: {message: Message}) {
     // The tail as of this render; the updates carry it on from here.
     const reasoning = live ? {chunks: reasoningChunks ?? [], tail: store.getState().live[id]?.reasoning.tail ?? ""} : finishedReasoning;
     const text = streamedText ?? finishedText;
-    const startedAt = live ? liveStartedAt : message.thinkingStartedAt;
-    const endedAt = live ? liveEndedAt : message.thinkingEndedAt;
+    const startedAt = live ? liveStartedAt : message.reasoningStartedAt;
+    const endedAt = live ? liveEndedAt : message.reasoningEndedAt;
     const streaming = message.status === "streaming";
     const hasReasoning = (live ? reasoningBegun : !isEmptyChunkedText(reasoning)) || (streaming && startedAt != null);
     const hasAnswer = !isEmptyChunkedText(text);
@@ -111,10 +111,11 @@ function AssistantMessageBody({message}: {message: Message}) {
                 <Reasoning
                     text={chunkedFrom(reasoning, restFrom)}
                     updates={live ? (restFrom === 0 ? reasoningUpdates : restUpdates) : undefined}
-                    thinking={streaming && endedAt == null && !hasAnswer}
+                    inProgress={streaming && endedAt == null && !hasAnswer}
                     answered={hasAnswer}
                     startedAt={startedAt ?? message.createdAt}
-                    durationMs={startedAt != null && endedAt != null ? endedAt - startedAt : message.stats?.thinkingMs ?? null}
+                    // The stats line's time once there is one, so that both say the same; until then the clock's.
+                    durationMs={message.stats?.reasoningMs ?? (startedAt != null && endedAt != null ? endedAt - startedAt : null)}
                     before={reasoningSteps?.steps.map((step) => (
                         <Fragment key={step.calls[0]!.id}>
                             {step.text !== "" && <ChunkedTextView text={chunkText(step.text)} className="reasoning__text" />}
@@ -196,7 +197,7 @@ function ReplyNotes({message}: {message: Message}) {
     const limit = lengthLimitOf(stats, contextSize);
     const tokens = (count: number) => new Intl.NumberFormat(i18n.language).format(count);
     const notes = [
-        stats.stopReason === "budget" && t("message.cutByBudget", {count: stats.thoughtTokens}),
+        stats.stopReason === "budget" && t("message.cutByBudget", {count: stats.reasoningTokens}),
         stats.stopReason === "length" && (limit == null
             ? t("message.cutByLength")
             : t(limit.name === "context" ? "message.cutByContext" : "message.cutByMaxTokens", {tokens: tokens(limit.tokens)})),

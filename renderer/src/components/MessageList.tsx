@@ -2,7 +2,7 @@ import {useEffect, useLayoutEffect, useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
-import {activeChatMessageIds} from "../store/chatsSelectors";
+import {activeChatMessageIds} from "../store/conversationSelectors";
 import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";

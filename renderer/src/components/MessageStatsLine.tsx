@@ -1,9 +1,10 @@
 import {useTranslation} from "react-i18next";
 import type {MessageStats} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
-import {modelName} from "../store/modelsSelectors";
+import {modelName} from "../store/modelFilesSelectors";
+import {formatSeconds} from "../format/formatSeconds";
 
-/** Under each finished answer: model, time to first token, speed, thinking time, token counts, the draft's acceptance, why it stopped. */
+/** Under each finished answer: model, time to first token, speed, reasoning time, token counts, the draft's acceptance, why it stopped. */
 export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
     const {t, i18n} = useTranslation();
     const name = usePonder(modelName(stats?.modelId ?? ""));
@@ -14,10 +15,10 @@ export function MessageStatsLine({stats}: {stats: MessageStats | null}) {
         name,
         t("stats.firstToken", {ms: number.format(stats.timeToFirstTokenMs)}),
         t("stats.speed", {speed: number.format(stats.tokensPerSecond)}),
-        t("stats.thinking", {seconds: number.format(stats.thinkingMs / 1000)}),
-        t("stats.tokens", {thought: stats.thoughtTokens, answer: stats.answerTokens}),
-        // Tool time is apart from thinking and decoding, which don't count it.
-        ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: number.format(stats.toolMs / 1000)})]),
+        t("stats.reasoningTime", {seconds: formatSeconds(stats.reasoningMs, i18n.language)}),
+        t("stats.tokens", {reasoning: stats.reasoningTokens, answer: stats.answerTokens}),
+        // Tool time is apart from reasoning and decoding, which don't count it.
+        ...(stats.toolMs == null ? [] : [t("stats.toolTime", {seconds: formatSeconds(stats.toolMs, i18n.language)})]),
         ...(stats.draft == null ? [] : [t("stats.draft", {
             accepted: stats.draft.accepted,
             drafted: stats.draft.drafted,

@@ -2,9 +2,9 @@ import {useTranslation} from "react-i18next";
 import type {ModelFile} from "../../../electron/contract";
 import {fileDisplayName, modelDisplayName} from "../format/modelName";
 import {localizeError} from "../i18n/localizeError";
-import type {FitState} from "../store/librarySlice";
+import type {FitState} from "../store/downloadsSlice";
 import {usePonder} from "../store/PonderStoreContext";
-import {modelName} from "../store/modelsSelectors";
+import {modelName} from "../store/modelFilesSelectors";
 
 /** The option that opens the Models view instead of loading a model. */
 const manageModels = "\u0000manage";

@@ -2,6 +2,8 @@ import {useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import {localizeError, type Failure} from "../i18n/localizeError";
 import {usePonder} from "../store/PonderStoreContext";
+import {failureIn} from "../store/requestAction";
+import type {ActionResult} from "../store/requestAction";
 
 /** A labelled text field and its button; the action's failure shows beside it. */
 export function SubmitForm({label, placeholder, submitLabel, pendingLabel, action, initialValue = ""}: {
@@ -9,7 +11,7 @@ export function SubmitForm({label, placeholder, submitLabel, pendingLabel, actio
     placeholder: string;
     submitLabel: string;
     pendingLabel: string;
-    action: (value: string) => Promise<Failure | null>;
+    action: (value: string) => Promise<ActionResult<unknown>>;
     initialValue?: string;
 }) {
     const [value, setValue] = useState(initialValue);
@@ -19,7 +21,7 @@ export function SubmitForm({label, placeholder, submitLabel, pendingLabel, actio
     async function submit(event: FormEvent) {
         event.preventDefault();
         setPending(true);
-        const failure = await action(value.trim());
+        const failure = failureIn(await action(value.trim()));
         setPending(false);
         setError(failure);
         if (failure == null)
@@ -64,7 +66,7 @@ function PickFilesButton() {
 
     async function pick() {
         setPending(true);
-        setError(await importPickedModels());
+        setError(failureIn(await importPickedModels()));
         setPending(false);
     }
 
@@ -93,7 +95,7 @@ export function ModelsFolder() {
             setTyping(true);
             return;
         }
-        setError(await changeModelsFolder());
+        setError(failureIn(await changeModelsFolder()));
     }
 
     return (
@@ -112,10 +114,10 @@ export function ModelsFolder() {
                     pendingLabel={t("library.useFolder")}
                     initialValue={modelsDir}
                     action={async (folder) => {
-                        const failure = await changeModelsFolder(folder);
-                        if (failure == null)
+                        const result = await changeModelsFolder(folder);
+                        if (result.ok)
                             setTyping(false);
-                        return failure;
+                        return result;
                     }}
                 />
             )}

@@ -4,7 +4,7 @@ import type {CatalogEntry, ModelFile} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
-import {askedForRecommendation, isRecommended} from "../store/firstRunSelectors";
+import {askedForRecommendation, hubUnreachable, isRecommended} from "../store/firstRunSelectors";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
 import {HubSearch} from "./HubSearch";
@@ -20,7 +20,7 @@ export function ModelsView() {
     const installedId = useId();
     const hubReasonId = useId();
     const connection = usePonder((state) => state.connection);
-    const loadLibrary = usePonder((state) => state.loadLibrary);
+    const loadCatalog = usePonder((state) => state.loadCatalog);
     const showView = usePonder((state) => state.showView);
     const loadHubSettings = usePonder((state) => state.loadHubSettings);
     const catalog = usePonder((state) => state.catalog);
@@ -39,10 +39,10 @@ export function ModelsView() {
     // Listed afresh on every (re)connect: downloads went on while the page was away.
     useEffect(() => {
         if (connection === "connected") {
-            void loadLibrary();
+            void loadCatalog();
             void loadHubSettings();
         }
-    }, [connection, loadLibrary, loadHubSettings]);
+    }, [connection, loadCatalog, loadHubSettings]);
 
     // A dropped file has no path a browser (or our sandboxed window) may tell: say so rather than let Chromium open the file.
     function acceptFiles(event: DragEvent) {
@@ -89,7 +89,7 @@ export function ModelsView() {
 /** Said once above the catalog, and named by each Download button it disables. */
 function HubUnreachable({reasonId}: {reasonId: string}) {
     const {t} = useTranslation();
-    const unreachable = usePonder((state) => state.hubUnreachable());
+    const unreachable = usePonder(hubUnreachable);
     const recommendModel = usePonder((state) => state.recommendModel);
     if (!unreachable)
         return null;
@@ -108,15 +108,15 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     const addDownload = usePonder((state) => state.addDownload);
     const reportError = usePonder((state) => state.reportError);
     const recommended = usePonder(isRecommended(entry.id));
-    const hubUnreachable = usePonder((state) => state.hubUnreachable());
+    const unreachable = usePonder(hubUnreachable);
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);
     const draft = usePonder((state) => entry.draft == null ? undefined : state.catalog?.find((candidate) => candidate.id === entry.draft));
 
     async function download() {
-        const failure = await addDownload(entry.id);
-        if (failure != null)
-            reportError(typeof failure === "string" ? new Error(failure) : failure);
+        const result = await addDownload(entry.id);
+        if (!result.ok)
+            reportError(typeof result.failure === "string" ? new Error(result.failure) : result.failure);
     }
 
     return (
@@ -143,14 +143,21 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                 <FitLabel state={fit} />
             </div>
             <div className="download__actions">
-                <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(entry.id, {address: entry.id})}>
+                <button
+                    type="button"
+                    className="button button--small"
+                    // One of many on the page: its name says which model (the visible text leads it, for voice control).
+                    aria-label={t("library.checkFitOf", {name: t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})})}
+                    disabled={fit?.status === "pending"}
+                    onClick={() => void estimateFit(entry.id, {address: entry.id})}
+                >
                     {t("library.checkFit")}
                 </button>
                 <button
                     type="button"
                     className="button button--small button--primary"
-                    disabled={hubUnreachable}
-                    aria-describedby={hubUnreachable ? hubReasonId : undefined}
+                    disabled={unreachable}
+                    aria-describedby={unreachable ? hubReasonId : undefined}
                     onClick={() => void download()}
                 >
                     {t("library.download")}
@@ -210,7 +217,13 @@ function InstalledItem({file}: {file: ModelFile}) {
             </div>
             <div className="download__actions">
                 {file.error == null && (
-                    <button type="button" className="button button--small" disabled={fit?.status === "pending"} onClick={() => void estimateFit(file.id, {modelId: file.id})}>
+                    <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={t("library.checkFitOf", {name})}
+                        disabled={fit?.status === "pending"}
+                        onClick={() => void estimateFit(file.id, {modelId: file.id})}
+                    >
                         {t("library.checkFit")}
                     </button>
                 )}

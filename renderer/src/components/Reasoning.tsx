@@ -1,6 +1,7 @@
 import {memo, useState} from "react";
 import type {ReactNode, SyntheticEvent} from "react";
 import {useTranslation} from "react-i18next";
+import {formatSeconds} from "../format/formatSeconds";
 import {useNow} from "../hooks/useNow";
 import type {ChunkedText} from "../store/ChunkedText";
 import {ChunkedTextView} from "./ChunkedTextView";
@@ -11,12 +12,12 @@ export interface ReasoningProps {
     /** While the reasoning streams: its newer versions, written without a render. */
     updates?: ChunkedTextUpdates;
     /** The model is still inside `<think>`. */
-    thinking: boolean;
+    inProgress: boolean;
     /** The answer has begun: the reasoning folds away unless the user opened it. */
     answered: boolean;
-    /** When thinking began (epoch ms), for the live counter. */
+    /** When the reasoning began (epoch ms), for the live counter. */
     startedAt: number;
-    /** How long it thought, once known. */
+    /** How long it reasoned, once known. */
     durationMs: number | null;
     /** The reasoning before the last tool call made inside it, with the calls (`text` is what came after). */
     before?: ReactNode;
@@ -26,7 +27,7 @@ export interface ReasoningProps {
  * The model's reasoning as a disclosure: open while it thinks, folded once the answer starts.
  * After the user opens or closes it, their choice wins over the automatic one.
  */
-export const Reasoning = memo(function Reasoning({text, updates, thinking, answered, startedAt, durationMs, before}: ReasoningProps) {
+export const Reasoning = memo(function Reasoning({text, updates, inProgress, answered, startedAt, durationMs, before}: ReasoningProps) {
     const [userOpen, setUserOpen] = useState<boolean | null>(null);
     const open = userOpen ?? !answered;
 
@@ -40,7 +41,7 @@ export const Reasoning = memo(function Reasoning({text, updates, thinking, answe
     return (
         <details className="reasoning" open={open} onToggle={onToggle}>
             <summary className="reasoning__summary">
-                <ReasoningSummary thinking={thinking} startedAt={startedAt} durationMs={durationMs} />
+                <ReasoningSummary inProgress={inProgress} startedAt={startedAt} durationMs={durationMs} />
             </summary>
             {before}
             <ChunkedTextView text={text} updates={updates} className="reasoning__text" />
@@ -66,11 +67,11 @@ function CollapseAtEnd({onCollapse}: {onCollapse(summary: HTMLElement | null): v
 }
 
 /** Apart from the text, so that the deltas extending the text don't translate it again. */
-const ReasoningSummary = memo(function ReasoningSummary({thinking, startedAt, durationMs}: Pick<ReasoningProps, "thinking" | "startedAt" | "durationMs">) {
-    const {t} = useTranslation();
-    if (thinking)
+const ReasoningSummary = memo(function ReasoningSummary({inProgress, startedAt, durationMs}: Pick<ReasoningProps, "inProgress" | "startedAt" | "durationMs">) {
+    const {t, i18n} = useTranslation();
+    if (inProgress)
         return <ReasoningClock startedAt={startedAt} />;
-    return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {count: Math.round(durationMs / 1000)});
+    return durationMs == null ? t("reasoning.thoughts") : t("reasoning.thoughtFor", {seconds: formatSeconds(durationMs, i18n.language)});
 });
 
 /** Ticks on its own so the rest of the message doesn't re-render every second, nor it with every delta. */

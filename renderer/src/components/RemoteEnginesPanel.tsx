@@ -2,6 +2,7 @@ import {useEffect, useState, type FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {RemoteEngineInfo, RuntimeState} from "../../../electron/contract";
 import {usePonder} from "../store/PonderStoreContext";
+import {failureIn} from "../store/requestAction";
 import {localizeError, type Failure} from "../i18n/localizeError";
 
 /**
@@ -45,10 +46,10 @@ function AddEngineForm() {
     async function submit(event: FormEvent) {
         event.preventDefault();
         setPending(true);
-        const failure = await addEngine({baseUrl, apiKey: apiKey === "" ? undefined : apiKey});
+        const result = await addEngine({baseUrl, apiKey: apiKey === "" ? undefined : apiKey});
         setPending(false);
-        setError(failure);
-        if (failure == null) {
+        setError(failureIn(result));
+        if (result.ok) {
             setBaseUrl("");
             setApiKey("");
         }

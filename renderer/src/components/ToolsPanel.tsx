@@ -60,10 +60,10 @@ function AddServerForm({allowCommands}: {allowCommands: ToolsView["allowCommands
             ? {...name, command: fields.command.trim(), args: splitArguments(fields.args), env: named.values, ...(fields.cwd.trim() === "" ? {} : {cwd: fields.cwd.trim()})}
             : {...name, url: fields.url.trim(), headers: named.values};
         setPending(true);
-        const failure = await addToolServer(definition);
+        const result = await addToolServer(definition);
         setPending(false);
-        setError(failure == null ? null : localizeError(failure));
-        if (failure == null)
+        setError(result.ok ? null : localizeError(result.failure));
+        if (result.ok)
             setFields({name: "", command: "", args: "", env: "", cwd: "", url: "", headers: ""});
     }
 
@@ -135,10 +135,10 @@ function ImportForm() {
     async function submit(event: FormEvent) {
         event.preventDefault();
         setPending(true);
-        const failure = await importToolServers(json);
+        const result = await importToolServers(json);
         setPending(false);
-        setError(failure == null ? null : localizeError(failure));
-        if (failure == null)
+        setError(result.ok ? null : localizeError(result.failure));
+        if (result.ok)
             setJson("");
     }
 

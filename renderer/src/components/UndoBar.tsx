@@ -5,7 +5,7 @@ import {usePonder} from "../store/PonderStoreContext";
 /** How long the undo is offered; it waits while the pointer or the focus is on it. */
 const undoOfferMs = 10_000;
 
-/** "Deleted … Undo" after any delete (a chat, a message), for a few seconds. */
+/** "Deleted … Undo" after any delete (a chat, a message, a preset), for a few seconds. */
 export function UndoBar() {
     const {t} = useTranslation();
     const deletion = usePonder((state) => state.lastDeletion);
@@ -26,6 +26,8 @@ export function UndoBar() {
         text = t("conversations.deleted", {title: deletion.chat.title === "" ? t("chats.untitled") : deletion.chat.title});
     else if (deletion?.kind === "message")
         text = t(deletion.role === "user" ? "message.deletedQuestion" : "message.deletedAnswer");
+    else if (deletion?.kind === "preset")
+        text = t("presets.deleted", {name: deletion.preset.name});
 
     return (
         <div

@@ -4,6 +4,7 @@ import type {SystemInfo} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {failureIn} from "../store/requestAction";
 import {askedForRecommendation} from "../store/firstRunSelectors";
 import {DownloadItem} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
@@ -18,7 +19,7 @@ import {AddModelFiles, ModelsFolder} from "./ModelSources";
 export function Welcome() {
     const {t} = useTranslation();
     const loadSystem = usePonder((state) => state.loadSystem);
-    const loadLibrary = usePonder((state) => state.loadLibrary);
+    const loadCatalog = usePonder((state) => state.loadCatalog);
     const recommendModel = usePonder((state) => state.recommendModel);
     const system = usePonder((state) => state.system);
     const systemError = usePonder((state) => state.systemError);
@@ -31,8 +32,8 @@ export function Welcome() {
             void loadSystem();
     }, [described, loadSystem]);
     useEffect(() => {
-        void loadLibrary();
-    }, [loadLibrary]);
+        void loadCatalog();
+    }, [loadCatalog]);
     useEffect(() => {
         if (!asked)
             void recommendModel();
@@ -118,7 +119,7 @@ function Recommendation() {
 
     async function start(entryId: string) {
         setStarting(true);
-        setError(await downloadAndStart(entryId));
+        setError(failureIn(await downloadAndStart(entryId)));
         setStarting(false);
     }
 

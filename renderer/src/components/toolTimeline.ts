@@ -9,7 +9,7 @@ export interface TimelineStep {
 
 /** Whether a call goes inside the reasoning; older messages without `segment` go by where the reasoning went on. */
 export function madeInReasoning(call: MessageToolCall, reasoningLength: number): boolean {
-    return call.segment == null ? call.textOffset === 0 && call.reasoningOffset < reasoningLength : call.segment === "thought";
+    return call.segment == null ? call.textOffset === 0 && call.reasoningOffset < reasoningLength : call.segment === "reasoning";
 }
 
 /**

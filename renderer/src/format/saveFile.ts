@@ -8,9 +8,7 @@ export interface FileToSave {
  * Hands a file to the browser as a download. In Electron the same download opens the save
  * dialog, so the desktop app needs nothing of its own.
  */
-export function saveFile(file: FileToSave | null): void {
-    if (file == null)
-        return;
+export function saveFile(file: FileToSave): void {
     const url = URL.createObjectURL(file.blob);
     const link = document.createElement("a");
     link.href = url;

@@ -1,23 +1,20 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {ApiServerState, PonderApi, RequestArgs} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export interface ApiServerSlice {
     /** The OpenAI-compatible API server's state; null until first loaded. */
     apiServer: ApiServerState | null;
     setApiServer(state: ApiServerState): void;
-    loadApiServer(): Promise<void>;
-    configureApiServer(changes: RequestArgs<"api.configure">): Promise<void>;
-    rotateApiKey(): Promise<void>;
+    loadApiServer(): Promise<ActionResult<ApiServerState>>;
+    configureApiServer(changes: RequestArgs<"api.configure">): Promise<ActionResult<ApiServerState>>;
+    rotateApiKey(): Promise<ActionResult<ApiServerState>>;
 }
 
 export const createApiServerSlice = (api: PonderApi): StateCreator<PonderState, [], [], ApiServerSlice> => (set, get) => {
-    async function update(request: () => Promise<ApiServerState>) {
-        const result = await requestAction(get().reportError, request);
-        if (result.ok)
-            set({apiServer: result.value});
-    }
+    const update = updateField(get, set, "apiServer");
 
     return {
         apiServer: null,

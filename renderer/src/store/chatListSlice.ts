@@ -4,6 +4,7 @@ import {chatPageSize, compareChats} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
 
+/** The sidebar's list of chats, loaded a page at a time, and what is known of each chat (its summary). */
 export interface ChatListSlice {
     /**
      * The top of the conversation list, as far as it is loaded: pinned chats first, then by last
@@ -21,6 +22,8 @@ export interface ChatListSlice {
     loadMoreChats(): Promise<void>;
     /** Opens the next (1) or previous (-1) chat in the list, loading the next page when the end is reached. */
     openAdjacentChat(step: 1 | -1): Promise<void>;
+    renameChat(chatId: string, title: string): Promise<void>;
+    setPinned(chatId: string, pinned: boolean): Promise<void>;
 }
 
 export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatListSlice> => (set, get) => {
@@ -106,6 +109,12 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
             const next = list[step === 1 ? index + 1 : index < 0 ? list.length - 1 : index - 1];
             if (next != null)
                 await get().openChat(next.id);
+        },
+        async renameChat(chatId, title) {
+            await requestAction(get().reportError, () => api.chats.update({chatId, title}));
+        },
+        async setPinned(chatId, pinned) {
+            await requestAction(get().reportError, () => api.chats.update({chatId, pinned}));
         }
     };
 };

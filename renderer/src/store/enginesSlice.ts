@@ -1,16 +1,17 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {PonderApi, RemoteEngineInfo} from "../../../electron/contract";
+import type {PonderApi, RemoteEngineInfo, RequestResults} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import type {Failure} from "../i18n/localizeError";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export interface EnginesSlice {
     /** The remote engines the user added, with the models each listed last; null until first loaded. */
     engines: readonly RemoteEngineInfo[] | null;
     setEngines(engines: readonly RemoteEngineInfo[]): void;
-    loadEngines(): Promise<void>;
-    /** Resolves to the reason it failed (shown beside the form), or null once added. */
-    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<Failure | null>;
+    loadEngines(): Promise<ActionResult<readonly RemoteEngineInfo[]>>;
+    /** The failure is shown beside the form, not as a notice. */
+    addEngine(engine: {baseUrl: string; apiKey?: string; name?: string}): Promise<ActionResult<RequestResults["engines.add"]>>;
     removeEngine(engineId: string): Promise<void>;
 }
 
@@ -19,14 +20,11 @@ export const createEnginesSlice = (api: PonderApi): StateCreator<PonderState, []
     setEngines(engines) {
         set({engines});
     },
-    async loadEngines() {
-        const result = await requestAction(get().reportError, () => api.engines.list());
-        if (result.ok)
-            set({engines: result.value});
+    loadEngines() {
+        return updateField(get, set, "engines")(() => api.engines.list());
     },
-    async addEngine(engine) {
-        const result = await requestAction(null, () => api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)}));
-        return result.ok ? null : result.failure;
+    addEngine(engine) {
+        return requestAction(null, () => api.engines.add({...engine, baseUrl: withScheme(engine.baseUrl)}));
     },
     async removeEngine(engineId) {
         await requestAction(get().reportError, () => api.engines.remove({engineId}));

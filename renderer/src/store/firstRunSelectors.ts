@@ -6,3 +6,7 @@ export const askedForRecommendation = (state: PonderState) => state.recommendati
 /** Whether the catalog entry is the model recommended for this machine. */
 export const isRecommended = (entryId: string) => (state: PonderState) =>
     typeof state.recommendation === "object" && state.recommendation?.status === "recommended" && state.recommendation.entryId === entryId;
+
+/** The hub couldn't be reached when last asked (offline): downloads can't work. */
+export const hubUnreachable = (state: PonderState) =>
+    typeof state.recommendation === "object" && state.recommendation?.status === "unreachable";

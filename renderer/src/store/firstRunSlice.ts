@@ -1,31 +1,19 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {LogTail, ModelRecommendation, PonderApi, SystemInfo} from "../../../electron/contract";
+import type {Download, ModelRecommendation, PonderApi} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import type {Failure} from "../i18n/localizeError";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
 
+/** The welcome's one-click start: the model recommended for this machine and the download it started. */
 export interface FirstRunSlice {
-    /** Versions and hardware (About box, welcome); null until asked for. */
-    system: SystemInfo | null;
-    /** Why the machine couldn't be described (llama.cpp failed to start); the welcome says so instead of waiting. */
-    systemError: Failure | null;
     /** null: not asked yet; "pending": the candidates' headers are being read from the hub. */
     recommendation: ModelRecommendation | "pending" | null;
     /** The download the welcome started, until its model has loaded (or it was cancelled). */
     firstRunDownloadId: string | null;
-    /** The hub couldn't be reached when last asked (offline): downloads can't work. */
-    hubUnreachable(): boolean;
-    loadSystem(): Promise<void>;
-    /** The log's folder and last lines, for About's Copy details; null until read (or when it can't be). */
-    logTail: LogTail | null;
-    loadLogTail(): Promise<void>;
-    /** Desktop only: shows the logs folder in the system file manager. */
-    openLogsFolder(): Promise<void>;
     recommendModel(): Promise<void>;
-    /** Resolves to the reason it failed (shown in the welcome), or null once queued. */
-    downloadAndStart(entryId: string): Promise<Failure | null>;
+    /** The failure is shown in the welcome, not as a notice. */
+    downloadAndStart(entryId: string): Promise<ActionResult<Download>>;
 }
-
 
 export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [], [], FirstRunSlice> => (set, get, store) => {
     let recommendationSequence = 0;
@@ -64,27 +52,8 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
     }
 
     return {
-        system: null,
-        systemError: null,
-        logTail: null,
         recommendation: null,
         firstRunDownloadId: null,
-        hubUnreachable() {
-            const recommendation = get().recommendation;
-            return typeof recommendation === "object" && recommendation?.status === "unreachable";
-        },
-        async loadSystem() {
-            const result = await requestAction(null, () => api.app.getSystem());
-            set(result.ok ? {system: result.value, systemError: null} : {systemError: result.failure});
-        },
-        async loadLogTail() {
-            const result = await requestAction(get().reportError, () => api.app.getLogs());
-            if (result.ok)
-                set({logTail: result.value});
-        },
-        async openLogsFolder() {
-            await requestAction(get().reportError, () => api.app.openLogsFolder());
-        },
         async recommendModel() {
             // Several reads of the hub, one after another: an older request's answer must not overwrite a newer one's.
             const sequence = ++recommendationSequence;
@@ -100,12 +69,11 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
         },
         async downloadAndStart(entryId) {
             const result = await requestAction(null, () => api.downloads.add({address: entryId}));
-            if (!result.ok)
-                return result.failure;
-            const downloadId = result.value.id;
-            set({firstRunDownloadId: downloadId});
-            watchFirstRunDownload(downloadId);
-            return null;
+            if (result.ok) {
+                set({firstRunDownloadId: result.value.id});
+                watchFirstRunDownload(result.value.id);
+            }
+            return result;
         }
     };
 };

@@ -3,6 +3,8 @@ import type {HubModel, HubRepository, HubSettings, PonderApi} from "../../../ele
 import type {PonderState} from "./createPonderStore";
 import type {Failure} from "../i18n/localizeError";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export type HubSort = "downloads" | "recent";
 
@@ -33,9 +35,9 @@ export interface HubSlice {
     /** Opens a repository's page and checks every quantization's fit. */
     openHubRepository(repo: string): Promise<void>;
     closeHubRepository(): void;
-    loadHubSettings(): Promise<void>;
-    /** Resolves to the reason it failed, or null once saved (null removes the token). */
-    setHubToken(token: string | null): Promise<Failure | null>;
+    loadHubSettings(): Promise<ActionResult<HubSettings>>;
+    /** Null removes the token. The failure is shown beside the field, not as a notice. */
+    setHubToken(token: string | null): Promise<ActionResult<HubSettings>>;
 }
 
 const idleSearch: HubSearchState = {query: "", sort: "downloads", models: [], next: null, status: "idle", error: null};
@@ -85,17 +87,14 @@ export const createHubSlice = (api: PonderApi): StateCreator<PonderState, [], []
         closeHubRepository() {
             set({hubRepository: null});
         },
-        async loadHubSettings() {
-            const result = await requestAction(get().reportError, () => api.hub.getSettings());
-            if (result.ok)
-                set({hubSettings: result.value});
+        loadHubSettings() {
+            return updateField(get, set, "hubSettings")(() => api.hub.getSettings());
         },
         async setHubToken(token) {
             const result = await requestAction(null, () => api.hub.setToken({token}));
-            if (!result.ok)
-                return result.failure;
-            set({hubSettings: result.value});
-            return null;
+            if (result.ok)
+                set({hubSettings: result.value});
+            return result;
         }
     };
 };

@@ -16,3 +16,8 @@ export async function requestAction<T>(report: ((error: unknown) => void) | null
         return {ok: false, failure: failureOf(error)};
     }
 }
+
+/** Why an action failed, for a form that shows it beside itself; null when it succeeded. */
+export function failureIn(result: ActionResult<unknown>): Failure | null {
+    return result.ok ? null : result.failure;
+}

@@ -2,6 +2,8 @@ import type {StateCreator} from "zustand/vanilla";
 import type {GenerationSettingName, GenerationSettings, ModelFamily, PonderApi, SettingsView, UserPreset} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export interface SettingsSlice {
     /** The loaded model's settings, with the open chat's layer when a chat is open; null until loaded. */
@@ -13,10 +15,13 @@ export interface SettingsSlice {
     /** The user's own presets, by name; null until loaded. */
     presets: UserPreset[] | null;
     loadPresets(): Promise<void>;
-    /** Saves the chat's (or a new chat's) system prompt, family and changed settings; whether it was saved (a failure is reported). */
-    savePreset(name: string, modelId: string, chatId: string | null): Promise<boolean>;
-    renamePreset(presetId: string, name: string): Promise<boolean>;
+    /** Saves the chat's (or a new chat's) system prompt, family and changed settings. */
+    savePreset(name: string, modelId: string, chatId: string | null): Promise<ActionResult<UserPreset[]>>;
+    renamePreset(presetId: string, name: string): Promise<ActionResult<UserPreset[]>>;
+    /** Deletes a preset, offering to undo it as any delete. */
     deletePreset(presetId: string): Promise<void>;
+    /** Puts a deleted preset back as it was (the delete's undo). */
+    restorePreset(preset: UserPreset): Promise<void>;
     /** Gives the chat the preset's system prompt and settings; the settings shown are then fetched again. */
     applyPreset(presetId: string, modelId: string, chatId: string): Promise<void>;
     /** Counts the changes made to settings behind the shown view's back (a preset applied), for the view to fetch them again. */
@@ -32,12 +37,7 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
             set({settings: result.value});
     }
 
-    async function changePresets(request: () => Promise<UserPreset[]>): Promise<boolean> {
-        const result = await requestAction(get().reportError, request);
-        if (result.ok)
-            set({presets: result.value});
-        return result.ok;
-    }
+    const changePresets = updateField(get, set, "presets");
 
     return {
         settings: null,
@@ -64,7 +64,12 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
             return changePresets(() => api.settings.renamePreset({presetId, name}));
         },
         async deletePreset(presetId) {
-            await changePresets(() => api.settings.deletePreset({presetId}));
+            const preset = get().presets?.find(({id}) => id === presetId);
+            if ((await changePresets(() => api.settings.deletePreset({presetId}))).ok && preset != null)
+                set({lastDeletion: {kind: "preset", preset}});
+        },
+        async restorePreset(preset) {
+            await changePresets(() => api.settings.restorePreset({preset}));
         },
         async applyPreset(presetId, modelId, chatId) {
             const result = await requestAction(get().reportError, () => api.settings.applyPreset({presetId, modelId, chatId}));

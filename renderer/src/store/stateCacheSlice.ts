@@ -1,22 +1,19 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {PonderApi, StateCacheInfo} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export interface StateCacheSlice {
     /** Conversations' saved states on disk; null until first loaded. */
     stateCache: StateCacheInfo | null;
-    loadStateCache(): Promise<void>;
-    setStateCacheBudget(budgetBytes: number): Promise<void>;
-    clearStateCache(): Promise<void>;
+    loadStateCache(): Promise<ActionResult<StateCacheInfo>>;
+    setStateCacheBudget(budgetBytes: number): Promise<ActionResult<StateCacheInfo>>;
+    clearStateCache(): Promise<ActionResult<StateCacheInfo>>;
 }
 
 export const createStateCacheSlice = (api: PonderApi): StateCreator<PonderState, [], [], StateCacheSlice> => (set, get) => {
-    async function update(request: () => Promise<StateCacheInfo>) {
-        const result = await requestAction(get().reportError, request);
-        if (result.ok)
-            set({stateCache: result.value});
-    }
+    const update = updateField(get, set, "stateCache");
 
     return {
         stateCache: null,

@@ -1,36 +1,28 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {PonderApi, RequestArgs, ToolsView} from "../../../electron/contract";
+import type {PonderApi, RequestArgs, RequestResults, ToolsView} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import type {Failure} from "../i18n/localizeError";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
+import {updateField} from "./updateField";
 
 export interface ToolsSlice {
     /** MCP servers with their state and tools, and the limits of calls; null until first loaded. */
     tools: ToolsView | null;
     setTools(view: ToolsView): void;
-    loadTools(): Promise<void>;
-    /** Resolves to the reason it was refused (shown beside the form), or null once added (it may still fail to start). */
-    addToolServer(definition: RequestArgs<"tools.addServer">): Promise<Failure | null>;
-    /** Resolves to the reason nothing was imported, or null. */
-    importToolServers(json: string): Promise<Failure | null>;
-    setToolServerEnabled(serverId: string, enabled: boolean): Promise<void>;
-    restartToolServer(serverId: string): Promise<void>;
-    removeToolServer(serverId: string): Promise<void>;
-    updateTool(change: RequestArgs<"tools.updateTool">): Promise<void>;
-    configureTools(limits: RequestArgs<"tools.configure">): Promise<void>;
+    loadTools(): Promise<ActionResult<ToolsView>>;
+    /** A refusal is shown beside the form, not as a notice; once added, the server may still fail to start. */
+    addToolServer(definition: RequestArgs<"tools.addServer">): Promise<ActionResult<RequestResults["tools.addServer"]>>;
+    /** A refusal (nothing imported) is shown beside the form. */
+    importToolServers(json: string): Promise<ActionResult<RequestResults["tools.importServers"]>>;
+    setToolServerEnabled(serverId: string, enabled: boolean): Promise<ActionResult<ToolsView>>;
+    restartToolServer(serverId: string): Promise<ActionResult<ToolsView>>;
+    removeToolServer(serverId: string): Promise<ActionResult<ToolsView>>;
+    updateTool(change: RequestArgs<"tools.updateTool">): Promise<ActionResult<ToolsView>>;
+    configureTools(limits: RequestArgs<"tools.configure">): Promise<ActionResult<ToolsView>>;
 }
 
 export const createToolsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ToolsSlice> => (set, get) => {
-    async function update(request: () => Promise<ToolsView>) {
-        const result = await requestAction(get().reportError, request);
-        if (result.ok)
-            set({tools: result.value});
-    }
-
-    async function refusal(request: () => Promise<unknown>): Promise<Failure | null> {
-        const result = await requestAction(null, request);
-        return result.ok ? null : result.failure;
-    }
+    const update = updateField(get, set, "tools");
 
     return {
         tools: null,
@@ -38,8 +30,8 @@ export const createToolsSlice = (api: PonderApi): StateCreator<PonderState, [], 
             set({tools: view});
         },
         loadTools: () => update(() => api.tools.list()),
-        addToolServer: (definition) => refusal(() => api.tools.addServer(definition)),
-        importToolServers: (json) => refusal(() => api.tools.importServers({json})),
+        addToolServer: (definition) => requestAction(null, () => api.tools.addServer(definition)),
+        importToolServers: (json) => requestAction(null, () => api.tools.importServers({json})),
         setToolServerEnabled: (serverId, enabled) => update(() => api.tools.updateServer({serverId, enabled})),
         restartToolServer: (serverId) => update(() => api.tools.restartServer({serverId})),
         removeToolServer: (serverId) => update(() => api.tools.removeServer({serverId})),

@@ -176,7 +176,7 @@ function v1Attack(random: Random, target: Target): Attack {
         stream: random.chance(0.5)
     };
     const fields = ["model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed",
-        "presence_penalty", "frequency_penalty", "reasoning_effort", "thinking_budget", "n", "tools", "__proto__", "constructor"];
+        "presence_penalty", "frequency_penalty", "reasoning_effort", "reasoning_budget", "thinking_budget", "n", "tools", "__proto__", "constructor"];
     for (let count = random.int(1, 3); count > 0; count--)
         body[random.pick(fields)] = random.json(3);
     if (random.chance(0.2))

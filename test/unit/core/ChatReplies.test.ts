@@ -42,7 +42,7 @@ test("when saving the ended reply fails, the chat still stops answering and the 
     const repository = new ChatRepository(db);
     const chat: ChatSummary = {id: "c1", title: "t", createdAt: 1, updatedAt: 1, pinned: false, systemPrompt: "", sendReasoning: false};
     repository.insertChat(chat);
-    const question: Message = {id: "q", chatId: "c1", parentId: null, role: "user", text: "Think", reasoning: "", status: "done", createdAt: 1, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: []};
+    const question: Message = {id: "q", chatId: "c1", parentId: null, role: "user", text: "Think", reasoning: "", status: "done", createdAt: 1, reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: []};
     const answer: Message = {...question, id: "a", parentId: "q", role: "assistant", text: "", status: "streaming", createdAt: 2};
     repository.insertMessage(question);
     repository.insertMessage(answer);

@@ -1,15 +1,17 @@
-import {mkdtempSync, rmSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import path from "node:path";
+import {fileURLToPath} from "node:url";
 import Database from "better-sqlite3";
 import {afterEach, beforeEach, describe, expect, test} from "vitest";
-import {requestSchemas, type ChatArchive, type ChatSummary, type Message} from "../../../electron/contract.ts";
+import {requestSchemas, type ChatArchive, type ChatSummary, type Message, type MessageToolCall} from "../../../electron/contract.ts";
 import {ChatRepository} from "../../../electron/core/chats/ChatRepository.ts";
 import {ChatTransfer} from "../../../electron/core/chats/ChatTransfer.ts";
 import {ModelLibrary} from "../../../electron/core/models/ModelLibrary.ts";
 import {SettingsService} from "../../../electron/core/settings/SettingsService.ts";
 import {migrations} from "../../../electron/core/store/migrations.ts";
 import {migrate, openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
+import {spacedCjk} from "../../../electron/core/store/spacedCjk.ts";
 
 let dir: string;
 let db: PonderDatabase;
@@ -26,7 +28,7 @@ afterEach(() => {
 function message(fields: Partial<Message> & Pick<Message, "id" | "chatId" | "role">): Message {
     return {
         parentId: null, text: "", reasoning: "", status: "done", createdAt: 1,
-        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...fields
+        reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: [], ...fields
     };
 }
 
@@ -63,6 +65,50 @@ describe("openDatabase", () => {
         expect(old.pragma("integrity_check", {simple: true})).toBe("ok");
         old.close();
     });
+
+    test("a database that named the reasoning thinking and thought opens with the same messages, stats, tool calls and settings", async () => {
+        // Schema 14, the last before the rename, with rows as that Ponder wrote them.
+        const old = new Database(path.join(dir, "thinking.db"));
+        old.function("ponder_spaced_cjk", {deterministic: true}, (text: unknown) => typeof text === "string" ? spacedCjk(text) : text);
+        for (const migration of migrations.slice(0, 14))
+            old.exec(migration);
+        old.pragma("user_version = 14");
+        old.prepare("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Weather', 1, 1), ('c2', 'Plain', 1, 1)").run();
+        const call: Omit<MessageToolCall, "segment"> = {
+            id: "t1", name: "forecast", serverName: "weather", arguments: "{\"city\": \"Paris\"}", status: "done", result: "Sunny, 21.5 °C",
+            isError: false, truncatedFromChars: null, error: null, reasoningOffset: 12, textOffset: 0, durationMs: 40.25
+        };
+        old.prepare(`INSERT INTO messages (id, chat_id, parent_id, role, text, reasoning, status, created_at, thinking_started_at, thinking_ended_at, stats, tool_calls)
+            VALUES ('u1', 'c1', NULL, 'user', 'Weather in Paris?', '', 'done', 1, NULL, NULL, NULL, NULL),
+                   ('a1', 'c1', 'u1', 'assistant', 'Sunny.', 'Ask the tool.', 'done', 2, 2, 5, ?, ?)`).run(
+            JSON.stringify({modelId: "m.gguf", timeToFirstTokenMs: 12, tokensPerSecond: 30.5, thinkingMs: 3, thoughtTokens: 7, answerTokens: 2, stopReason: "finished", toolMs: 40.25}),
+            JSON.stringify([{...call, segment: "thought"}, {...call, id: "t2", reasoningOffset: 13, textOffset: 6, segment: "answer"}, {...call, id: "t3"}])
+        );
+        old.prepare("INSERT INTO model_settings (model_id, settings) VALUES ('m.gguf', ?)").run(JSON.stringify({temperature: 0.5, thinkingBudget: 512}));
+        old.prepare("INSERT INTO chat_settings (chat_id, settings) VALUES ('c1', ?)").run(JSON.stringify({thinkingBudget: null, languageLock: "english"}));
+        old.prepare("INSERT INTO user_presets (id, name, system_prompt, family, settings, created_at) VALUES ('p1', 'Short', '', 'qwen3', ?, 1)").run(JSON.stringify({thinkingBudget: 1024}));
+
+        migrate(old);
+        expect(old.pragma("user_version", {simple: true})).toBe(migrations.length);
+        const repository = new ChatRepository(old);
+        expect(repository.activeBranch("c1").messages).toEqual([
+            message({id: "u1", chatId: "c1", role: "user", text: "Weather in Paris?", createdAt: 1}),
+            message({
+                id: "a1", chatId: "c1", parentId: "u1", role: "assistant", text: "Sunny.", reasoning: "Ask the tool.", createdAt: 2,
+                reasoningStartedAt: 2, reasoningEndedAt: 5,
+                stats: {modelId: "m.gguf", timeToFirstTokenMs: 12, tokensPerSecond: 30.5, reasoningMs: 3, reasoningTokens: 7, answerTokens: 2, stopReason: "finished", toolMs: 40.25},
+                toolCalls: [{...call, segment: "reasoning"}, {...call, id: "t2", reasoningOffset: 13, textOffset: 6, segment: "answer"}, {...call, id: "t3"}]
+            })
+        ]);
+        expect(repository.search("tool").map((hit) => hit.messageId)).toEqual(["a1"]);
+        const settings = new SettingsService(old, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
+        expect(settings.chatOverrides("c1")).toEqual({reasoningBudget: null, languageLock: "english"});
+        expect(settings.replySettings("m.gguf", "c2", [])).toMatchObject({reasoningBudget: 512, sampling: {temperature: 0.5}});
+        expect(settings.presets().map((preset) => preset.values)).toEqual([{reasoningBudget: 1024}]);
+        expect(JSON.stringify(old.prepare("SELECT * FROM messages").all())).not.toMatch(/thinking|thought/);
+        expect(old.pragma("integrity_check", {simple: true})).toBe("ok");
+        old.close();
+    });
 });
 
 describe("ChatRepository", () => {
@@ -73,12 +119,12 @@ describe("ChatRepository", () => {
         const reply = message({id: "a1", chatId: "c1", parentId: "u1", role: "assistant", status: "streaming", createdAt: 2});
         repository.insertMessage(reply);
         repository.saveMessage({
-            ...reply, reasoning: "思考 first", text: "Hello", status: "done", thinkingStartedAt: 5, thinkingEndedAt: 9,
-            stats: {modelId: "m", timeToFirstTokenMs: 10, tokensPerSecond: 20, thinkingMs: 4, thoughtTokens: 3, answerTokens: 1, stopReason: "finished"}
+            ...reply, reasoning: "思考 first", text: "Hello", status: "done", reasoningStartedAt: 5, reasoningEndedAt: 9,
+            stats: {modelId: "m", timeToFirstTokenMs: 10, tokensPerSecond: 20, reasoningMs: 4, reasoningTokens: 3, answerTokens: 1, stopReason: "finished"}
         });
         const branch = repository.activeBranch("c1");
         expect(branch.messages.map((m) => m.id)).toEqual(["u1", "a1"]);
-        expect(branch.messages[1]).toMatchObject({reasoning: "思考 first", text: "Hello", status: "done", thinkingEndedAt: 9, stats: {stopReason: "finished"}});
+        expect(branch.messages[1]).toMatchObject({reasoning: "思考 first", text: "Hello", status: "done", reasoningEndedAt: 9, stats: {stopReason: "finished"}});
         expect(branch.alternatives).toEqual({});
         expect(repository.listChats()).toEqual([chat("c1", {title: "Hi"})]);
     });
@@ -233,8 +279,8 @@ describe("export and import", () => {
         repository.insertMessage(message({id: "u1", chatId: "c1", role: "user", text: "Why is the sky blue?", createdAt: 1}));
         repository.insertMessage(message({
             id: "a1", chatId: "c1", parentId: "u1", role: "assistant", text: "Rayleigh scattering.", reasoning: "Short waves scatter more.",
-            createdAt: 2, thinkingStartedAt: 2, thinkingEndedAt: 3,
-            stats: {modelId: "m.gguf", timeToFirstTokenMs: 12, tokensPerSecond: 30.5, thinkingMs: 1, thoughtTokens: 5, answerTokens: 3, stopReason: "finished"}
+            createdAt: 2, reasoningStartedAt: 2, reasoningEndedAt: 3,
+            stats: {modelId: "m.gguf", timeToFirstTokenMs: 12, tokensPerSecond: 30.5, reasoningMs: 1, reasoningTokens: 5, answerTokens: 3, stopReason: "finished"}
         }));
         repository.insertMessage(message({id: "a2", chatId: "c1", parentId: "u1", role: "assistant", text: "Because of the air.", status: "stopped", createdAt: 3}));
         repository.setActiveLeaf("c1", "a1");
@@ -331,26 +377,69 @@ describe("export and import", () => {
     test("an export nobody reads is dropped after a while; an empty database exports an empty archive", async () => {
         const transfer = new ChatTransfer(new ChatRepository(db), undefined, {idleMs: 10});
         const {exportId} = transfer.export(undefined, "json");
-        expect(transfer.read(exportId)).toEqual({content: "{\n  \"format\": \"ponder.chats\",\n  \"version\": 1,\n  \"chats\": []\n}", done: true});
+        expect(transfer.read(exportId)).toEqual({content: "{\n  \"format\": \"ponder.chats\",\n  \"version\": 2,\n  \"chats\": []\n}", done: true});
         const abandoned = transfer.export(undefined, "markdown").exportId;
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(() => transfer.read(abandoned)).toThrow(/export has ended/);
     });
 
+    test("an archive of version 1, which named the reasoning thinking and thought, imports whole and exports again under version 2's names", () => {
+        const repository = new ChatRepository(db);
+        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
+        const transfer = new ChatTransfer(repository, settings);
+        const text = readFileSync(fileURLToPath(new URL("../../fixtures/archives/chatsVersion1.json", import.meta.url)), "utf8");
+        const {archive} = requestSchemas["chats.import"].parse({archive: JSON.parse(text)});
+        const chatId = "0f3c2a7e-1b4d-4c5e-8f6a-7b8c9d0e1f2a";
+        expect(transfer.import(archive).imported.map((summary) => summary.id)).toEqual([chatId]);
+        expect(repository.activeBranch(chatId).messages[1]).toMatchObject({
+            reasoningStartedAt: 1733000001100, reasoningEndedAt: 1733000004100, stats: {reasoningMs: 3000, reasoningTokens: 95, answerTokens: 8},
+            toolCalls: [{segment: "reasoning", reasoningOffset: 14, textOffset: 0}, {segment: "answer", textOffset: 6}]
+        });
+        expect(settings.chatOverrides(chatId)).toEqual({temperature: 0.3, reasoningBudget: 2048});
+
+        const renamed = JSON.parse(text.replace("\"version\": 1", "\"version\": 2")
+            .replaceAll("\"thinkingStartedAt\"", "\"reasoningStartedAt\"").replaceAll("\"thinkingEndedAt\"", "\"reasoningEndedAt\"")
+            .replaceAll("\"thinkingMs\"", "\"reasoningMs\"").replaceAll("\"thoughtTokens\"", "\"reasoningTokens\"")
+            .replaceAll("\"thinkingBudget\"", "\"reasoningBudget\"").replaceAll("\"segment\": \"thought\"", "\"segment\": \"reasoning\"")) as ChatArchive;
+        // The question comes from before tools, when messages had no `toolCalls`; the database gives it none.
+        renamed.chats[0]!.messages[0]!.toolCalls = [];
+        expect(JSON.parse(readAll(transfer, transfer.export(chatId, "json").exportId))).toEqual(renamed);
+    });
+
     test("a chat's own generation settings go out with it and come back in", () => {
         const repository = seeded();
         const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
-        settings.setChatOverrides("c1", {temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+        settings.setChatOverrides("c1", {temperature: 0.3, reasoningBudget: 2048, languageLock: "english"});
         const transfer = new ChatTransfer(repository, settings);
         const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId)) as ChatArchive;
-        expect(archive.chats[0]!.settings).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+        expect(archive.chats[0]!.settings).toEqual({temperature: 0.3, reasoningBudget: 2048, languageLock: "english"});
 
         const {imported: [copy]} = transfer.import(requestSchemas["chats.import"].parse({archive}).archive, "copy");
-        expect(settings.chatOverrides(copy!.id)).toEqual({temperature: 0.3, thinkingBudget: 2048, languageLock: "english"});
+        expect(settings.chatOverrides(copy!.id)).toEqual({temperature: 0.3, reasoningBudget: 2048, languageLock: "english"});
         // A chat without settings of its own has none in the archive.
         repository.insertChat(chat("plain"));
         const plain = JSON.parse(readAll(transfer, transfer.export("plain", "json").exportId)) as ChatArchive;
         expect(plain.chats[0]).not.toHaveProperty("settings");
+        expect(plain.chats[0]).not.toHaveProperty("family");
+    });
+
+    test("a chat's chosen family preset goes out with it and comes back in; an archive from before it imports without one", async () => {
+        const repository = seeded();
+        const settings = new SettingsService(db, new ModelLibrary(path.join(dir, "models")), systemPromptsOf(repository));
+        await settings.update({modelId: "qwq-32b.gguf", chatId: "c1", values: {}, family: "deepseekR1Distill"});
+        const transfer = new ChatTransfer(repository, settings);
+        const archive = JSON.parse(readAll(transfer, transfer.export("c1", "json").exportId)) as ChatArchive;
+        expect(archive.chats[0]!.family).toBe("deepseekR1Distill");
+
+        const {imported: [copy]} = transfer.import(requestSchemas["chats.import"].parse({archive}).archive, "copy");
+        expect(settings.chatFamily(copy!.id)).toBe("deepseekR1Distill");
+        expect((await settings.get("qwq-32b.gguf", copy!.id)).family).toBe("deepseekR1Distill");
+
+        const before = {...archive.chats[0]!};
+        delete before.family;
+        const {imported: [old]} = transfer.import(requestSchemas["chats.import"].parse({archive: {...archive, chats: [before]}}).archive, "copy");
+        expect(settings.chatFamily(old!.id)).toBeNull();
+        expect((await settings.get("qwq-32b.gguf", old!.id)).family).toBe("qwq");
     });
 });
 

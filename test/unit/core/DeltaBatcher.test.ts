@@ -8,11 +8,11 @@ describe("DeltaBatcher", () => {
     test("delivers the first text at once, then at most one delta per interval", () => {
         const delivered: PendingDelta[] = [];
         const batcher = new DeltaBatcher(33, (delta) => delivered.push(delta));
-        batcher.add("thought", "a");
+        batcher.add("reasoning", "a");
         expect(delivered).toEqual([{reasoning: "a", text: ""}]);
 
         for (let i = 0; i < 100; i++) {
-            batcher.add("thought", "b");
+            batcher.add("reasoning", "b");
             vi.advanceTimersByTime(1);
         }
         // 100 tokens over 100 ms: one delta per 33 ms, never one per token.

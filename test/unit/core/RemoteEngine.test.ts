@@ -86,7 +86,7 @@ async function reply(model: string) {
         sampling: {temperature: 0.5, topP: 0.9}
     }, {onChunk: (segment, text) => chunks.push({segment, text})}, new AbortController().signal);
     const text = (segment: SegmentChunk["segment"]) => chunks.filter((chunk) => chunk.segment === segment).map((chunk) => chunk.text).join("");
-    return {reasoning: text("thought"), answer: text("answer"), result};
+    return {reasoning: text("reasoning"), answer: text("answer"), result};
 }
 
 describe("RemoteEngine", () => {
@@ -105,7 +105,7 @@ describe("RemoteEngine", () => {
 
     test("token counts come from the engine's usage when it sends them", async () => {
         const {result} = await reply("reasoning_content");
-        expect(result).toMatchObject({promptTokens: 12, thoughtTokens: 6, answerTokens: 3});
+        expect(result).toMatchObject({promptTokens: 12, reasoningTokens: 6, answerTokens: 3});
         const request = received.at(-1)!;
         expect(request.authorization).toBe("Bearer right");
         expect(request.body).toMatchObject({model: "reasoning_content", stream: true, temperature: 0.5, top_p: 0.9, max_tokens: 100, messages: [{role: "user", content: "2 + 2?"}]});
@@ -119,7 +119,7 @@ describe("RemoteEngine", () => {
             turns: [
                 {role: "user", text: "Weather and moon?"},
                 {role: "assistant", text: "", parts: [
-                    {type: "thought", text: "Moon first.", ended: true},
+                    {type: "reasoning", text: "Moon first.", ended: true},
                     {type: "text", text: "Checking."},
                     {type: "toolCall", body: "{\"name\": \"moon_phase\"}", name: "moon_phase", arguments: {}, result: "Waxing"},
                     {type: "text", text: "Now the weather."}
@@ -131,7 +131,7 @@ describe("RemoteEngine", () => {
         // One call per round: the first; the model calls the second again after its result.
         expect(result.stopReason).toBe("toolCall");
         expect(JSON.parse(result.toolCalls![0]!.body)).toEqual({name: "forecast", arguments: {city: "Paris"}});
-        expect(chunks).toEqual([{segment: "thought", text: "Need the weather."}]);
+        expect(chunks).toEqual([{segment: "reasoning", text: "Need the weather."}]);
         expect(received.at(-1)!.body).toMatchObject({
             tools: [
                 {type: "function", function: {name: "forecast", description: "Weather in a city.", parameters: tools.forecast.parameters}},

@@ -59,11 +59,11 @@ describe("SettingsService", () => {
         expect(fresh).toMatchObject({family: "qwq", model: {}, chat: {}});
         expect(fresh.effective).toEqual(fresh.preset);
 
-        await settings.update({modelId: qwq, values: {temperature: 0.7, thinkingBudget: 4096}});
+        await settings.update({modelId: qwq, values: {temperature: 0.7, reasoningBudget: 4096}});
         const chat = await settings.update({modelId: qwq, chatId: "c1", values: {temperature: 0.2, languageLock: "english"}});
-        expect(chat.model).toEqual({temperature: 0.7, thinkingBudget: 4096});
+        expect(chat.model).toEqual({temperature: 0.7, reasoningBudget: 4096});
         expect(chat.chat).toEqual({temperature: 0.2, languageLock: "english"});
-        expect(chat.effective).toMatchObject({temperature: 0.2, thinkingBudget: 4096, languageLock: "english", topK: 40});
+        expect(chat.effective).toMatchObject({temperature: 0.2, reasoningBudget: 4096, languageLock: "english", topK: 40});
         // Another chat, or the model alone, doesn't see this chat's changes.
         expect((await settings.get(qwq)).effective).toMatchObject({temperature: 0.7, languageLock: "off"});
 
@@ -75,7 +75,7 @@ describe("SettingsService", () => {
     test("reply settings: null means unlimited, and \"Match my message\" follows the last user message", async () => {
         await settings.update({modelId: qwq, chatId: "c1", values: {languageLock: "match", maxTokens: 100, seed: 7}});
         const english = settings.replySettings(qwq, "c1", [{role: "user", text: "你好"}, {role: "assistant", text: "…"}, {role: "user", text: "Now in English please"}]);
-        expect(english).toMatchObject({languageLock: "english", maxTokens: 100, thoughtBudget: undefined, contextOverflow: "stop"});
+        expect(english).toMatchObject({languageLock: "english", maxTokens: 100, reasoningBudget: undefined, contextOverflow: "stop"});
         expect(english.sampling).toMatchObject({temperature: 0.6, topK: 40, seed: 7});
         expect(settings.replySettings(qwq, "c1", [{role: "user", text: "请用中文回答"}]).languageLock).toBe("chinese");
         expect(settings.replySettings(qwq, "other-chat", [{role: "user", text: "Hi"}]).languageLock).toBeUndefined();
@@ -133,8 +133,16 @@ describe("SettingsService", () => {
 
         expect(() => settings.renamePreset(brief!.id, "another")).toThrow("There is already a preset called “another”.");
         expect(settings.renamePreset(brief!.id, "Short").map((preset) => preset.name)).toEqual(["Another", "Short"]);
+        const [, short] = settings.presets();
         expect(settings.deletePreset(brief!.id).map((preset) => preset.name)).toEqual(["Another"]);
         expect(() => settings.deletePreset(brief!.id)).toThrow("That preset no longer exists.");
+
+        // Undone: back as it was, in its place; an undo sent twice changes nothing; a name taken meanwhile is refused.
+        expect(settings.restorePreset(short!)).toEqual([expect.anything(), short]);
+        expect(settings.restorePreset(short!)).toHaveLength(2);
+        settings.deletePreset(short!.id);
+        await settings.savePreset("short", qwq, undefined);
+        expect(() => settings.restorePreset(short!)).toThrow("There is already a preset called “Short”.");
     });
 
     test("stored values this version no longer accepts are ignored, not crashed on", async () => {

@@ -71,10 +71,10 @@ describe("attachRpcPeer", () => {
             "chats.delta": (delta) => received.push(delta.text)
         } as Partial<RendererFunctions> as RendererFunctions, renderer);
 
-        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "one", thinkingStartedAt: null, thinkingEndedAt: null});
+        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "one", reasoningStartedAt: null, reasoningEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));
         detach();
-        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", thinkingStartedAt: null, thinkingEndedAt: null});
+        events.emit("chats.delta", {chatId: "c", messageId: "m", reasoning: "", text: "two", reasoningStartedAt: null, reasoningEndedAt: null});
         await new Promise((resolve) => setTimeout(resolve, 10));
         expect(received).toEqual(["one"]);
     });

@@ -39,7 +39,7 @@ afterEach(async () => {
 function insert(id: string, parentId: string | null, role: Message["role"], createdAt: number) {
     repository.insertMessage({
         id, chatId: "c1", parentId, role, text: id.toUpperCase(), reasoning: "", status: "done", createdAt,
-        thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: []
+        reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: []
     });
 }
 

@@ -2,7 +2,7 @@ import {describe, expect, test} from "vitest";
 import {ToolCallDetector} from "../../../native/generation/ToolCallDetector.ts";
 
 const tags = {open: "<tool_call>", close: "</tool_call>"};
-const thought = (text: string) => ({segment: "thought" as const, text});
+const reasoning = (text: string) => ({segment: "reasoning" as const, text});
 const answer = (text: string) => ({segment: "answer" as const, text});
 
 describe("ToolCallDetector", () => {
@@ -10,8 +10,8 @@ describe("ToolCallDetector", () => {
         const detector = new ToolCallDetector(tags);
         const shown = [];
         for (const text of ["Let me", " check.<tool", "_ca", "ll>\n{\"name\": \"x\"", ", \"arguments\": {}}\n</tool", "_call>"])
-            shown.push(...detector.push([thought(text)]).map((chunk) => chunk.text));
-        expect(detector.calls).toEqual([{segment: "thought", body: "\n{\"name\": \"x\", \"arguments\": {}}\n"}]);
+            shown.push(...detector.push([reasoning(text)]).map((chunk) => chunk.text));
+        expect(detector.calls).toEqual([{segment: "reasoning", body: "\n{\"name\": \"x\", \"arguments\": {}}\n"}]);
         expect(detector.ended).toBe(false);
         expect(shown.join("")).toBe("Let me check.");
     });
@@ -34,7 +34,7 @@ describe("ToolCallDetector", () => {
         expect(detector.push([answer("p> b")])).toEqual([answer("<top> b")]);
         // A held piece goes out before a chunk of the other segment.
         expect(detector.push([answer("<")])).toEqual([]);
-        expect(detector.push([thought("x")])).toEqual([answer("<"), thought("x")]);
+        expect(detector.push([reasoning("x")])).toEqual([answer("<"), reasoning("x")]);
     });
 
     test("at the end, held text and an unfinished call come back as text, so nothing is lost", () => {

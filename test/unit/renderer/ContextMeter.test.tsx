@@ -8,12 +8,12 @@ import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContex
 function message(id: string, extra: Partial<Message>): Message {
     return {
         id, chatId: "c1", role: "assistant", parentId: null, text: "", reasoning: "", status: "done",
-        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
+        createdAt: 0, reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
     };
 }
 
 const stats = (contextTokens: number) => ({
-    modelId: "m", contextTokens, timeToFirstTokenMs: 1, tokensPerSecond: 1, thinkingMs: 0, thoughtTokens: 1, answerTokens: 1, stopReason: "finished" as const
+    modelId: "m", contextTokens, timeToFirstTokenMs: 1, tokensPerSecond: 1, reasoningMs: 0, reasoningTokens: 1, answerTokens: 1, stopReason: "finished" as const
 });
 
 /** A store with a loaded model of 4,096 tokens and chat c1 open: an earlier reply and one streaming. */
@@ -39,7 +39,7 @@ function meterValue(store: ReturnType<typeof createPonderStore>): string | undef
 describe("ContextMeter", () => {
     test("fills while a reply streams, from the deltas' token counts in steps of 1/256 of the context, then shows the finished reply's exactly", () => {
         const store = storeWithStreamingReply();
-        const delta = {chatId: "c1", messageId: "a2", text: "", thinkingStartedAt: 1, thinkingEndedAt: null};
+        const delta = {chatId: "c1", messageId: "a2", text: "", reasoningStartedAt: 1, reasoningEndedAt: null};
         // Before the stream says anything, the latest known fill.
         expect(meterValue(store)).toBe("500");
 
@@ -64,14 +64,14 @@ describe("ContextMeter", () => {
 
     test("a reply whose prompt dropped the oldest turns shows the smaller fill as it is", () => {
         const store = storeWithStreamingReply();
-        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", thinkingStartedAt: 1, thinkingEndedAt: null, contextTokens: 301});
+        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", reasoningStartedAt: 1, reasoningEndedAt: null, contextTokens: 301});
         expect(meterValue(store)).toBe("301");
     });
 
     test("the first reply of a chat fills from zero in steps", () => {
         const store = storeWithStreamingReply();
         store.getState().applyMessage(message("a1", {stats: null}));
-        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", thinkingStartedAt: 1, thinkingEndedAt: null, contextTokens: 45});
+        store.getState().applyDelta({chatId: "c1", messageId: "a2", reasoning: "Hm", text: "", reasoningStartedAt: 1, reasoningEndedAt: null, contextTokens: 45});
         expect(meterValue(store)).toBe("32");
     });
 });

@@ -1,6 +1,7 @@
 import {renderToStaticMarkup} from "react-dom/server";
 import {describe, expect, test} from "vitest";
-import type {EventPayloads, Message, MessageToolCall, PonderApi} from "../../../electron/contract.ts";
+import type {EventPayloads, Message, MessageStats, MessageToolCall, PonderApi} from "../../../electron/contract.ts";
+import {i18n} from "../../../renderer/src/i18n/i18n.ts";
 import {MessageItem} from "../../../renderer/src/components/MessageItem.tsx";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
@@ -8,7 +9,7 @@ import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContex
 function assistant(extra: Partial<Message>): Message {
     return {
         id: "a1", chatId: "c1", role: "assistant", parentId: null, text: "", reasoning: "", status: "done",
-        createdAt: 0, thinkingStartedAt: null, thinkingEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
+        createdAt: 0, reasoningStartedAt: null, reasoningEndedAt: null, stats: null, error: null, toolCalls: [], ...extra
     };
 }
 
@@ -19,7 +20,7 @@ function render(message: Message, delta?: {reasoning: string; text: string}, sou
     if (sources != null)
         store.getState().applySources(sources);
     if (delta != null)
-        store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, thinkingStartedAt: null, thinkingEndedAt: null});
+        store.getState().applyDelta({chatId: "c1", messageId: message.id, ...delta, reasoningStartedAt: null, reasoningEndedAt: null});
 
     // Server rendering reads a store's initial state; make that the state just built.
     const snapshot = {...store, getInitialState: store.getState};
@@ -28,7 +29,7 @@ function render(message: Message, delta?: {reasoning: string; text: string}, sou
 
 describe("MessageItem", () => {
     test("while the model thinks, the reasoning is open and counts seconds", () => {
-        const html = render(assistant({status: "streaming", thinkingStartedAt: Date.now() - 3400}), {reasoning: "Let me factor 1001.", text: ""});
+        const html = render(assistant({status: "streaming", reasoningStartedAt: Date.now() - 3400}), {reasoning: "Let me factor 1001.", text: ""});
 
         expect(html).toContain("<details class=\"reasoning\" open=\"\">");
         expect(html).toContain(">Thinking… 3 s</summary>");
@@ -37,11 +38,33 @@ describe("MessageItem", () => {
     });
 
     test("once answered, the reasoning folds and says how long it took", () => {
-        const html = render(assistant({reasoning: "7 × 143.", text: "No: 1001 = 7 × 11 × 13.", thinkingStartedAt: 1000, thinkingEndedAt: 13_600}));
+        const html = render(assistant({reasoning: "7 × 143.", text: "No: 1001 = 7 × 11 × 13.", reasoningStartedAt: 1000, reasoningEndedAt: 13_600}));
 
         expect(html).toContain("<details class=\"reasoning\">");
         expect(html).toContain(">Thought for 13 s</summary>");
         expect(html).toContain("No: 1001 = 7 × 11 × 13.");
+    });
+
+    test("the reasoning's summary and the stats line give the same thinking time, a quick one in tenths, in either language", async () => {
+        const stats: MessageStats = {
+            modelId: "qwq.gguf", timeToFirstTokenMs: 18, tokensPerSecond: 40, reasoningMs: 230, reasoningTokens: 24, answerTokens: 10, stopReason: "finished"
+        };
+        // The clock's timestamps differ a little from the engine's count; the stats line's time wins.
+        const quick = assistant({reasoning: "Hm.", text: "Hello!", reasoningStartedAt: 1000, reasoningEndedAt: 1040, stats});
+        let html = render(quick);
+        expect(html).toContain(">Thought for 0.2 s</summary>");
+        expect(html).toContain(" · thought 0.2 s · ");
+        expect(render({...quick, stats: {...stats, reasoningMs: 30}})).toContain(">Thought for 0.1 s</summary>");
+        expect(render({...quick, stats: {...stats, reasoningMs: 12_345}})).toContain(" · thought 12 s · ");
+
+        await i18n.changeLanguage("zh-CN");
+        try {
+            html = render(quick);
+            expect(html).toContain(">思考了 0.2 秒</summary>");
+            expect(html).toContain(" · 思考 0.2 秒 · ");
+        } finally {
+            await i18n.changeLanguage("en");
+        }
     });
 
     test("tool calls sit in the timeline where they were made: think → call → result → think, then call → answer", () => {
@@ -52,9 +75,9 @@ describe("MessageItem", () => {
         const html = render(assistant({
             reasoning: "Checking the forecast.\n\nSunny it is.",
             text: "Let me look.\n\nIt's sunny in Paris!",
-            thinkingStartedAt: 1000, thinkingEndedAt: 3000,
+            reasoningStartedAt: 1000, reasoningEndedAt: 3000,
             toolCalls: [
-                call("first", {reasoningOffset: "Checking the forecast.".length, segment: "thought"}),
+                call("first", {reasoningOffset: "Checking the forecast.".length, segment: "reasoning"}),
                 call("second", {reasoningOffset: "Checking the forecast.\n\nSunny it is.".length, textOffset: "Let me look.".length, segment: "answer"})
             ]
         }));

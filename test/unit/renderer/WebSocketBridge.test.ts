@@ -4,7 +4,7 @@ import {DisconnectedError} from "../../../renderer/src/bridge/DisconnectedError.
 import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
 
 const chat: ChatSummary = {id: "c1", title: "Why is the sky blue?", createdAt: 1, updatedAt: 2, pinned: false, systemPrompt: "", sendReasoning: false};
-const delta: ChatDelta = {chatId: "c1", messageId: "m2", reasoning: "Rayleigh", text: "", thinkingStartedAt: 10, thinkingEndedAt: null};
+const delta: ChatDelta = {chatId: "c1", messageId: "m2", reasoning: "Rayleigh", text: "", reasoningStartedAt: 10, reasoningEndedAt: null};
 
 afterEach(closeConnectedPairs);
 

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {PonderError} from "../../../electron/contract/errors.ts";
+import {formatBytes, PonderError} from "../../../electron/contract/errors.ts";
 import {i18n} from "../../../renderer/src/i18n/i18n.ts";
 import {failureOf, localizeError} from "../../../renderer/src/i18n/localizeError.ts";
 
@@ -31,5 +31,14 @@ describe("the main side's error messages in the UI's language", () => {
         expect(localizeError(failureOf(error))).toBe(error.message);
         expect(error.message).toBe("Your last message alone (40,960 tokens) doesn't fit in the model's context of 32,768 tokens.");
         await i18n.changeLanguage("zh-CN");
+    });
+});
+
+describe("formatBytes, the one way sizes are written", () => {
+    test("a number, a space and the unit, from bytes to gigabytes, in either language", () => {
+        for (const language of ["en", "zh-CN"]) {
+            expect([0, 512, 2048, 20_100_000_000, 10e9].map((bytes) => formatBytes(bytes, language).replaceAll("\u00a0", " ")))
+                .toEqual(["0 B", "512 B", "2 kB", "20 GB", "10 GB"]);
+        }
     });
 });

@@ -1,16 +1,12 @@
-import {modelDisplayName} from "../format/modelName";
 import type {PonderState} from "./createPonderStore";
 
-// Named selectors of the models slice: what components read of the loaded model.
+// Named selectors of the runtime slice: what components read of the loaded model.
 
 /** The loaded model's context size; null unless a model is ready. */
 export const loadedContextSize = (state: PonderState) => state.runtime.status === "ready" ? state.runtime.contextSize ?? null : null;
 
 /** The loaded model's id; null unless a model is ready. */
 export const loadedModelId = (state: PonderState) => state.runtime.status === "ready" ? state.runtime.modelId ?? null : null;
-
-/** The name a model is shown by (a listed file's, or a remote engine's model). */
-export const modelName = (modelId: string) => (state: PonderState) => modelDisplayName(modelId, state.modelFiles, state.engines);
 
 /** The runtime while this model is loaded and ready; undefined otherwise. */
 export const readyRuntimeOf = (modelId: string | null | undefined) => (state: PonderState) =>

@@ -1,7 +1,14 @@
 import {emptyChunkedText, isEmptyChunkedText} from "./ChunkedText";
 import type {PonderState} from "./createPonderStore";
 
-// Named selectors of the messages slice, by message id. Each picks a value that a delta changes
+// Named selectors of the conversation slice.
+
+export const activeChatSummary = (state: PonderState) => state.activeChatId == null ? undefined : state.chatSummaries[state.activeChatId];
+
+/** The open chat's messages (its active branch) by id; undefined until loaded, or for a new chat. */
+export const activeChatMessageIds = (state: PonderState) => state.activeChatId == null ? undefined : state.chatMessageIds[state.activeChatId];
+
+// Selectors by message id. Each picks a value that a delta changes
 // only when it must, so a component re-renders only for what it shows.
 
 export const messageById = (id: string) => (state: PonderState) => state.messages[id];
@@ -16,6 +23,6 @@ export const liveReasoningBegun = (id: string) => (state: PonderState) => !isEmp
 
 export const liveText = (id: string) => (state: PonderState) => state.live[id]?.text;
 
-export const liveThinkingStartedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingStartedAt;
+export const liveReasoningStartedAt = (id: string) => (state: PonderState) => state.live[id]?.reasoningStartedAt;
 
-export const liveThinkingEndedAt = (id: string) => (state: PonderState) => state.live[id]?.thinkingEndedAt;
+export const liveReasoningEndedAt = (id: string) => (state: PonderState) => state.live[id]?.reasoningEndedAt;

@@ -3,6 +3,7 @@ import type {Attachment, PonderApi, PonderFiles} from "../../../electron/contrac
 import type {Failure} from "../i18n/localizeError";
 import {uploadFailure, uploadFile} from "./uploadFile";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
 
 /** A file on its way into the next message: being uploaded and read, ready, or refused with the core's reason. */
 export type PendingAttachment =
@@ -11,7 +12,14 @@ export type PendingAttachment =
     | {key: string; name: string; status: "ready"; attachment: Attachment}
     | {key: string; name: string; status: "error"; error: Failure};
 
-export interface AttachmentsSlice {
+/** What the composer holds: each chat's unsent text and the attachments for the next message. */
+export interface ComposerSlice {
+    /** What the user has typed and not sent, per chat ("" key: a new chat), kept across views and chats. */
+    drafts: Readonly<Record<string, string>>;
+    /** Counts requests to put the focus in the composer (after a form that had it closes). */
+    composerFocusRequests: number;
+    setDraft(chatId: string | null, text: string): void;
+    focusComposer(): void;
     /** The composer's attachments for the next message, in the order they were added. */
     pendingAttachments: readonly PendingAttachment[];
     /** The desktop app reads files by path in its main process (its own open dialog, dropped files' paths); `serve` uploads. */
@@ -30,7 +38,7 @@ export interface AttachmentsSlice {
 let nextKey = 0;
 
 /** `files`: the desktop preload's `window.ponderFiles`; absent in a browser. */
-export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): StateCreator<PonderState, [], [], AttachmentsSlice> => (set, get) => {
+export const createComposerSlice = (api: PonderApi, files?: PonderFiles): StateCreator<PonderState, [], [], ComposerSlice> => (set, get) => {
     const update = (key: string, next: PendingAttachment) =>
         set((state) => ({pendingAttachments: state.pendingAttachments.map((pending) => pending.key === key ? next : pending)}));
     const isPending = (key: string) => get().pendingAttachments.some((pending) => pending.key === key);
@@ -75,6 +83,14 @@ export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): Sta
     }
 
     return {
+        drafts: {},
+        composerFocusRequests: 0,
+        setDraft(chatId, text) {
+            set((state) => ({drafts: {...state.drafts, [chatId ?? ""]: text}}));
+        },
+        focusComposer() {
+            set((state) => ({composerFocusRequests: state.composerFocusRequests + 1}));
+        },
         pendingAttachments: [],
         attachesByPath: files != null,
         attachFiles(added) {
@@ -86,14 +102,10 @@ export const createAttachmentsSlice = (api: PonderApi, files?: PonderFiles): Sta
             }));
         },
         async attachPicked() {
-            let paths: string[];
-            try {
-                paths = await api.attachments.pick();
-            } catch (error) {
-                get().reportError(error);
+            const picked = await requestAction(get().reportError, () => api.attachments.pick());
+            if (!picked.ok)
                 return;
-            }
-            await attachInOrder(paths.map((path) => {
+            await attachInOrder(picked.value.map((path) => {
                 const name = path.split(/[\\/]/).pop() ?? path;
                 return {name, sizeBytes: null, read: (key: string) => readFromDisk(key, name, path)};
             }));

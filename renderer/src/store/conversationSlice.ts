@@ -1,20 +1,27 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {Chat, ChatDelta, DocumentIndexing, EventPayloads, Message, MessageToolCall} from "../../../electron/contract";
+import type {Chat, ChatDelta, ChatSummary, DocumentIndexing, EventPayloads, Message, MessageToolCall, PonderApi} from "../../../electron/contract";
 import {appendChunked, chunkText} from "./ChunkedText";
 import type {ChunkedText} from "./ChunkedText";
 import type {PonderState} from "./createPonderStore";
+import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
 
 /** The text of a message while it streams, fed by deltas. */
 export interface LiveText {
     reasoning: ChunkedText;
     text: ChunkedText;
-    thinkingStartedAt: number | null;
-    thinkingEndedAt: number | null;
+    reasoningStartedAt: number | null;
+    reasoningEndedAt: number | null;
     /** The context tokens the conversation fills as of the latest delta; null until one says. */
     contextTokens: number | null;
 }
 
-export interface MessagesSlice {
+/** The open conversation, and the messages of every chat loaded so far (kept as they stream). */
+export interface ConversationSlice {
+    /** The chat on screen; null for a new chat that has no message yet. */
+    activeChatId: string | null;
+    /** A message to bring into view (a search hit), until the list has done so. */
+    focusedMessageId: string | null;
     /** Every loaded message by id, as the main side last sent it in full. */
     messages: Readonly<Record<string, Message>>;
     /**
@@ -37,9 +44,22 @@ export interface MessagesSlice {
     applySources(event: EventPayloads["chats.sources"]): void;
     /** Takes in a chat snapshot from `chats.get`, replacing what was known of its messages. */
     ingestChat(chat: Chat): void;
+    /** Runs a request that changes a chat's branch (an edit, another version), then takes in the chat and shows it. */
+    showChangedChat(request: () => Promise<Chat>): Promise<ActionResult<Chat>>;
+    /** Shows a chat, fetching its messages the first time. */
+    openChat(chatId: string): Promise<void>;
+    startNewChat(): void;
+    /** The active chat's id, creating the chat first when it is a new one (its settings are set before its first message). */
+    ensureChat(): Promise<ActionResult<string>>;
+    /** Shows another version of a message (and what followed it). */
+    showVersion(chatId: string, messageId: string): Promise<void>;
+    clearFocusedMessage(): void;
+    updateChatSettings(chatId: string, settings: {systemPrompt?: string; sendReasoning?: boolean}): Promise<ActionResult<ChatSummary>>;
 }
 
-export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlice> = (set) => ({
+export const createConversationSlice = (api: PonderApi): StateCreator<PonderState, [], [], ConversationSlice> => (set, get) => ({
+    activeChatId: null,
+    focusedMessageId: null,
     messages: {},
     live: {},
     chatMessageIds: {},
@@ -69,8 +89,8 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
                     [delta.messageId]: {
                         reasoning: appendChunked(previous.reasoning, delta.reasoning),
                         text: appendChunked(previous.text, delta.text),
-                        thinkingStartedAt: delta.thinkingStartedAt ?? previous.thinkingStartedAt,
-                        thinkingEndedAt: delta.thinkingEndedAt ?? previous.thinkingEndedAt,
+                        reasoningStartedAt: delta.reasoningStartedAt ?? previous.reasoningStartedAt,
+                        reasoningEndedAt: delta.reasoningEndedAt ?? previous.reasoningEndedAt,
                         contextTokens: delta.contextTokens ?? previous.contextTokens
                     }
                 }
@@ -137,6 +157,54 @@ export const createMessagesSlice: StateCreator<PonderState, [], [], MessagesSlic
                 chatAlternatives: {...state.chatAlternatives, [chat.summary.id]: chat.alternatives}
             };
         });
+    },
+    async showChangedChat(request) {
+        const result = await requestAction(get().reportError, request);
+        if (result.ok) {
+            get().ingestChat(result.value);
+            set({activeChatId: result.value.summary.id});
+        }
+        return result;
+    },
+    async openChat(chatId) {
+        set({activeChatId: chatId, view: "chat"});
+        if (get().chatMessageIds[chatId] != null)
+            return;
+
+        const result = await requestAction(get().reportError, () => api.chats.get({chatId}));
+        if (result.ok)
+            get().ingestChat(result.value);
+        else if (get().activeChatId === chatId)
+            set({activeChatId: null});
+    },
+    startNewChat() {
+        set({activeChatId: null, view: "chat"});
+    },
+    async ensureChat() {
+        const chatId = get().activeChatId;
+        if (chatId != null)
+            return {ok: true, value: chatId};
+        const result = await requestAction(get().reportError, () => api.chats.create());
+        if (!result.ok)
+            return result;
+        const chat = result.value;
+        set((state) => ({
+            chatSummaries: {...state.chatSummaries, [chat.id]: chat},
+            chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
+            activeChatId: state.activeChatId ?? chat.id,
+            // What was typed in the new chat stays with it.
+            drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
+        }));
+        return {ok: true, value: chat.id};
+    },
+    async showVersion(chatId, messageId) {
+        await get().showChangedChat(() => api.chats.showMessage({chatId, messageId}));
+    },
+    clearFocusedMessage() {
+        set({focusedMessageId: null});
+    },
+    updateChatSettings(chatId, settings) {
+        return requestAction(get().reportError, () => api.chats.update({chatId, ...settings}));
     }
 });
 
@@ -152,8 +220,8 @@ function liveTextOf(message: Message | undefined): LiveText {
     return {
         reasoning: chunkText(message?.reasoning ?? ""),
         text: chunkText(message?.text ?? ""),
-        thinkingStartedAt: message?.thinkingStartedAt ?? null,
-        thinkingEndedAt: message?.thinkingEndedAt ?? null,
+        reasoningStartedAt: message?.reasoningStartedAt ?? null,
+        reasoningEndedAt: message?.reasoningEndedAt ?? null,
         contextTokens: null
     };
 }

@@ -1,65 +1,33 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {PonderApi, ToolConsent} from "../../../electron/contract";
+import type {Chat, PonderApi, RequestResults, ToolConsent} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
+import type {ActionResult} from "./requestAction";
 
-export interface ChatsSlice {
-    /** The chat on screen; null for a new chat that has no message yet. */
-    activeChatId: string | null;
-    /** Shows a chat, fetching its messages the first time. */
-    openChat(chatId: string): Promise<void>;
-    startNewChat(): void;
-    /** The active chat's id, creating the chat first when it is a new one (its settings are set before its first message). */
-    ensureChat(): Promise<string | null>;
-    /** Sends a message in the active chat (or starts one) with the composer's ready attachments; false when it failed (already reported). */
-    send(text: string): Promise<boolean>;
+/** Asking for replies: sending, editing, regenerating and continuing, and steering one while it streams. */
+export interface RepliesSlice {
+    /** Sends a message in the active chat (or starts one) with the composer's ready attachments. */
+    send(text: string): Promise<ActionResult<RequestResults["chats.send"]>>;
     stop(): Promise<void>;
     /** "Answer now": the active chat's reply closes its reasoning and answers. */
     answerNow(): Promise<void>;
     /** The user's answer to a tool call that waits for consent in a chat's reply. */
     answerToolCall(chatId: string, callId: string, decision: ToolConsent): Promise<void>;
+    editMessage(chatId: string, messageId: string, text: string): Promise<ActionResult<Chat>>;
+    regenerate(chatId: string, messageId: string): Promise<void>;
+    /** Loads another model, then regenerates the answer with it (nothing when the load failed, which is shown). */
+    regenerateWith(chatId: string, messageId: string, modelId: string): Promise<void>;
+    continueMessage(chatId: string, messageId: string): Promise<void>;
 }
 
-export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], [], ChatsSlice> => (set, get) => ({
-    activeChatId: null,
-    async openChat(chatId) {
-        set({activeChatId: chatId, view: "chat"});
-        if (get().chatMessageIds[chatId] != null)
-            return;
-
-        const result = await requestAction(get().reportError, () => api.chats.get({chatId}));
-        if (result.ok)
-            get().ingestChat(result.value);
-        else if (get().activeChatId === chatId)
-            set({activeChatId: null});
-    },
-    startNewChat() {
-        set({activeChatId: null, view: "chat"});
-    },
-    async ensureChat() {
-        const chatId = get().activeChatId;
-        if (chatId != null)
-            return chatId;
-        const result = await requestAction(get().reportError, () => api.chats.create());
-        if (!result.ok)
-            return null;
-        const chat = result.value;
-        set((state) => ({
-            chatSummaries: {...state.chatSummaries, [chat.id]: chat},
-            chatMessageIds: {...state.chatMessageIds, [chat.id]: state.chatMessageIds[chat.id] ?? []},
-            activeChatId: state.activeChatId ?? chat.id,
-            // What was typed in the new chat stays with it.
-            drafts: {...state.drafts, [chat.id]: state.drafts[""] ?? "", "": ""}
-        }));
-        return chat.id;
-    },
+export const createRepliesSlice = (api: PonderApi): StateCreator<PonderState, [], [], RepliesSlice> => (set, get) => ({
     async send(text) {
         const fromChatId = get().activeChatId;
         const attachments = get().pendingAttachments.flatMap((pending) => pending.status === "ready" ? [{id: pending.attachment.id, name: pending.name}] : []);
         const result = await requestAction(get().reportError,
             () => api.chats.send({...(fromChatId == null ? {} : {chatId: fromChatId}), text, ...(attachments.length === 0 ? {} : {attachments})}));
         if (!result.ok)
-            return false;
+            return result;
         const {chatId, userMessage, assistantMessage} = result.value;
         get().clearPendingAttachments();
 
@@ -73,7 +41,7 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
             if (get().messages[message.id] == null)
                 get().applyMessage(message);
         }
-        return true;
+        return result;
     },
     async answerToolCall(chatId, callId, decision) {
         await requestAction(get().reportError, () => api.chats.answerToolCall({chatId, callId, decision}));
@@ -91,5 +59,21 @@ export const createChatsSlice = (api: PonderApi): StateCreator<PonderState, [], 
             return;
 
         await requestAction(get().reportError, () => api.chats.answerNow({chatId}));
+    },
+    editMessage(chatId, messageId, text) {
+        return get().showChangedChat(() => api.chats.edit({chatId, messageId, text}));
+    },
+    async regenerate(chatId, messageId) {
+        await get().showChangedChat(() => api.chats.regenerate({chatId, messageId}));
+    },
+    async regenerateWith(chatId, messageId, modelId) {
+        await get().loadModel(modelId);
+        const {runtime} = get();
+        if (runtime.status === "ready" && runtime.modelId === modelId)
+            await get().regenerate(chatId, messageId);
+    },
+    async continueMessage(chatId, messageId) {
+        // The message's new state arrives as an update, before this reply.
+        await requestAction(get().reportError, () => api.chats.continue({chatId, messageId}));
     }
 });

@@ -1,6 +1,6 @@
 import type {PonderState} from "./createPonderStore";
 
-// Named selectors of the library slice. Each returns a value already in the state (an entry, an
+// Named selectors of the downloads slice. Each returns a value already in the state (an entry, an
 // id), so a component re-renders only when that changes.
 
 /** The catalog entry a library model was downloaded as: the finished download that made it. */

@@ -2,6 +2,7 @@ import {afterEach, describe, expect, test} from "vitest";
 import type {Download, FitEstimate, ModelFile} from "../../../electron/contract.ts";
 import {attachConnection} from "../../../renderer/src/store/attachConnection.ts";
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
+import {failureIn} from "../../../renderer/src/store/requestAction.ts";
 import {closeConnectedPairs, connectPair, until} from "./rpcPeer.ts";
 import type {PeerHandlers} from "./rpcPeer.ts";
 
@@ -28,19 +29,19 @@ async function setup(handlers: PeerHandlers) {
     return {peer, bridge, store};
 }
 
-describe("the Models view's store", () => {
-    test("download progress events reach the store; the library loads catalog and queue together", async () => {
+describe("the Models view's slices: downloads and model files", () => {
+    test("download progress events reach the store; the catalog loads with the queue and the app's info", async () => {
         const {peer, bridge, store} = await setup({"catalog.list": () => [], "downloads.list": () => [download]});
         const detach = attachConnection(store, bridge);
-        await store.getState().loadLibrary();
+        await store.getState().loadCatalog();
         expect(store.getState().downloads).toEqual([download]);
-        expect(store.getState().shell).toBe("headless");
+        expect(store.getState()).toMatchObject({shell: "headless", modelsDir: "/m", dataDir: "/d"});
         await peer.emit("downloads.changed", [{...download, receivedBytes: 600}]);
         await until(() => store.getState().downloads[0]?.receivedBytes === 600);
         detach();
     });
 
-    test("adding an address the main side refuses returns its message; a good one returns null", async () => {
+    test("adding an address the main side refuses fails with its message; a good one succeeds", async () => {
         const {store} = await setup({
             "downloads.add": ({address}) => {
                 if (address.startsWith("hf:nobody"))
@@ -48,8 +49,8 @@ describe("the Models view's store", () => {
                 return download;
             }
         });
-        expect(await store.getState().addDownload("hf:nobody/x:Q4_K_M")).toBe("nobody/x does not exist on huggingface.co (or is private).");
-        expect(await store.getState().addDownload("qwq-32b-q4_k_m")).toBeNull();
+        expect(await store.getState().addDownload("hf:nobody/x:Q4_K_M")).toEqual({ok: false, failure: "nobody/x does not exist on huggingface.co (or is private)."});
+        expect(await store.getState().addDownload("qwq-32b-q4_k_m")).toEqual({ok: true, value: download});
     });
 
     test("a fit estimate is pending, then known; a failed one keeps its reason", async () => {
@@ -78,9 +79,9 @@ describe("the Models view's store", () => {
                 return [file, imported];
             }
         });
-        expect(await store.getState().importModel("/elsewhere/b.gguf")).toBeNull();
+        expect((await store.getState().importModel("/elsewhere/b.gguf")).ok).toBe(true);
         expect(store.getState().modelFiles).toEqual([file, imported]);
-        expect(await store.getState().importModel("/nothing")).toBe("There is no file or folder at /nothing.");
+        expect(await store.getState().importModel("/nothing")).toEqual({ok: false, failure: "There is no file or folder at /nothing."});
         await store.getState().deleteModel("a.gguf");
         expect(store.getState().modelFiles).toEqual([]);
     });
@@ -99,9 +100,9 @@ describe("the Models view's store", () => {
         });
         await store.getState().revealModel("a.gguf");
         expect(revealed).toEqual([{modelId: "a.gguf"}]);
-        expect(await store.getState().importPickedModels()).toBeNull();
+        expect((await store.getState().importPickedModels()).ok).toBe(true);
         expect(store.getState().modelFiles).toEqual([file, imported]);
         desktop = false;
-        expect(await store.getState().importPickedModels()).toMatch(/^Only the desktop app/);
+        expect(failureIn(await store.getState().importPickedModels())).toMatch(/^Only the desktop app/);
     });
 });
