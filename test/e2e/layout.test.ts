@@ -184,6 +184,15 @@ describe("the layout", () => {
                     const rows = await headerRows();
                     if (rows > 2)
                         found.push(`${language} ${width}×${height} ${where}: the chat header takes ${rows} rows`);
+                    // The picker is never cut short to squeeze beside the title.
+                    if (await picker().evaluate((select: HTMLSelectElement) => {
+                        const style = getComputedStyle(select);
+                        const context = document.createElement("canvas").getContext("2d")!;
+                        context.font = style.font;
+                        const arrow = 20;
+                        return context.measureText(select.selectedOptions[0]?.text ?? "").width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + arrow > select.clientWidth;
+                    }))
+                        found.push(`${language} ${width}×${height} ${where}: the Model picker is squeezed`);
                     const lines = await composerLines();
                     if (lines > 2)
                         found.push(`${language} ${width}×${height} ${where}: the composer's placeholder takes ${lines} lines`);
