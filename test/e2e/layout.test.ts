@@ -11,7 +11,11 @@ let page: Page;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
-    session = await openPonder({models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless}, model: "qwq-tiny.gguf"});
+    session = await openPonder({
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless},
+        model: "qwq-tiny.gguf",
+        permissions: ["clipboard-read", "clipboard-write"]
+    });
     page = session.page;
 });
 
@@ -50,6 +54,49 @@ function layoutProblems() {
         }
         return problems;
     });
+}
+
+/** The chat header's rows: its shown children, grouped by where they sit. */
+function headerRows() {
+    return page.evaluate(() => {
+        const header = document.querySelector(".chat__header")!;
+        const boxes = [...header.children].map((child) => child.getBoundingClientRect()).filter((box) => box.height > 0).sort((a, b) => a.top - b.top);
+        let rows = 0;
+        let rowBottom = -Infinity;
+        for (const box of boxes) {
+            if (box.top >= rowBottom - 1) {
+                rows++;
+                rowBottom = box.bottom;
+            } else
+                rowBottom = Math.max(rowBottom, box.bottom);
+        }
+        return rows;
+    });
+}
+
+/** How many lines the empty composer takes for its placeholder. */
+function composerLines() {
+    return composer().evaluate((input) => {
+        const style = getComputedStyle(input);
+        const textHeight = input.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+        return Math.round(textHeight / parseFloat(style.lineHeight));
+    });
+}
+
+/** A button beside a field that isn't level with it (its top and bottom against the field's, in px). */
+function buttonsOffTheirFields() {
+    return page.evaluate(() => [...document.querySelectorAll(".library__form, .state-cache .settings-view__row")].flatMap((row) => {
+        const fields = [...row.querySelectorAll("input, select")];
+        const field = fields.at(-1)?.getBoundingClientRect();
+        if (field == null || field.height === 0)
+            return [];
+        return [...row.querySelectorAll(":scope > .button")].flatMap((button) => {
+            const box = button.getBoundingClientRect();
+            return Math.abs(box.top - field.top) > 1 || Math.abs(box.bottom - field.bottom) > 1
+                ? [`“${button.textContent}” sits ${Math.round(box.top - field.top)}/${Math.round(box.bottom - field.bottom)} px off its field`]
+                : [];
+        });
+    }));
 }
 
 describe("the layout", () => {
@@ -109,6 +156,17 @@ describe("the layout", () => {
         await showView(page, "Back to chat");
     });
 
+    test("the \"copied\" feedback is as small as the actions beside it", async () => {
+        await page.setViewportSize({width: 1280, height: 800});
+        const answer = page.getByRole("article", {name: "Assistant"}).last();
+        await answer.getByRole("button", {name: "Copy reasoning"}).click();
+        const feedback = answer.getByRole("status").filter({hasText: "Reasoning copied"});
+        await expect.poll(() => feedback.count()).toBe(1);
+        const fontSize = (locator: typeof feedback) => locator.evaluate((element) => getComputedStyle(element).fontSize);
+        expect(await fontSize(feedback)).toBe(await fontSize(answer.getByRole("button", {name: "Copy reasoning"})));
+        await page.setViewportSize({width: 1280, height: 860});
+    });
+
     test("nothing is clipped or leaves its pane, at 900×700 and 1280×800, in English and Chinese", async () => {
         const found: string[] = [];
         for (const language of ["en", "zh-CN"] as const) {
@@ -122,14 +180,35 @@ describe("the layout", () => {
                 await page.setViewportSize({width, height});
                 await expect.poll(() => picker().isVisible()).toBe(true);
                 const check = async (where: string) => found.push(...(await layoutProblems()).map((problem) => `${language} ${width}×${height} ${where}: ${problem}`));
+                const checkCompact = async (where: string) => {
+                    const rows = await headerRows();
+                    if (rows > 2)
+                        found.push(`${language} ${width}×${height} ${where}: the chat header takes ${rows} rows`);
+                    // The picker is never cut short to squeeze beside the title.
+                    if (await picker().evaluate((select: HTMLSelectElement) => {
+                        const style = getComputedStyle(select);
+                        const context = document.createElement("canvas").getContext("2d")!;
+                        context.font = style.font;
+                        const arrow = 20;
+                        return context.measureText(select.selectedOptions[0]?.text ?? "").width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + arrow > select.clientWidth;
+                    }))
+                        found.push(`${language} ${width}×${height} ${where}: the Model picker is squeezed`);
+                    const lines = await composerLines();
+                    if (lines > 2)
+                        found.push(`${language} ${width}×${height} ${where}: the composer's placeholder takes ${lines} lines`);
+                };
                 await check("chat");
+                await checkCompact("chat");
                 await page.getByRole("button", {name: chatSettings, exact: true}).click();
                 await check("chat with its settings");
+                await checkCompact("chat with its settings");
                 await page.getByRole("button", {name: chatSettings, exact: true}).click();
                 await sidebar.getByRole("button", {name: modelsLabel, exact: true}).click();
                 await check("models");
+                found.push(...(await buttonsOffTheirFields()).map((problem) => `${language} ${width}×${height} models: ${problem}`));
                 await sidebar.getByRole("button", {name: settingsLabel, exact: true}).click();
                 await check("settings");
+                found.push(...(await buttonsOffTheirFields()).map((problem) => `${language} ${width}×${height} settings: ${problem}`));
                 await page.getByRole("button", {name: back}).click();
             }
         }

@@ -21,7 +21,7 @@ export function ChatView() {
                 <h1 className="chat__title" title={title || t("chats.untitled")}>{title || t("chats.untitled")}</h1>
                 <ModelPicker />
                 <ContextMeter />
-                <button type="button" className="button button--small" aria-pressed={panelOpen} aria-controls="chat-settings-panel" onClick={() => setChatPanelOpen(!panelOpen)}>
+                <button type="button" className="button button--small chat__settings-toggle" aria-pressed={panelOpen} aria-controls="chat-settings-panel" onClick={() => setChatPanelOpen(!panelOpen)}>
                     {t("chatTools.settings")}
                 </button>
             </header>

@@ -35,6 +35,7 @@ const ContextMeterView = memo(function ContextMeterView({used, attached, size}: 
         <div className="context-meter">
             <meter className="context-meter__bar" aria-label={t("settings.contextUsed")} aria-valuetext={text} min={0} max={size} low={size * 0.75} high={size * 0.9} optimum={0} value={Math.min(used, size)} />
             <span className="context-meter__text">{text}</span>
+            <span className="context-meter__short" aria-hidden="true">{t("settings.contextFillShort", {used: number.format(used), size: number.format(size)})}</span>
         </div>
     );
 });
