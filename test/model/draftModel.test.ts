@@ -30,7 +30,7 @@ async function answer(model: LoadedModel) {
 }
 
 describe("speculative decoding with a draft model", () => {
-    test("greedy output is the model's own with a draft that always agrees (the same model), and the draft's tokens are checked", async () => {
+    test("greedy output is the model's own with a draft that always agrees (the same model), and whole drafts of several tokens are accepted at once", async () => {
         const draftModelPath = () => fixtures.prefilled;
         const alone = await runtime.loadModel(fixtures.prefilled, {threads: 1, contextSize: 1024, parallel: 0});
         const expected = await answer(alone);
@@ -42,10 +42,12 @@ describe("speculative decoding with a draft model", () => {
         try {
             const {text, result} = await answer(drafted);
             expect(text).toBe(expected.text);
-            // A draft that is the model itself is right every time: every token it offered was accepted, about every other one of the reply.
+            // A draft that is the model itself is right every time: every token it offered was
+            // accepted, whole drafts of several tokens a batch. With one accepted token a batch (node-llama-cpp
+            // 3.21.1 without scripts/patchNodeLlamaCpp.mjs), at most every other token of the reply could be.
             const replyTokens = result.reasoningTokens + result.answerTokens;
-            expect(result.draft!.drafted).toBeGreaterThanOrEqual(replyTokens / 3);
             expect(result.draft!.accepted).toBe(result.draft!.drafted);
+            expect(result.draft!.accepted).toBeGreaterThan(replyTokens * 0.7);
         } finally {
             await drafted.dispose();
         }

@@ -6,14 +6,12 @@ import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/runtimeSelectors";
+import {chatStreaming} from "../store/conversationSelectors";
+import {modelLoading, readyRuntimeOf} from "../store/runtimeSelectors";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
 function useChatBusy(chatId: string): boolean {
-    return usePonder((state) => {
-        const ids = state.chatMessageIds[chatId] ?? [];
-        return ids.some((id) => state.messages[id]?.status === "streaming");
-    });
+    return usePonder(chatStreaming(chatId));
 }
 
 /** "2 / 3" with buttons to the previous and next version of a message that has several. */
@@ -152,7 +150,7 @@ function RegenerateWith({message, disabled}: {message: Message; disabled: boolea
     const files = usePonder((state) => state.modelFiles);
     const engines = usePonder((state) => state.engines);
     const current = usePonder((state) => state.runtime.modelId);
-    const loading = usePonder((state) => state.modelRequestPending || state.runtime.status === "loading");
+    const loading = usePonder(modelLoading);
     const regenerateWith = usePonder((state) => state.regenerateWith);
     const others = [
         ...files.filter((file) => file.error == null && file.id !== current).map((file) => ({id: file.id, name: fileDisplayName(file)})),

@@ -4,6 +4,7 @@ import type {CatalogEntry, ModelFile} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {catalogEntryById} from "../store/downloadsSelectors";
 import {askedForRecommendation, hubUnreachable, isRecommended} from "../store/firstRunSelectors";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
@@ -111,7 +112,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     const unreachable = usePonder(hubUnreachable);
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);
-    const draft = usePonder((state) => entry.draft == null ? undefined : state.catalog?.find((candidate) => candidate.id === entry.draft));
+    const draft = usePonder(catalogEntryById(entry.draft));
 
     async function download() {
         const result = await addDownload(entry.id);
