@@ -15,8 +15,8 @@ export interface ApiServerLaunchOptions {
     models: {readonly loaded: ActiveModel | undefined};
     /** The embedding model for `/v1/embeddings`. */
     embeddings?: Pick<EmbeddingHost, "available" | "active">;
-    /** Where the server logs failed replies and unexpected errors. */
-    logger: Logger;
+    /** Where the server logs failed replies and unexpected errors; none without it. */
+    logger?: Logger;
 }
 
 /** Starts the standalone API server (electron/server/openai); resolves once it listens. */
