@@ -36,7 +36,6 @@ export function VersionSwitcher({message}: {message: Message}) {
 export function UserMessageActions({message, onEdit, focusEdit}: {message: Message; onEdit(): void; focusEdit: boolean}) {
     const {t} = useTranslation();
     const busy = useChatBusy(message.chatId);
-    const deleteMessage = usePonder((state) => state.deleteMessage);
     const editRef = useRef<HTMLButtonElement>(null);
     useEffect(() => {
         if (focusEdit)
@@ -46,8 +45,28 @@ export function UserMessageActions({message, onEdit, focusEdit}: {message: Messa
         <div className="message__actions">
             <VersionSwitcher message={message} />
             <button ref={editRef} type="button" className="icon-button" disabled={busy} onClick={onEdit}>{t("message.edit")}</button>
-            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+            <DeleteMessageButton message={message} disabled={busy} />
         </div>
+    );
+}
+
+/** The message goes, and its Delete button with it: the focus goes to the composer, where the conversation goes on. */
+function DeleteMessageButton({message, disabled}: {message: Message; disabled: boolean}) {
+    const {t} = useTranslation();
+    const deleteMessage = usePonder((state) => state.deleteMessage);
+    const focusComposer = usePonder((state) => state.focusComposer);
+    return (
+        <button
+            type="button"
+            className="icon-button"
+            disabled={disabled}
+            onClick={async () => {
+                if ((await deleteMessage(message.chatId, message.id)).ok)
+                    focusComposer();
+            }}
+        >
+            {t("message.delete")}
+        </button>
     );
 }
 
@@ -99,7 +118,6 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const busy = useChatBusy(message.chatId);
     const regenerate = usePonder((state) => state.regenerate);
     const continueMessage = usePonder((state) => state.continueMessage);
-    const deleteMessage = usePonder((state) => state.deleteMessage);
     const [copied, copy] = useClipboardCopy<"answer" | "reasoning">();
     const contextSize = useContextSizeOf(message);
     const continuable = usePonder((state) => state.runtime.continuesReplies !== false);
@@ -117,7 +135,7 @@ export function AssistantMessageActions({message}: {message: Message}) {
             <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
             <RegenerateWith message={message} disabled={busy} />
             {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}
-            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+            <DeleteMessageButton message={message} disabled={busy} />
             <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
         </div>
     );
