@@ -94,6 +94,22 @@ describe("deleting one of many: the focus goes to a neighbour, never to the page
     });
 });
 
+describe("search lists each chat once", () => {
+    test("a chat whose answer matches in two versions is one result, beside the other chat that matches", async () => {
+        // The scripted reasoning says "greeting": regenerated, the second chat holds it twice.
+        await conversations().locator(".conversations__item").filter({hasText: "Second chat's question"}).click();
+        await articles().last().getByRole("button", {name: "Regenerate"}).click();
+        await expect.poll(() => articles().last().getByText("2 / 2").count(), {timeout: 30_000}).toBe(1);
+        await expect.poll(() => articles().last().getByRole("button", {name: "Regenerate"}).count(), {timeout: 30_000}).toBe(1);
+
+        await page.getByRole("searchbox", {name: "Search conversations"}).fill("greeting");
+        const results = conversations().getByRole("list", {name: "Search results"});
+        await expect.poll(() => results.getByRole("listitem").count()).toBe(2);
+        expect((await results.getByRole("listitem").allTextContents()).filter((text) => text.includes("Second chat's question"))).toHaveLength(1);
+        await page.getByRole("searchbox", {name: "Search conversations"}).fill("");
+    });
+});
+
 describe("in a list of models, each button names its model", () => {
     test.each([
         {language: "en" as const, models: "Models", load: "Load", unload: "Unload", remove: "Delete", fit: "Will it fit?"},
