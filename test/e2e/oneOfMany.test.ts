@@ -37,11 +37,20 @@ async function press(control: ReturnType<Page["getByRole"]>) {
 }
 
 describe("deleting one of many: the focus goes to a neighbour, never to the page", () => {
-    test("a message: the focus goes to the composer, and after Undo too", async () => {
+    test("a message: the focus goes to the composer, and after Undo too; the undo covers no control", async () => {
         await ask("First chat's question");
         await press(articles().last().getByRole("button", {name: "Delete message"}));
         await expect.poll(() => articles().count()).toBe(1);
         await expect.poll(focused).toBe("Message");
+        // The undo takes its own room: no control is under it.
+        expect(await undo().evaluate((button) => {
+            const bar = button.closest("[role=status]")!.getBoundingClientRect();
+            return [...document.querySelectorAll<HTMLElement>("button, input, textarea, select, a")].filter((control) => {
+                const box = control.getBoundingClientRect();
+                return box.width > 1 && !button.parentElement!.contains(control) &&
+                    box.left < bar.right && box.right > bar.left && box.top < bar.bottom && box.bottom > bar.top;
+            }).map((control) => control.getAttribute("aria-label") ?? control.textContent);
+        })).toEqual([]);
 
         await press(undo());
         await expect.poll(() => articles().count()).toBe(2);
