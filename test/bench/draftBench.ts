@@ -1,12 +1,13 @@
 import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
 import {ensureDraftBenchModels} from "../fixtures/models/fixtureModels.ts";
+import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
 import {median, round2, round3, type Measure} from "./measure.ts";
 
 const rounds = 5;
 const generatedTokens = 256;
 
-type DraftName = "always" | "mostly" | "never";
-const targets: Record<DraftName, string> = {always: ">= 2", mostly: ">= 1.3", never: ">= 0.95"};
+type DraftName = "always" | "mostly" | "never" | "lookup";
+const targets: Record<DraftName, string | null> = {always: ">= 2", mostly: ">= 1.3", never: ">= 0.95", lookup: null};
 
 /**
  * Decode speed of a scripted target alone and with drafts that agree with it always, after about
@@ -19,6 +20,9 @@ const targets: Record<DraftName, string> = {always: ">= 2", mostly: ">= 1.3", ne
  * take ~0.2 ms a token, about 1/100 of the target, where Qwen2.5-0.5B is about 1/10–1/30 of
  * QwQ-32B on an M3: the drafts here are cheaper than a real one. Real models' gains depend on how
  * often a real draft agrees, which can't be measured on generated models.
+ *
+ * `lookup` is the target with prompt lookup instead of a draft model: the prompt quotes the text
+ * the target writes, so the reply quotes the conversation.
  */
 export async function draftBench(): Promise<Measure[]> {
     const {target, drafts} = await ensureDraftBenchModels();
@@ -33,6 +37,7 @@ export async function draftBench(): Promise<Measure[]> {
         models.set("alone", await runtime.loadModel(target, options));
         for (const [name, draftModelPath] of Object.entries(drafts) as Array<[DraftName, string]>)
             models.set(name, await runtime.loadModel(target, {...options, draftModelPath}));
+        models.set("lookup", await runtime.loadModel(target, {...options, promptLookup: true}));
         for (let round = -1; round < rounds; round++)
             for (const [name, model] of models) {
                 const {tokensPerSecond, draft} = await decodeSpeed(model);
@@ -52,7 +57,7 @@ export async function draftBench(): Promise<Measure[]> {
     }
     const alone = speeds.get("alone")!;
     const measures: Measure[] = [{measure: "draft.target_alone_tokens_per_second", value: round2(median(alone)), unit: "tokens/s", target: null}];
-    for (const name of Object.keys(drafts) as DraftName[]) {
+    for (const name of [...Object.keys(drafts), "lookup"] as DraftName[]) {
         const withDraft = speeds.get(name)!;
         const {accepted, drafted} = acceptance.get(name)!;
         measures.push(
@@ -68,7 +73,8 @@ export async function draftBench(): Promise<Measure[]> {
 async function decodeSpeed(model: LoadedModel) {
     const times: number[] = [];
     const result = await model.generate({
-        turns: [{role: "user", text: "Think about it."}],
+        // The scripted models don't read the prompt; prompt lookup finds their text in it.
+        turns: [{role: "user", text: `Think about it:${expectedTexts.loop.repeat(2)}`}],
         sampling: {temperature: 0},
         maxTokens: generatedTokens,
         onContextTokens: () => void times.push(performance.now())
