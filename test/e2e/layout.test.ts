@@ -100,7 +100,7 @@ function buttonsOffTheirFields() {
 }
 
 describe("the layout", () => {
-    test("the Model picker in the chat header names the models, loads the one chosen, and the stats line uses its name", async () => {
+    test("the Model picker in the chat header names the models with how they fit, loads the one chosen showing its progress, and the stats line uses its name", async () => {
         await expect.poll(() => picker().inputValue()).toBe("qwq-tiny.gguf");
         const names = await picker().locator("optgroup option").allTextContents();
         expect(names).toHaveLength(2);
@@ -112,7 +112,23 @@ describe("the layout", () => {
         await expect.poll(() => answer.textContent(), {timeout: 30_000}).toContain(expectedTexts.answer);
         await expect.poll(() => answer.getByRole("note", {name: "Statistics"}).textContent()).toMatch(/^Ponder scripted prefilled-think · /);
 
+        // Reached, the picker finds out how each model fits this machine and says so beside its name.
+        await picker().focus();
+        await expect.poll(() => picker().locator("optgroup option").allTextContents(), {timeout: 30_000}).toEqual(names.map((name) => `${name} — Runs on the CPU`));
+
+        // The load shows its progress beside the picker.
+        await page.evaluate(() => {
+            const notes: string[] = [];
+            Object.assign(window, {loadNotes: notes});
+            new MutationObserver(() => {
+                for (const note of document.querySelectorAll("[role=status]")) {
+                    if (note.textContent?.startsWith("Loading") === true && !notes.includes(note.textContent))
+                        notes.push(note.textContent);
+                }
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        });
         await chooseModel(page, "endless-thinker.gguf");
+        expect(await page.evaluate(() => (window as unknown as {loadNotes: string[]}).loadNotes)).toEqual(["Loading Ponder scripted prefilled-think endless…"]);
         await chooseModel(page, "qwq-tiny.gguf");
     });
 
@@ -156,7 +172,7 @@ describe("the layout", () => {
         await showView(page, "Back to chat");
     });
 
-    test("the \"copied\" feedback is as small as the actions beside it", async () => {
+    test("the \"copied\" feedback is as small as the actions beside it, and goes away", async () => {
         await page.setViewportSize({width: 1280, height: 800});
         const answer = page.getByRole("article", {name: "Assistant"}).last();
         await answer.getByRole("button", {name: "Copy reasoning"}).click();
@@ -164,6 +180,8 @@ describe("the layout", () => {
         await expect.poll(() => feedback.count()).toBe(1);
         const fontSize = (locator: typeof feedback) => locator.evaluate((element) => getComputedStyle(element).fontSize);
         expect(await fontSize(feedback)).toBe(await fontSize(answer.getByRole("button", {name: "Copy reasoning"})));
+        // And it goes away by itself.
+        await expect.poll(() => feedback.count(), {timeout: 10_000}).toBe(0);
         await page.setViewportSize({width: 1280, height: 860});
     });
 
