@@ -132,7 +132,7 @@ describe("the layout", () => {
         await chooseModel(page, "qwq-tiny.gguf");
     });
 
-    test("switching views keeps a half-typed message; the sidebar hides and comes back; the chat settings open on the right", async () => {
+    test("switching views keeps a half-typed message; the sidebar hides and comes back; the chat settings open on the right, on this chat, and the model's defaults show the model's values", async () => {
         await composer().fill("Half a thought");
         await showView(page, "Settings");
         await expect.poll(() => page.getByRole("heading", {name: "Generation defaults"}).count()).toBe(1);
@@ -148,6 +148,18 @@ describe("the layout", () => {
         await page.getByRole("button", {name: "Chat settings"}).click();
         const panel = page.getByRole("complementary", {name: "Chat settings"});
         await expect.poll(() => panel.getByRole("textbox", {name: "System prompt"}).count()).toBe(1);
+        // Inside a chat they start on this chat only; the model's defaults show the model's values, not the chat's.
+        const temperature = panel.getByLabel("Temperature", {exact: true});
+        expect(await panel.getByLabel("This chat only").isChecked()).toBe(true);
+        await temperature.fill("0.3");
+        await temperature.blur();
+        await expect.poll(() => panel.getByRole("button", {name: "Reset Temperature"}).count()).toBe(1);
+        await panel.getByLabel("This model's defaults").check();
+        await expect.poll(() => temperature.inputValue()).toBe("0.6");
+        await panel.getByLabel("This chat only").check();
+        await expect.poll(() => temperature.inputValue()).toBe("0.3");
+        await panel.getByRole("button", {name: "Reset this chat's settings"}).click();
+        await expect.poll(() => temperature.inputValue()).toBe("0.6");
         await panel.getByRole("button", {name: "Close chat settings"}).click();
         expect(await panel.count()).toBe(0);
         await composer().fill("");
