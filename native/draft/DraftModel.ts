@@ -171,10 +171,10 @@ const minimumAcceptance = 0.3;
 /** Target steps without drafts before the draft is asked again (doubling while it keeps failing, up to 32 times). */
 const pauseSteps = 64;
 
-/** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
+/** A predictor's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
 export function draftCounts(sequence: LlamaContextSequence): {accepted: number; drafted: number} {
-    const offered = sequence.tokenPredictor instanceof CountingDraftPredictor ? sequence.tokenPredictor.offered : 0;
-    return {accepted: sequence.tokenPredictions.validated, drafted: offered};
+    const predictor = sequence.tokenPredictor as {offered?: number} | undefined;
+    return {accepted: sequence.tokenPredictions.validated, drafted: predictor?.offered ?? 0};
 }
 
 interface NativeContextHolder {
