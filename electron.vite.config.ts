@@ -26,9 +26,10 @@ export default defineConfig({
             rollupOptions: {
                 input: {
                     main: resolve("electron/main.ts"),
-                    // The download workers, each its own file beside main.js (electron/core/downloads/startWorker.ts finds them).
+                    // The worker threads, each its own file beside main.js (native/worker/startWorker.ts finds them).
                     fileReceiverWorker: resolve("electron/core/downloads/fileReceiverWorker.ts"),
-                    growingFileHasherWorker: resolve("electron/core/downloads/growingFileHasherWorker.ts")
+                    growingFileHasherWorker: resolve("electron/core/downloads/growingFileHasherWorker.ts"),
+                    tokenizerThreadWorker: resolve("native/generation/tokenizerThreadWorker.ts")
                 }
             }
         }

@@ -146,7 +146,7 @@ async function start() {
     if (locations.model != null)
         void core.loadModelFile(resolveModelPath(locations.model, core.library.modelsDir));
     // An offline machine or an unreachable feed is normal for a local-first app: no error dialog.
-    checkForUpdates().catch((error: unknown) => console.warn("Update check failed:", error));
+    checkForUpdates().catch((error: unknown) => core.logger.scoped("updates").warn("The update check failed", {cause: error}));
     app.on("second-instance", () => BrowserWindow.getAllWindows()[0]?.focus());
     app.on("activate", () => {
         if (BrowserWindow.getAllWindows().length === 0)

@@ -21,3 +21,5 @@ export type {DetectedToolCall} from "./generation/ToolCallDetector.ts";
 export {isForeignToken, languageOfText, type LockedLanguage} from "./generation/languageLock.ts";
 export {ReasoningSegmenter, type SegmentChunk, type SegmentKind} from "./generation/ReasoningSegmenter.ts";
 export {readModelMetadata, type ModelFileMetadata} from "./gguf/readModelMetadata.ts";
+// Not llama.cpp: the one way Ponder starts a worker thread from its own TypeScript file, here so native/ and the core share it.
+export {startWorker, type WorkerName} from "./worker/startWorker.ts";

@@ -11,12 +11,15 @@ import {everyName} from "./everyName.ts";
 import {chatArchiveVersion, upgradeChatArchive} from "./upgradeChatArchive.ts";
 import {isPonderErrorData, type Failure, type PonderErrorData} from "./errors.ts";
 
+/** The most chats one page of the conversation list may hold (the renderer reloads at most this many). */
+export const maxChatPageSize = 500;
+
 export const chatsRequests = {
     /** A page of the conversation list; the next page starts after the last chat of this one. */
     "chats.list": ({z, id}) => z.strictObject({
         after: z.strictObject({id, pinned: z.boolean(), updatedAt: z.number().int()}).optional(),
-        /** Defaults to 50. */
-        limit: z.number().int().min(1).max(500).optional()
+        /** Defaults to `chatPageSize` (values.ts). */
+        limit: z.number().int().min(1).max(maxChatPageSize).optional()
     }),
     "chats.get": ({z, id}) => z.strictObject({chatId: id}),
     "chats.create": ({z}) => z.undefined(),

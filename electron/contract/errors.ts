@@ -157,7 +157,7 @@ export type ErrorLanguage = "en" | "zh-CN";
 
 /**
  * Every code's message in every UI language. `satisfies` makes a missing translation a compile
- * error; test/unit/renderer/errorMessages.test.ts checks that no table has extra codes and that
+ * error; test/unit/layers/errorCodes.test.ts checks that no table has extra codes and that
  * each message fills in exactly its code's params.
  */
 export const errorMessages = {en, "zh-CN": zhCN} satisfies Record<ErrorLanguage, Record<ErrorCode, string>>;

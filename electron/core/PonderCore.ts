@@ -102,12 +102,13 @@ export class PonderCore {
         repository.purgeDeleted();
         this.library = new ModelLibrary(modelsDir, new ImportedModelRepository(this.#db), this.logger.scoped("library"));
         const secrets = options.secrets ?? new FileKeySecretStore(path.join(options.dataDir, "secrets.key"));
-        this.engines = new RemoteEngines(this.#db, secrets, this.events);
+        this.engines = new RemoteEngines(this.#db, secrets, this.events, this.logger.scoped("engines"));
         const hubToken = new HubTokenStore(appSettings, secrets);
         this.tools = new ToolServers(this.#db, secrets, this.events, {
             allowCommands: options.tools?.allowCommands ?? options.shell === "desktop",
             clientVersion: options.version,
-            startTimeoutMs: options.tools?.startTimeoutMs
+            startTimeoutMs: options.tools?.startTimeoutMs,
+            logger: this.logger.scoped("tools")
         });
         this.settings = new SettingsService(this.#db, this.library, {
             systemPromptOf: (chatId) => repository.getChat(chatId)?.systemPrompt ?? "",

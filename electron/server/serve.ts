@@ -86,7 +86,8 @@ async function main() {
             embeddings: core.embeddings,
             apiKey: () => apiKey,
             corsOrigins: values["api-cors"],
-            onRequestLog: (entry) => console.error(formatRequestLog(entry))
+            onRequestLog: (entry) => console.error(formatRequestLog(entry)),
+            logger: core.logger.scoped("api")
         })
     });
     const address = await server.listen();

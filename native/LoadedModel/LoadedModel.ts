@@ -7,6 +7,7 @@ import {TokenizerThread, type TokenizerBuild} from "../generation/TokenizerThrea
 import {LeftWhileWaitingError, SequenceScheduler} from "../generation/SequenceScheduler.ts";
 import {kvCacheContextOptions, type KvCacheType} from "../kvCache/kvCacheType.ts";
 import {DraftModel, draftCounts} from "../draft/DraftModel.ts";
+import {promptLookupPredictor} from "../draft/promptLookupPredictor.ts";
 import type {SequenceStateStore} from "../stateCache/SequenceStateStore.ts";
 import {stateIdentity} from "../stateCache/stateIdentity.ts";
 import {loadModelFile} from "./loadModelFile.ts";
@@ -36,6 +37,8 @@ export interface LoadModelOptions {
     stateStore?: SequenceStateStore;
     /** A small model of the same vocabulary that drafts tokens for this one to check (speculative decoding). */
     draftModelPath?: string;
+    /** Without a draft model: draft from the conversation itself (prompt lookup). */
+    promptLookup?: boolean;
     signal?: AbortSignal;
 }
 
@@ -83,16 +86,21 @@ export class LoadedModel {
     readonly #gate = new ContextGate();
 
     readonly #draft: DraftModel | undefined;
+    /** Whether replies are drafted (by a draft model or prompt lookup), so they carry acceptance counts. */
+    readonly #drafts: boolean;
 
-    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}, tokenizerBuild: TokenizerBuild, draft?: DraftModel) {
+    private constructor(filePath: string, model: LlamaModel, context: LlamaContext, parallel: number, states: {store?: SequenceStateStore; identity: string}, tokenizerBuild: TokenizerBuild, draft: {model?: DraftModel; promptLookup?: boolean}) {
         this.filePath = filePath;
         this.parallel = parallel;
         this.#model = model;
         this.#context = context;
         this.#stateStore = states.store;
         this.#stateIdentity = states.identity;
-        this.#draft = draft;
-        this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence({tokenPredictor: draft?.predictor()}));
+        this.#draft = draft.model;
+        this.#drafts = draft.model != null || draft.promptLookup === true;
+        this.#sequences = Array.from({length: context.totalSequences}, () => context.getSequence({
+            tokenPredictor: draft.model?.predictor() ?? (draft.promptLookup === true ? promptLookupPredictor() : undefined)
+        }));
         this.#scheduler = new SequenceScheduler(this.#sequences, {
             backgroundLimit: parallel,
             reusablePrefix: (sequence, prompt) => this.#worthOf(sequence, prompt)
@@ -136,7 +144,7 @@ export class LoadedModel {
             const tokenizerBuild: TokenizerBuild = llama.buildType === "localBuild" && llama.gpu === false
                 ? {cmakeOptions: {...llama.cmakeOptions}, usePrebuiltBinaries: false}
                 : {};
-            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity}, tokenizerBuild, draft);
+            return new LoadedModel(filePath, model, context, parallel, {store: options.stateStore, identity}, tokenizerBuild, {model: draft, promptLookup: options.promptLookup});
         } catch (error) {
             await model.dispose();
             throw error;
@@ -194,7 +202,7 @@ export class LoadedModel {
             await this.#takeOver(sequence, options.conversation, prompt.tokens);
             const before = draftCounts(sequence);
             const result = await generateReply(sequence, this.format, prompt, options, this.#gate);
-            if (this.#draft == null)
+            if (!this.#drafts)
                 return result;
             const after = draftCounts(sequence);
             return {...result, draft: {accepted: after.accepted - before.accepted, drafted: after.drafted - before.drafted}};

@@ -4,24 +4,16 @@ import {PonderError} from "../../electron/contract/errors.ts";
 import {loadModelFile} from "../LoadedModel/loadModelFile.ts";
 
 /**
- * Tokens the draft writes ahead for the target to check in one batch. node-llama-cpp 3.21.1's
- * `LlamaContextSequence._speculativeEvaluate` compares each drafted token after the first with
- * `validatedTokens.at(-1)`, an array it never fills, so only the first drafted token of a batch
- * can ever be accepted and the rest are erased and counted as refuted even when the draft was
- * right (16 drafted tokens per batch: 95 accepted of 862 with the target itself as draft). One
- * token a batch is the most that can help, and the only count that is honest.
- */
-const draftTokens = 1;
-
-/**
  * A small model that drafts tokens for the loaded one to check in a single batch (speculative
  * decoding): greedy output is the target's own, only faster where the draft guesses right.
  *
  * node-llama-cpp's predictor hands the target whatever the draft has written when the target
  * asks (`minTokens` 0 by default). The draft runs on the same CPU threads, concurrently, so a
  * decode loop that asks again at once almost never finds a drafted token: it made no
- * predictions at all here. The target therefore waits for the draft's token, which the draft
- * withholds itself when it isn't confident (the predictor's `minConfidence`).
+ * predictions at all here. The target therefore waits for the draft's tokens (as many as the
+ * predictor drafts a batch), which the draft cuts short itself when it isn't confident (the
+ * predictor's `minConfidence`). Whole drafts are accepted only with node-llama-cpp fixed by
+ * scripts/patchNodeLlamaCpp.mjs (run on install).
  */
 export class DraftModel {
     readonly filePath: string;
@@ -64,7 +56,10 @@ export class DraftModel {
 
     /** A predictor over one of the draft's sequences, for one target sequence. */
     predictor(): CountingDraftPredictor {
-        return new CountingDraftPredictor(this.#context.getSequence(), {minTokens: draftTokens, maxTokens: draftTokens});
+        // The draft offers its likeliest tokens, also when the reply samples: the target keeps a
+        // drafted token only where its own sample is that token, which is likelier for the
+        // draft's top token than for a sampled one (and the draft's confidence is that token's).
+        return new CountingDraftPredictor(this.#context.getSequence(), {minTokens: initialDraftLength, maxTokens: initialDraftLength, evaluateOptions: {temperature: 0}});
     }
 
     async dispose(): Promise<void> {
@@ -74,68 +69,112 @@ export class DraftModel {
 }
 
 /**
- * Counts the drafted tokens it hands the target to check. node-llama-cpp's `refuted` counts
- * the tokens it erases after a wrong one, which aren't all drafted ones checked (see
- * {@link draftTokens}); what the target was offered is the honest denominator.
+ * Drafts as many tokens a batch as the draft has lately got right, rests a draft that keeps
+ * guessing wrong, and counts the drafted tokens it hands the target to check. node-llama-cpp's
+ * `refuted` counts the tokens it erases after a wrong one, not the drafted ones checked; what the
+ * target was offered is the honest denominator.
  */
 class CountingDraftPredictor extends DraftSequenceTokenPredictor {
     offered = 0;
-    /** The token offered last, until the target's own next token says whether it was right. */
-    #awaitingVerdict: Token | undefined;
-    /** Whether each of the latest offers was right, newest last. */
+    /** Tokens to draft for the next batch. */
+    #length = initialDraftLength;
+    /** The latest offer, until the target's own tokens say how much of it was right. */
+    #offer: Token[] = [];
+    /** Tokens of {@link #offer} the target has confirmed so far. */
+    #confirmed = 0;
+    /** Whether each of the latest offered tokens was right, newest last. */
     readonly #verdicts: boolean[] = [];
     /** Target steps left without drafts, after the draft kept guessing wrong. */
     #pause = 0;
+    /** Offers in a row of which the target accepted nothing. */
+    #fruitlessOffers = 0;
     /** Windows in a row the draft failed: each doubles its next pause. */
     #failedWindows = 0;
 
     override predictTokens(): Token[] | Promise<Token[]> {
-        // A draft that is mostly wrong makes each step check two tokens for one: on a CPU that
-        // doubles its cost. It rests, then gets another chance (the text may change).
+        // A draft that is mostly wrong makes each step check more tokens for one, and the target
+        // waits for the draft's tokens. It rests, then gets another chance (the text may change).
         if (this.#pause > 0) {
             this.#pause--;
             return [];
         }
-        const count = (tokens: Token[]) => {
-            this.offered += tokens.length;
-            this.#awaitingVerdict = tokens[0];
-            return tokens;
+        // node-llama-cpp reads these on each use; they aren't public (the constructor sets them once).
+        const lengths = this as unknown as {_minTokens: number; _maxTokens: number};
+        lengths._minTokens = lengths._maxTokens = this.#length;
+        const offer = (tokens: Token[]) => {
+            this.#offer = tokens.slice(0, this.#length);
+            this.#confirmed = 0;
+            this.offered += this.#offer.length;
+            return this.#offer;
         };
         const tokens = super.predictTokens();
-        return tokens instanceof Promise ? tokens.then(count) : count(tokens);
+        return tokens instanceof Promise ? tokens.then(offer) : offer(tokens);
     }
 
     override pushTokens(tokens: Token[]): void {
-        if (this.#awaitingVerdict != null) {
-            this.#verdicts.push(tokens[0] === this.#awaitingVerdict);
-            this.#awaitingVerdict = undefined;
-            if (this.#verdicts.length > verdictWindow)
-                this.#verdicts.shift();
-            const right = this.#verdicts.filter(Boolean).length;
-            if (this.#verdicts.length === verdictWindow) {
-                const failed = right / verdictWindow < minimumAcceptance;
-                this.#failedWindows = failed ? this.#failedWindows + 1 : 0;
-                if (failed) {
-                    this.#pause = pauseSteps * 2 ** Math.min(this.#failedWindows - 1, 5);
-                    this.#verdicts.length = 0;
-                }
+        for (const token of tokens) {
+            if (this.#confirmed >= this.#offer.length)
+                break;
+            if (token === this.#offer[this.#confirmed])
+                this.#confirmed++;
+            else {
+                this.#judge(this.#confirmed, this.#offer.length);
+                // Shorter after a miss, by one: a draft that agrees often still misses now and then.
+                this.#length = Math.max(1, this.#length - 1);
+                this.#offer = [];
+            }
+            if (this.#offer.length > 0 && this.#confirmed === this.#offer.length) {
+                this.#judge(this.#confirmed, this.#offer.length);
+                // Longer after a whole draft was right: a long agreeing run is likely to go on.
+                this.#length = Math.min(maxDraftLength, this.#length + 2);
+                this.#offer = [];
             }
         }
         super.pushTokens(tokens);
     }
+
+    #judge(accepted: number, offered: number) {
+        for (let index = 0; index < offered; index++)
+            this.#verdicts.push(index < accepted);
+        this.#verdicts.splice(0, this.#verdicts.length - verdictWindow);
+        this.#fruitlessOffers = accepted === 0 ? this.#fruitlessOffers + 1 : 0;
+        const windowFull = this.#verdicts.length === verdictWindow;
+        // A draft that is always wrong is found out after a few offers, not a whole window: each
+        // one costs the target a larger batch and a wait for the draft.
+        const failed = this.#fruitlessOffers >= maxFruitlessOffers
+            || (windowFull && this.#verdicts.filter(Boolean).length / verdictWindow < minimumAcceptance);
+        if (!failed) {
+            if (windowFull)
+                this.#failedWindows = 0;
+            return;
+        }
+        this.#failedWindows++;
+        this.#pause = pauseSteps * 2 ** Math.min(this.#failedWindows - 1, 5);
+        // Resting, the draft neither drafts ahead nor follows the target token by token: the
+        // target's tokens wait in the predictor and are evaluated in one batch when it is asked again.
+        this.stop();
+        this.#verdicts.length = 0;
+        this.#fruitlessOffers = 0;
+    }
 }
 
-/** Offers whose acceptance decides whether the draft is worth asking. */
+/** Tokens drafted for a reply's first batch. */
+const initialDraftLength = 4;
+/** At most this many drafted tokens a batch: beyond it, a batch costs the target more than a long right run saves. */
+const maxDraftLength = 16;
+/** Offered tokens whose acceptance decides whether the draft is worth asking. */
 const verdictWindow = 16;
+/** Offers in a row with nothing accepted after which the draft rests. */
+const maxFruitlessOffers = 3;
 /** Below this share of right guesses, a draft costs the target more than it saves. */
 const minimumAcceptance = 0.3;
 /** Target steps without drafts before the draft is asked again (doubling while it keeps failing, up to 32 times). */
 const pauseSteps = 64;
 
-/** The draft's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
+/** A predictor's acceptance so far on a target sequence: drafted tokens the target confirmed, and all it was offered to check. */
 export function draftCounts(sequence: LlamaContextSequence): {accepted: number; drafted: number} {
-    const offered = sequence.tokenPredictor instanceof CountingDraftPredictor ? sequence.tokenPredictor.offered : 0;
-    return {accepted: sequence.tokenPredictions.validated, drafted: offered};
+    const predictor = sequence.tokenPredictor as {offered?: number} | undefined;
+    return {accepted: sequence.tokenPredictions.validated, drafted: predictor?.offered ?? 0};
 }
 
 interface NativeContextHolder {

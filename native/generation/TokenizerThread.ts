@@ -1,29 +1,8 @@
-import {createRequire} from "node:module";
-import {pathToFileURL} from "node:url";
-import {Worker} from "node:worker_threads";
+import type {Worker} from "node:worker_threads";
 import type {Token} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
-
-// CommonJS, evaluated: no separate file to find once the main process is bundled. It loads the
-// same GGUF's vocabulary only (no weights), so its tokens are those of the loaded model, and
-// the same llama.cpp build (its libraries are the process's: a second build's would clash).
-const workerSource = `
-const {parentPort, workerData} = require("node:worker_threads");
-const ready = (async () => {
-    const {getLlama, LlamaLogLevel} = await import(workerData.nodeLlamaCppUrl);
-    const llama = await getLlama({gpu: false, build: "never", ...workerData.build, logLevel: LlamaLogLevel.error});
-    return llama.loadModel({modelPath: workerData.modelPath, vocabOnly: true});
-})();
-parentPort.on("message", async ({id, text, specialTokens, options}) => {
-    try {
-        const model = await ready;
-        const tokens = Uint32Array.from(model.tokenize(text, specialTokens, options));
-        parentPort.postMessage({id, tokens}, [tokens.buffer]);
-    } catch (error) {
-        parentPort.postMessage({id, error: String(error && error.message || error)});
-    }
-});
-`;
+import {startWorker} from "../worker/startWorker.ts";
+import type {TokenizeReply, TokenizeRequest, TokenizerThreadWorkerData} from "./tokenizerThreadWorker.ts";
 
 /**
  * Tokens as the thread sends them, without copying millions of them into an array on the event
@@ -33,8 +12,6 @@ export type ThreadTokens = Uint32Array & Iterable<Token>;
 
 /** The getLlama options of the llama.cpp build the main thread loaded: a local build's CMake options, or none for the prebuilt binaries. */
 export type TokenizerBuild = {cmakeOptions: Record<string, string>; usePrebuiltBinaries: false} | Record<string, never>;
-
-type Reply = {id: number; tokens: Uint32Array; error?: undefined} | {id: number; error: string};
 
 /**
  * Tokenizes text on a thread of its own. Tokenizing runs synchronously in llama.cpp and takes
@@ -59,7 +36,7 @@ export class TokenizerThread {
         const id = this.#nextId++;
         return new Promise<ThreadTokens>((resolve, reject) => {
             this.#pending.set(id, {resolve, reject});
-            worker.postMessage({id, text, specialTokens, options});
+            worker.postMessage({id, text, specialTokens, options} satisfies TokenizeRequest);
         });
     }
 
@@ -70,9 +47,8 @@ export class TokenizerThread {
     }
 
     #start(): Worker {
-        const nodeLlamaCppUrl = pathToFileURL(createRequire(import.meta.url).resolve("node-llama-cpp")).href;
-        const worker = new Worker(workerSource, {eval: true, execArgv: [], workerData: {nodeLlamaCppUrl, modelPath: this.#modelPath, build: this.#build}});
-        worker.on("message", (reply: Reply) => {
+        const worker = startWorker(import.meta.url, "tokenizerThreadWorker", {modelPath: this.#modelPath, build: this.#build} satisfies TokenizerThreadWorkerData);
+        worker.on("message", (reply: TokenizeReply) => {
             const waiting = this.#pending.get(reply.id);
             this.#pending.delete(reply.id);
             if (reply.error == null)

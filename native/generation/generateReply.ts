@@ -186,6 +186,8 @@ export async function generateReply(
     let firstTokenAt: number | undefined;
     const penaltyTokens: Token[] = [];
     const penalized = Boolean(sampling.frequencyPenalty || sampling.presencePenalty || (sampling.repeatPenalty ?? 1) !== 1);
+    // Prompt lookup drafts from the conversation: what to look the reply's last tokens up in.
+    sequence.tokenPredictor?.updateInputTokens?.(promptTokens);
     const iterator = sequence.evaluate(lastSlice, {
         temperature: sampling.temperature ?? 0.6,
         topK: sampling.topK,

@@ -5,12 +5,13 @@ import {ModelsView} from "./components/ModelsView";
 import {Notices} from "./components/Notices";
 import {SettingsView} from "./components/settings/SettingsView";
 import {Sidebar} from "./components/Sidebar";
+import {chatPanelShown} from "./store/layoutSelectors";
 import {usePonder} from "./store/PonderStoreContext";
 
 export function App() {
     const view = usePonder((state) => state.view);
     const sidebarOpen = usePonder((state) => state.sidebarOpen);
-    const chatPanelOpen = usePonder((state) => state.chatPanelOpen && state.view === "chat");
+    const chatPanelOpen = usePonder(chatPanelShown);
     return (
         <div className="app" data-sidebar={sidebarOpen ? "open" : "closed"} data-panel={chatPanelOpen ? "open" : "closed"}>
             {sidebarOpen && <Sidebar />}

@@ -203,6 +203,16 @@ describe("chatting with a reasoning model in Chromium", () => {
         await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenNudged + 1000);
         expect((await view()).belowView).toBeGreaterThan(atBottom);
 
+        // Not following, the view offers "Jump to latest", which brings it down to follow again.
+        const jump = page.getByRole("button", {name: /^Jump to latest/});
+        await expect.poll(() => jump.isVisible()).toBe(true);
+        await jump.click();
+        await expect.poll(async () => (await view()).belowView).toBeLessThanOrEqual(atBottom);
+        expect(await jump.count()).toBe(0);
+        const writtenJumped = await written();
+        await expect.poll(written, {timeout: 30_000}).toBeGreaterThan(writtenJumped + 1000);
+        await expect.poll(async () => (await view()).belowView).toBeLessThanOrEqual(atBottom);
+
         await page.getByRole("button", {name: "Stop"}).click();
         await expect.poll(() => page.getByRole("button", {name: "Send"}).count()).toBe(1);
     });

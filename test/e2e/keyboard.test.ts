@@ -144,6 +144,9 @@ describe("the keyboard alone", () => {
         await useUiLanguage(page, "zh-CN");
         await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "模型", exact: true}).click();
         await expect.poll(() => page.getByRole("list", {name: "模型目录"}).textContent()).toContain("30.5B（激活 3.3B）");
+        await page.getByRole("complementary", {name: "对话侧栏"}).getByRole("button", {name: "设置", exact: true}).click();
+        expect(await page.getByRole("region", {name: "远程引擎"}).textContent()).toContain("Ollama（http://localhost:11434）");
+        expect(await page.getByRole("region", {name: "本地 API"}).textContent()).toContain("让这台电脑上的其他应用");
         await useUiLanguage(page, "en");
         await showView(page, "Settings");
         expect(await page.getByRole("region", {name: "Remote engines"}).textContent()).toContain("Ollama (http://localhost:11434)");

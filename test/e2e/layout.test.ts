@@ -100,7 +100,7 @@ function buttonsOffTheirFields() {
 }
 
 describe("the layout", () => {
-    test("the Model picker in the chat header names the models, loads the one chosen, and the stats line uses its name", async () => {
+    test("the Model picker in the chat header names the models with how they fit, loads the one chosen showing its progress, and the stats line uses its name", async () => {
         await expect.poll(() => picker().inputValue()).toBe("qwq-tiny.gguf");
         const names = await picker().locator("optgroup option").allTextContents();
         expect(names).toHaveLength(2);
@@ -112,11 +112,27 @@ describe("the layout", () => {
         await expect.poll(() => answer.textContent(), {timeout: 30_000}).toContain(expectedTexts.answer);
         await expect.poll(() => answer.getByRole("note", {name: "Statistics"}).textContent()).toMatch(/^Ponder scripted prefilled-think · /);
 
+        // Reached, the picker finds out how each model fits this machine and says so beside its name.
+        await picker().focus();
+        await expect.poll(() => picker().locator("optgroup option").allTextContents(), {timeout: 30_000}).toEqual(names.map((name) => `${name} — Runs on the CPU`));
+
+        // The load shows its progress beside the picker.
+        await page.evaluate(() => {
+            const notes: string[] = [];
+            Object.assign(window, {loadNotes: notes});
+            new MutationObserver(() => {
+                for (const note of document.querySelectorAll("[role=status]")) {
+                    if (note.textContent?.startsWith("Loading") === true && !notes.includes(note.textContent))
+                        notes.push(note.textContent);
+                }
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        });
         await chooseModel(page, "endless-thinker.gguf");
+        expect(await page.evaluate(() => (window as unknown as {loadNotes: string[]}).loadNotes)).toEqual(["Loading Ponder scripted prefilled-think endless…"]);
         await chooseModel(page, "qwq-tiny.gguf");
     });
 
-    test("switching views keeps a half-typed message; the sidebar hides and comes back; the chat settings open on the right", async () => {
+    test("switching views keeps a half-typed message; the sidebar hides and comes back; the chat settings open on the right, on this chat, and the model's defaults show the model's values", async () => {
         await composer().fill("Half a thought");
         await showView(page, "Settings");
         await expect.poll(() => page.getByRole("heading", {name: "Generation defaults"}).count()).toBe(1);
@@ -132,6 +148,18 @@ describe("the layout", () => {
         await page.getByRole("button", {name: "Chat settings"}).click();
         const panel = page.getByRole("complementary", {name: "Chat settings"});
         await expect.poll(() => panel.getByRole("textbox", {name: "System prompt"}).count()).toBe(1);
+        // Inside a chat they start on this chat only; the model's defaults show the model's values, not the chat's.
+        const temperature = panel.getByLabel("Temperature", {exact: true});
+        expect(await panel.getByLabel("This chat only").isChecked()).toBe(true);
+        await temperature.fill("0.3");
+        await temperature.blur();
+        await expect.poll(() => panel.getByRole("button", {name: "Reset Temperature"}).count()).toBe(1);
+        await panel.getByLabel("This model's defaults").check();
+        await expect.poll(() => temperature.inputValue()).toBe("0.6");
+        await panel.getByLabel("This chat only").check();
+        await expect.poll(() => temperature.inputValue()).toBe("0.3");
+        await panel.getByRole("button", {name: "Reset this chat's settings"}).click();
+        await expect.poll(() => temperature.inputValue()).toBe("0.6");
         await panel.getByRole("button", {name: "Close chat settings"}).click();
         expect(await panel.count()).toBe(0);
         await composer().fill("");
@@ -156,7 +184,7 @@ describe("the layout", () => {
         await showView(page, "Back to chat");
     });
 
-    test("the \"copied\" feedback is as small as the actions beside it", async () => {
+    test("the \"copied\" feedback is as small as the actions beside it, and goes away", async () => {
         await page.setViewportSize({width: 1280, height: 800});
         const answer = page.getByRole("article", {name: "Assistant"}).last();
         await answer.getByRole("button", {name: "Copy reasoning"}).click();
@@ -164,6 +192,8 @@ describe("the layout", () => {
         await expect.poll(() => feedback.count()).toBe(1);
         const fontSize = (locator: typeof feedback) => locator.evaluate((element) => getComputedStyle(element).fontSize);
         expect(await fontSize(feedback)).toBe(await fontSize(answer.getByRole("button", {name: "Copy reasoning"})));
+        // And it goes away by itself.
+        await expect.poll(() => feedback.count(), {timeout: 10_000}).toBe(0);
         await page.setViewportSize({width: 1280, height: 860});
     });
 
@@ -184,6 +214,15 @@ describe("the layout", () => {
                     const rows = await headerRows();
                     if (rows > 2)
                         found.push(`${language} ${width}×${height} ${where}: the chat header takes ${rows} rows`);
+                    // The picker is never cut short to squeeze beside the title.
+                    if (await picker().evaluate((select: HTMLSelectElement) => {
+                        const style = getComputedStyle(select);
+                        const context = document.createElement("canvas").getContext("2d")!;
+                        context.font = style.font;
+                        const arrow = 20;
+                        return context.measureText(select.selectedOptions[0]?.text ?? "").width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + arrow > select.clientWidth;
+                    }))
+                        found.push(`${language} ${width}×${height} ${where}: the Model picker is squeezed`);
                     const lines = await composerLines();
                     if (lines > 2)
                         found.push(`${language} ${width}×${height} ${where}: the composer's placeholder takes ${lines} lines`);

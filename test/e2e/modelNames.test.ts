@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe("models by their names", () => {
-    test("the API example names the model by its display name and a short id, never a path, and that id answers", async () => {
+    test("the API example names the model by its display name and a short id, never a path, wraps in a narrow window, and that id answers", async () => {
         await expect.poll(() => page.getByRole("combobox", {name: "Model"}).inputValue(), {timeout: 30_000}).toBe("nested/qwq-tiny.gguf");
         await showView(page, "Settings");
         const example = page.getByLabel("Example request");
@@ -35,6 +35,10 @@ describe("models by their names", () => {
         const text = (await example.textContent())!;
         expect(text).not.toContain("nested/");
         expect(text).not.toContain(".gguf");
+        // In a narrow window the example wraps rather than scrolling sideways.
+        await page.setViewportSize({width: 900, height: 700});
+        expect(await example.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+        await page.setViewportSize({width: 1280, height: 860});
 
         const url = await page.getByRole("textbox", {name: "API address"}).inputValue();
         const key = await page.getByRole("textbox", {name: "Local API key"}).inputValue();

@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import {beforeAll, describe, expect, test} from "vitest";
 import type {Message} from "../../electron/contract.ts";
+import {Logger, MemoryLogSink} from "../../electron/core/logging/Logger.ts";
 import type {PonderCore} from "../../electron/core/PonderCore.ts";
 import type {ApiRequestLog} from "../../electron/server/openai/OpenAiApi.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
@@ -8,9 +9,10 @@ import {useApiServer} from "./support/useApiServer.ts";
 
 const model = "qwq-tiny.gguf";
 const requestLog: ApiRequestLog[] = [];
+const logLines = new MemoryLogSink();
 const api = useApiServer("ponder-api-", {[model]: "prefilled", "endless.gguf": "endless"}, {
     load: model,
-    api: {maxBodyBytes: 64 * 1024, onRequestLog: (entry) => requestLog.push(entry)}
+    api: {maxBodyBytes: 64 * 1024, onRequestLog: (entry) => requestLog.push(entry), logger: new Logger(logLines)}
 });
 const {apiKey} = api;
 let core: PonderCore;
@@ -159,6 +161,17 @@ describe("bad input over raw HTTP", () => {
                 expect(body.error.param, name).toBe(param);
         }
         expect((await client.models.list()).data).toHaveLength(1);
+    });
+
+    test("a message longer than the context is a 400 context_length_exceeded, and the failed reply is logged with its cause", async () => {
+        const response = await post(JSON.stringify({model, messages: [{role: "user", content: "count these words ".repeat(3000)}]}));
+        expect(response.status).toBe(400);
+        expect((await response.json() as {error: {code: string}}).error.code).toBe("context_length_exceeded");
+        const failed = logLines.lines.findIndex((line) => line.includes(`A /v1 reply failed model="${model}"`));
+        expect(failed).toBeGreaterThanOrEqual(0);
+        expect(logLines.lines[failed + 1]).toContain("PonderError");
+        // The log never holds what the client sent.
+        expect(logLines.lines.join("\n")).not.toContain("count these words");
     });
 
     test("/v1/models names the model by a short stable id and its display name, never a path; requests may use either id", async () => {

@@ -1,8 +1,12 @@
+import {existsSync} from "node:fs";
+import path from "node:path";
+import {Worker} from "node:worker_threads";
 import {getLlama, type ChatHistoryItem, type Llama, type LlamaModel, type Token, type Tokenizer} from "node-llama-cpp";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {resolveChatFormat, type ChatFormat} from "../../native/chatFormat/resolveChatFormat.ts";
 import {offThreadCharacters, PromptTokenizer} from "../../native/generation/PromptTokenizer.ts";
 import {TokenizerThread} from "../../native/generation/TokenizerThread.ts";
+import type {TokenizeReply, TokenizerThreadWorkerData} from "../../native/generation/tokenizerThreadWorker.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {hugePrompt} from "../fixtures/hugePrompt.ts";
 
@@ -10,11 +14,13 @@ let llama: Llama;
 let model: LlamaModel;
 let format: ChatFormat;
 let thread: TokenizerThread;
+let modelPath: string;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
     llama = await getLlama({gpu: false});
-    model = await llama.loadModel({modelPath: fixtures.prefilled});
+    modelPath = fixtures.prefilled;
+    model = await llama.loadModel({modelPath});
     format = resolveChatFormat(model);
     thread = new TokenizerThread(fixtures.prefilled);
 });
@@ -83,5 +89,23 @@ describe("PromptTokenizer", () => {
         for (const specialTokens of [false, true])
             for (const options of [undefined, "trimLeadingSpace"] as const)
                 expect(Array.from(await thread.tokenize(text, specialTokens, options))).toEqual(model.tokenize(text, specialTokens, options));
+    });
+
+    test("the worker electron-vite builds beside main.js tokenizes the same, with no loader", async () => {
+        const built = path.resolve("out/main/tokenizerThreadWorker.js");
+        expect(existsSync(built), `${built} is missing: run \`npx electron-vite build\` first (npm test does)`).toBe(true);
+        const worker = new Worker(built, {execArgv: [], workerData: {modelPath, build: {}} satisfies TokenizerThreadWorkerData});
+        try {
+            const text = "Tokens, from the built worker.";
+            worker.postMessage({id: 7, text, specialTokens: false});
+            const reply = await new Promise<TokenizeReply>((resolve, reject) => {
+                worker.once("message", resolve);
+                worker.once("error", reject);
+            });
+            expect(reply.error).toBeUndefined();
+            expect({id: reply.id, tokens: Array.from(reply.tokens ?? [])}).toEqual({id: 7, tokens: model.tokenize(text)});
+        } finally {
+            await worker.terminate();
+        }
     });
 });

@@ -15,6 +15,8 @@ export interface ApiServerLaunchOptions {
     models: {readonly loaded: ActiveModel | undefined};
     /** The embedding model for `/v1/embeddings`. */
     embeddings?: Pick<EmbeddingHost, "available" | "active">;
+    /** Where the server logs failed replies and unexpected errors; none without it. */
+    logger?: Logger;
 }
 
 /** Starts the standalone API server (electron/server/openai); resolves once it listens. */
@@ -135,7 +137,8 @@ export class ApiServerControl {
                     port: row.port,
                     apiKey: () => this.#row().api_key,
                     models: this.#models,
-                    embeddings: this.#embeddings
+                    embeddings: this.#embeddings,
+                    logger: this.#logger
                 });
             } catch (error) {
                 const code = (error as NodeJS.ErrnoException).code;

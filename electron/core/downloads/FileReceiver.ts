@@ -2,7 +2,7 @@ import type {Worker} from "node:worker_threads";
 import type {Failure, PonderErrorData} from "../../contract/errors.ts";
 import type {FileReceiverReport, FileReceiverRequest, FileReceiverWorkerData} from "./fileReceiverWorker.ts";
 import {hashBlockBytes} from "./GrowingFileHasher.ts";
-import {startWorker} from "./startWorker.ts";
+import {startWorker} from "../../../native/index.ts";
 
 /** Why a receive stopped short; `downloadFile` turns it into the error the user sees. */
 export type ReceiveFailure =
@@ -42,7 +42,7 @@ export class FileReceiver {
     /** `written`: where to publish the bytes on disk as they grow (slot 0, with `Atomics.notify`), for a {@link GrowingFileHasher}. */
     constructor(partPath: string, written?: BigInt64Array) {
         const workerData: FileReceiverWorkerData = {partPath, written, notifyBytes: hashBlockBytes, progressMs, idleTimeoutMs, maxRedirects};
-        this.#worker = startWorker("fileReceiverWorker", workerData);
+        this.#worker = startWorker(import.meta.url, "fileReceiverWorker", workerData);
         this.#worker.on("error", (error) => {
             this.#failure = error;
             this.#pending?.reject(error);

@@ -1,7 +1,7 @@
 import {PonderError} from "../../contract/errors.ts";
 import type {Worker} from "node:worker_threads";
 import type {GrowingFileHasherReport, GrowingFileHasherWorkerData} from "./growingFileHasherWorker.ts";
-import {startWorker} from "./startWorker.ts";
+import {startWorker} from "../../../native/index.ts";
 
 /** Slots of the shared positions. */
 const writtenSlot = 0;
@@ -25,7 +25,7 @@ export class GrowingFileHasher {
 
     constructor(filePath: string) {
         const workerData: GrowingFileHasherWorkerData = {filePath, positions: this.positions, writtenSlot, finishedSlot, blockBytes: hashBlockBytes};
-        this.#worker = startWorker("growingFileHasherWorker", workerData);
+        this.#worker = startWorker(import.meta.url, "growingFileHasherWorker", workerData);
         this.#digest = new Promise((resolve, reject) => {
             this.#worker.once("message", (report: GrowingFileHasherReport) => "digest" in report ? resolve(report.digest) : reject(new PonderError("download.shorterOnDisk")));
             this.#worker.once("error", reject);

@@ -1,6 +1,7 @@
 import {randomUUID} from "node:crypto";
 import type {DomainHandlers, RemoteEngineInfo} from "../../contract.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {failureOf, PonderError} from "../../contract/errors.ts";
 import {RemoteEngine, type RemoteModel} from "./RemoteEngine.ts";
@@ -26,11 +27,14 @@ export class RemoteEngines {
     readonly #db: PonderDatabase;
     readonly #secrets: SecretStore;
     readonly #events: EventBus;
+    readonly #logger: Logger;
 
-    constructor(db: PonderDatabase, secrets: SecretStore, events: EventBus) {
+    /** `logger`: an engine that can't list its models is logged there with the cause. */
+    constructor(db: PonderDatabase, secrets: SecretStore, events: EventBus, logger = Logger.silent()) {
         this.#db = db;
         this.#secrets = secrets;
         this.#events = events;
+        this.#logger = logger;
     }
 
     static isRemoteModel(modelId: string): boolean {
@@ -104,6 +108,7 @@ export class RemoteEngines {
         try {
             info.models = (await this.#engine(row).listModels()).map((model) => ({id: `${remotePrefix}${row.id}/${model.id}`, name: model.name}));
         } catch (error) {
+            this.#logger.warn("A remote engine's models could not be listed", {engineId: row.id, cause: error});
             info.error = failureOf(error);
         }
         return info;

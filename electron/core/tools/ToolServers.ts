@@ -5,6 +5,7 @@ import {ErrorCode, McpError} from "@modelcontextprotocol/sdk/types.js";
 import {requestSchemas, type DomainHandlers, type ToolInfo, type ToolLimits, type ToolServerInfo, type ToolsView} from "../../contract.ts";
 import type {SecretStore} from "../engines/SecretStore.ts";
 import type {EventBus} from "../events/EventBus.ts";
+import {Logger} from "../logging/Logger.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
 import {McpConnection, McpFailure, type McpEndpoint} from "./McpConnection.ts";
 import {parseMcpServersJson, type ToolServerDefinition} from "./parseMcpServersJson.ts";
@@ -15,6 +16,8 @@ export interface ToolServersOptions {
     clientVersion: string;
     /** How long a server may take to start and list its tools. Defaults to 30 s. */
     startTimeoutMs?: number;
+    /** A server that fails to start or stops is logged here with its cause. */
+    logger?: Logger;
 }
 
 /** A tool the model may call now: enabled, on an enabled server that is ready. */
@@ -74,6 +77,7 @@ export class ToolServers {
     readonly #secrets: SecretStore;
     readonly #events: EventBus;
     readonly #options: ToolServersOptions;
+    readonly #logger: Logger;
     readonly #states = new Map<string, ServerState>();
     #attempts = 0;
 
@@ -82,6 +86,7 @@ export class ToolServers {
         this.#secrets = secrets;
         this.#events = events;
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     /** Starts every enabled server, without waiting: a slow server never holds up the app. */
@@ -249,6 +254,9 @@ export class ToolServers {
                 onLost: (failure) => {
                     if (!isCurrent())
                         return;
+                    // One lost while starting is logged once, where its start fails.
+                    if (this.#states.get(row.id)?.status === "ready")
+                        this.#logger.warn("A tool server stopped", {serverId: row.id, cause: failure});
                     this.#states.set(row.id, {status: "failed", error: failure.failure, stderr: failure.stderrTail, attempt});
                     this.#announce();
                 },
@@ -262,6 +270,7 @@ export class ToolServers {
         } catch (error) {
             if (!isCurrent())
                 return;
+            this.#logger.warn("A tool server could not start", {serverId: row.id, cause: error});
             this.#states.set(row.id, {status: "failed", error: error instanceof McpFailure ? error.failure : failureOf(error), stderr: error instanceof McpFailure ? error.stderrTail : "", attempt});
         }
         this.#announce();

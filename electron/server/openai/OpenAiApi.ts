@@ -2,6 +2,7 @@ import {randomUUID, timingSafeEqual} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
 import {PonderError} from "../../contract/errors.ts";
 import type {EmbeddingHost} from "../../core/documents/EmbeddingHost.ts";
+import {Logger} from "../../core/logging/Logger.ts";
 import type {ActiveModel, DetectedToolCall} from "../../core/replies/ReplyEngine.ts";
 import {ReplyStreamer} from "../../core/replies/ReplyStreamer.ts";
 import {decodePath, parseTarget} from "../guardedHttpServer.ts";
@@ -23,6 +24,8 @@ export interface OpenAiApiOptions {
     maxBodyBytes?: number;
     /** Told of every request once it's answered (or its client went away), for a request log. */
     onRequestLog?: (entry: ApiRequestLog) => void;
+    /** A failed reply, and any error the API didn't expect, is logged here with its cause. */
+    logger?: Logger;
 }
 
 /** `finished`, `stopped` (a stop sequence), `length`, `toolCall` (the client runs it), or how it ended early. */
@@ -78,10 +81,12 @@ const clientClosedRequest = 499;
  */
 export class OpenAiApi {
     readonly #options: OpenAiApiOptions;
+    readonly #logger: Logger;
     readonly #startedAt = Math.floor(Date.now() / 1000);
 
     constructor(options: OpenAiApiOptions) {
         this.#options = options;
+        this.#logger = options.logger ?? Logger.silent();
     }
 
     static handles(request: IncomingMessage): boolean {
@@ -131,6 +136,9 @@ export class OpenAiApi {
             }
             throw new ApiError(404, `Unknown API path ${pathname}. Ponder serves GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.`, {type: "not_found_error", code: "unknown_url"});
         } catch (error) {
+            // An ApiError is an answer the API chose (and a failed reply was logged where it failed).
+            if (!(error instanceof ApiError))
+                this.#logger.error("A /v1 request failed", {path: pathname, cause: error});
             const apiError = apiErrorOf(error);
             if (!response.headersSent)
                 // A refused body may still be arriving: close the connection rather than read it.
@@ -186,6 +194,7 @@ export class OpenAiApi {
         try {
             active = await this.#options.embeddings!.active();
         } catch (error) {
+            this.#logger.warn("The embedding model could not be opened for /v1", {model: body.model, cause: error});
             throw error instanceof PonderError ? apiErrorOf(error, 503) : new ApiError(503, (error as Error).message, {type: "server_error", code: "model_not_available"});
         }
         const inputs = typeof body.input === "string" ? [body.input] : body.input;
@@ -265,6 +274,8 @@ export class OpenAiApi {
         if (result == null) {
             const error = finished.error!;
             log.outcome = disconnected ? "disconnected" : "error";
+            if (!disconnected)
+                this.#logger.warn("A /v1 reply failed", {model: body.model, cause: error});
             const apiError = error instanceof PonderError && (error.code === "reply.conversationTooLong" || error.code === "reply.lastMessageTooLong")
                 ? new ApiError(400, error.message, {param: "messages", code: "context_length_exceeded"})
                 : apiErrorOf(error);

@@ -4,8 +4,8 @@ import {ApiError, refuseWithApiError, sendJson} from "./ApiError.ts";
 import {OpenAiApi} from "./OpenAiApi.ts";
 
 /** The desktop app's API server: only `/v1`, on its own port (the window needs no HTTP server). */
-export const startOpenAiServer: ApiServerLauncher = async ({host, port, apiKey, models, embeddings}) => {
-    const api = new OpenAiApi({models, embeddings, apiKey});
+export const startOpenAiServer: ApiServerLauncher = async ({host, port, apiKey, models, embeddings, logger}) => {
+    const api = new OpenAiApi({models, embeddings, apiKey, logger});
     const {server} = new GuardedHttpServer(
         {host},
         (request, response) => {

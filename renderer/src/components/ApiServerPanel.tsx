@@ -4,6 +4,7 @@ import type {ApiServerState} from "../../../electron/contract";
 import {apiExample} from "../store/apiServerSlice";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
+import {loadedApiModel} from "../store/runtimeSelectors";
 import {localizeError} from "../i18n/localizeError";
 
 /**
@@ -67,7 +68,7 @@ function DesktopSwitches({state}: {state: ApiServerState}) {
 
 function Usage({state, url}: {state: ApiServerState; url: string}) {
     const {t} = useTranslation();
-    const model = usePonder((store) => store.runtime.status === "ready" ? store.runtime.api : undefined);
+    const model = usePonder(loadedApiModel);
     const rotateApiKey = usePonder((store) => store.rotateApiKey);
     const [copied, copy] = useClipboardCopy();
     const example = apiExample(url, state.apiKey, model?.id ?? t("api.modelPlaceholder"), model?.name);

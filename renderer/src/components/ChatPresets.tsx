@@ -1,7 +1,8 @@
-import {useEffect, useId, useState} from "react";
+import {useEffect, useId, useRef, useState} from "react";
 import type {FormEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {UserPreset} from "../../../electron/contract";
+import {neighbourOf} from "../focus/neighbourOf";
 import {usePonder} from "../store/PonderStoreContext";
 
 /**
@@ -18,6 +19,9 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
     const pickerId = useId();
     const [saving, setSaving] = useState(false);
     const [picked, setPicked] = useState("");
+    // Kept here, not by the <details>: deleting the last preset removes it, and an undo brings it back as it was.
+    const [managing, setManaging] = useState(false);
+    const saveAsRef = useRef<HTMLButtonElement>(null);
     const pickable = modelId != null && presets != null && presets.length > 0;
 
     useEffect(() => {
@@ -56,15 +60,15 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
                     />
                 )
                 : (
-                    <button type="button" className="button button--small" disabled={modelId == null} onClick={() => setSaving(true)}>
+                    <button ref={saveAsRef} type="button" className="button button--small" disabled={modelId == null} onClick={() => setSaving(true)}>
                         {t("presets.saveAs")}
                     </button>
                 )}
             {presets != null && presets.length > 0 && (
-                <details className="presets__manage">
+                <details className="presets__manage" open={managing} onToggle={(event) => setManaging(event.currentTarget.open)}>
                     <summary>{t("presets.manage")}</summary>
                     <ul className="presets__list">
-                        {presets.map((preset) => <PresetRow key={preset.id} preset={preset} />)}
+                        {presets.map((preset) => <PresetRow key={preset.id} preset={preset} onDeleted={(next) => (next ?? saveAsRef.current)?.focus()} />)}
                     </ul>
                 </details>
             )}
@@ -72,7 +76,8 @@ export function ChatPresets({chatId, modelId}: {chatId: string | null; modelId: 
     );
 }
 
-function PresetRow({preset}: {preset: UserPreset}) {
+/** `onDeleted`: the preset is gone, with its Delete button; `next` is the neighbouring preset's, for the focus. */
+function PresetRow({preset, onDeleted}: {preset: UserPreset; onDeleted(next: HTMLElement | null): void}) {
     const {t} = useTranslation();
     const renamePreset = usePonder((state) => state.renamePreset);
     const deletePreset = usePonder((state) => state.deletePreset);
@@ -95,7 +100,16 @@ function PresetRow({preset}: {preset: UserPreset}) {
             <button type="button" className="button button--small" aria-label={t("presets.rename", {name: preset.name})} onClick={() => setRenaming(true)}>
                 {t("conversations.rename")}
             </button>
-            <button type="button" className="button button--small" aria-label={t("presets.delete", {name: preset.name})} onClick={() => void deletePreset(preset.id)}>
+            <button
+                type="button"
+                className="button button--small presets__delete"
+                aria-label={t("presets.delete", {name: preset.name})}
+                onClick={async (event) => {
+                    const next = neighbourOf(event.currentTarget, ".presets__delete", event.currentTarget.closest(".presets__list")!);
+                    if ((await deletePreset(preset.id)).ok)
+                        onDeleted(next);
+                }}
+            >
                 {t("conversations.delete")}
             </button>
         </li>

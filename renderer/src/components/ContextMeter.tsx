@@ -2,6 +2,7 @@ import {memo, useMemo} from "react";
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
 import {attachedTokens} from "../store/composerSelectors";
+import {activeContextUsed} from "../store/conversationSelectors";
 import {loadedContextSize} from "../store/runtimeSelectors";
 
 /** While a reply streams the fill moves in steps of this share of the context, not with every delta. */
@@ -18,31 +19,11 @@ export function ContextMeter() {
     // layout) and its text each time was a tenth of the renderer's work on a fast stream, for a
     // change of a few tokens in tens of thousands.
     const step = size == null ? 1 : Math.max(1, Math.floor(size / liveStepsPerContext));
-    const used = usePonder((state) => {
-        const ids = state.chatMessageIds[state.activeChatId ?? ""] ?? [];
-        let live: number | null = null;
-        for (let index = ids.length - 1; index >= 0; index--) {
-            const id = ids[index]!;
-            live ??= state.live[id]?.contextTokens ?? null;
-            const finished = state.messages[id]?.stats?.contextTokens;
-            if (finished != null)
-                return live == null ? finished : liveFill(live, finished, step);
-        }
-        return live == null ? null : liveFill(live, 0, step);
-    });
+    const used = usePonder(activeContextUsed(step));
     const attached = usePonder(attachedTokens);
     if ((used == null && attached === 0) || size == null)
         return null;
     return <ContextMeterView used={(used ?? 0) + attached} attached={attached} size={size} />;
-}
-
-/**
- * A streaming reply's fill, rounded down to its step but never below the fill before it (the
- * meter mustn't step back as a reply begins), unless the context really shrank (oldest turns
- * dropped).
- */
-function liveFill(live: number, before: number, step: number): number {
-    return live < before ? live : Math.max(before, live - live % step);
 }
 
 const ContextMeterView = memo(function ContextMeterView({used, attached, size}: {used: number; attached: number; size: number}) {

@@ -2,6 +2,7 @@ import {useEffect, useRef, useState} from "react";
 import type {KeyboardEvent} from "react";
 import {useTranslation} from "react-i18next";
 import type {ChatSummary} from "../../../electron/contract";
+import {neighbourOf} from "../focus/neighbourOf";
 import {groupChats} from "../navigation/groupChats";
 import {usePonder} from "../store/PonderStoreContext";
 import {ConversationTransfer} from "./ConversationTransfer";
@@ -107,6 +108,7 @@ function ChatItem({chat}: {chat: ChatSummary}) {
     const renameChat = usePonder((state) => state.renameChat);
     const setPinned = usePonder((state) => state.setPinned);
     const deleteChat = usePonder((state) => state.deleteChat);
+    const focusComposer = usePonder((state) => state.focusComposer);
     const [renaming, setRenaming] = useState(false);
     const title = chat.title === "" ? t("chats.untitled") : chat.title;
 
@@ -119,6 +121,18 @@ function ChatItem({chat}: {chat: ChatSummary}) {
         setRenaming(false);
         if (value !== "" && value !== chat.title)
             void renameChat(chat.id, value);
+    }
+
+    // The row goes with the focused Delete button: the focus goes to the next chat (or the previous one), or to the composer when none is left.
+    async function deleteAndMoveFocus(button: HTMLElement) {
+        const row = button.closest<HTMLElement>(".conversations__entry")!.querySelector<HTMLElement>(".conversations__item");
+        const next = row == null ? null : neighbourOf(row, ".conversations__item", button.closest("nav") ?? document);
+        if (!(await deleteChat(chat.id)).ok)
+            return;
+        if (next != null)
+            next.focus();
+        else
+            focusComposer();
     }
 
     // One Tab stop per chat: → moves into its actions, ← and → between them, ← from the first (or Escape) back.
@@ -169,7 +183,7 @@ function ChatItem({chat}: {chat: ChatSummary}) {
                 <button type="button" className="icon-button" tabIndex={-1} aria-pressed={chat.pinned} onClick={() => void setPinned(chat.id, !chat.pinned)}>
                     {chat.pinned ? t("conversations.unpin") : t("conversations.pin")}
                 </button>
-                <button type="button" className="icon-button" tabIndex={-1} onClick={() => void deleteChat(chat.id)}>{t("conversations.delete")}</button>
+                <button type="button" className="icon-button" tabIndex={-1} onClick={(event) => void deleteAndMoveFocus(event.currentTarget)}>{t("conversations.delete")}</button>
             </span>
         </li>
     );

@@ -59,7 +59,7 @@ export function DownloadItem({download}: {download: Download}) {
                     runtime.modelId === download.modelId && runtime.status === "ready"
                         ? <span className="model__badge">{t("models.loaded")}</span>
                         : (
-                            <button type="button" className="button button--small" disabled={runtime.status === "loading"} onClick={() => void loadModel(download.modelId!)}>
+                            <button type="button" className="button button--small" aria-label={t("models.loadOf", {name: download.title})} disabled={runtime.status === "loading"} onClick={() => void loadModel(download.modelId!)}>
                                 {t("models.load")}
                             </button>
                         )

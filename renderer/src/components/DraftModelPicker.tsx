@@ -1,6 +1,6 @@
 import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
-import {catalogDraftOfModel, modelOfCatalogEntry} from "../store/downloadsSelectors";
+import {catalogDraftOfModel, isDownloading, modelOfCatalogEntry} from "../store/downloadsSelectors";
 import {usePonder} from "../store/PonderStoreContext";
 
 interface DraftModelPickerProps {
@@ -21,7 +21,7 @@ export function DraftModelPicker({id, modelId, value, onChange}: DraftModelPicke
     const files = usePonder((state) => state.modelFiles);
     const paired = usePonder(catalogDraftOfModel(modelId));
     const pairedModelId = usePonder(paired == null ? () => undefined : modelOfCatalogEntry(paired.id));
-    const pairedDownloading = usePonder((state) => paired != null && state.downloads.some((download) => download.address === paired.id && download.status !== "done" && download.status !== "error"));
+    const pairedDownloading = usePonder(isDownloading(paired?.id));
     const addDownload = usePonder((state) => state.addDownload);
     const reportError = usePonder((state) => state.reportError);
     const candidates = files.filter((file) => file.id !== modelId && file.error == null && file.metadata?.embedding !== true);

@@ -3,6 +3,7 @@ import {useTranslation} from "react-i18next";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
 import {attachedTokens} from "../store/composerSelectors";
+import {libraryHasEmbeddingModel} from "../store/modelFilesSelectors";
 import {loadedContextSize} from "../store/runtimeSelectors";
 
 /** Attachments taking more than this share of the context are searched (the core's `documentShare`). */
@@ -16,7 +17,7 @@ export function EmbeddingOffer() {
     const {t, i18n} = useTranslation();
     const contextSize = usePonder(loadedContextSize);
     const tokens = usePonder(attachedTokens);
-    const hasEmbeddingModel = usePonder((state) => state.modelFiles.some((file) => file.metadata?.embedding === true));
+    const hasEmbeddingModel = usePonder(libraryHasEmbeddingModel);
     const catalog = usePonder((state) => state.catalog);
     const loadCatalog = usePonder((state) => state.loadCatalog);
     const downloading = usePonder((state) => state.downloads);

@@ -1,12 +1,13 @@
 import {useTranslation} from "react-i18next";
 import {usePonder} from "../store/PonderStoreContext";
+import {readyToAnswer} from "../store/runtimeSelectors";
 
 const examples = ["strawberry", "triangle", "riverCrossing"] as const;
 
 /** Three classic reasoning puzzles to try a model on; a click asks it in a new chat. */
 export function ExamplePrompts() {
     const {t} = useTranslation();
-    const ready = usePonder((state) => state.runtime.status === "ready" && state.connection === "connected");
+    const ready = usePonder(readyToAnswer);
     const send = usePonder((state) => state.send);
     if (!ready)
         return null;

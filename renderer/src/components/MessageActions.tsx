@@ -6,14 +6,12 @@ import {fileDisplayName} from "../format/modelName";
 import {isSendKey} from "../format/sendKey";
 import {useClipboardCopy} from "../hooks/useClipboardCopy";
 import {usePonder} from "../store/PonderStoreContext";
-import {readyRuntimeOf} from "../store/runtimeSelectors";
+import {chatStreaming} from "../store/conversationSelectors";
+import {modelLoading, readyRuntimeOf} from "../store/runtimeSelectors";
 
 /** Whether the message's chat is generating, when actions that start or change a reply must wait. */
 function useChatBusy(chatId: string): boolean {
-    return usePonder((state) => {
-        const ids = state.chatMessageIds[chatId] ?? [];
-        return ids.some((id) => state.messages[id]?.status === "streaming");
-    });
+    return usePonder(chatStreaming(chatId));
 }
 
 /** "2 / 3" with buttons to the previous and next version of a message that has several. */
@@ -38,7 +36,6 @@ export function VersionSwitcher({message}: {message: Message}) {
 export function UserMessageActions({message, onEdit, focusEdit}: {message: Message; onEdit(): void; focusEdit: boolean}) {
     const {t} = useTranslation();
     const busy = useChatBusy(message.chatId);
-    const deleteMessage = usePonder((state) => state.deleteMessage);
     const editRef = useRef<HTMLButtonElement>(null);
     useEffect(() => {
         if (focusEdit)
@@ -48,8 +45,28 @@ export function UserMessageActions({message, onEdit, focusEdit}: {message: Messa
         <div className="message__actions">
             <VersionSwitcher message={message} />
             <button ref={editRef} type="button" className="icon-button" disabled={busy} onClick={onEdit}>{t("message.edit")}</button>
-            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+            <DeleteMessageButton message={message} disabled={busy} />
         </div>
+    );
+}
+
+/** The message goes, and its Delete button with it: the focus goes to the composer, where the conversation goes on. */
+function DeleteMessageButton({message, disabled}: {message: Message; disabled: boolean}) {
+    const {t} = useTranslation();
+    const deleteMessage = usePonder((state) => state.deleteMessage);
+    const focusComposer = usePonder((state) => state.focusComposer);
+    return (
+        <button
+            type="button"
+            className="icon-button"
+            disabled={disabled}
+            onClick={async () => {
+                if ((await deleteMessage(message.chatId, message.id)).ok)
+                    focusComposer();
+            }}
+        >
+            {t("message.delete")}
+        </button>
     );
 }
 
@@ -101,7 +118,6 @@ export function AssistantMessageActions({message}: {message: Message}) {
     const busy = useChatBusy(message.chatId);
     const regenerate = usePonder((state) => state.regenerate);
     const continueMessage = usePonder((state) => state.continueMessage);
-    const deleteMessage = usePonder((state) => state.deleteMessage);
     const [copied, copy] = useClipboardCopy<"answer" | "reasoning">();
     const contextSize = useContextSizeOf(message);
     const continuable = usePonder((state) => state.runtime.continuesReplies !== false);
@@ -119,7 +135,7 @@ export function AssistantMessageActions({message}: {message: Message}) {
             <button type="button" className="icon-button" disabled={busy} onClick={() => void regenerate(message.chatId, message.id)}>{t("message.regenerate")}</button>
             <RegenerateWith message={message} disabled={busy} />
             {cutShort && <button type="button" className="icon-button" disabled={busy} onClick={() => void continueMessage(message.chatId, message.id)}>{t("message.continue")}</button>}
-            <button type="button" className="icon-button" disabled={busy} onClick={() => void deleteMessage(message.chatId, message.id)}>{t("message.delete")}</button>
+            <DeleteMessageButton message={message} disabled={busy} />
             <span className="message__copied" role="status">{copied != null && t(copied === "answer" ? "message.copiedAnswer" : "message.copiedReasoning")}</span>
         </div>
     );
@@ -134,7 +150,7 @@ function RegenerateWith({message, disabled}: {message: Message; disabled: boolea
     const files = usePonder((state) => state.modelFiles);
     const engines = usePonder((state) => state.engines);
     const current = usePonder((state) => state.runtime.modelId);
-    const loading = usePonder((state) => state.modelRequestPending || state.runtime.status === "loading");
+    const loading = usePonder(modelLoading);
     const regenerateWith = usePonder((state) => state.regenerateWith);
     const others = [
         ...files.filter((file) => file.error == null && file.id !== current).map((file) => ({id: file.id, name: fileDisplayName(file)})),

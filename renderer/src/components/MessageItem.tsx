@@ -2,7 +2,7 @@ import {Fragment, memo, useCallback, useMemo, useState} from "react";
 import {useTranslation} from "react-i18next";
 import type {Message} from "../../../electron/contract";
 import {chunkText, isEmptyChunkedText} from "../store/ChunkedText";
-import {isLive, liveReasoningBegun, liveReasoningChunks, liveText, liveReasoningEndedAt, liveReasoningStartedAt, messageById} from "../store/conversationSelectors";
+import {isLive, liveReasoningBegun, liveReasoningChunks, liveReasoningLengthUpTo, liveText, liveReasoningEndedAt, liveReasoningStartedAt, messageById} from "../store/conversationSelectors";
 import {usePonder, usePonderStore} from "../store/PonderStoreContext";
 import {MarkdownAnswer} from "./answer/MarkdownAnswer";
 import {AttachmentChip} from "./AttachmentChip";
@@ -12,7 +12,7 @@ import {MessageStatsLine} from "./MessageStatsLine";
 import {Reasoning} from "./Reasoning";
 import {IndexingStatus, SourceList} from "./SourceList";
 import {ToolCallList} from "./ToolCallList";
-import {chunkedFrom, chunkedLength, joinChunked, madeInReasoning, timelineOf} from "./toolTimeline";
+import {chunkedFrom, joinChunked, madeInReasoning, timelineOf} from "./toolTimeline";
 import {localizeError} from "../i18n/localizeError";
 
 /** One message; selects only its own entries, so a delta re-renders only the message it extends. */
@@ -97,7 +97,8 @@ function AssistantMessageBody({message}: {message: Message}) {
     const calls = message.toolCalls;
     // Live, how much of the reasoning up to the last call has arrived: it re-renders only until all has.
     const lastOffset = Math.max(0, ...calls.map((call) => call.reasoningOffset));
-    const reasoningLength = usePonder((state) => live ? Math.min(chunkedLength(state.live[id]?.reasoning), lastOffset + 1) : message.reasoning.length);
+    const liveReasoningLength = usePonder(liveReasoningLengthUpTo(id, lastOffset + 1));
+    const reasoningLength = live ? liveReasoningLength : message.reasoning.length;
     const reasoningCalls = calls.filter((call) => madeInReasoning(call, reasoningLength));
     const answerCalls = calls.filter((call) => !reasoningCalls.includes(call));
     const reasoningSteps = reasoningCalls.length === 0 ? undefined : timelineOf(joinChunked(reasoning), reasoningCalls, (call) => call.reasoningOffset);

@@ -2,7 +2,8 @@ import {useEffect, useLayoutEffect, useRef, useState} from "react";
 import {useTranslation} from "react-i18next";
 import {useStickToBottom} from "../hooks/useStickToBottom";
 import {usePonder} from "../store/PonderStoreContext";
-import {activeChatMessageIds} from "../store/conversationSelectors";
+import {activeChatMessageIds, activeChatStreaming} from "../store/conversationSelectors";
+import {showsWelcome} from "../store/firstRunSelectors";
 import {ExamplePrompts} from "./ExamplePrompts";
 import {MessageItem} from "./MessageItem";
 import {Welcome} from "./Welcome";
@@ -52,7 +53,7 @@ function ChatMessageList() {
     }, [focusedShown, clearFocusedMessage]);
 
     // Scrolled up to read while a reply streams: a way back down.
-    const streaming = usePonder((state) => (state.chatMessageIds[state.activeChatId ?? ""] ?? []).some((id) => state.messages[id]?.status === "streaming"));
+    const streaming = usePonder(activeChatStreaming);
     const [reading, setReading] = useState(false);
     useEffect(() => {
         const scroller = scrollerRef.current;
@@ -96,8 +97,7 @@ function ChatMessageList() {
 
 function EmptyChat() {
     const {t} = useTranslation();
-    const firstRun = usePonder((state) => state.runtime.status !== "ready" &&
-        (state.firstRunDownloadId != null || (state.modelsListed && state.modelFiles.length === 0)));
+    const firstRun = usePonder(showsWelcome);
     if (firstRun)
         return <Welcome />;
     return (

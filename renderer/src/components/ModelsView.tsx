@@ -4,6 +4,7 @@ import type {CatalogEntry, ModelFile} from "../../../electron/contract";
 import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
+import {catalogEntryById} from "../store/downloadsSelectors";
 import {askedForRecommendation, hubUnreachable, isRecommended} from "../store/firstRunSelectors";
 import {DownloadList} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
@@ -111,7 +112,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
     const unreachable = usePonder(hubUnreachable);
     const number = new Intl.NumberFormat(i18n.language);
     const {description, note} = catalogText(entry, i18n.language);
-    const draft = usePonder((state) => entry.draft == null ? undefined : state.catalog?.find((candidate) => candidate.id === entry.draft));
+    const draft = usePonder(catalogEntryById(entry.draft));
 
     async function download() {
         const result = await addDownload(entry.id);
@@ -156,6 +157,7 @@ function CatalogItem({entry, hubReasonId}: {entry: CatalogEntry; hubReasonId: st
                 <button
                     type="button"
                     className="button button--small button--primary"
+                    aria-label={t("library.downloadOf", {name: t("library.catalogEntry", {name: entry.name, quantization: entry.quantization})})}
                     disabled={unreachable}
                     aria-describedby={unreachable ? hubReasonId : undefined}
                     onClick={() => void download()}
@@ -231,12 +233,16 @@ function InstalledItem({file}: {file: ModelFile}) {
                     ? (
                         <>
                             <span className="model__badge">{t("models.loaded")}</span>
-                            <button type="button" className="button button--small" onClick={() => void unloadModel()}>{t("models.unload")}</button>
+                            <button type="button" className="button button--small" aria-label={t("models.unloadOf", {name})} onClick={() => void unloadModel()}>{t("models.unload")}</button>
                         </>
                     )
-                    : <button type="button" className="button button--small" disabled={runtime.status === "loading"} onClick={() => void loadModel(file.id)}>{t("models.load")}</button>)}
-                {shell === "desktop" && <button type="button" className="button button--small" onClick={() => void revealModel(file.id)}>{t("library.reveal")}</button>}
-                {!confirming && <button type="button" className="button button--small" onClick={() => setConfirming(true)}>{t("library.delete")}</button>}
+                    : (
+                        <button type="button" className="button button--small" aria-label={t("models.loadOf", {name})} disabled={runtime.status === "loading"} onClick={() => void loadModel(file.id)}>
+                            {t("models.load")}
+                        </button>
+                    ))}
+                {shell === "desktop" && <button type="button" className="button button--small" aria-label={t("library.revealOf", {name})} onClick={() => void revealModel(file.id)}>{t("library.reveal")}</button>}
+                {!confirming && <button type="button" className="button button--small" aria-label={t("library.deleteOf", {name})} onClick={() => setConfirming(true)}>{t("library.delete")}</button>}
             </div>
         </li>
     );

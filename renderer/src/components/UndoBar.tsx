@@ -11,6 +11,7 @@ export function UndoBar() {
     const deletion = usePonder((state) => state.lastDeletion);
     const undo = usePonder((state) => state.undoDelete);
     const dismiss = usePonder((state) => state.dismissUndo);
+    const focusComposer = usePonder((state) => state.focusComposer);
     const [held, setHeld] = useState(false);
     const barRef = useRef<HTMLDivElement>(null);
 
@@ -42,7 +43,18 @@ export function UndoBar() {
             {deletion != null && (
                 <>
                     <span className="undo-bar__text">{text}</span>
-                    <button type="button" className="button button--small" onClick={() => void undo()}>{t("conversations.undo")}</button>
+                    <button
+                        type="button"
+                        className="button button--small"
+                        onClick={() => {
+                            // The bar empties, and its button goes: the focus goes where the work goes on.
+                            if (barRef.current?.contains(document.activeElement) === true)
+                                focusComposer();
+                            void undo();
+                        }}
+                    >
+                        {t("conversations.undo")}
+                    </button>
                 </>
             )}
         </div>

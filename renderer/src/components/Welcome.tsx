@@ -5,7 +5,7 @@ import {catalogParameters, catalogText} from "../format/catalogText";
 import {formatBytes} from "../../../electron/contract/errors";
 import {usePonder} from "../store/PonderStoreContext";
 import {failureIn} from "../store/requestAction";
-import {askedForRecommendation} from "../store/firstRunSelectors";
+import {askedForRecommendation, firstRunDownload} from "../store/firstRunSelectors";
 import {DownloadItem} from "./DownloadList";
 import {FitLabel} from "./FitLabel";
 import {localizeError, type Failure} from "../i18n/localizeError";
@@ -88,7 +88,7 @@ function Recommendation() {
     const recommendModel = usePonder((state) => state.recommendModel);
     const downloadAndStart = usePonder((state) => state.downloadAndStart);
     const showView = usePonder((state) => state.showView);
-    const download = usePonder((state) => state.downloads.find((candidate) => candidate.id === state.firstRunDownloadId));
+    const download = usePonder(firstRunDownload);
     const runtime = usePonder((state) => state.runtime);
     const [starting, setStarting] = useState(false);
     const [error, setError] = useState<Failure | null>(null);

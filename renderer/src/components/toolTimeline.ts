@@ -36,10 +36,6 @@ export function joinChunked(text: ChunkedText): string {
     return text.chunks.join("") + text.tail;
 }
 
-export function chunkedLength(text: ChunkedText | undefined): number {
-    return text == null ? 0 : text.chunks.reduce((sum, chunk) => sum + chunk.length, text.tail.length);
-}
-
 /** The text after the last call, as its own chunked text (chunked as if it began there). */
 export function chunkedFrom(text: ChunkedText, from: number): ChunkedText {
     return from === 0 ? text : chunkText(joinChunked(text).slice(from).trimStart());

@@ -14,6 +14,10 @@ export interface ChunkedText {
 
 export const emptyChunkedText: ChunkedText = {chunks: [], tail: ""};
 
+export function chunkedLength(text: ChunkedText | undefined): number {
+    return text == null ? 0 : text.chunks.reduce((sum, chunk) => sum + chunk.length, text.tail.length);
+}
+
 /** A chunk ends at the first line break after this many characters… */
 const minChunkLength = 2000;
 /**

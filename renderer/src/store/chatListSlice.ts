@@ -1,5 +1,6 @@
 import type {StateCreator} from "zustand/vanilla";
 import type {ChatListChange, ChatPage, ChatSummary, PonderApi} from "../../../electron/contract";
+import {maxChatPageSize} from "../../../electron/contract/chats";
 import {chatPageSize, compareChats} from "../../../electron/contract/values";
 import type {PonderState} from "./createPonderStore";
 import {requestAction} from "./requestAction";
@@ -34,7 +35,7 @@ export const createChatListSlice = (api: PonderApi): StateCreator<PonderState, [
     async function reload() {
         const sequence = ++generation;
         // As many chats as were loaded, so the list the user scrolled through stays there.
-        const result = await requestAction(get().reportError, () => api.chats.list({limit: Math.min(500, Math.max(chatPageSize, get().chatList.length))}));
+        const result = await requestAction(get().reportError, () => api.chats.list({limit: Math.min(maxChatPageSize, Math.max(chatPageSize, get().chatList.length))}));
         if (result.ok && sequence === generation)
             get().setChatPage(result.value);
     }

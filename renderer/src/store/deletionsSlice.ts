@@ -1,7 +1,7 @@
 import type {StateCreator} from "zustand/vanilla";
-import type {ChatSummary, Message, PonderApi, UserPreset} from "../../../electron/contract";
+import type {Chat, ChatSummary, Message, PonderApi, UserPreset} from "../../../electron/contract";
 import type {PonderState} from "./createPonderStore";
-import {requestAction} from "./requestAction";
+import {requestAction, type ActionResult} from "./requestAction";
 
 /** Something deleted that the user can still bring back. */
 export type Deletion =
@@ -13,8 +13,8 @@ export type Deletion =
 export interface DeletionsSlice {
     /** The latest deletion, while the undo for it is offered. */
     lastDeletion: Deletion | null;
-    deleteChat(chatId: string): Promise<void>;
-    deleteMessage(chatId: string, messageId: string): Promise<void>;
+    deleteChat(chatId: string): Promise<ActionResult<void>>;
+    deleteMessage(chatId: string, messageId: string): Promise<ActionResult<Chat>>;
     /** Brings back {@link lastDeletion}. */
     undoDelete(): Promise<void>;
     /** Stops offering the undo (it timed out or was dismissed). */
@@ -25,16 +25,17 @@ export const createDeletionsSlice = (api: PonderApi): StateCreator<PonderState, 
     lastDeletion: null,
     async deleteChat(chatId) {
         const chat = get().chatSummaries[chatId];
-        if (chat == null)
-            return;
-        if (!(await requestAction(get().reportError, () => api.chats.delete({chatId}))).ok)
-            return;
-        set((state) => ({lastDeletion: {kind: "chat", chat}, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
+        const result = await requestAction(get().reportError, () => api.chats.delete({chatId}));
+        if (result.ok && chat != null)
+            set((state) => ({lastDeletion: {kind: "chat", chat}, activeChatId: state.activeChatId === chatId ? null : state.activeChatId}));
+        return result;
     },
     async deleteMessage(chatId, messageId) {
         const role = get().messages[messageId]?.role ?? "user";
-        if ((await get().showChangedChat(() => api.chats.deleteMessage({chatId, messageId}))).ok)
+        const result = await get().showChangedChat(() => api.chats.deleteMessage({chatId, messageId}));
+        if (result.ok)
             set({lastDeletion: {kind: "message", chatId, messageId, role}});
+        return result;
     },
     async undoDelete() {
         const deletion = get().lastDeletion;

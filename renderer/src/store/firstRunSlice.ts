@@ -58,12 +58,9 @@ export const createFirstRunSlice = (api: PonderApi): StateCreator<PonderState, [
             // Several reads of the hub, one after another: an older request's answer must not overwrite a newer one's.
             const sequence = ++recommendationSequence;
             set({recommendation: "pending"});
-            let recommendation: ModelRecommendation;
-            try {
-                recommendation = await api.catalog.recommend();
-            } catch (error) {
-                recommendation = {status: "unreachable", error: (error as Error).message ?? String(error)};
-            }
+            // The welcome shows why (the hub unreachable, in the UI's language), not a notice.
+            const result = await requestAction(null, () => api.catalog.recommend());
+            const recommendation: ModelRecommendation = result.ok ? result.value : {status: "unreachable", error: result.failure};
             if (sequence === recommendationSequence)
                 set({recommendation});
         },

@@ -19,7 +19,7 @@ export interface SettingsSlice {
     savePreset(name: string, modelId: string, chatId: string | null): Promise<ActionResult<UserPreset[]>>;
     renamePreset(presetId: string, name: string): Promise<ActionResult<UserPreset[]>>;
     /** Deletes a preset, offering to undo it as any delete. */
-    deletePreset(presetId: string): Promise<void>;
+    deletePreset(presetId: string): Promise<ActionResult<UserPreset[]>>;
     /** Puts a deleted preset back as it was (the delete's undo). */
     restorePreset(preset: UserPreset): Promise<void>;
     /** Gives the chat the preset's system prompt and settings; the settings shown are then fetched again. */
@@ -65,8 +65,10 @@ export const createSettingsSlice = (api: PonderApi): StateCreator<PonderState, [
         },
         async deletePreset(presetId) {
             const preset = get().presets?.find(({id}) => id === presetId);
-            if ((await changePresets(() => api.settings.deletePreset({presetId}))).ok && preset != null)
+            const result = await changePresets(() => api.settings.deletePreset({presetId}));
+            if (result.ok && preset != null)
                 set({lastDeletion: {kind: "preset", preset}});
+            return result;
         },
         async restorePreset(preset) {
             await changePresets(() => api.settings.restorePreset({preset}));

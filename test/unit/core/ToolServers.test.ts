@@ -5,6 +5,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from
 import type {ToolsView} from "../../../electron/contract.ts";
 import {FileKeySecretStore} from "../../../electron/core/engines/FileKeySecretStore.ts";
 import {EventBus} from "../../../electron/core/events/EventBus.ts";
+import {Logger, MemoryLogSink} from "../../../electron/core/logging/Logger.ts";
 import {openDatabase, type PonderDatabase} from "../../../electron/core/store/openDatabase.ts";
 import {ToolServers, type ToolServersOptions} from "../../../electron/core/tools/ToolServers.ts";
 import {mcpServerCommands, startEverythingOverHttp} from "../../fixtures/mcp/mcpServers.ts";
@@ -138,9 +139,12 @@ describe("lifecycle", {timeout: 60_000}, () => {
         await expect.poll(() => views.at(-1)?.servers[0]?.status, {timeout: 20_000}).toBe("ready");
     });
 
-    test("a server that fails to start shows the tail of its stderr", async () => {
-        const server = await openTools().add(mcpServerCommands.trouble("fail"));
+    test("a server that fails to start shows the tail of its stderr, and is logged with it", async () => {
+        const log = new MemoryLogSink();
+        const server = await openTools({logger: new Logger(log)}).add(mcpServerCommands.trouble("fail"));
         expect(server).toMatchObject({status: "failed", error: {code: "tools.serverStopped", params: {}}, stderr: "trouble server: cannot open its configuration"});
+        expect(log.lines.filter((line) => line.includes("WARN"))).toEqual([expect.stringContaining(`A tool server could not start serverId="${server.id}"`)]);
+        expect(log.lines.join("\n")).toContain("trouble server: cannot open its configuration");
     });
 
     test("a server that never answers fails after the start timeout, and its process is stopped", async () => {
@@ -149,12 +153,14 @@ describe("lifecycle", {timeout: 60_000}, () => {
         expect(server).toMatchObject({status: "failed", error: {code: "tools.serverStartTimedOut", params: {seconds: 10}}, stderr: "trouble server: hanging"});
     });
 
-    test("a crash is reported with its stderr, and a restart brings it back", async () => {
-        const tools = openTools();
+    test("a crash is reported with its stderr and logged, and a restart brings it back", async () => {
+        const log = new MemoryLogSink();
+        const tools = openTools({logger: new Logger(log)});
         const {id} = await tools.add(mcpServerCommands.trouble());
         await expect(tools.call(toolOf(tools, "crash"), {})).rejects.toThrow();
         await expect.poll(() => tools.view().servers[0]?.status).toBe("failed");
         expect(tools.view().servers[0]).toMatchObject({error: {code: "tools.serverStopped", params: {}}, stderr: "trouble server: crashing on purpose"});
+        expect(log.lines[0]).toContain(`A tool server stopped serverId="${id}"`);
         expect(tools.callable()).toEqual([]);
 
         const restarted = await tools.restart(id);

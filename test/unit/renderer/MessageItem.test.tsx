@@ -92,6 +92,15 @@ describe("MessageItem", () => {
         expect(older.indexOf("result of old")).toBeLessThan(older.indexOf("After."));
     });
 
+    test("on hover a message tells its time, and its full date once it is older than a day", () => {
+        const now = Date.now();
+        const title = (createdAt: number) => /title="([^"]*)"/.exec(render(assistant({text: "Hi.", createdAt})))![1];
+        expect(title(now - 60_000)).toBe(new Intl.DateTimeFormat("en", {timeStyle: "short"}).format(now - 60_000));
+        const twoDaysAgo = now - 2 * 24 * 60 * 60 * 1000;
+        expect(title(twoDaysAgo)).toBe(new Intl.DateTimeFormat("en", {dateStyle: "full", timeStyle: "short"}).format(twoDaysAgo));
+        expect(title(twoDaysAgo)).toContain(String(new Date(twoDaysAgo).getFullYear()));
+    });
+
     test("a message without reasoning has no disclosure", () => {
         const html = render(assistant({text: "Hello!"}));
 

@@ -5,6 +5,7 @@ import type {AddressInfo} from "node:net";
 import type {
     EventName, EventPayloads, MainFunctions, RendererFunctions, RequestArgs, RequestName, RequestResults
 } from "../../../electron/contract.ts";
+import {PonderError} from "../../../electron/contract/errors.ts";
 import {WebSocketBridge} from "../../../renderer/src/bridge/WebSocketBridge.ts";
 
 export type PeerHandlers = {[N in RequestName]?: (args: RequestArgs<N>) => RequestResults[N] | Promise<RequestResults[N]>};
@@ -43,8 +44,9 @@ export async function startRpcPeer(handlers: PeerHandlers): Promise<RpcPeer> {
         const rpc = createBirpc<RendererFunctions, MainFunctions>(functions, {
             post: (data: string) => socket.send(data),
             on: (receive) => void socket.on("message", (data) => receive(data.toString())),
+            // A coded error as attachRpcPeer sends it (its data), any other error as its name and message.
             serialize: (value) => JSON.stringify(value, (_key, item: unknown) =>
-                item instanceof Error ? {name: item.name, message: item.message} : item),
+                item instanceof PonderError ? item.toData() : item instanceof Error ? {name: item.name, message: item.message} : item),
             deserialize: JSON.parse,
             timeout: -1
         });

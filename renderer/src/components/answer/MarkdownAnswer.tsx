@@ -1,6 +1,7 @@
-import {memo, useMemo, useRef} from "react";
+import {memo, useEffect, useMemo, useRef} from "react";
 import type {MouseEvent} from "react";
 import {useTranslation} from "react-i18next";
+import {useClipboardCopy} from "../../hooks/useClipboardCopy";
 import type {ChunkedText} from "../../store/ChunkedText";
 import {markdownToHtml} from "./markdownToHtml";
 import type {MarkdownLabels} from "./markdownToHtml";
@@ -24,15 +25,22 @@ export function MarkdownAnswer({text, className, lineBreaks = false}: MarkdownAn
     const labels = useMemo<MarkdownLabels>(() => ({copyCode: t("answer.copyCode")}), [t]);
     const options = useMemo(() => ({lineBreaks}), [lineBreaks]);
 
+    // The copy buttons are in the rendered HTML, not React's: the feedback is written into the one copied.
+    const [copiedButton, copy] = useClipboardCopy<Element>(1500);
+    useEffect(() => {
+        if (copiedButton == null)
+            return;
+        copiedButton.textContent = t("answer.copied");
+        return () => {
+            copiedButton.textContent = labels.copyCode;
+        };
+    }, [copiedButton, t, labels]);
+
     const onClick = (event: MouseEvent<HTMLDivElement>) => {
         const button = (event.target as Element).closest(".code-block__copy");
         const code = button?.closest(".code-block")?.querySelector("code")?.textContent;
-        if (button == null || code == null)
-            return;
-        void navigator.clipboard.writeText(code).then(() => {
-            button.textContent = t("answer.copied");
-            setTimeout(() => button.textContent = labels.copyCode, 1500);
-        });
+        if (button != null && code != null)
+            void copy(code, button);
     };
 
     return (

@@ -1,0 +1,47 @@
+// Fixes node-llama-cpp 3.21.1's speculative decoding in place, after every install (postinstall).
+// An edit of the installed files rather than a patched fork or patch-package: two lines, no
+// dependency, and what electron-builder packs is node_modules as installed. It refuses any other
+// node-llama-cpp version, so an upgrade can't skip it unnoticed. Plain JavaScript with no
+// dependencies: it runs before anything of ours is built.
+import {readFileSync, writeFileSync} from "node:fs";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+
+const pinnedVersion = "3.21.1";
+const marker = " // Ponder: scripts/patchNodeLlamaCpp.mjs";
+const fixes = [{
+    // `_speculativeEvaluate` checked each drafted token after a batch's first against
+    // `validatedTokens.at(-1)`, an array nothing fills, so only the first drafted token of a batch
+    // could be accepted. Each is now checked against the token the target sampled at the position
+    // before it, as the first one is.
+    file: "dist/evaluator/LlamaContext/LlamaContext.js",
+    broken: "                                    : validatedTokens.at(-1)?.[1];",
+    fixed: "                                    : (decodeResult[i - 1] instanceof Array ? decodeResult[i - 1][0] : decodeResult[i - 1]);"
+}, {
+    // After the target refuted a draft, the predictor kept waiting for its stale drafted tokens
+    // to be used up, and answered the next step with none: a plain decode after every miss. The
+    // target's own token voids them (a pending reset), so drafting starts again at once.
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0) {",
+    fixed: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0 || this._resetPredictions) {"
+}];
+
+const packageRoot = fileURLToPath(new URL("../node_modules/node-llama-cpp/", import.meta.url));
+const {version} = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8"));
+if (version !== pinnedVersion)
+    fail(`node-llama-cpp is ${version}; scripts/patchNodeLlamaCpp.mjs fixes ${pinnedVersion} only. Check whether ${version} still needs its fixes, then update or remove the script.`);
+
+for (const {file, broken, fixed} of fixes) {
+    const filePath = path.join(packageRoot, file);
+    const source = readFileSync(filePath, "utf8");
+    if (source.includes(fixed + marker))
+        continue;
+    if (source.split(broken).length !== 2)
+        fail(`${filePath} doesn't hold the line scripts/patchNodeLlamaCpp.mjs fixes, exactly once.`);
+    writeFileSync(filePath, source.replace(broken, fixed + marker));
+}
+
+function fail(message) {
+    console.error(message);
+    process.exit(1);
+}
