@@ -1,4 +1,5 @@
-// Fixes node-llama-cpp 3.21.1's speculative decoding in place, after every install (postinstall).
+// Fixes node-llama-cpp 3.21.1's speculative decoding and batching in place, after every install
+// (postinstall).
 // An edit of the installed files rather than a patched fork or patch-package: two lines, no
 // dependency, and what electron-builder packs is node_modules as installed. It refuses any other
 // node-llama-cpp version, so an upgrade can't skip it unnoticed. Plain JavaScript with no
@@ -24,6 +25,15 @@ const fixes = [{
     file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
     broken: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0) {",
     fixed: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0 || this._resetPredictions) {"
+}, {
+    // The batch loop decoded whatever was queued the moment a batch's sampling finished, before the
+    // replies that had just got their tokens could queue their next: with four replies streaming,
+    // every batch held three and the fourth went in the next (a quarter of the batching lost;
+    // llama-server samples every slot, then decodes them all). One event-loop turn lets them all
+    // queue first; a single reply waits microseconds.
+    file: "dist/evaluator/LlamaContext/LlamaContext.js",
+    broken: "                        shouldHaveAnotherLoop = this._queuedDecodes.length > 0;",
+    fixed: "                        await new Promise((resolve) => setImmediate(resolve)); shouldHaveAnotherLoop = this._queuedDecodes.length > 0;"
 }];
 
 const packageRoot = fileURLToPath(new URL("../node_modules/node-llama-cpp/", import.meta.url));

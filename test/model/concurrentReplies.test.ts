@@ -1,3 +1,4 @@
+import {LlamaModel} from "node-llama-cpp";
 import OpenAI from "openai";
 import {describe, expect, test} from "vitest";
 import type {EventName, EventPayloads} from "../../electron/contract.ts";
@@ -99,6 +100,44 @@ describe("several replies at once on one loaded model", () => {
         } finally {
             await close();
         }
+    });
+
+    test("four API replies streaming at once share every decode, as llama-server's slots do", async () => {
+        // How many sequences each llama_decode carries, counted at node-llama-cpp's addon.
+        const sequencesPerDecode: number[] = [];
+        const createContext = LlamaModel.prototype.createContext;
+        LlamaModel.prototype.createContext = async function (this: LlamaModel, ...options: Parameters<typeof createContext>) {
+            const context = await createContext.apply(this, options);
+            const internal = context as unknown as {_ctx: Record<string, (...args: unknown[]) => unknown>};
+            let queued = 0;
+            internal._ctx = new Proxy(internal._ctx, {
+                get(addon, name: string) {
+                    const member = addon[name];
+                    if (typeof member !== "function")
+                        return member;
+                    if (name === "addToBatch")
+                        return (...args: unknown[]) => (queued++, member.apply(addon, args));
+                    if (name === "decodeBatch")
+                        return (...args: unknown[]) => (sequencesPerDecode.push(queued), queued = 0, member.apply(addon, args));
+                    return member.bind(addon);
+                }
+            });
+            return context;
+        };
+        try {
+            const {client, close} = await openServed(4);
+            try {
+                const replies = [60, 61, 62, 63].map((maxTokens) => streamReasoning(client, maxTokens));
+                await Promise.all(replies.map((reply) => reply.done));
+            } finally {
+                await close();
+            }
+        } finally {
+            LlamaModel.prototype.createContext = createContext;
+        }
+        // Before scripts/patchNodeLlamaCpp.mjs's batching fix every decode held three of the four
+        // (the fourth's next token always came one batch late); the first and last few are ragged.
+        expect(sequencesPerDecode.filter((count) => count === 4).length).toBeGreaterThanOrEqual(50);
     });
 
     test("stopping one chat stops only that one; the other chat and the API stream go on", async () => {
