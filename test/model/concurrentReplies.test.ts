@@ -102,23 +102,24 @@ describe("several replies at once on one loaded model", () => {
         }
     });
 
-    test("four API replies streaming at once share every decode, as llama-server's slots do", async () => {
-        // How many sequences each llama_decode carries, counted at node-llama-cpp's addon.
-        const sequencesPerDecode: number[] = [];
+    test("four API replies streaming at once share every decode, in one pass over the weights, as llama-server's slots do", async () => {
+        // The sequence ids each llama_decode carries, in the order they are added, counted at
+        // node-llama-cpp's addon.
+        const decodes: number[][] = [];
         const createContext = LlamaModel.prototype.createContext;
         LlamaModel.prototype.createContext = async function (this: LlamaModel, ...options: Parameters<typeof createContext>) {
             const context = await createContext.apply(this, options);
             const internal = context as unknown as {_ctx: Record<string, (...args: unknown[]) => unknown>};
-            let queued = 0;
+            let batch: number[] = [];
             internal._ctx = new Proxy(internal._ctx, {
                 get(addon, name: string) {
                     const member = addon[name];
                     if (typeof member !== "function")
                         return member;
                     if (name === "addToBatch")
-                        return (...args: unknown[]) => (queued++, member.apply(addon, args));
+                        return (sequenceId: number, ...rest: unknown[]) => (batch.push(sequenceId), member.call(addon, sequenceId, ...rest));
                     if (name === "decodeBatch")
-                        return (...args: unknown[]) => (sequencesPerDecode.push(queued), queued = 0, member.apply(addon, args));
+                        return (...args: unknown[]) => (decodes.push(batch), batch = [], member.apply(addon, args));
                     return member.bind(addon);
                 }
             });
@@ -137,7 +138,12 @@ describe("several replies at once on one loaded model", () => {
         }
         // Before scripts/patchNodeLlamaCpp.mjs's batching fix every decode held three of the four
         // (the fourth's next token always came one batch late); the first and last few are ragged.
-        expect(sequencesPerDecode.filter((count) => count === 4).length).toBeGreaterThanOrEqual(50);
+        const full = decodes.filter((ids) => ids.length === 4);
+        expect(full.length).toBeGreaterThanOrEqual(50);
+        // llama.cpp passes over the weights once per run of consecutive sequence ids in a batch
+        // (separate KV streams); in queue order a decode of four took two to four passes.
+        for (const ids of full)
+            expect(ids).toEqual(ids.map((_, index) => ids[0]! + index));
     });
 
     test("stopping one chat stops only that one; the other chat and the API stream go on", async () => {
