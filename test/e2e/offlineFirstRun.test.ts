@@ -43,7 +43,7 @@ describe("a first run offline", () => {
         await useUiLanguage(page, "en");
     });
 
-    test("the catalog's Download buttons are disabled and say why; no entry claims to be recommended", async () => {
+    test("the catalog's Download buttons are disabled and say why; no entry claims to be recommended; the path field comes before them", async () => {
         const welcome = page.getByRole("region", {name: "Welcome to Ponder"});
         await expect.poll(() => welcome.getByRole("alert").textContent(), {timeout: 30_000}).toMatch(/^Ponder can't reach the model hub/);
         await welcome.getByRole("button", {name: "All models"}).click();
@@ -54,6 +54,9 @@ describe("a first run offline", () => {
         const reason = await downloads.first().evaluate((button) => document.getElementById(button.getAttribute("aria-describedby") ?? "")?.textContent);
         expect(reason).toBe("Download is unavailable: the model hub can't be reached (offline?).");
         expect(await catalog.getByText("Recommended", {exact: true}).count()).toBe(0);
+        // What works offline, adding a file from disk, comes before the catalog's disabled downloads.
+        const pathField = await page.getByRole("region", {name: "On this computer"}).getByRole("textbox", {name: "File or folder on this computer"}).boundingBox();
+        expect(pathField!.y).toBeLessThan((await catalog.boundingBox())!.y);
         await page.getByRole("button", {name: "Back to chat"}).click();
     });
 

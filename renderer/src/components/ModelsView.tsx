@@ -62,6 +62,14 @@ export function ModelsView() {
                 <button type="button" className="button button--small" onClick={() => showView("chat")}>{t("library.close")}</button>
             </header>
             <div className="library__body">
+                {/* First: the models here, and adding one from disk, which works offline (the catalog below can be long). */}
+                <section aria-labelledby={installedId}>
+                    <h2 className="library__heading" id={installedId}>{t("library.installed")}</h2>
+                    <ModelsFolder />
+                    <AddModelFiles />
+                    {dropped && <p className="library__error" role="alert">{t(shell === "desktop" ? "library.dropInDesktop" : "library.dropInBrowser")}</p>}
+                    <InstalledList labelledBy={installedId} />
+                </section>
                 <SubmitForm label={t("library.address")} placeholder={t("library.addressPlaceholder")} submitLabel={t("library.add")} pendingLabel={t("library.adding")} action={addDownload} />
                 <HubSearch />
                 <section aria-labelledby={downloadsId}>
@@ -74,13 +82,6 @@ export function ModelsView() {
                     <ul className="library__list" aria-labelledby={catalogId}>
                         {catalog?.map((entry) => <CatalogItem key={entry.id} entry={entry} hubReasonId={hubReasonId} />)}
                     </ul>
-                </section>
-                <section aria-labelledby={installedId}>
-                    <h2 className="library__heading" id={installedId}>{t("library.installed")}</h2>
-                    <ModelsFolder />
-                    <AddModelFiles />
-                    {dropped && <p className="library__error" role="alert">{t(shell === "desktop" ? "library.dropInDesktop" : "library.dropInBrowser")}</p>}
-                    <InstalledList labelledBy={installedId} />
                 </section>
             </div>
         </main>
