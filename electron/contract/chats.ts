@@ -262,7 +262,7 @@ export interface MessageStats {
     limit?: ReplyLimit;
     /** Time the reply spent on tool calls (asking and running), not counted as decoding. */
     toolMs?: number;
-    /** With a draft model: the drafted tokens the model accepted, of those it was offered to check. */
+    /** With a draft model or prompt lookup: the drafted tokens the model accepted, of those it was offered to check. */
     draft?: {accepted: number; drafted: number};
 }
 

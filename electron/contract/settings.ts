@@ -90,13 +90,15 @@ export function generationSettingsSchema(z: Zod) {
         /** How the KV cache stores keys and values: q8_0 holds about twice the context of f16 in the same memory. */
         kvCacheType: z.enum(kvCacheTypes),
         /** A library model of the same vocabulary that drafts tokens for this one to check (speculative decoding); null: none. */
-        draftModelId: z.string().min(1).max(4096).nullable()
+        draftModelId: z.string().min(1).max(4096).nullable(),
+        /** Draft from the conversation itself (prompt lookup, no second model); a draft model, when chosen, takes its place. */
+        promptLookup: z.boolean()
     });
 }
 
 /** The settings that shape a reply, without the load options (which belong to a model): what a chat or a user preset keeps. */
 export function replySettingsSchema(z: Zod) {
-    return generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true});
+    return generationSettingsSchema(z).omit({contextSize: true, gpuLayers: true, threads: true, batchSize: true, parallelReplies: true, kvCacheType: true, draftModelId: true, promptLookup: true});
 }
 
 /** Generation and load settings (#5). Load options (context size, GPU layers, threads, batch size) apply at the next load. */
@@ -105,7 +107,7 @@ export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSch
 export type GenerationSettingName = keyof GenerationSettings;
 
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType" | "draftModelId">;
+export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType" | "draftModelId" | "promptLookup">;
 
 export type LanguageLock = GenerationSettings["languageLock"];
 

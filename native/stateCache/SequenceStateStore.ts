@@ -110,6 +110,12 @@ export class SequenceStateStore {
             const partial = this.#file(name, stateExtension + partialExtension);
             try {
                 await mkdir(this.#directory, {recursive: true});
+                // A drafting sequence (draft model, prompt lookup) ends a reply holding drafted
+                // tokens not yet checked, which saveStateToFile saves with the KV cache though not
+                // in its token list: restored, they sat past the chat's tokens and the next decode
+                // failed (inconsistent positions). node-llama-cpp 3.21.1 drops them when a range
+                // erased reaches into them, so this one, which holds nothing else, removes them.
+                await sequence.eraseContextTokenRanges([{start: tokens.length, end: tokens.length + 1}]);
                 const {fileSize} = await sequence.saveStateToFile(partial);
                 if (fileSize > this.#budgetBytes) {
                     await rm(partial, {force: true});

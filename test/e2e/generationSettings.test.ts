@@ -143,7 +143,7 @@ describe("generation settings in the UI", () => {
         const draft = page.getByLabel("Draft model", {exact: true});
         expect(await draft.inputValue()).toBe("");
         // The model itself isn't offered as its own draft.
-        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
+        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Prompt lookup (no second model)", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
 
         await draft.selectOption({label: "Ponder scripted prefilled-think draft"});
         const reloadNow = page.getByRole("button", {name: "Reload now"});
@@ -168,8 +168,35 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => file.getByRole("status").textContent(), {timeout: 30_000}).toMatch(/ · with a [\d.]+ kB draft model$/);
     });
 
-    test("presets: a family preset is chosen; a preset saved from the chat is picked for a new chat, renamed and deleted, in either language", async () => {
+    test("prompt lookup, chosen in the draft model's place, applies at the reload; a reply that quotes the conversation shows its acceptance", async () => {
         await showView(page, "Back to chat");
+        await page.getByLabel("This model's defaults").check();
+        const draft = page.getByLabel("Draft model", {exact: true});
+        expect(await draft.inputValue()).toBe("qwq-draft.gguf");
+        await draft.selectOption({label: "Prompt lookup (no second model)"});
+        const reloadNow = page.getByRole("button", {name: "Reload now"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await reloadNow.click();
+        const loading = page.getByRole("status").filter({hasText: /^Loading /});
+        await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+        await page.getByLabel("This model's defaults").check();
+        expect(await draft.locator("option:checked").textContent()).toBe("Prompt lookup (no second model)");
+
+        await ask(`Say it again: ${expectedTexts.reasoning} ${expectedTexts.answer}`);
+        expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
+        const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
+        const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
+        expect(Number(accepted)).toBeGreaterThan(0);
+        expect(Number(accepted)).toBeLessThanOrEqual(Number(drafted));
+
+        // "None" turns it off again, and the field goes back to the preset.
+        await draft.selectOption({label: "None"});
+        await expect.poll(() => reloadNow.count()).toBe(1);
+        await page.getByRole("button", {name: "Reset Draft model"}).click();
+        await expect.poll(() => settings().locator(".settings__field--changed").filter({has: draft}).count()).toBe(0);
+    });
+
+    test("presets: a family preset is chosen; a preset saved from the chat is picked for a new chat, renamed and deleted, in either language", async () => {
         await page.getByRole("button", {name: "New chat"}).click();
         if (await page.getByRole("complementary", {name: "Chat settings"}).count() === 0)
             await page.getByRole("button", {name: "Chat settings"}).click();

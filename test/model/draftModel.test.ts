@@ -160,6 +160,31 @@ describe("the draft model load option", () => {
         expect(withDraft.ramBytes).toBeGreaterThan(without.ramBytes + withDraft.draftModelBytes!);
     });
 
+    test("prompt lookup chosen as the load option drafts a reply that quotes the conversation, also in a chat resumed from the state saved at a reload, and the reply keeps its acceptance; turned off, nothing is drafted", async () => {
+        const core = await workspace.openCore();
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {promptLookup: true}});
+        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "ready", loadedWith: {promptLookup: true, draftModelId: null}});
+
+        const {id: chatId} = await core.handlers["chats.create"](undefined);
+        const quoting = `Say it again: ${expectedTexts.reasoning} ${expectedTexts.answer}`;
+        await askInChat(core, chatId, quoting);
+        // Loaded again, the chat resumes from the state saved at the unload, which drafting left
+        // holding tokens drafted but not yet checked.
+        await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"});
+        const reply = await askInChat(core, chatId, quoting);
+        expect(reply).toMatchObject({status: "done", error: null, text: expectedTexts.answer});
+        // The reply is the quoted text: most of it was drafted from the prompt and accepted.
+        const {accepted, drafted} = reply.stats!.draft!;
+        expect(accepted).toBeGreaterThan((reply.stats!.reasoningTokens + reply.stats!.answerTokens) / 2);
+        expect(accepted).toBeLessThanOrEqual(drafted);
+        expect((await core.handlers["chats.get"]({chatId})).messages.at(-1)!.stats!.draft).toEqual({accepted, drafted});
+
+        await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {promptLookup: false}});
+        expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "ready", loadedWith: {promptLookup: false}});
+        const {id: otherChatId} = await core.handlers["chats.create"](undefined);
+        expect((await askInChat(core, otherChatId, quoting)).stats!.draft).toBeUndefined();
+    });
+
     test("a draft of another vocabulary leaves the model unloaded with model.draftVocabularyMismatch, and a deleted one with model.draftGone", async () => {
         copyFileSync(tiny.model, path.join(workspace.dir, "models", "random-tiny.gguf"));
         const core = await workspace.openCore();

@@ -95,7 +95,8 @@ export class ModelHost {
                         batchSize: chosen.batchSize ?? null,
                         parallelReplies: chosen.parallel ?? null,
                         kvCacheType: chosen.kvCacheType ?? "f16",
-                        draftModelId: chosen.draftModelId ?? null
+                        draftModelId: chosen.draftModelId ?? null,
+                        promptLookup: chosen.promptLookup ?? false
                     }
                 });
                 this.#logger.info("Model loaded", {modelId, backend: runtime.backend, llamaBuild: runtime.llamaBuild, contextSize: model.contextSize, gpuLayers: chosen.gpuLayers, threads: chosen.threads});

@@ -15,7 +15,7 @@ export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
 
 /** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId"] as const satisfies readonly GenerationSettingName[];
+const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId", "promptLookup"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -158,6 +158,12 @@ export class SettingsService {
             throw new PonderError("chat.gone");
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
+        // A sequence drafts with one predictor: choosing a draft model or prompt lookup turns the
+        // other off, and a draft model wins when one update asks for both.
+        if (values.draftModelId != null)
+            next.promptLookup = false;
+        else if (values.promptLookup === true)
+            next.draftModelId = null;
         for (const name of reset)
             delete next[name];
         const json = JSON.stringify(next);
@@ -213,6 +219,7 @@ export class SettingsService {
         });
         return {
             ...(draft == null ? {} : {draftModelId: draftModelId!, draftModelPath: draft.path}),
+            ...(effective.promptLookup ? {promptLookup: true} : {}),
             ...(effective.contextSize == null ? {} : {contextSize: effective.contextSize}),
             ...(effective.gpuLayers == null ? {} : {gpuLayers: effective.gpuLayers}),
             ...(effective.threads == null ? {} : {threads: effective.threads}),

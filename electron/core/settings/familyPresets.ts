@@ -23,7 +23,8 @@ const genericPreset: GenerationSettings = {
     batchSize: null,
     parallelReplies: null,
     kvCacheType: "f16",
-    draftModelId: null
+    draftModelId: null,
+    promptLookup: false
 };
 
 /**

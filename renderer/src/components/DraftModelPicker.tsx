@@ -1,4 +1,5 @@
 import {useTranslation} from "react-i18next";
+import type {GenerationSettings} from "../../../electron/contract";
 import {formatBytes} from "../../../electron/contract/errors";
 import {catalogDraftOfModel, isDownloading, modelOfCatalogEntry} from "../store/downloadsSelectors";
 import {usePonder} from "../store/PonderStoreContext";
@@ -7,12 +8,19 @@ interface DraftModelPickerProps {
     id: string;
     /** The model the draft drafts for: it isn't offered as its own draft. */
     modelId: string;
-    value: string | null;
-    onChange(draftModelId: string | null): void;
+    value: DraftChoice;
+    onChange(choice: DraftChoice): void;
 }
 
+/** What drafts for the model: a library model, the conversation itself (prompt lookup), or nothing. */
+export type DraftChoice = Pick<GenerationSettings, "draftModelId" | "promptLookup">;
+
+/** The option that stands for prompt lookup; no library id (a .gguf file's) can be it. */
+const promptLookupOption = ":promptLookup";
+
 /**
- * The "Draft model" load option: any chat model of the library, or none. When the model came from
+ * The "Draft model" load option: any chat model of the library, prompt lookup (drafting from the
+ * conversation, no second model), or none. When the model came from
  * the catalog and the catalog pairs it with a draft, that one is offered: to choose once it is in
  * the library, else to download.
  */
@@ -26,7 +34,10 @@ export function DraftModelPicker({id, modelId, value, onChange}: DraftModelPicke
     const reportError = usePonder((state) => state.reportError);
     const candidates = files.filter((file) => file.id !== modelId && file.error == null && file.metadata?.embedding !== true);
     // A chosen draft whose file is gone stays visible, so the choice can be seen and undone.
-    const missing = value != null && !candidates.some((file) => file.id === value);
+    const {draftModelId} = value;
+    const missing = draftModelId != null && !candidates.some((file) => file.id === draftModelId);
+    const choose = (option: string) => onChange(option === promptLookupOption ? {draftModelId: null, promptLookup: true}
+        : {draftModelId: option === "" ? null : option, promptLookup: false});
 
     async function download(entryId: string) {
         const result = await addDownload(entryId);
@@ -36,22 +47,23 @@ export function DraftModelPicker({id, modelId, value, onChange}: DraftModelPicke
 
     return (
         <span className="settings__draft">
-            <select id={id} value={value ?? ""} onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}>
+            <select id={id} value={draftModelId ?? (value.promptLookup ? promptLookupOption : "")} onChange={(event) => choose(event.target.value)}>
                 <option value="">{t("settings.draft.none")}</option>
+                <option value={promptLookupOption}>{t("settings.draft.promptLookup")}</option>
                 {candidates.map((file) => (
                     <option key={file.id} value={file.id}>
                         {file.id === pairedModelId ? t("settings.draft.suggestedOption", {name: file.metadata?.name || file.fileName}) : file.metadata?.name || file.fileName}
                     </option>
                 ))}
-                {missing && <option value={value}>{t("settings.draft.missing", {name: value})}</option>}
+                {missing && <option value={draftModelId}>{t("settings.draft.missing", {name: draftModelId})}</option>}
             </select>
             {paired != null && pairedModelId == null && (
                 <button type="button" className="button button--small" disabled={pairedDownloading} onClick={() => void download(paired.id)}>
                     {t("settings.draft.download", {name: paired.name, size: formatBytes(paired.approxSizeBytes, i18n.language)})}
                 </button>
             )}
-            {paired != null && pairedModelId != null && value !== pairedModelId && (
-                <button type="button" className="button button--small" onClick={() => onChange(pairedModelId)}>
+            {paired != null && pairedModelId != null && draftModelId !== pairedModelId && (
+                <button type="button" className="button button--small" onClick={() => choose(pairedModelId)}>
                     {t("settings.draft.use", {name: paired.name})}
                 </button>
             )}

@@ -84,7 +84,7 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     }
     // Load options only take effect at the next load: say so while the model runs with others.
     const reloadNeeded = view != null && loadedWith != null &&
-        [...loadFields.map(({name}) => name), "kvCacheType" as const, "draftModelId" as const].some((name) => view.effective[name] !== loadedWith[name]);
+        [...loadFields.map(({name}) => name), "kvCacheType" as const, "draftModelId" as const, "promptLookup" as const].some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (
@@ -131,14 +131,15 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
     const {effective, preset} = view;
     const layer = chatScope ? view.chat : view.model;
     const changedHere = Object.keys(layer) as GenerationSettingName[];
-    const field = (name: GenerationSettingName, control: (id: string) => ReactNode) => (
+    // `alsoSets`: settings the same control chooses, shown, marked and reset with it.
+    const field = (name: GenerationSettingName, control: (id: string) => ReactNode, alsoSets: readonly GenerationSettingName[] = []) => (
         <SettingField
             key={name}
             label={t(`settings.field.${name}`)}
-            differs={effective[name] !== preset[name]}
-            changedHere={name in layer}
+            differs={[name, ...alsoSets].some((setting) => effective[setting] !== preset[setting])}
+            changedHere={[name, ...alsoSets].some((setting) => setting in layer)}
             unsupported={unsupported.includes(name)}
-            onReset={() => onReset([name])}
+            onReset={() => onReset([name, ...alsoSets])}
         >
             {control}
         </SettingField>
@@ -211,8 +212,8 @@ function SettingsForm({view, chatScope, onScope, onChange, onReset, onFamily, re
                         </select>
                     ))}
                     {field("draftModelId", (id) => (
-                        <DraftModelPicker id={id} modelId={view.modelId} value={effective.draftModelId} onChange={(draftModelId) => onChange({draftModelId})} />
-                    ))}
+                        <DraftModelPicker id={id} modelId={view.modelId} value={{draftModelId: effective.draftModelId, promptLookup: effective.promptLookup}} onChange={onChange} />
+                    ), ["promptLookup"])}
                 </>
             )}
             <button type="button" className="button button--small" disabled={changedHere.length === 0} onClick={() => onReset(changedHere)}>

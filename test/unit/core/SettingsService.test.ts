@@ -93,6 +93,21 @@ describe("SettingsService", () => {
         expect(await settings.loadOptions(qwq)).toEqual({contextSize: 8192, threads: 4, kvCacheType: "q8_0"});
     });
 
+    test("a draft model and prompt lookup exclude each other: choosing one turns the other off, and a draft model wins when one update asks for both", async () => {
+        expect((await settings.get(qwq)).effective).toMatchObject({draftModelId: null, promptLookup: false});
+        await settings.update({modelId: qwq, values: {promptLookup: true}});
+        expect(await settings.loadOptions(qwq)).toEqual({promptLookup: true});
+        await expect(settings.update({modelId: qwq, chatId: "c1", values: {promptLookup: false}})).rejects.toThrow(/belong to the model/);
+
+        expect((await settings.update({modelId: qwq, values: {draftModelId: "draft.gguf"}})).effective).toMatchObject({draftModelId: "draft.gguf", promptLookup: false});
+        expect((await settings.update({modelId: qwq, values: {promptLookup: true}})).effective).toMatchObject({draftModelId: null, promptLookup: true});
+        expect((await settings.update({modelId: qwq, values: {draftModelId: "draft.gguf", promptLookup: true}})).effective).toMatchObject({draftModelId: "draft.gguf", promptLookup: false});
+        // Turning prompt lookup off, or choosing no draft model, leaves the other as it is.
+        expect((await settings.update({modelId: qwq, values: {promptLookup: false}})).effective).toMatchObject({draftModelId: "draft.gguf", promptLookup: false});
+        await settings.update({modelId: qwq, values: {promptLookup: true}});
+        expect((await settings.update({modelId: qwq, values: {draftModelId: null}})).effective).toMatchObject({draftModelId: null, promptLookup: true});
+    });
+
     test("a deleted chat takes its settings with it; a missing chat is a clear error", async () => {
         await settings.update({modelId: qwq, chatId: "c1", values: {temperature: 1}});
         db.prepare("DELETE FROM chats WHERE id = 'c1'").run();
