@@ -1,6 +1,6 @@
 // Fixes node-llama-cpp 3.21.1's speculative decoding and batching in place, after every install
 // (postinstall).
-// An edit of the installed files rather than a patched fork or patch-package: two lines, no
+// An edit of the installed files rather than a patched fork or patch-package: one line a fix, no
 // dependency, and what electron-builder packs is node_modules as installed. It refuses any other
 // node-llama-cpp version, so an upgrade can't skip it unnoticed. Plain JavaScript with no
 // dependencies: it runs before anything of ours is built.

@@ -33,7 +33,7 @@ interface Peer {
  * llama-server runs twice, and each target holds against both: as llama.cpp builds it (OpenMP,
  * one CPU level), and on the very libllama and ggml node-llama-cpp ships (no OpenMP, the CPU
  * variant ggml picks at run time, which may be faster code than the first's: AVX-512 and AMX
- * against AVX2 on stop 24's Intel VM). The second differs from Ponder only above libllama, so it
+ * against AVX2 on stop 25's Intel VM). The second differs from Ponder only above libllama, so it
  * measures what is Ponder's.
  * Ponder runs the llama.cpp the app would (the OpenMP build when `npm run build:llama` made one);
  * it says which. With the OpenMP build, the one-client rounds also measure Ponder on the

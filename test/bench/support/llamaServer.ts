@@ -16,10 +16,10 @@ export function llamaCppDir(): string {
 }
 
 /**
- * x86-64's AVX2 level, the CPU variant ggml picks at run time on the machines the figures come
- * from, and so the one node-llama-cpp's prebuilt binaries run there. Not GGML_NATIVE: a VM's
- * CPUID can advertise AVX-512 or AMX that its OS state doesn't enable, and -march=native code
- * then dies of SIGILL.
+ * x86-64's AVX2 level, which every x86 machine the benches ran on executes. Not GGML_NATIVE: on
+ * stop 24's Intel VM, -march=native code (GCC 12) died of SIGILL at an AMX instruction. The
+ * prebuilt binaries may run faster code there (`sapphirerapids`), which is why the parallel
+ * bench also runs llama-server on them (`libraries: "prebuilt"`).
  */
 const portableCpu = process.arch === "x64" ? ["-DGGML_NATIVE=OFF", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON", "-DGGML_BMI2=ON"] : ["-DGGML_NATIVE=OFF"];
 

@@ -92,6 +92,14 @@ describe("the release workflow", () => {
         expect(runTests).toBeLessThan(dist);
     });
 
+    test("dist packs node-llama-cpp with Ponder's fixes, even from a node_modules installed without scripts", () => {
+        const packageJson = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {scripts: Record<string, string>};
+        expect(packageJson.scripts.postinstall).toBe("node scripts/patchNodeLlamaCpp.mjs");
+        const dist = packageJson.scripts.dist!;
+        expect(dist.indexOf("node scripts/patchNodeLlamaCpp.mjs")).toBeGreaterThan(-1);
+        expect(dist.indexOf("node scripts/patchNodeLlamaCpp.mjs")).toBeLessThan(dist.indexOf("electron-builder"));
+    });
+
     test("ships node-llama-cpp's prebuilt binaries: the OpenMP build is a measured opt-in, not a release step", () => {
         // It was faster on one 2-core VM and much slower on another (docs/performance.md).
         expect(steps.some((step) => step.run?.includes("build:llama") === true)).toBe(false);
