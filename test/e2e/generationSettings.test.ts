@@ -36,6 +36,22 @@ async function ask(text: string) {
     await expect.poll(() => lastAssistant().getAttribute("aria-busy"), {timeout: 30_000}).toBe("false");
 }
 
+/** Reloads the model from the settings' "Reload now", and waits until the old model is gone (it still offers the reload) and the new one has loaded. */
+async function reloadAndWait() {
+    const reloadNow = page.getByRole("button", {name: "Reload now"});
+    await expect.poll(() => reloadNow.count()).toBe(1);
+    await reloadNow.click();
+    const loading = page.getByRole("status").filter({hasText: /^Loading /});
+    await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+}
+
+/** The last reply's draft tokens, accepted and drafted, from its stats line. */
+async function draftCounts(): Promise<[number, number]> {
+    const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
+    const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
+    return [Number(accepted), Number(drafted)];
+}
+
 describe("generation settings in the UI", () => {
     test("a custom thinking budget stops an endless thinker, which then answers; the message says so", async () => {
         await page.getByRole("button", {name: "Chat settings"}).click();
@@ -146,21 +162,15 @@ describe("generation settings in the UI", () => {
         expect(await draft.locator("option").allTextContents()).toEqual(["None", "Prompt lookup (no second model)", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
 
         await draft.selectOption({label: "Ponder scripted prefilled-think draft"});
-        const reloadNow = page.getByRole("button", {name: "Reload now"});
-        await expect.poll(() => reloadNow.count()).toBe(1);
-        await reloadNow.click();
-        // Until the old model is gone it still offers the reload; then it loads; then it runs with the draft.
-        const loading = page.getByRole("status").filter({hasText: /^Loading /});
-        await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+        await reloadAndWait();
         await page.getByLabel("This model's defaults").check();
         expect(await draft.inputValue()).toBe("qwq-draft.gguf");
         await ask("Hello with a draft");
         expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
         // The draft guesses wrong after every third token of the script.
-        const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
-        const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
-        expect(Number(accepted)).toBeGreaterThan(0);
-        expect(Number(accepted)).toBeLessThan(Number(drafted));
+        const [accepted, drafted] = await draftCounts();
+        expect(accepted).toBeGreaterThan(0);
+        expect(accepted).toBeLessThan(drafted);
 
         await showView(page, "Models");
         const file = page.getByRole("listitem", {name: "Ponder scripted prefilled-think", exact: true});
@@ -174,24 +184,19 @@ describe("generation settings in the UI", () => {
         const draft = page.getByLabel("Draft model", {exact: true});
         expect(await draft.inputValue()).toBe("qwq-draft.gguf");
         await draft.selectOption({label: "Prompt lookup (no second model)"});
-        const reloadNow = page.getByRole("button", {name: "Reload now"});
-        await expect.poll(() => reloadNow.count()).toBe(1);
-        await reloadNow.click();
-        const loading = page.getByRole("status").filter({hasText: /^Loading /});
-        await expect.poll(async () => await reloadNow.count() === 0 && await loading.count() === 0, {timeout: 30_000}).toBe(true);
+        await reloadAndWait();
         await page.getByLabel("This model's defaults").check();
         expect(await draft.locator("option:checked").textContent()).toBe("Prompt lookup (no second model)");
 
         await ask(`Say it again: ${expectedTexts.reasoning} ${expectedTexts.answer}`);
         expect(await lastAssistant().textContent()).toContain(expectedTexts.answer);
-        const stats = await lastAssistant().getByRole("note", {name: "Statistics"}).textContent();
-        const [, accepted, drafted] = /draft (\d+)\/(\d+) accepted \(\d+%\)/.exec(stats ?? "") ?? [];
-        expect(Number(accepted)).toBeGreaterThan(0);
-        expect(Number(accepted)).toBeLessThanOrEqual(Number(drafted));
+        const [accepted, drafted] = await draftCounts();
+        expect(accepted).toBeGreaterThan(0);
+        expect(accepted).toBeLessThanOrEqual(drafted);
 
         // "None" turns it off again, and the field goes back to the preset.
         await draft.selectOption({label: "None"});
-        await expect.poll(() => reloadNow.count()).toBe(1);
+        await expect.poll(() => page.getByRole("button", {name: "Reload now"}).count()).toBe(1);
         await page.getByRole("button", {name: "Reset Draft model"}).click();
         await expect.poll(() => settings().locator(".settings__field--changed").filter({has: draft}).count()).toBe(0);
     });
