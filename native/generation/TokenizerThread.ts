@@ -1,8 +1,12 @@
+import {once} from "node:events";
 import type {Worker} from "node:worker_threads";
 import type {Token} from "node-llama-cpp";
 import {PonderError} from "../../electron/contract/errors.ts";
 import {startWorker} from "../worker/startWorker.ts";
-import type {TokenizeReply, TokenizeRequest, TokenizerThreadWorkerData} from "./tokenizerThreadWorker.ts";
+import type {CloseRequest, TokenizeReply, TokenizeRequest, TokenizerThreadWorkerData} from "./tokenizerThreadWorker.ts";
+
+/** How long a closing thread may take to release its model before it is terminated. */
+const closeTimeoutMs = 10_000;
 
 /**
  * Tokens as the thread sends them, without copying millions of them into an array on the event
@@ -40,10 +44,17 @@ export class TokenizerThread {
         });
     }
 
+    /** Asks the thread to release its model and end (see {@link CloseRequest}); terminates it only if it doesn't. */
     async dispose(): Promise<void> {
         const worker = this.#worker;
         this.#worker = undefined;
-        await worker?.terminate();
+        if (worker == null)
+            return;
+        const exited = once(worker, "exit");
+        worker.postMessage({close: true} satisfies CloseRequest);
+        const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, closeTimeoutMs, "timeout").unref());
+        if (await Promise.race([exited, timeout]) === "timeout")
+            await worker.terminate();
     }
 
     #start(): Worker {

@@ -17,6 +17,15 @@ export interface TokenizeRequest {
     options?: "trimLeadingSpace";
 }
 
+/**
+ * Ends the thread once its model is released. A thread terminated with node-llama-cpp loaded can
+ * abort the whole process ("terminate called after throwing an instance of 'Napi::Error'", seen
+ * in CI): the addon's work still in flight finds its environment gone.
+ */
+export interface CloseRequest {
+    close: true;
+}
+
 /** The tokens (moved, not copied), or why tokenizing failed. */
 export type TokenizeReply = {id: number; tokens: Uint32Array<ArrayBuffer>; error?: undefined} | {id: number; tokens?: undefined; error: string};
 
@@ -24,13 +33,20 @@ const {modelPath, build} = workerData as TokenizerThreadWorkerData;
 const port = parentPort!;
 
 // A dynamic import: from source the worker is loaded through tsx's require, and node-llama-cpp is ESM.
-const ready: Promise<LlamaModel> = (async () => {
+const llamaReady = (async () => {
     const {getLlama, LlamaLogLevel} = await import("node-llama-cpp");
-    const llama = await getLlama({gpu: false, build: "never", ...build, logLevel: LlamaLogLevel.error});
-    return llama.loadModel({modelPath, vocabOnly: true});
+    return getLlama({gpu: false, build: "never", ...build, logLevel: LlamaLogLevel.error});
 })();
+const ready: Promise<LlamaModel> = llamaReady.then((llama) => llama.loadModel({modelPath, vocabOnly: true}));
 
-port.on("message", async ({id, text, specialTokens, options}: TokenizeRequest) => {
+port.on("message", async (request: TokenizeRequest | CloseRequest) => {
+    if ("close" in request) {
+        // Disposing the llama disposes its models; with the port closed, the thread's loop empties and it exits.
+        await (await llamaReady.catch(() => undefined))?.dispose();
+        port.close();
+        return;
+    }
+    const {id, text, specialTokens, options} = request;
     let reply: TokenizeReply;
     try {
         const model = await ready;

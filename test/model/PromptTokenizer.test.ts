@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {resolveChatFormat, type ChatFormat} from "../../native/chatFormat/resolveChatFormat.ts";
 import {offThreadCharacters, PromptTokenizer} from "../../native/generation/PromptTokenizer.ts";
 import {TokenizerThread} from "../../native/generation/TokenizerThread.ts";
-import type {TokenizeReply, TokenizerThreadWorkerData} from "../../native/generation/tokenizerThreadWorker.ts";
+import type {CloseRequest, TokenizeReply, TokenizerThreadWorkerData} from "../../native/generation/tokenizerThreadWorker.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {hugePrompt} from "../fixtures/hugePrompt.ts";
 
@@ -91,7 +91,7 @@ describe("PromptTokenizer", () => {
                 expect(Array.from(await thread.tokenize(text, specialTokens, options))).toEqual(model.tokenize(text, specialTokens, options));
     });
 
-    test("the worker electron-vite builds beside main.js tokenizes the same, with no loader", async () => {
+    test("the worker electron-vite builds beside main.js tokenizes the same, with no loader, and ends by itself when asked to close", async () => {
         const built = path.resolve("out/main/tokenizerThreadWorker.js");
         expect(existsSync(built), `${built} is missing: run \`npx electron-vite build\` first (npm test does)`).toBe(true);
         const worker = new Worker(built, {execArgv: [], workerData: {modelPath, build: {}} satisfies TokenizerThreadWorkerData});
@@ -105,7 +105,10 @@ describe("PromptTokenizer", () => {
             expect(reply.error).toBeUndefined();
             expect({id: reply.id, tokens: Array.from(reply.tokens ?? [])}).toEqual({id: 7, tokens: model.tokenize(text)});
         } finally {
-            await worker.terminate();
+            // As TokenizerThread.dispose ends it: the model released, then the thread ends by itself.
+            const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
+            worker.postMessage({close: true} satisfies CloseRequest);
+            expect(await exited).toBe(0);
         }
     });
 });
