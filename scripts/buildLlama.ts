@@ -10,8 +10,8 @@ import {createRequire} from "node:module";
 import {homedir} from "node:os";
 import path from "node:path";
 import {LlamaLogLevel} from "node-llama-cpp";
-import {loadLocalBuild, openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
-import {localBuildsDir, openMpBuildFolder} from "./openMpBuildFolder.ts";
+import {loadLocalBuild, localBuildsDir, openMpBuildPlatforms, openMpBuilds, usesOpenMp, type OpenMpBuildName} from "../native/LlamaRuntime/openMpBuild.ts";
+import {openMpBuildFolder} from "./openMpBuildFolder.ts";
 
 const requested = process.argv[2] ?? "portable";
 if (!Object.hasOwn(openMpBuilds, requested))

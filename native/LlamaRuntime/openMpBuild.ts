@@ -53,17 +53,19 @@ export async function loadOpenMpBuild(gpu: "auto" | false, logLevel: LlamaLogLev
     return undefined;
 }
 
+/** node-llama-cpp's folder of local builds: `llama/localBuilds` in its package. */
+export const localBuildsDir = path.join(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..", "llama", "localBuilds");
+
 /**
  * The OpenMP builds in node-llama-cpp's localBuilds that finished, read from the metadata
  * node-llama-cpp writes beside each: getLlama itself would wait for one being built (an hour).
  */
 function finishedOpenMpBuilds(): OpenMpBuildName[] {
-    const localBuilds = path.join(path.dirname(createRequire(import.meta.url).resolve("node-llama-cpp")), "..", "llama", "localBuilds");
     const key = (options: Record<string, string>) => JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
     const found = new Set<string>();
-    for (const folder of existsSync(localBuilds) ? readdirSync(localBuilds) : []) {
-        const metadataFile = path.join(localBuilds, folder, "Release", "_nlcBuildMetadata.json");
-        if (!existsSync(path.join(localBuilds, folder, "buildDone.status")) || !existsSync(metadataFile))
+    for (const folder of existsSync(localBuildsDir) ? readdirSync(localBuildsDir) : []) {
+        const metadataFile = path.join(localBuildsDir, folder, "Release", "_nlcBuildMetadata.json");
+        if (!existsSync(path.join(localBuildsDir, folder, "buildDone.status")) || !existsSync(metadataFile))
             continue;
         try {
             const {buildOptions} = JSON.parse(readFileSync(metadataFile, "utf8")) as {buildOptions: {gpu: unknown; customCmakeOptions: Record<string, string>}};

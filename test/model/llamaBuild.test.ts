@@ -1,10 +1,10 @@
 import {existsSync} from "node:fs";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {openMpBuildPlatforms, openMpBuilds} from "../../native/LlamaRuntime/openMpBuild.ts";
+import {localBuildsDir, openMpBuildPlatforms, openMpBuilds} from "../../native/LlamaRuntime/openMpBuild.ts";
 import {LlamaRuntime} from "../../native/index.ts";
 import {offThreadCharacters} from "../../native/generation/PromptTokenizer.ts";
-import {localBuildsDir, openMpBuildFolder} from "../../scripts/openMpBuildFolder.ts";
+import {openMpBuildFolder} from "../../scripts/openMpBuildFolder.ts";
 import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {expectedTexts} from "../fixtures/models/scriptedModel.ts";
 
