@@ -26,6 +26,13 @@ const fixes = [{
     broken: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0) {",
     fixed: "        if (!this._waitForPredictionExhaustion || this._predictedTokens.length === 0 || this._resetPredictions) {"
 }, {
+    // A reset (the target's token differs from the draft's) that arrives while the draft is
+    // evaluating a token was dropped: the draft's loop ended without resuming, and a target waiting
+    // for drafted tokens (minTokens) waited for good. The loop now resumes when it has work left.
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "                this._active = false;",
+    fixed: "                this._active = false; if (this._resetPredictions || this._minTokensCallbacks.length > 0) this._resume();"
+}, {
     // The batch loop decoded whatever was queued the moment a batch's sampling finished, before the
     // replies that had just got their tokens could queue their next: with four replies streaming,
     // every batch held three and the fourth went in the next (a quarter of the batching lost;

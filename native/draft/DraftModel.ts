@@ -80,6 +80,8 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
     #length = initialDraftLength;
     /** The latest offer, until the target's own tokens say how much of it was right. */
     #offer: Token[] = [];
+    /** Whether the draft's sequence lacks the last token of {@link #offer} (see {@link #evaluateLastDraftedToken}). */
+    #lastUnevaluated = false;
     /** Tokens of {@link #offer} the target has confirmed so far. */
     #confirmed = 0;
     /** Whether each of the latest offered tokens was right, newest last. */
@@ -103,6 +105,8 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
         lengths._minTokens = lengths._maxTokens = this.#length;
         const offer = (tokens: Token[]) => {
             this.#offer = tokens.slice(0, this.#length);
+            // Cut short by the predictor's minConfidence, the draft has evaluated every token it offers.
+            this.#lastUnevaluated = this.#offer.length === this.#length;
             this.#confirmed = 0;
             this.offered += this.#offer.length;
             return this.#offer;
@@ -111,12 +115,26 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
         return tokens instanceof Promise ? tokens.then(offer) : offer(tokens);
     }
 
+    override async reset(options: Parameters<DraftSequenceTokenPredictor["reset"]>[0]): Promise<void> {
+        // A reply starts afresh: the previous reply's text says little about this one's. A rest
+        // goes on, though: a draft that kept failing is likely to fail in the next reply too.
+        this.#length = initialDraftLength;
+        this.#offer = [];
+        this.#confirmed = 0;
+        this.#verdicts.length = 0;
+        this.#fruitlessOffers = 0;
+        await super.reset(options);
+    }
+
     override pushTokens(tokens: Token[]): void {
         for (const token of tokens) {
             if (this.#confirmed >= this.#offer.length)
                 break;
-            if (token === this.#offer[this.#confirmed])
+            if (token === this.#offer[this.#confirmed]) {
                 this.#confirmed++;
+                if (this.#confirmed === this.#offer.length && this.#lastUnevaluated)
+                    this.#evaluateLastDraftedToken(token);
+            }
             else {
                 this.#judge(this.#confirmed, this.#offer.length);
                 // Shorter after a miss, by one: a draft that agrees often still misses now and then.
@@ -125,12 +143,27 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
             }
             if (this.#offer.length > 0 && this.#confirmed === this.#offer.length) {
                 this.#judge(this.#confirmed, this.#offer.length);
-                // Longer after a whole draft was right: a long agreeing run is likely to go on.
-                this.#length = Math.min(maxDraftLength, this.#length + 2);
+                // Longer after a whole draft was right, by one: a long agreeing run is likely to go
+                // on. By two (Hugging Face's rule), a draft whose runs are 2–3 tokens grew to 8 at
+                // the start of a reply, threw most of two drafts away and rested for 64 tokens.
+                this.#length = Math.min(maxDraftLength, this.#length + 1);
                 this.#offer = [];
             }
         }
         super.pushTokens(tokens);
+    }
+
+    /**
+     * The draft stops at its last drafted token without evaluating it (it evaluates a token only to
+     * draft the next). node-llama-cpp then drafts on from the target's next token, so after a whole
+     * draft was right the draft's sequence lacked that token and drafted from a wrong context (the
+     * scripted drafts of the bench hardly notice: their next token depends on the last one). Handed
+     * back as not drafted, the predictor evaluates it as the target's own token.
+     */
+    #evaluateLastDraftedToken(token: Token) {
+        const predicted = (this as unknown as {_predictedTokens: Token[]})._predictedTokens;
+        if (predicted.length === 1 && predicted[0] === token)
+            predicted.pop();
     }
 
     #judge(accepted: number, offered: number) {
