@@ -153,6 +153,8 @@ export class SettingsService {
             throw new PonderError("settings.loadOptionsPerModel");
         if (chatId != null && this.#statements.chatExists.get(chatId) == null)
             throw new PonderError("chat.gone");
+        if ((values.draftModelId != null || values.promptLookup === true) && await this.#isRecurrent(modelId))
+            throw new PonderError("model.draftOnRecurrent", {model: modelId});
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         // A sequence drafts with one predictor: choosing a draft model or prompt lookup turns the
@@ -261,6 +263,11 @@ export class SettingsService {
     /** Chooses an imported chat's family preset; the chat must exist. */
     setChatFamily(chatId: string, family: ModelFamily): void {
         this.#statements.putChatFamily.run(chatId, family);
+    }
+
+    /** A recurrent or hybrid model in the library; a remote model or a file that's gone is not. */
+    async #isRecurrent(modelId: string): Promise<boolean> {
+        return await this.#library.resolve(modelId).then(({file}) => file.metadata?.recurrent === true, () => false);
     }
 
     async #familyOf(modelId: string): Promise<ModelFamily> {

@@ -1,6 +1,6 @@
 import {renderToStaticMarkup} from "react-dom/server";
 import {describe, expect, test} from "vitest";
-import type {GenerationSettingName, PonderApi} from "../../../electron/contract.ts";
+import type {GenerationSettingName, ModelFile, PonderApi} from "../../../electron/contract.ts";
 import {loadSettingNames} from "../../../electron/contract/settings.ts";
 import en from "../../../renderer/src/i18n/locales/en.json";
 import {RemoteEngine} from "../../../electron/core/engines/RemoteEngine.ts";
@@ -9,9 +9,10 @@ import {GenerationSettingsPanel} from "../../../renderer/src/components/Generati
 import {createPonderStore} from "../../../renderer/src/store/createPonderStore.ts";
 import {PonderStoreProvider} from "../../../renderer/src/store/PonderStoreContext.tsx";
 
-/** The model defaults' panel for a loaded model whose engine can't apply `unsupportedSettings`, as markup. */
-function panelMarkup(unsupportedSettings: readonly GenerationSettingName[]): string {
+/** The model defaults' panel of model "m", loaded on an engine that can't apply `unsupportedSettings`, with the library's files, as markup. */
+function panelMarkup(unsupportedSettings: readonly GenerationSettingName[], modelFiles: ModelFile[] = []): string {
     const store = createPonderStore({} as PonderApi);
+    store.setState({modelFiles});
     store.getState().setRuntime({status: "ready", modelId: "m", contextSize: 4096, unsupportedSettings: [...unsupportedSettings]});
     const preset = presetFor("other");
     store.setState({settings: {modelId: "m", family: "other", detectedFamily: "other", chosenFamily: {model: null, chat: null}, preset, model: {}, chat: {}, effective: preset}});
@@ -59,5 +60,27 @@ describe("GenerationSettingsPanel with a remote engine's model loaded", () => {
         expect(unsupportedSettings).toContain("promptLookup");
         for (const name of ["temperature", "topP", "maxTokens", "reasoningBudget"] as const)
             expect(fields.get(labelOf(name)), name).toBe(false);
+    });
+});
+
+describe("GenerationSettingsPanel's Draft model for a recurrent or hybrid model", () => {
+    const file = (id: string, architecture: string, recurrent: boolean): ModelFile =>
+        ({id, fileName: `${id}.gguf`, sizeBytes: 1, metadata: {name: id, architecture, quantization: "Q8_0", recurrent}});
+    const draftSelect = (html: string) => /<span class="settings__draft">(<select[^>]*>.*?<\/select>)/s.exec(html)?.[1] ?? "";
+
+    test("only None can be chosen, and the field says why; a dense model is offered prompt lookup and the library's models", () => {
+        const library = [file("m", "lfm2", true), file("draft", "qwen2", false)];
+        const hybrid = panelMarkup([], library);
+        expect(draftSelect(hybrid)).toMatch(/^<select id="([^"]+)" aria-describedby="([^"]+)">/);
+        const reasonId = /aria-describedby="([^"]+)"/.exec(draftSelect(hybrid))![1];
+        expect(hybrid).toContain(`<span id="${reasonId}" class="settings__refused">${en.settings.draft.recurrent}</span>`);
+        expect(draftSelect(hybrid)).toContain('<option value="" selected="">None</option>');
+        expect(draftSelect(hybrid)).toContain(`<option value=":promptLookup" disabled="">${en.settings.draft.promptLookup}</option>`);
+        expect(draftSelect(hybrid)).toContain('<option value="draft" disabled="">draft</option>');
+
+        const dense = panelMarkup([], [file("m", "qwen2", false), file("draft", "qwen2", false)]);
+        expect(draftSelect(dense)).not.toContain("disabled");
+        expect(draftSelect(dense)).toContain('<option value="draft">draft</option>');
+        expect(dense).not.toContain("settings__refused");
     });
 });
