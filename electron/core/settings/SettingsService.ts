@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
-import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
-import {modelFamilies} from "../../contract/settings.ts";
+import {requestSchemas, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
+import {loadSettingNames, modelFamilies} from "../../contract/settings.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -13,9 +13,6 @@ export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
 
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
-
-/** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId", "promptLookup"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
