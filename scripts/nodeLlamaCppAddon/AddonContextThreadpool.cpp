@@ -1,5 +1,5 @@
 // Ponder: a persistent ggml threadpool per context, compiled into node-llama-cpp's addon by
-// scripts/nodeLlamaCppAddon/rebuildCpuAddon.mjs. Without one, ggml's CPU backend (built without
+// scripts/nodeLlamaCppAddon/rebuildAddons.mjs. Without one, ggml's CPU backend (built without
 // OpenMP, as node-llama-cpp's prebuilt binaries are) creates and joins its worker threads for every
 // graph, so every token: 31 against 45 tokens/s at 2 threads on the bench model (docs/performance.md).
 // llama.cpp's own tools attach one the same way (common_threadpools::init).
