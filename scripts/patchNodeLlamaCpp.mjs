@@ -1,5 +1,6 @@
 // Fixes node-llama-cpp 3.21.1's speculative decoding and batching in place, after every install
-// (postinstall).
+// (postinstall), and rebuilds its Linux addons with a persistent threadpool
+// (scripts/nodeLlamaCppAddon/rebuildAddons.mjs).
 // An edit of the installed files rather than a patched fork or patch-package: one line a fix, no
 // dependency, and what electron-builder packs is node_modules as installed. It refuses any other
 // node-llama-cpp version, so an upgrade can't skip it unnoticed. Plain JavaScript with no
@@ -7,6 +8,7 @@
 import {readFileSync, writeFileSync} from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
+import {rebuildAddons} from "./nodeLlamaCppAddon/rebuildAddons.mjs";
 
 const pinnedVersion = "3.21.1";
 const marker = " // Ponder: scripts/patchNodeLlamaCpp.mjs";
@@ -64,6 +66,15 @@ for (const {file, broken, fixed} of fixes) {
     if (source.split(broken).length !== 2)
         fail(`${filePath} doesn't hold the line scripts/patchNodeLlamaCpp.mjs fixes, exactly once.`);
     writeFileSync(filePath, source.replace(broken, fixed + marker));
+}
+
+// Without the rebuilt addon Ponder still works, only slower at two threads and more, so an install
+// without a C++ compiler goes on; test/model/cpuAddonThreadpool.test.ts catches it where tests run.
+try {
+    for (const line of await rebuildAddons(packageRoot))
+        console.log(`Ponder: ${line}`);
+} catch (error) {
+    console.warn(`Ponder: kept node-llama-cpp's prebuilt addons, which create their threads for every token (slower at 2 threads and more; docs/performance.md): ${error.message}`);
 }
 
 function fail(message) {

@@ -29,6 +29,7 @@ export interface ErrorParams {
     "model.llamaCouldNotLoad": {file: string; reason: string};
     "model.draftVocabularyMismatch": {draft: string; model: string; reason: string};
     "model.draftGone": {draft: string};
+    "model.draftOnRecurrent": {model: string};
     "reply.lastMessageTooLong": {tokens: number; contextSize: number};
     "reply.conversationTooLong": {tokens: number; contextSize: number};
     "reply.contextFull": {contextSize: number};

@@ -90,6 +90,8 @@ export interface ModelMetadata {
     thinks?: boolean;
     /** An embedding model: used to search attached documents (and by `/v1/embeddings`), never loaded for chat. */
     embedding?: boolean;
+    /** A recurrent or hybrid model (Mamba, RWKV, LFM2, Qwen3-Next…): it can't use a draft model or prompt lookup (`model.draftOnRecurrent`). */
+    recurrent?: boolean;
 }
 
 export type RuntimeStatus = "empty" | "loading" | "ready" | "error";

@@ -106,8 +106,11 @@ export type GenerationSettings = z.infer<ReturnType<typeof generationSettingsSch
 
 export type GenerationSettingName = keyof GenerationSettings;
 
+/** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
+export const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId", "promptLookup"] as const satisfies readonly GenerationSettingName[];
+
 /** The settings that take effect when a model loads, not per reply. */
-export type LoadSettings = Pick<GenerationSettings, "contextSize" | "gpuLayers" | "threads" | "batchSize" | "parallelReplies" | "kvCacheType" | "draftModelId" | "promptLookup">;
+export type LoadSettings = Pick<GenerationSettings, (typeof loadSettingNames)[number]>;
 
 export type LanguageLock = GenerationSettings["languageLock"];
 

@@ -117,10 +117,18 @@ export class LlamaRuntime {
         return estimateModelFit(this.#llama, source, await this.memory(), options);
     }
 
-    /** Refuses a model that cannot fit (`model.tooLarge`, with the numbers) before llama.cpp allocates anything: it would make the machine swap or crash. */
+    /**
+     * Refuses a model that cannot fit (`model.tooLarge`, with the numbers) before llama.cpp
+     * allocates anything: it would make the machine swap or crash. A recurrent or hybrid model
+     * is refused a draft model or prompt lookup (`model.draftOnRecurrent`): node-llama-cpp
+     * doesn't roll its state back past refused drafted tokens, so drafting changed its greedy
+     * output (withcatai/node-llama-cpp#652).
+     */
     async loadModel(modelPath: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
         // A bad file gets its own clear message before any estimate is tried.
-        await readModelMetadata(modelPath);
+        const {recurrent} = await readModelMetadata(modelPath);
+        if (recurrent && (options.draftModelPath != null || options.promptLookup === true))
+            throw new PonderError("model.draftOnRecurrent", {model: path.basename(modelPath)});
         const fit = await this.estimateFit(modelPath, {parallel: options.parallel, kvCacheType: options.kvCacheType, draft: options.draftModelPath});
         if (fit.verdict === "tooLarge")
             throw new PonderError("model.tooLarge", {

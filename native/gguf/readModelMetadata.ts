@@ -14,6 +14,12 @@ export interface ModelFileMetadata {
     thinks: boolean;
     /** An embedding model (it pools its states into one vector per text) rather than a chat model. */
     embedding: boolean;
+    /**
+     * A recurrent (Mamba, RWKV) or hybrid (Jamba, LFM2, Qwen3-Next, Qwen3.5…) model, as llama.cpp
+     * counts them (`llama_model_is_recurrent`, `llama_model_is_hybrid`): its state can't be
+     * rolled back token by token, which speculative decoding needs.
+     */
+    recurrent: boolean;
 }
 
 const ggufMagic = Buffer.from("GGUF");
@@ -36,7 +42,8 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
     const architecture = String(general?.architecture ?? "");
     if (architecture === "")
         throw new PonderError("model.noArchitecture");
-    await assertTensorDataPresent(filePath, info);
+    const insights = await GgufInsights.from(info);
+    await assertTensorDataPresent(filePath, info, insights);
 
     return {
         name: String(general?.name ?? "") || architecture,
@@ -45,7 +52,9 @@ export async function readModelMetadata(filePath: string): Promise<ModelFileMeta
         parameterCount: countParameters(info),
         contextLength: info.architectureMetadata.context_length,
         thinks: thinks(info),
-        embedding: isEmbeddingModel(info, filePath)
+        embedding: isEmbeddingModel(info, filePath),
+        // llama.cpp's own lists by architecture, through node-llama-cpp's binding.
+        recurrent: insights.isRecurrent || insights.isHybrid
     };
 }
 
@@ -83,10 +92,9 @@ async function assertGgufMagic(filePath: string) {
 }
 
 /** A download cut short keeps a valid header but loses tensor data, which llama.cpp can't load. */
-async function assertTensorDataPresent(filePath: string, info: GgufFileInfo) {
+async function assertTensorDataPresent(filePath: string, info: GgufFileInfo, insights: GgufInsights) {
     if (info.infoEndOffset == null || info.splicedParts > 1)
         return;
-    const insights = await GgufInsights.from(info);
     const {size} = await stat(filePath);
     if (size < info.infoEndOffset + insights.modelSize)
         throw new PonderError("model.truncated");

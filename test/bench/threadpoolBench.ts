@@ -22,8 +22,9 @@ type Variant = typeof variants[number];
  * Where the single-stream gap to llama-server comes from, reproduced without Ponder: the same
  * greedy decode loop on the same model and threads, in llama.cpp built with and without OpenMP,
  * with and without a ggml threadpool attached to the context, and node-llama-cpp's bare
- * `sequence.evaluate` loop on its prebuilt binaries (built without OpenMP; node-llama-cpp attaches
- * no threadpool, so every `llama_decode` creates and joins its threads). llama-server is
+ * `sequence.evaluate` loop on its prebuilt libraries (built without OpenMP) with the addon Ponder
+ * rebuilds at install to attach a threadpool (node-llama-cpp's own attaches none, so every
+ * `llama_decode` created and joined its threads; scripts/nodeLlamaCppAddon). llama-server is
  * `openmp_pool`. Each round runs every variant once, so drifts in machine load hit all alike;
  * the load average is reported too, since two threads on two busy cores stall at every barrier.
  */

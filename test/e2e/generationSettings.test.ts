@@ -1,6 +1,6 @@
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {ensureFixtureModels, ensureRecurrentHeaders} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, expectedTexts} from "../fixtures/models/scriptedModel.ts";
 import {chooseModel, showView} from "./support/ponderUi.ts";
 import {useUiLanguage} from "./support/uiLanguage.ts";
@@ -11,8 +11,9 @@ let page: Page;
 
 beforeAll(async () => {
     const fixtures = await ensureFixtureModels();
+    const recurrent = await ensureRecurrentHeaders();
     session = await openPonder({
-        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "qwq-draft.gguf": fixtures.draftForPrefilled},
+        models: {"qwq-tiny.gguf": fixtures.prefilled, "endless-thinker.gguf": fixtures.endless, "qwq-draft.gguf": fixtures.draftForPrefilled, "lfm2-tiny.gguf": recurrent.lfm2},
         model: "endless-thinker.gguf"
     });
     page = session.page;
@@ -159,7 +160,7 @@ describe("generation settings in the UI", () => {
         const draft = page.getByLabel("Draft model", {exact: true});
         expect(await draft.inputValue()).toBe("");
         // The model itself isn't offered as its own draft.
-        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Prompt lookup (no second model)", "Ponder scripted prefilled-think endless", "Ponder scripted prefilled-think draft"]);
+        expect(await draft.locator("option").allTextContents()).toEqual(["None", "Prompt lookup (no second model)", "Ponder scripted prefilled-think endless", "Ponder LFM2-shaped header", "Ponder scripted prefilled-think draft"]);
 
         await draft.selectOption({label: "Ponder scripted prefilled-think draft"});
         await reloadAndWait();
@@ -199,6 +200,19 @@ describe("generation settings in the UI", () => {
         await expect.poll(() => page.getByRole("button", {name: "Reload now"}).count()).toBe(1);
         await page.getByRole("button", {name: "Reset Draft model"}).click();
         await expect.poll(() => settings().locator(".settings__field--changed").filter({has: draft}).count()).toBe(0);
+    });
+
+    test("a hybrid model's Draft model offers only None, and says why", async () => {
+        await showView(page, "Settings");
+        const defaults = page.getByRole("region", {name: "Generation defaults"});
+        await defaults.getByRole("combobox", {name: "Model", exact: true}).selectOption({label: "Ponder LFM2-shaped header"});
+        const draft = defaults.getByLabel("Draft model", {exact: true});
+        await expect.poll(() => draft.getAttribute("aria-describedby")).not.toBeNull();
+        expect(await draft.locator("option:not([disabled])").allTextContents()).toEqual(["None"]);
+        expect(await draft.locator("option[disabled]").allTextContents()).toContain("Prompt lookup (no second model)");
+        expect(await draft.evaluate((select) => document.getElementById(select.getAttribute("aria-describedby")!)?.textContent))
+            .toBe("Not for this model: it is recurrent or hybrid (such as Mamba, RWKV, LFM2 or Qwen3-Next), and drafting would change its replies");
+        await showView(page, "Back to chat");
     });
 
     test("presets: a family preset is chosen; a preset saved from the chat is picked for a new chat, renamed and deleted, in either language", async () => {

@@ -82,6 +82,17 @@ describe("a remote OpenAI-compatible engine (Ponder's own /v1 in a second proces
         expect(await lastAssistant().textContent()).not.toMatch(/<\/?think>/);
     });
 
+    test("load options, the KV cache type and draft model among them, say they don't apply to the engine", async () => {
+        await page.getByRole("button", {name: "Chat settings"}).click();
+        await page.getByLabel("This model's defaults").check();
+        for (const label of ["Context size", "KV cache", "Draft model"]) {
+            const field = page.locator(".settings__field").filter({has: page.getByLabel(label, {exact: true})});
+            await expect.poll(() => field.locator(".settings__unsupported").textContent(), {message: label}).toBe("Doesn't apply to this engine");
+        }
+        expect(await page.locator(".settings__field").filter({has: page.getByLabel("Temperature", {exact: true})}).locator(".settings__unsupported").count()).toBe(0);
+        await page.getByRole("button", {name: "Close chat settings"}).click();
+    });
+
     test("after a reload the conversation, its reasoning and the engine are still there", async () => {
         await page.reload();
         const conversations = page.getByRole("navigation", {name: "Conversations"});

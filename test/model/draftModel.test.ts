@@ -1,9 +1,9 @@
 import {copyFileSync} from "node:fs";
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {LlamaRuntime, type LoadedModel} from "../../native/index.ts";
+import {LlamaRuntime, readModelMetadata, type LoadedModel} from "../../native/index.ts";
 import {PonderError} from "../../electron/contract/errors.ts";
-import {ensureFixtureModels, ensureTinyRandomModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
+import {ensureFixtureModels, ensureRecurrentHeaders, ensureTinyRandomModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 import {chineseToken, englishRunnerUp, expectedTexts} from "../fixtures/models/scriptedModel.ts";
 import {askInChat} from "./support/askInChat.ts";
 import {useCoreWorkspace} from "./support/useCoreWorkspace.ts";
@@ -13,10 +13,12 @@ const workspace = useCoreWorkspace("ponder-draft-", {"qwq-tiny.gguf": "prefilled
 let runtime: LlamaRuntime;
 let fixtures: FixtureModels;
 let tiny: {model: string};
+let recurrent: {mamba: string; lfm2: string};
 
 beforeAll(async () => {
     fixtures = await ensureFixtureModels();
     tiny = await ensureTinyRandomModels();
+    recurrent = await ensureRecurrentHeaders();
     runtime = await LlamaRuntime.create({gpu: false});
 });
 afterAll(async () => {
@@ -135,6 +137,19 @@ describe("speculative decoding with a draft model", () => {
         expect((failure as PonderError).code).toBe("model.draftVocabularyMismatch");
         expect((failure as PonderError).message).toMatch(/^The draft model random-tiny\.[0-9a-f]+\.gguf can't draft for scripted-prefilled-think\.[0-9a-f]+\.gguf: their vocabularies differ/);
     });
+
+    test("a recurrent (Mamba) or hybrid (LFM2) model is refused a draft model and prompt lookup by its header, before llama.cpp reads its tensors (node-llama-cpp#652)", async () => {
+        expect((await readModelMetadata(recurrent.mamba)).recurrent).toBe(true);
+        expect((await readModelMetadata(recurrent.lfm2)).recurrent).toBe(true);
+        expect((await readModelMetadata(fixtures.prefilled)).recurrent).toBe(false);
+        for (const [modelPath, drafting] of [[recurrent.lfm2, {promptLookup: true}], [recurrent.mamba, {draftModelPath: fixtures.draftForPrefilled}]] as const) {
+            // The headers have no tensors: only a refusal before the load can fail in words here.
+            const failure = await runtime.loadModel(modelPath, {threads: 1, contextSize: 1024, parallel: 0, ...drafting}).then(() => undefined, (error: unknown) => error);
+            expect(failure).toBeInstanceOf(PonderError);
+            expect((failure as PonderError).code).toBe("model.draftOnRecurrent");
+            expect((failure as PonderError).params).toEqual({model: path.basename(modelPath)});
+        }
+    });
 });
 
 describe("the draft model load option", () => {
@@ -197,6 +212,23 @@ describe("the draft model load option", () => {
 
         await core.handlers["settings.update"]({modelId: "qwq-tiny.gguf", values: {draftModelId: null}});
         expect(await core.handlers["models.load"]({modelId: "qwq-tiny.gguf"})).toMatchObject({status: "ready", loadedWith: {draftModelId: null}});
+    });
+
+    test("a hybrid model in the library is refused prompt lookup and a draft model when they are chosen, and at its load when they were chosen before its file came", async () => {
+        const core = await workspace.openCore();
+        // Chosen while no such file is in the library (as before this check existed): taken.
+        await core.handlers["settings.update"]({modelId: "lfm2-tiny.gguf", values: {promptLookup: true}});
+        copyFileSync(recurrent.lfm2, path.join(workspace.dir, "models", "lfm2-tiny.gguf"));
+        const files = await core.handlers["models.list"](undefined);
+        expect(files.find((file) => file.id === "lfm2-tiny.gguf")?.metadata).toMatchObject({architecture: "lfm2", recurrent: true});
+        expect(files.find((file) => file.id === "qwq-tiny.gguf")?.metadata).toMatchObject({recurrent: false});
+
+        expect(await core.handlers["models.load"]({modelId: "lfm2-tiny.gguf"})).toMatchObject({status: "error", error: {code: "model.draftOnRecurrent", params: {model: "lfm2-tiny.gguf"}}});
+        for (const values of [{promptLookup: true}, {draftModelId: "qwq-draft.gguf"}])
+            await expect(core.handlers["settings.update"]({modelId: "lfm2-tiny.gguf", values})).rejects.toMatchObject({code: "model.draftOnRecurrent", params: {model: "lfm2-tiny.gguf"}});
+        // None is still taken, and the other settings are.
+        const view = await core.handlers["settings.update"]({modelId: "lfm2-tiny.gguf", values: {promptLookup: false, draftModelId: null, temperature: 0.3}});
+        expect(view.effective).toMatchObject({promptLookup: false, draftModelId: null, temperature: 0.3});
     });
 });
 

@@ -1,4 +1,5 @@
 import {PonderError} from "../../contract/errors.ts";
+import {loadSettingNames} from "../../contract/settings.ts";
 import {ReasoningSegmenter, type SegmentChunk} from "../../../native/index.ts";
 import type {EngineCapabilities, EngineReply, ReplyEngine, ReplyListener, ReplyRequest} from "../replies/ReplyEngine.ts";
 import {remoteMessages, remoteTools, RemoteToolCalls, type RemoteToolCallDelta} from "./remoteTools.ts";
@@ -21,11 +22,12 @@ interface StreamChunk {
 
 /**
  * What an OpenAI-compatible API can't be asked for: the repeat penalty, language lock and
- * overflow policy are Ponder's own, and load options belong to the server. Tools are passed
- * through in OpenAI's form; a server that doesn't take them says so, and its message is shown.
+ * overflow policy are Ponder's own, and every load option (the KV cache type, draft model and
+ * prompt lookup too) belongs to the server. Tools are passed through in OpenAI's form; a server
+ * that doesn't take them says so, and its message is shown.
  */
 const remoteCapabilities: EngineCapabilities = {
-    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", "contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies"],
+    unsupportedSettings: ["repeatPenalty", "languageLock", "contextOverflow", ...loadSettingNames],
     continuesReplies: false,
     answersNow: false,
     callsTools: true

@@ -132,7 +132,8 @@ export class ModelLibrary {
                 parameterCount: metadata.parameterCount,
                 contextLength: metadata.contextLength,
                 thinks: metadata.thinks,
-                embedding: metadata.embedding
+                embedding: metadata.embedding,
+                recurrent: metadata.recurrent
             };
         } catch (error) {
             this.#logger.warn("A model file can't be used", {file: filePath, cause: error});

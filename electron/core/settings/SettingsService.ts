@@ -1,7 +1,7 @@
 import {randomUUID} from "node:crypto";
 import {languageOfText, type LoadModelOptions} from "../../../native/index.ts";
-import {requestSchemas, type GenerationSettingName, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
-import {modelFamilies} from "../../contract/settings.ts";
+import {requestSchemas, type GenerationSettings, type ModelFamily, type RequestArgs, type SettingsView, type DomainHandlers, type UserPreset} from "../../contract.ts";
+import {loadSettingNames, modelFamilies} from "../../contract/settings.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import type {ReplyRequest, ReplyTurn} from "../replies/ReplyEngine.ts";
 import type {PonderDatabase} from "../store/openDatabase.ts";
@@ -13,9 +13,6 @@ export type ChosenLoadOptions = LoadModelOptions & {draftModelId?: string};
 
 /** What a reply takes from the settings; ChatReplies spreads it into its {@link ReplyRequest}. */
 export type ReplySettings = Pick<ReplyRequest, "maxTokens" | "reasoningBudget" | "sampling" | "languageLock" | "contextOverflow">;
-
-/** Settings that shape the loaded model rather than a reply: per model only, applied at the next load. */
-const loadSettingNames = ["contextSize", "gpuLayers", "threads", "batchSize", "parallelReplies", "kvCacheType", "draftModelId", "promptLookup"] as const satisfies readonly GenerationSettingName[];
 
 const overridesSchema = requestSchemas["settings.update"].shape.values;
 
@@ -156,6 +153,8 @@ export class SettingsService {
             throw new PonderError("settings.loadOptionsPerModel");
         if (chatId != null && this.#statements.chatExists.get(chatId) == null)
             throw new PonderError("chat.gone");
+        if ((values.draftModelId != null || values.promptLookup === true) && await this.#isRecurrent(modelId))
+            throw new PonderError("model.draftOnRecurrent", {model: modelId});
         const stored = chatId == null ? this.#modelOverrides(modelId) : this.chatOverrides(chatId);
         const next: Partial<GenerationSettings> = {...stored, ...values};
         // A sequence drafts with one predictor: choosing a draft model or prompt lookup turns the
@@ -264,6 +263,11 @@ export class SettingsService {
     /** Chooses an imported chat's family preset; the chat must exist. */
     setChatFamily(chatId: string, family: ModelFamily): void {
         this.#statements.putChatFamily.run(chatId, family);
+    }
+
+    /** A recurrent or hybrid model in the library; a remote model or a file that's gone is not. */
+    async #isRecurrent(modelId: string): Promise<boolean> {
+        return await this.#library.resolve(modelId).then(({file}) => file.metadata?.recurrent === true, () => false);
     }
 
     async #familyOf(modelId: string): Promise<ModelFamily> {

@@ -5,7 +5,7 @@ import type {GenerationSettingName, GenerationSettings, KvCacheType, LoadSetting
 import {usePonder} from "../store/PonderStoreContext";
 import {readyRuntimeOf} from "../store/runtimeSelectors";
 import {DraftModelPicker} from "./DraftModelPicker";
-import {kvCacheTypes, languageLocks, modelFamilies} from "../../../electron/contract/settings";
+import {kvCacheTypes, languageLocks, loadSettingNames, modelFamilies} from "../../../electron/contract/settings";
 
 const budgetPresets = [1024, 4096, 8192, 16384, 32768] as const;
 
@@ -84,7 +84,7 @@ export function GenerationSettingsPanel({modelId, inChat}: {modelId: string | nu
     }
     // Load options only take effect at the next load: say so while the model runs with others.
     const reloadNeeded = view != null && loadedWith != null &&
-        [...loadFields.map(({name}) => name), "kvCacheType" as const, "draftModelId" as const, "promptLookup" as const].some((name) => view.effective[name] !== loadedWith[name]);
+        loadSettingNames.some((name) => view.effective[name] !== loadedWith[name]);
     const reload = reloadNeeded && modelId != null ? {pending: modelRequestPending, start: () => void loadModel(modelId)} : null;
 
     return (

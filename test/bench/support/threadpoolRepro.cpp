@@ -1,6 +1,7 @@
 // The threadpool bench's reproduction: llama.cpp's greedy decode loop with nothing else around
-// it, with or without a ggml threadpool attached to the context. node-llama-cpp attaches none;
-// llama-server and llama-bench do. Without OpenMP, a context with no threadpool makes a new one,
+// it, with or without a ggml threadpool attached to the context. node-llama-cpp's prebuilt addon
+// attaches none (Ponder rebuilds it with one, scripts/nodeLlamaCppAddon); llama-server and
+// llama-bench do. Without OpenMP, a context with no threadpool makes a new one,
 // with new threads, for every llama_decode.
 //
 // usage: threadpoolRepro MODEL THREADS TOKENS pool|nopool
