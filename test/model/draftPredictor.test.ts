@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, expect, test} from "vitest";
-import {DraftSequenceTokenPredictor, getLlama, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
+import {getLlama, type DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import {DraftModel, draftCounts} from "../../native/draft/DraftModel.ts";
 import {ensureFixtureModels} from "../fixtures/models/fixtureModels.ts";
 
