@@ -12,15 +12,27 @@ export class ContextGate {
 
     /** Runs `work` with the streaming replies paused before their next token. */
     async hold<T>(work: () => Promise<T>): Promise<T> {
-        this.#holds++;
+        const release = this.acquire();
         try {
             return await work();
         } finally {
+            release();
+        }
+    }
+
+    /** Pauses the streaming replies before their next token until the returned function is called (once). */
+    acquire(): () => void {
+        this.#holds++;
+        let held = true;
+        return () => {
+            if (!held)
+                return;
+            held = false;
             this.#holds--;
             if (this.#holds === 0)
                 for (const resume of this.#paused.splice(0))
                     resume();
-        }
+        };
     }
 
     /** Undefined (go on at once) unless work holds the gate; then resolves when it is done. */

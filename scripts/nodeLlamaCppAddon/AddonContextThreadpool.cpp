@@ -44,6 +44,12 @@ void AddonContext::attachThreadpool() {
 
     ggml_threadpool_params params;
     ggml_threadpool_params_init(&params, threads);
+    // Workers sleep as soon as a graph is done instead of spinning for the next one (ggml's default
+    // poll level 50 spun one core for ~90 ms after each reply's last token here): a process of
+    // Ponder's runs several contexts one after another (target and draft, chat and embeddings),
+    // and one's spinning workers would take the cores the other computes on. Waking them costs
+    // microseconds a token; decode speed was the same either way.
+    params.poll = 0;
     ggml_threadpool* created = functions.create(&params);
     if (created == nullptr)
         return; // ggml falls back to a pool per graph, as without this patch

@@ -34,3 +34,13 @@ export function streamTiming(startedAt: number, firstAt: number, lastAt: number,
 export const round1 = (value: number) => Math.round(value * 10) / 10;
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 export const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * Lets the threads of the peer that just ran fall asleep before the next is timed: llama.cpp's
+ * threadpool at its default poll level (llama-server's `--poll 50`) keeps its workers spinning for
+ * new work after a reply's last token, about 90 ms of one core here, and a peer timed meanwhile
+ * shares the cores with them. Ponder's pools don't poll (scripts/nodeLlamaCppAddon).
+ */
+export function settle(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 300));
+}

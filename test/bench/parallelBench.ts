@@ -3,7 +3,7 @@ import OpenAI from "openai";
 import type {EventName} from "../../electron/contract.ts";
 import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
-import {median, round2, round3, streamTiming, type Measure, type RunTiming} from "./measure.ts";
+import {median, round2, round3, settle, streamTiming, type Measure, type RunTiming} from "./measure.ts";
 import {prebuiltLlamaCppDir, startLlamaServer} from "./support/llamaServer.ts";
 import {openBenchCore} from "./support/openBenchCore.ts";
 import {startPrebuiltPonderServer} from "./support/prebuiltPonderServer.ts";
@@ -85,26 +85,30 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
 
         progress("one client");
         const oneClient = {ponder: [] as RunTiming[], prebuilt: [] as RunTiming[], llama: new Map<LlamaServerKey, RunTiming[]>(llamaServerBuilds.map(({key}) => [key, []]))};
+        const settled = async <T>(run: () => Promise<T>) => {
+            await settle();
+            return run();
+        };
         for (let round = 0; round < rounds; round++) {
-            oneClient.ponder.push(await stream(ponder, prompt()));
+            oneClient.ponder.push(await settled(() => stream(ponder, prompt())));
             for (const [key, peer] of llamas)
-                oneClient.llama.get(key)!.push(await stream(peer, prompt()));
+                oneClient.llama.get(key)!.push(await settled(() => stream(peer, prompt())));
             if (prebuilt != null)
-                oneClient.prebuilt.push(await stream(prebuilt, prompt()));
+                oneClient.prebuilt.push(await settled(() => stream(prebuilt, prompt())));
         }
         progress("four clients at once");
         const concurrent = {ponder: [] as number[], llama: new Map<LlamaServerKey, number[]>(llamaServerBuilds.map(({key}) => [key, []]))};
         for (let round = 0; round < 2; round++) {
-            concurrent.ponder.push(await aggregateRate(ponder, prompt));
+            concurrent.ponder.push(await settled(() => aggregateRate(ponder, prompt)));
             for (const [key, peer] of llamas)
-                concurrent.llama.get(key)!.push(await aggregateRate(peer, prompt));
+                concurrent.llama.get(key)!.push(await settled(() => aggregateRate(peer, prompt)));
         }
         const chatIdle: number[] = [];
         const chatBusy: number[] = [];
         progress("a desktop chat, idle and during four API streams");
         for (let round = 0; round < 3; round++) {
-            chatIdle.push(await chatFirstToken(bench.core, prompt()));
-            chatBusy.push(await chatFirstTokenWhileBusy(bench.core, ponder, prompt));
+            chatIdle.push(await settled(() => chatFirstToken(bench.core, prompt())));
+            chatBusy.push(await settled(() => chatFirstTokenWhileBusy(bench.core, ponder, prompt)));
         }
 
         const name = (measure: string) => `parallel${suffix}.${measure}`;

@@ -62,6 +62,39 @@ async function settings(core: PonderCore, chatId: string, values: {maxTokens?: n
     await core.handlers["settings.update"]({modelId, chatId, values});
 }
 
+/**
+ * Runs `work` and returns what each llama_decode it caused carried, in the order added: each
+ * sequence's id and token count, counted at node-llama-cpp's addon.
+ */
+async function recordDecodes(work: () => Promise<void>, decodes: Array<Array<{sequenceId: number; tokens: number}>> = []) {
+    const createContext = LlamaModel.prototype.createContext;
+    LlamaModel.prototype.createContext = async function (this: LlamaModel, ...options: Parameters<typeof createContext>) {
+        const context = await createContext.apply(this, options);
+        const internal = context as unknown as {_ctx: Record<string, (...args: unknown[]) => unknown>};
+        let batch: Array<{sequenceId: number; tokens: number}> = [];
+        internal._ctx = new Proxy(internal._ctx, {
+            get(addon, name: string) {
+                const member = addon[name];
+                if (typeof member !== "function")
+                    return member;
+                if (name === "addToBatch")
+                    return (sequenceId: number, firstTokenIndex: number, tokens: Uint32Array, ...rest: unknown[]) =>
+                        (batch.push({sequenceId, tokens: tokens.length}), member.call(addon, sequenceId, firstTokenIndex, tokens, ...rest));
+                if (name === "decodeBatch")
+                    return (...args: unknown[]) => (decodes.push(batch), batch = [], member.apply(addon, args));
+                return member.bind(addon);
+            }
+        });
+        return context;
+    };
+    try {
+        await work();
+    } finally {
+        LlamaModel.prototype.createContext = createContext;
+    }
+    return decodes;
+}
+
 const statusOf = async (core: PonderCore, chatId: string) => (await core.handlers["chats.get"]({chatId})).messages.at(-1)!;
 
 describe("several replies at once on one loaded model", () => {
@@ -103,29 +136,7 @@ describe("several replies at once on one loaded model", () => {
     });
 
     test("four API replies streaming at once share every decode, in one pass over the weights, as llama-server's slots do", async () => {
-        // The sequence ids each llama_decode carries, in the order they are added, counted at
-        // node-llama-cpp's addon.
-        const decodes: number[][] = [];
-        const createContext = LlamaModel.prototype.createContext;
-        LlamaModel.prototype.createContext = async function (this: LlamaModel, ...options: Parameters<typeof createContext>) {
-            const context = await createContext.apply(this, options);
-            const internal = context as unknown as {_ctx: Record<string, (...args: unknown[]) => unknown>};
-            let batch: number[] = [];
-            internal._ctx = new Proxy(internal._ctx, {
-                get(addon, name: string) {
-                    const member = addon[name];
-                    if (typeof member !== "function")
-                        return member;
-                    if (name === "addToBatch")
-                        return (sequenceId: number, ...rest: unknown[]) => (batch.push(sequenceId), member.call(addon, sequenceId, ...rest));
-                    if (name === "decodeBatch")
-                        return (...args: unknown[]) => (decodes.push(batch), batch = [], member.apply(addon, args));
-                    return member.bind(addon);
-                }
-            });
-            return context;
-        };
-        try {
+        const decodes = await recordDecodes(async () => {
             const {client, close} = await openServed(4);
             try {
                 const replies = [60, 61, 62, 63].map((maxTokens) => streamReasoning(client, maxTokens));
@@ -133,9 +144,7 @@ describe("several replies at once on one loaded model", () => {
             } finally {
                 await close();
             }
-        } finally {
-            LlamaModel.prototype.createContext = createContext;
-        }
+        }).then((batches) => batches.map((batch) => batch.map(({sequenceId}) => sequenceId)));
         // Before scripts/patchNodeLlamaCpp.mjs's batching fix every decode held three of the four
         // (the fourth's next token always came one batch late); the first and last few are ragged.
         const full = decodes.filter((ids) => ids.length === 4);
@@ -200,6 +209,35 @@ describe("several replies at once on one loaded model", () => {
             await Promise.allSettled(streaming.map((reply) => reply.done));
             await close();
         }
+    });
+
+    test("a chat's prompt is decoded alone while API replies stream: they hold their next token until its first", async () => {
+        const decodes: Array<Array<{sequenceId: number; tokens: number}>> = [];
+        let chatSentAt = 0;
+        await recordDecodes(async () => {
+            const {core, client, events, close} = await openServed(2);
+            const controller = new AbortController();
+            const streaming = [streamReasoning(client, undefined, controller.signal), streamReasoning(client, undefined, controller.signal)];
+            try {
+                await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
+                chatSentAt = decodes.length;
+                const chat = await core.handlers["chats.send"]({text: "A question while the API streams"});
+                await expect.poll(() => events.some(({event, payload}) => event === "chats.delta" && payload.chatId === chat.chatId), {timeout: 60_000}).toBe(true);
+                const reasoningAtChat = streaming.map((reply) => reply.reasoning.length);
+                await expect.poll(() => streaming.every((reply, index) => reply.reasoning.length > reasoningAtChat[index]! + 20)).toBe(true);
+            } finally {
+                controller.abort();
+                await Promise.allSettled(streaming.map((reply) => reply.done));
+                await close();
+            }
+        }, decodes);
+        const prompts = decodes.slice(chatSentAt).filter((batch) => batch.some(({tokens}) => tokens > 1));
+        expect(prompts).toHaveLength(1);
+        // Together with the streams' tokens, llama.cpp splits the batch into a pass for the tokens of
+        // every sequence and another for the rest of the prompt, and the chat waits for both.
+        expect(prompts[0]).toHaveLength(1);
+        // The streams go on after it.
+        expect(decodes.at(-1)!.length).toBeGreaterThan(0);
     });
 
     test("a request whose client leaves while it waits is dropped without evaluating anything", async () => {
