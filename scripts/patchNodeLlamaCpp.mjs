@@ -1,7 +1,7 @@
 // Fixes node-llama-cpp 3.21.1's speculative decoding and batching in place, after every install
 // (postinstall), and rebuilds its Linux addons with a persistent threadpool
 // (scripts/nodeLlamaCppAddon/rebuildAddons.mjs).
-// An edit of the installed files rather than a patched fork or patch-package: one line a fix, no
+// Edits of the installed files rather than a patched fork or patch-package: one line an edit, no
 // dependency, and what electron-builder packs is node_modules as installed. It refuses any other
 // node-llama-cpp version, so an upgrade can't skip it unnoticed. Plain JavaScript with no
 // dependencies: it runs before anything of ours is built.
@@ -34,6 +34,32 @@ const fixes = [{
     file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
     broken: "                this._active = false;",
     fixed: "                this._active = false; if (this._resetPredictions || this._minTokensCallbacks.length > 0) this._resume();"
+}, {
+    // The draft's sequence holds every drafted token but the last: the draft evaluates a token to
+    // draft the next. Not so when minConfidence cut a draft short: the unsure token was drafted by
+    // evaluating the last one kept. The predictor took both for the first case, so after the target
+    // refuted a token of a cut draft one refuted token stayed in the draft's sequence, and after it
+    // accepted a whole uncut draft the last token was never evaluated: either way the draft drafted
+    // on from a wrong context. `_lastPredictionEvaluated` says which case it is, set here...
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "                            shouldBreak = true;",
+    fixed: "                            shouldBreak = true; this._lastPredictionEvaluated = true;"
+}, {
+    // ...and cleared with each drafted token;
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "                            this._predictedTokens.push(token);",
+    fixed: "                            { this._predictedTokens.push(token); this._lastPredictionEvaluated = false; }"
+}, {
+    // after a refuted token, the draft's sequence loses all the drafted tokens it holds from there;
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "                    const tokenToDelete = Math.max(0, Math.min(this._predictedTokens.length - 1, this._draftSequence.context.contextSize));",
+    fixed: "                    const tokenToDelete = Math.max(0, Math.min(this._predictedTokens.length - (this._lastPredictionEvaluated ? 0 : 1), this._draftSequence.context.contextSize));"
+}, {
+    // and an accepted last drafted token that was never evaluated is taken as the target's own
+    // token, which the draft evaluates before drafting on.
+    file: "dist/evaluator/LlamaContext/tokenPredictors/DraftSequenceTokenPredictor.js",
+    broken: "                if (this._predictedTokens.length > 0 && this._predictedTokens[0] === token) {",
+    fixed: "                if (this._predictedTokens.length > (this._lastPredictionEvaluated ? 0 : 1) && this._predictedTokens[0] === token) {"
 }, {
     // The batch loop decoded whatever was queued the moment a batch's sampling finished, before the
     // replies that had just got their tokens could queue their next: with four replies streaming,

@@ -12,8 +12,8 @@ import {loadModelFile} from "../LoadedModel/loadModelFile.ts";
  * decode loop that asks again at once almost never finds a drafted token: it made no
  * predictions at all here. The target therefore waits for the draft's tokens (as many as the
  * predictor drafts a batch), which the draft cuts short itself when it isn't confident (the
- * predictor's `minConfidence`). Whole drafts are accepted only with node-llama-cpp fixed by
- * scripts/patchNodeLlamaCpp.mjs (run on install).
+ * predictor's `minConfidence`). Whole drafts are accepted, and the draft's sequence holds the
+ * reply's tokens, only with node-llama-cpp fixed by scripts/patchNodeLlamaCpp.mjs (run on install).
  */
 export class DraftModel {
     readonly filePath: string;
@@ -80,8 +80,6 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
     #length = initialDraftLength;
     /** The latest offer, until the target's own tokens say how much of it was right. */
     #offer: Token[] = [];
-    /** Whether the draft's sequence lacks the last token of {@link #offer} (see {@link #evaluateLastDraftedToken}). */
-    #lastUnevaluated = false;
     /** Tokens of {@link #offer} the target has confirmed so far. */
     #confirmed = 0;
     /** Whether each of the latest offered tokens was right, newest last. */
@@ -105,8 +103,6 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
         lengths._minTokens = lengths._maxTokens = this.#length;
         const offer = (tokens: Token[]) => {
             this.#offer = tokens.slice(0, this.#length);
-            // Cut short by the predictor's minConfidence, the draft has evaluated every token it offers.
-            this.#lastUnevaluated = this.#offer.length === this.#length;
             this.#confirmed = 0;
             this.offered += this.#offer.length;
             return this.#offer;
@@ -130,11 +126,8 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
         for (const token of tokens) {
             if (this.#confirmed >= this.#offer.length)
                 break;
-            if (token === this.#offer[this.#confirmed]) {
+            if (token === this.#offer[this.#confirmed])
                 this.#confirmed++;
-                if (this.#confirmed === this.#offer.length && this.#lastUnevaluated)
-                    this.#evaluateLastDraftedToken(token);
-            }
             else {
                 this.#judge(this.#confirmed, this.#offer.length);
                 // Shorter after a miss, by one: a draft that agrees often still misses now and then.
@@ -151,19 +144,6 @@ class CountingDraftPredictor extends DraftSequenceTokenPredictor {
             }
         }
         super.pushTokens(tokens);
-    }
-
-    /**
-     * The draft stops at its last drafted token without evaluating it (it evaluates a token only to
-     * draft the next). node-llama-cpp then drafts on from the target's next token, so after a whole
-     * draft was right the draft's sequence lacked that token and drafted from a wrong context (the
-     * scripted drafts of the bench hardly notice: their next token depends on the last one). Handed
-     * back as not drafted, the predictor evaluates it as the target's own token.
-     */
-    #evaluateLastDraftedToken(token: Token) {
-        const predicted = (this as unknown as {_predictedTokens: Token[]})._predictedTokens;
-        if (predicted.length === 1 && predicted[0] === token)
-            predicted.pop();
     }
 
     #judge(accepted: number, offered: number) {
