@@ -198,15 +198,28 @@ export class LoadedModel {
             throw error;
         }
         const {sequence} = lease;
+        // The person at the keyboard comes first: from taking its sequence over to its first
+        // token, an interactive reply holds the gate, so the replies streaming on the context
+        // hold their next token (see ContextGate) and its saving, loading, erasing and
+        // prompt run alone, not each behind a batch of theirs (a prompt batched beside their tokens
+        // is also split by llama.cpp into two passes). generateReply releases it at the first
+        // token; a stop releases it at once, whatever the reply is waiting for.
+        const releaseGate = (options.priority ?? "interactive") === "interactive" ? this.#gate.acquire() : undefined;
+        if (releaseGate != null)
+            options.signal?.addEventListener("abort", releaseGate, {once: true});
         try {
             await this.#takeOver(sequence, options.conversation, prompt.tokens);
             const before = draftCounts(sequence);
-            const result = await generateReply(sequence, this.format, prompt, options, this.#gate);
+            const result = await generateReply(sequence, this.format, prompt, options, this.#gate, releaseGate);
             if (!this.#drafts)
                 return result;
             const after = draftCounts(sequence);
             return {...result, draft: {accepted: after.accepted - before.accepted, drafted: after.drafted - before.drafted}};
         } finally {
+            if (releaseGate != null) {
+                options.signal?.removeEventListener("abort", releaseGate);
+                releaseGate();
+            }
             this.#holders.set(sequence, {conversation: options.conversation, saved: false});
             lease.release();
         }

@@ -5,6 +5,8 @@
  * token as soon as they get one: a reply that had to erase its sequence before starting waited
  * for every streaming reply to end (a desktop chat behind four API streams: over a minute). While
  * such work waits, the replies pause before their next token, the loop drains and lets it in.
+ * An interactive reply also holds it from taking its sequence over to its first token (see
+ * LoadedModel.generate): every other streaming reply, another chat's too, waits that long.
  */
 export class ContextGate {
     #holds = 0;

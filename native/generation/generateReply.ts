@@ -136,14 +136,17 @@ export interface GenerateReplyResult {
  * Generates one assistant reply with a direct decode loop over the context sequence. The chat
  * wrapper writes the prompt; the loop itself is ours so that nothing per token stands between
  * llama.cpp and the caller but decoding and tag splitting, which keeps streaming at raw decode
- * speed and lets the reasoning budget close the reasoning precisely.
+ * speed and lets the reasoning budget close the reasoning precisely. `releaseGate`, when the
+ * caller holds the gate for this reply (an interactive one, see LoadedModel.generate), is called
+ * once its first token is sampled.
  */
 export async function generateReply(
     sequence: LlamaContextSequence,
     format: ChatFormat,
     prompt: FittedPrompt,
     options: GenerateReplyOptions,
-    gate: ContextGate
+    gate: ContextGate,
+    releaseGate?: () => void
 ): Promise<GenerateReplyResult> {
     const {model} = sequence;
     const {tokens: promptTokens, stopTokens, startInReasoning, resumes, droppedTurns} = prompt;
@@ -186,23 +189,9 @@ export async function generateReply(
     const tokenBias = options.tokenBias != null
         ? llamaTokenBias(model, options.tokenBias)
         : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock);
-    // The person at the keyboard comes first: until an interactive reply's prompt is evaluated and
-    // its first token sampled, background replies streaming on the context hold their next token
-    // (see ContextGate), so the prompt is decoded alone, not in a batch that llama.cpp splits
-    // around their tokens. A chat asked during four API streams got its first token 2.2× later
-    // than when idle without this (docs/performance.md).
-    const releaseGate = options.priority === "background" ? undefined : gate.acquire();
-    let lastSlice: Token[];
-    try {
-        lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
-    } catch (error) {
-        releaseGate?.();
-        throw error;
-    }
-    if (options.signal?.aborted) {
-        releaseGate?.();
+    const lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
+    if (options.signal?.aborted)
         return {...stoppedBeforeStart(prompt), reusedPromptTokens};
-    }
     // Prompt lookup drafts from the conversation: what to look the reply's last tokens up in.
     sequence.tokenPredictor?.updateInputTokens?.(promptTokens);
     const iterator = sequence.evaluate(lastSlice, {

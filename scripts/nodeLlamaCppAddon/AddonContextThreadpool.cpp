@@ -33,6 +33,7 @@ namespace {
 
 // Called before each decode, on the decode's worker thread, so a thread count changed through
 // setThreads gets a pool of its size (a smaller pool would cap it) and no decode runs meanwhile.
+// One pool serves prompts and generation: node-llama-cpp gives both the same thread count.
 void AddonContext::attachThreadpool() {
     const int32_t threads = llama_n_threads(ctx);
     if (threadpool != nullptr && threadpoolThreads == threads)

@@ -14,8 +14,13 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 
 const threadpoolSource = fileURLToPath(new URL("./AddonContextThreadpool.cpp", import.meta.url));
-/** Records which inputs built the addon in place, so a second install doesn't compile again. */
+/**
+ * Records the inputs a package's addon was rebuilt from, or why it kept the prebuilt one, so a
+ * second install doesn't compile again for either.
+ */
 const markerName = "ponder-addon.json";
+/** The rebuilt addon while it is checked, beside the prebuilt one it replaces. */
+const stagedName = "llama-addon.ponder.node";
 
 /** node-llama-cpp's addon sources, edited where AddonContextThreadpool.cpp hooks in. */
 const edits = [{
@@ -52,7 +57,7 @@ export async function rebuildAddons(packageRoot) {
     const inputs = createHash("sha256")
         .update(JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")).version)
         .update(readFileSync(threadpoolSource))
-        .update(JSON.stringify(edits))
+        .update(readFileSync(fileURLToPath(import.meta.url)))
         .digest("hex");
     const targets = (existsSync(scopeDir) ? readdirSync(scopeDir) : [])
         .filter((name) => name === `linux-${process.arch}` || name.startsWith(`linux-${process.arch}-`))
@@ -60,9 +65,14 @@ export async function rebuildAddons(packageRoot) {
         .filter(({binariesDir}) => existsSync(path.join(binariesDir, "llama-addon.node")));
     if (targets.length === 0)
         return [`kept node-llama-cpp's prebuilt addon: no prebuilt Linux ${process.arch} package is installed`];
-    const stale = targets.filter(({binariesDir}) => readMarker(binariesDir) !== inputs);
+    for (const {binariesDir} of targets)
+        rmSync(path.join(binariesDir, stagedName), {force: true}); // an install stopped while it was checked
+    const stale = targets.filter(({binariesDir}) => readMarker(binariesDir)?.inputs !== inputs);
     if (stale.length === 0)
-        return [`node-llama-cpp's addons already have the threadpool (${targets.map(({name}) => name).join(", ")})`];
+        return targets.map(({name, binariesDir}) => {
+            const {kept} = readMarker(binariesDir);
+            return kept == null ? `node-llama-cpp's ${name} addon already has the threadpool` : `kept node-llama-cpp's prebuilt ${name} addon, as at the last install: ${kept}`;
+        });
 
     const workDir = mkdtempSync(path.join(tmpdir(), "ponder-addon-"));
     try {
@@ -87,7 +97,7 @@ export async function rebuildAddons(packageRoot) {
         const includes = [nodeAddonApiDir, nodeHeadersDir, "include", path.join("ggml", "include"), ".", "common", "src", "vendor"]
             .map((dir) => `-I${path.resolve(headersDir, dir)}`);
         const compile = (source, object, defines = []) =>
-            run(compiler, ["-c", "-O3", "-std=c++17", "-fPIC", "-fexceptions", "-DNAPI_VERSION=7", ...defines, ...includes, path.join(sourceDir, source), "-o", object]);
+            run(compiler, ["-c", "-O3", "-DNDEBUG", "-std=c++17", "-fPIC", "-fexceptions", "-DNAPI_VERSION=7", ...defines, ...includes, path.join(sourceDir, source), "-o", object]);
         const sources = [...readdirSync(sourceDir, {recursive: true})].filter((file) => file.endsWith(".cpp"));
         const objects = await mapConcurrently(sources, availableParallelism(), async (source, index) => {
             const object = path.join(workDir, `${index}-${path.basename(source, ".cpp")}.o`);
@@ -103,7 +113,7 @@ export async function rebuildAddons(packageRoot) {
                 if (name.endsWith("-vulkan")) {
                     const vulkanObject = path.join(workDir, "getGpuInfo-vulkan.o");
                     await compile(vulkanSource, vulkanObject, ["-DGPU_INFO_USE_VULKAN"])
-                        .catch((error) => { throw new Error(`no Vulkan headers to build it with (libvulkan-dev): ${error.message}`); });
+                        .catch((error) => { throw new Error(`its Vulkan source didn't compile (Vulkan's headers come with libvulkan-dev): ${error.message}`); });
                     packageObjects = objects.map((object, index) => sources[index] === vulkanSource ? vulkanObject : object);
                     libraries.push("-l:libvulkan.so.1");
                 }
@@ -111,7 +121,9 @@ export async function rebuildAddons(packageRoot) {
                 writeFileSync(path.join(binariesDir, markerName), JSON.stringify({inputs}) + "\n");
                 results.push(`rebuilt node-llama-cpp's ${name} addon with a persistent threadpool`);
             } catch (error) {
-                results.push(`kept node-llama-cpp's prebuilt ${name} addon, which creates its threads for every token: ${error.message}`);
+                const kept = `it creates its threads for every token: ${error.message}`;
+                writeFileSync(path.join(binariesDir, markerName), JSON.stringify({inputs, kept}) + "\n");
+                results.push(`kept node-llama-cpp's prebuilt ${name} addon: ${kept}`);
             }
         }
         return results;
@@ -122,7 +134,7 @@ export async function rebuildAddons(packageRoot) {
 
 function readMarker(binariesDir) {
     try {
-        return JSON.parse(readFileSync(path.join(binariesDir, markerName), "utf8")).inputs;
+        return JSON.parse(readFileSync(path.join(binariesDir, markerName), "utf8"));
     } catch {
         return undefined;
     }
@@ -137,7 +149,8 @@ async function relink(compiler, objects, extraLibraries, binariesDir, workDir) {
     const libraries = readdirSync(binariesDir).filter((file) => /^lib(llama.*|ggml\..*|ggml-base)\.so$/.test(file));
     const built = path.join(workDir, "llama-addon.node");
     await run(compiler, ["-shared", "-o", built, ...objects, `-L${binariesDir}`, ...libraries.map((library) => `-l:${library}`), ...extraLibraries, "-Wl,-rpath,$ORIGIN"]);
-    const staged = path.join(binariesDir, "llama-addon.ponder.node");
+    // In the package's folder, so $ORIGIN finds the libraries.
+    const staged = path.join(binariesDir, stagedName);
     copyFileSync(built, staged);
     const loads = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(staged)})`], {encoding: "utf8"});
     if (loads.status !== 0) {

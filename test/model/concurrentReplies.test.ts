@@ -236,8 +236,26 @@ describe("several replies at once on one loaded model", () => {
         // Together with the streams' tokens, llama.cpp splits the batch into a pass for the tokens of
         // every sequence and another for the rest of the prompt, and the chat waits for both.
         expect(prompts[0]).toHaveLength(1);
-        // The streams go on after it.
-        expect(decodes.at(-1)!.length).toBeGreaterThan(0);
+    });
+
+    test("chats stopped right after they are sent leave the API streams they paused going on", async () => {
+        const {core, client, close} = await openServed(2);
+        const controller = new AbortController();
+        const streaming = [streamReasoning(client, undefined, controller.signal), streamReasoning(client, undefined, controller.signal)];
+        try {
+            await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
+            for (let chat = 0; chat < 3; chat++) {
+                const {chatId} = await core.handlers["chats.send"]({text: `Never mind ${chat}`});
+                await core.handlers["chats.stop"]({chatId});
+                await expect.poll(async () => (await statusOf(core, chatId)).status).toBe("stopped");
+            }
+            const reasoningAfterStops = streaming.map((reply) => reply.reasoning.length);
+            await expect.poll(() => streaming.every((reply, index) => reply.reasoning.length > reasoningAfterStops[index]! + 20)).toBe(true);
+        } finally {
+            controller.abort();
+            await Promise.allSettled(streaming.map((reply) => reply.done));
+            await close();
+        }
     });
 
     test("a request whose client leaves while it waits is dropped without evaluating anything", async () => {

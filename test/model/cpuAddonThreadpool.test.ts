@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {ensureFixtureModels, type FixtureModels} from "../fixtures/models/fixtureModels.ts";
 
 /*
- * scripts/nodeLlamaCppAddon/rebuildCpuAddon.mjs (run by postinstall) rebuilds node-llama-cpp's
+ * scripts/nodeLlamaCppAddon/rebuildAddons.mjs (run by postinstall) rebuilds node-llama-cpp's
  * CPU addon so each context keeps one ggml threadpool. The prebuilt addon has none, and ggml then
  * creates and joins its worker threads inside every decode, so between two tokens they are gone.
  */
