@@ -68,11 +68,11 @@ describe("the release workflow", () => {
         expect(matrix.map((entry) => [entry.runner, entry.dist])).toEqual([
             ["macos-14", "--mac --arm64"],
             ["windows-latest", "--win --x64"],
-            ["ubuntu-latest", "--linux --x64"],
-            ["ubuntu-24.04-arm", "--linux --arm64"]
+            ["ubuntu-22.04", "--linux --x64"],
+            ["ubuntu-22.04-arm", "--linux --arm64"]
         ]);
         // The bench runs on Metal on the Mac, on the CPU elsewhere.
-        expect(Object.fromEntries(matrix.map((entry) => [entry.runner, entry["bench-gpu"]]))).toEqual({"macos-14": "auto", "windows-latest": "false", "ubuntu-latest": "false", "ubuntu-24.04-arm": "false"});
+        expect(Object.fromEntries(matrix.map((entry) => [entry.runner, entry["bench-gpu"]]))).toEqual({"macos-14": "auto", "windows-latest": "false", "ubuntu-22.04": "false", "ubuntu-22.04-arm": "false"});
         expect(steps.find((step) => step.uses?.startsWith("actions/setup-node@"))?.with?.["node-version-file"]).toBe(".nvmrc");
     });
 
