@@ -5,8 +5,8 @@ import {OpenAiApi} from "../../electron/server/openai/OpenAiApi.ts";
 import {PonderServer} from "../../electron/server/PonderServer.ts";
 import {median, round2, round3, settle, streamTiming, type Measure, type RunTiming} from "./measure.ts";
 import {prebuiltLlamaCppDir, startLlamaServer} from "./support/llamaServer.ts";
-import {openBenchCore} from "./support/openBenchCore.ts";
-import {startPrebuiltPonderServer} from "./support/prebuiltPonderServer.ts";
+import {benchLlamaBuild, openBenchCore} from "./support/openBenchCore.ts";
+import {startPonderServerProcess} from "./support/ponderServerProcess.ts";
 
 /** `PONDER_BENCH_TOKENS=24` shortens each reply, for a machine so busy that two threads crawl. */
 const generatedTokens = Number(process.env.PONDER_BENCH_TOKENS ?? 64);
@@ -36,8 +36,11 @@ interface Peer {
  * against AVX2 on stop 25's Intel VM). The second differs from Ponder only above libllama, so it
  * measures what is Ponder's.
  * Ponder runs the llama.cpp the app would (the OpenMP build when `npm run build:llama` made one);
- * it says which. With the OpenMP build, the one-client rounds also measure Ponder on the
- * prebuilt binaries, in a second process, so the two builds compare in the same run.
+ * it says which. For the one- and four-client figures it serves from a process of its own, as
+ * llama-server does, so the clients' work isn't on its event loop; the desktop chat's figures need
+ * the core in this process, streams included. With the OpenMP build, the one-client rounds also
+ * measure Ponder on the prebuilt binaries, in a third process, so the two builds compare in the
+ * same run.
  */
 export async function parallelBench(): Promise<Measure[]> {
     const measures: Measure[] = [];
@@ -63,19 +66,23 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
     const {llamaBuild} = await bench.core.models.describeRuntime();
     console.log(`  ${threads} threads: Ponder runs ${llamaBuild.type === "localBuild" ? "a local build of llama.cpp" : "node-llama-cpp's prebuilt llama.cpp"}, ${llamaBuild.openMp ? "with" : "without"} OpenMP`);
     const llamaServers: Array<Awaited<ReturnType<typeof startLlamaServer>>> = [];
-    let prebuiltServer: Awaited<ReturnType<typeof startPrebuiltPonderServer>> | undefined;
+    let ponderServer: Awaited<ReturnType<typeof startPonderServerProcess>> | undefined;
+    let prebuiltServer: Awaited<ReturnType<typeof startPonderServerProcess>> | undefined;
     try {
         for (const {libraries} of llamaServerBuilds)
             llamaServers.push(await startLlamaServer({modelPath: bench.modelPath, threads, parallel: clients, contextSize, libraries}));
-        prebuiltServer = llamaBuild.openMp ? await startPrebuiltPonderServer({contextSize, threads, parallel: clients}) : undefined;
-        const ponder: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
+        ponderServer = await startPonderServerProcess({contextSize, threads, parallel: clients, llamaBuild: benchLlamaBuild});
+        prebuiltServer = llamaBuild.openMp ? await startPonderServerProcess({contextSize, threads, parallel: clients, llamaBuild: "prebuilt"}) : undefined;
+        const ponder: Peer = {client: new OpenAI({baseURL: ponderServer.baseUrl, apiKey: ponderServer.apiKey, maxRetries: 0}), model: ponderServer.model};
+        // The desktop chat's figures: API streams on the very core the chat runs on, in this process.
+        const ponderInProcess: Peer = {client: new OpenAI({baseURL: `${new URL(await server.listen()).origin}/v1`, apiKey, maxRetries: 0}), model: bench.modelId};
         const llamas = new Map<LlamaServerKey, Peer>(llamaServerBuilds.map(({key}, index) => [key, {client: new OpenAI({baseURL: llamaServers[index]!.baseUrl, apiKey: "none", maxRetries: 0}), model: llamaServers[index]!.model}]));
         const prebuilt: Peer | undefined = prebuiltServer == null ? undefined
             : {client: new OpenAI({baseURL: prebuiltServer.baseUrl, apiKey: prebuiltServer.apiKey, maxRetries: 0}), model: prebuiltServer.model};
         // Each prompt is new to every peer, so none gets it evaluated already.
         let asked = 0;
         const prompt = () => `Question ${++asked}: how would you sort ${100 + asked * 13} numbers by hand?`;
-        for (const peer of [ponder, ...llamas.values(), ...prebuilt == null ? [] : [prebuilt]])
+        for (const peer of [ponder, ponderInProcess, ...llamas.values(), ...prebuilt == null ? [] : [prebuilt]])
             await stream(peer, "Warm up.");
         // Two threads on two cores that other processes also want stall at every one of a
         // token's hundreds of barriers, so the figures only mean something next to the load.
@@ -108,7 +115,7 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         progress("a desktop chat, idle and during four API streams");
         for (let round = 0; round < 3; round++) {
             chatIdle.push(await settled(() => chatFirstToken(bench.core, prompt())));
-            chatBusy.push(await settled(() => chatFirstTokenWhileBusy(bench.core, ponder, prompt)));
+            chatBusy.push(await settled(() => chatFirstTokenWhileBusy(bench.core, ponderInProcess, prompt)));
         }
 
         const name = (measure: string) => `parallel${suffix}.${measure}`;
@@ -145,6 +152,7 @@ async function benchAtThreads(threads: number, suffix: string): Promise<Measure[
         ];
     } finally {
         await prebuiltServer?.stop();
+        await ponderServer?.stop();
         for (const llamaServer of llamaServers)
             await llamaServer.stop();
         await server.close();
