@@ -160,6 +160,9 @@ export async function generateReply(
         return stoppedBeforeStart(prompt);
 
     const reusedPromptTokens = await reuseEvaluatedPrefix(sequence, promptTokens, gate);
+    const lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
+    if (options.signal?.aborted)
+        return {...stoppedBeforeStart(prompt), reusedPromptTokens};
     const decoder = new TokenTextDecoder(model);
     const segmenter = new ReasoningSegmenter({
         openTag: format.reasoningOpenTag,
@@ -186,12 +189,6 @@ export async function generateReply(
     let firstTokenAt: number | undefined;
     const penaltyTokens: Token[] = [];
     const penalized = Boolean(sampling.frequencyPenalty || sampling.presencePenalty || (sampling.repeatPenalty ?? 1) !== 1);
-    const tokenBias = options.tokenBias != null
-        ? llamaTokenBias(model, options.tokenBias)
-        : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock);
-    const lastSlice = await evaluatePromptBeforeLastSlice(sequence, promptTokens, reusedPromptTokens, options);
-    if (options.signal?.aborted)
-        return {...stoppedBeforeStart(prompt), reusedPromptTokens};
     // Prompt lookup drafts from the conversation: what to look the reply's last tokens up in.
     sequence.tokenPredictor?.updateInputTokens?.(promptTokens);
     const iterator = sequence.evaluate(lastSlice, {
@@ -201,7 +198,9 @@ export async function generateReply(
         minP: sampling.minP,
         seed: sampling.seed,
         evaluationPriority: evaluationPriorityOf(options),
-        tokenBias,
+        tokenBias: options.tokenBias != null
+            ? llamaTokenBias(model, options.tokenBias)
+            : options.languageLock == null ? undefined : languageLockBias(model, options.languageLock),
         repeatPenalty: penalized
             ? {
                 punishTokens: () => penaltyTokens.slice(-penaltyWindow),
