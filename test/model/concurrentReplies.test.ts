@@ -62,6 +62,27 @@ async function settings(core: PonderCore, chatId: string, values: {maxTokens?: n
     await core.handlers["settings.update"]({modelId, chatId, values});
 }
 
+/** Runs `work` once two endless API streams are streaming on a core with two API sequences; stops them and the server after. */
+async function whileTwoApiStreams(work: (served: Awaited<ReturnType<typeof openServed>>, streaming: Array<ReturnType<typeof streamReasoning>>) => Promise<void>) {
+    const served = await openServed(2);
+    const controller = new AbortController();
+    const streaming = [streamReasoning(served.client, undefined, controller.signal), streamReasoning(served.client, undefined, controller.signal)];
+    try {
+        await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
+        await work(served, streaming);
+    } finally {
+        controller.abort();
+        await Promise.allSettled(streaming.map((reply) => reply.done));
+        await served.close();
+    }
+}
+
+/** Waits until every stream has reasoned on well past where it is now. */
+async function expectThemToGoOn(streaming: Array<ReturnType<typeof streamReasoning>>) {
+    const reasoningNow = streaming.map((reply) => reply.reasoning.length);
+    await expect.poll(() => streaming.every((reply, index) => reply.reasoning.length > reasoningNow[index]! + 20)).toBe(true);
+}
+
 /**
  * Runs `work` and returns what each llama_decode it caused carried, in the order added: each
  * sequence's id and token count, counted at node-llama-cpp's addon.
@@ -214,23 +235,12 @@ describe("several replies at once on one loaded model", () => {
     test("a chat's prompt is decoded alone while API replies stream: they hold their next token until its first", async () => {
         const decodes: Array<Array<{sequenceId: number; tokens: number}>> = [];
         let chatSentAt = 0;
-        await recordDecodes(async () => {
-            const {core, client, events, close} = await openServed(2);
-            const controller = new AbortController();
-            const streaming = [streamReasoning(client, undefined, controller.signal), streamReasoning(client, undefined, controller.signal)];
-            try {
-                await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
-                chatSentAt = decodes.length;
-                const chat = await core.handlers["chats.send"]({text: "A question while the API streams"});
-                await expect.poll(() => events.some(({event, payload}) => event === "chats.delta" && payload.chatId === chat.chatId), {timeout: 60_000}).toBe(true);
-                const reasoningAtChat = streaming.map((reply) => reply.reasoning.length);
-                await expect.poll(() => streaming.every((reply, index) => reply.reasoning.length > reasoningAtChat[index]! + 20)).toBe(true);
-            } finally {
-                controller.abort();
-                await Promise.allSettled(streaming.map((reply) => reply.done));
-                await close();
-            }
-        }, decodes);
+        await recordDecodes(() => whileTwoApiStreams(async ({core, events}, streaming) => {
+            chatSentAt = decodes.length;
+            const chat = await core.handlers["chats.send"]({text: "A question while the API streams"});
+            await expect.poll(() => events.some(({event, payload}) => event === "chats.delta" && payload.chatId === chat.chatId), {timeout: 60_000}).toBe(true);
+            await expectThemToGoOn(streaming);
+        }), decodes);
         const prompts = decodes.slice(chatSentAt).filter((batch) => batch.some(({tokens}) => tokens > 1));
         expect(prompts).toHaveLength(1);
         // Together with the streams' tokens, llama.cpp splits the batch into a pass for the tokens of
@@ -239,23 +249,14 @@ describe("several replies at once on one loaded model", () => {
     });
 
     test("chats stopped right after they are sent leave the API streams they paused going on", async () => {
-        const {core, client, close} = await openServed(2);
-        const controller = new AbortController();
-        const streaming = [streamReasoning(client, undefined, controller.signal), streamReasoning(client, undefined, controller.signal)];
-        try {
-            await expect.poll(() => streaming.every((reply) => reply.reasoning.length > 0)).toBe(true);
+        await whileTwoApiStreams(async ({core}, streaming) => {
             for (let chat = 0; chat < 3; chat++) {
                 const {chatId} = await core.handlers["chats.send"]({text: `Never mind ${chat}`});
                 await core.handlers["chats.stop"]({chatId});
                 await expect.poll(async () => (await statusOf(core, chatId)).status).toBe("stopped");
             }
-            const reasoningAfterStops = streaming.map((reply) => reply.reasoning.length);
-            await expect.poll(() => streaming.every((reply, index) => reply.reasoning.length > reasoningAfterStops[index]! + 20)).toBe(true);
-        } finally {
-            controller.abort();
-            await Promise.allSettled(streaming.map((reply) => reply.done));
-            await close();
-        }
+            await expectThemToGoOn(streaming);
+        });
     });
 
     test("a request whose client leaves while it waits is dropped without evaluating anything", async () => {
