@@ -62,17 +62,17 @@ export async function rebuildAddons(packageRoot) {
     const targets = (existsSync(scopeDir) ? readdirSync(scopeDir) : [])
         .filter((name) => name === `linux-${process.arch}` || name.startsWith(`linux-${process.arch}-`))
         .map((name) => ({name, binariesDir: path.join(scopeDir, name, "bins", name)}))
-        .filter(({binariesDir}) => existsSync(path.join(binariesDir, "llama-addon.node")));
+        .filter(({binariesDir}) => existsSync(path.join(binariesDir, "llama-addon.node")))
+        .map((target) => ({...target, marker: readMarker(target.binariesDir)}));
     if (targets.length === 0)
         return [`kept node-llama-cpp's prebuilt addon: no prebuilt Linux ${process.arch} package is installed`];
     for (const {binariesDir} of targets)
         rmSync(path.join(binariesDir, stagedName), {force: true}); // an install stopped while it was checked
-    const stale = targets.filter(({binariesDir}) => readMarker(binariesDir)?.inputs !== inputs);
+    const stale = targets.filter(({marker}) => marker?.inputs !== inputs);
     if (stale.length === 0)
-        return targets.map(({name, binariesDir}) => {
-            const {kept} = readMarker(binariesDir);
-            return kept == null ? `node-llama-cpp's ${name} addon already has the threadpool` : `kept node-llama-cpp's prebuilt ${name} addon, as at the last install: ${kept}`;
-        });
+        return targets.map(({name, marker}) => marker.kept == null
+            ? `node-llama-cpp's ${name} addon already has the threadpool`
+            : `kept node-llama-cpp's prebuilt ${name} addon, as at the last install: ${marker.kept}`);
 
     const workDir = mkdtempSync(path.join(tmpdir(), "ponder-addon-"));
     try {
