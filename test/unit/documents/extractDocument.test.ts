@@ -41,7 +41,7 @@ describe("extracting documents", () => {
         expect(document.pages.map((page) => page.text).join("\n")).toContain("Electronegativity");
     });
 
-    test.skipIf(!existsSync(debianPdf))("Debian's shared-mime-info specification (PDF)", async () => {
+    test.skipIf(!existsSync(debianPdf))("Debian's shared-mime-info specification (PDF; skipped where Debian's shared-mime-info package, which ships it, isn't installed)", async () => {
         const document = await extractDocument(readFileSync(debianPdf), "shared-mime-info-spec.pdf");
         expect(document.pages[0]!.text).toContain("Shared MIME-info Database");
         expect(document.pages.some((page) => page.text.includes("glob"))).toBe(true);
